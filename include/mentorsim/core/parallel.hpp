@@ -1,0 +1,60 @@
+#pragma once
+// The one place where thread policy lives. Submodels call these; only src/core/parallel.cpp includes
+// TBB. Results never depend on the thread count: loops write disjoint outputs, and reductions split
+// the range into fixed blocks (independent of the thread count), reduce each block in order and then
+// combine the block results in block order.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "mentorsim/core/function_ref.hpp"
+
+namespace mentorsim::parallel {
+
+// Sets the number of worker threads (0 = all hardware threads). Call before parallel work.
+void set_threads(int count);
+// The number of threads parallel loops may use.
+[[nodiscard]] int threads() noexcept;
+// Hardware threads available.
+[[nodiscard]] int hardware_threads() noexcept;
+// "oneTBB <version>" of the runtime in use.
+[[nodiscard]] std::string runtime_version();
+
+// Calls body(begin, end) on disjoint blocks covering [0, n); block boundaries are multiples of
+// `grain` and do not depend on the thread count.
+void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, std::size_t)> body);
+
+// body(i) for every i in [0, n), in parallel. Each call must write only what i owns.
+template <class Body>
+void for_each(std::size_t n, Body&& body, std::size_t grain = 1024) {
+  for_blocks(n, grain, [&body](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) body(i);
+  });
+}
+
+// Deterministic reduction: block_result(begin, end) for fixed blocks of `block` elements, then
+// combine(acc, block_value) folded left in block order starting from init.
+template <class T, class BlockFn, class Combine>
+T deterministic_reduce(std::size_t n, T init, BlockFn&& block_result, Combine&& combine,
+                       std::size_t block = 4096) {
+  if (n == 0) return init;
+  const std::size_t blocks = (n + block - 1) / block;
+  std::vector<T> partial(blocks, init);
+  for_blocks(blocks, 1, [&](std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::size_t begin = b * block;
+      const std::size_t end = begin + block < n ? begin + block : n;
+      partial[b] = block_result(begin, end);
+    }
+  });
+  T acc = std::move(init);
+  for (auto& value : partial) acc = combine(std::move(acc), std::move(value));
+  return acc;
+}
+
+// Sorts [first, last) with operator< in parallel. The result is unique whenever the order is total
+// (no two elements compare equivalent), so it does not depend on the thread count.
+void sort_u64(std::vector<unsigned long long>& values);
+
+}  // namespace mentorsim::parallel

@@ -1,0 +1,47 @@
+#pragma once
+// The results file of one `mentorsim run`: provenance, code tables, per-agent snapshots and the
+// collegial network, in the layout of docs/hdf5-schema.md. Written atomically (io::OutputFile).
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mentorsim/io/hdf5_file.hpp"
+#include "mentorsim/io/provenance.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/network_generator.hpp"
+#include "mentorsim/world/network_measures.hpp"
+#include "mentorsim/world/world.hpp"
+
+namespace mentorsim {
+
+class ResultsWriter {
+ public:
+  // Opens the temporary output at once, so an unwritable path fails before any simulation.
+  ResultsWriter(const Scenario& scenario, const std::filesystem::path& path);
+
+  io::OutputFile& file() noexcept { return file_; }
+
+  void write_provenance(const io::Provenance& provenance);
+  // /codes: the names behind every integer code (institutions and units from this population).
+  void write_codes(const Population& population, const std::vector<std::string>& arm_names);
+  // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final").
+  void write_agents(const std::string& group, const Population& population, const AgentNetworkMeasures& measures,
+                    const std::vector<ArmId>& arm);
+  // Every tie once (src < dst) with its strength, and the generator's report as attributes.
+  void write_network(const std::string& group, const CollegialNetwork& network, const NetworkGenerationReport& report);
+  // Timing attributes, then the atomic rename.
+  void commit(double elapsed_seconds);
+
+ private:
+  const Scenario& scenario_;
+  io::OutputFile file_;
+};
+
+// Group names for replicate r: "/agents/final" for replicate 0, "/replicates/<r>/agents/final" otherwise.
+std::string replicate_group(Replicate replicate, std::string_view group);
+
+// Network measures per agent, with betweenness as [output] asks.
+AgentNetworkMeasures measure_for_output(const World& world, const Scenario& scenario, const RandomSource& random);
+
+}  // namespace mentorsim

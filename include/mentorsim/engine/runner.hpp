@@ -1,0 +1,28 @@
+#pragma once
+// Runs every replicate of a scenario and writes the results file (docs/hdf5-schema.md).
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/network_measures.hpp"
+
+namespace mentorsim {
+
+struct RunOptions {
+  std::ostream* log = nullptr;  // progress and warnings; nullptr = quiet
+};
+
+struct RunSummary {
+  std::filesystem::path output;
+  double elapsed_seconds = 0.0;
+  Replicate replicates = 0;
+  NetworkSummary network;  // replicate 0, at the end
+  std::vector<std::string> warnings;
+};
+
+RunSummary run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+}  // namespace mentorsim

@@ -1,0 +1,138 @@
+#pragma once
+// The validated, immutable description of one experiment, parsed once from TOML. The engine never
+// reads TOML: it reads these typed structs. Every default is documented in docs/model.md with its
+// source (../shared/calibration.md or the review); the values actually used are in resolved_json().
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+
+namespace mentorsim {
+
+struct BetaPrior {
+  double mean = 0.5;
+  double concentration = 10.0;  // a + b of the Beta distribution
+};
+
+struct RunSettings {
+  Seed seed = 1;
+  Step weeks = 104;
+  Replicate replicates = 1;
+  int threads = 0;  // 0 = all hardware threads
+};
+
+struct InstitutionSpec {
+  std::string name;
+  InstitutionKind kind = InstitutionKind::hospital;
+  std::uint32_t size = 0;   // staff; 0 when the roster gives them
+  std::uint32_t units = 1;  // wards, departments, schools, labs
+  double hierarchy = 0.5;   // steepness h in [0, 1]
+  double psych_safety = 0.5;  // initial mean psychological safety of its units
+  std::array<double, kProfessions> profession_mix{};
+  std::array<double, kStages> stage_mix{};
+  double minority_share = 0.15;
+  double joint_share = 0.0;  // share of staff with a joint appointment at another institution
+};
+
+// Personal traits at creation, by career stage (Beta means; one concentration for all).
+struct TraitPriors {
+  double confidence = 0.5;
+  double openness = 0.6;
+  double time_budget = 0.5;  // share of the nominal weekly mentoring hour the person can give
+  double workload = 0.6;
+  double satisfaction = 0.65;
+};
+
+struct PopulationSpec {
+  std::vector<InstitutionSpec> institutions;
+  std::optional<std::filesystem::path> roster;  // CSV roster instead of the synthesizer
+  std::array<std::array<double, kDomains>, kStages> skill_means{};
+  double skill_concentration = 20.0;
+  std::array<TraitPriors, kStages> traits{};
+  double trait_concentration = 10.0;
+  [[nodiscard]] std::uint64_t total_size() const;
+};
+
+struct NetworkSpec {
+  double mean_degree = 10.0;
+  double within_unit = 150.0;       // tie propensity multiplier for colleagues in the same unit
+  double same_profession = 10.0;    // ... for the same profession
+  double cross_institution = 0.2;   // ... for a different institution
+  double joint_secondary_share = 0.4;  // share of a joint appointee's ties made at the second institution
+  double clustering = 0.15;         // target average local clustering coefficient
+  double tie_decay = 0.01;          // weekly relative decay of tie strength without interaction
+  double initial_weight = 0.5;      // mean initial tie strength in (0, 1]
+  std::optional<std::filesystem::path> edges;  // CSV edge list instead of the generator (needs a roster)
+};
+
+enum class BetweennessMode : std::uint8_t { off, exact, sampled, automatic };
+template <>
+struct EnumTraits<BetweennessMode> {
+  static constexpr std::string_view type_name = "betweenness mode";
+  static constexpr auto names = std::to_array<std::string_view>({"off", "exact", "sampled", "auto"});
+};
+
+struct OutputSpec {
+  std::filesystem::path path = "results.h5";
+  std::vector<std::string> agent_fields;  // subset of kAgentFields, in canonical order
+  std::vector<Step> snapshot_weeks;       // extra per-agent snapshots, besides the final one
+  bool all_replicates = false;            // per-agent and network output for every replicate, not only 0
+  bool network = true;                    // write /network/final
+  BetweennessMode betweenness = BetweennessMode::automatic;
+  std::uint32_t betweenness_sources = 256;  // sampled sources when sampling
+  std::uint32_t betweenness_exact_max = 5000;  // automatic: exact up to this many agents
+};
+
+// The per-agent fields the output can hold, in the order they are written.
+inline constexpr std::array<std::string_view, 27> kAgentFields = {
+    "id",           "external_id", "institution", "unit",       "profession",  "stage",       "minority",
+    "joint_institution", "years", "arm",          "skills",      "confidence",  "openness",
+    "time_budget",  "workload",    "satisfaction", "intent_to_leave", "degree",  "strength",
+    "cross_institution_ties", "effective_size", "constraint", "clustering", "betweenness", "manager", "hired", "left"};
+
+class Scenario {
+ public:
+  // Reads and validates a scenario file; `overrides` are "a.b=value" strings (from --set).
+  // Throws ScenarioError listing every problem, or IoError if the file cannot be read.
+  static Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+  // The same from text; `name` is used in messages (and relative paths resolve against `base_dir`).
+  static Scenario parse(std::string_view text, std::string name, const std::vector<std::string>& overrides = {},
+                        const std::filesystem::path& base_dir = {});
+
+  [[nodiscard]] const RunSettings& run() const noexcept { return run_; }
+  [[nodiscard]] const PopulationSpec& population() const noexcept { return population_; }
+  [[nodiscard]] const NetworkSpec& network() const noexcept { return network_; }
+  [[nodiscard]] const OutputSpec& output() const noexcept { return output_; }
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& source_text() const noexcept { return source_text_; }
+  [[nodiscard]] const std::vector<std::string>& overrides() const noexcept { return overrides_; }
+  // Every parameter after defaults and overrides, as JSON (written to /meta/resolved_json).
+  [[nodiscard]] const std::string& resolved_json() const noexcept { return resolved_json_; }
+  [[nodiscard]] bool wants_agent_field(std::string_view field) const;
+
+ private:
+  friend class ScenarioBuilder;
+  Scenario() = default;
+
+  std::string name_;
+  std::string source_text_;
+  std::vector<std::string> overrides_;
+  std::string resolved_json_;
+  RunSettings run_;
+  PopulationSpec population_;
+  NetworkSpec network_;
+  OutputSpec output_;
+};
+
+// Built-in defaults by institution kind (calibration.md; see docs/model.md).
+InstitutionSpec default_institution(InstitutionKind kind);
+// The default population when a scenario lists no institutions: the baseline trio.
+std::vector<InstitutionSpec> default_institutions();
+
+}  // namespace mentorsim

@@ -1,0 +1,65 @@
+#pragma once
+// The collegial (advice) network: undirected weighted ties stored as a
+// boost::compressed_sparse_row_graph with both arcs of each tie, rows sorted by neighbour id. Tie
+// strengths are an exterior property indexed by the CSR edge index. The graph is rebuilt, not mutated,
+// when ties are added or removed; strengths change in place.
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+
+namespace mentorsim {
+
+using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                    boost::no_property, AgentId, std::uint64_t>;
+
+// An undirected tie, a < b.
+struct Tie {
+  AgentId a = 0;
+  AgentId b = 0;
+  float weight = 0.0f;
+  friend bool operator==(const Tie&, const Tie&) = default;
+};
+
+class CollegialNetwork {
+ public:
+  CollegialNetwork() : CollegialNetwork(0, {}) {}
+  // From undirected ties in any order: self-loops are dropped, and a tie given twice keeps its
+  // largest weight. Endpoints must be < vertex_count.
+  CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties);
+
+  [[nodiscard]] AgentId vertex_count() const noexcept { return static_cast<AgentId>(boost::num_vertices(graph_)); }
+  [[nodiscard]] std::size_t tie_count() const noexcept { return weights_.size() / 2; }
+  [[nodiscard]] std::uint32_t degree(AgentId v) const noexcept {
+    return static_cast<std::uint32_t>(row_end(v) - row_begin(v));
+  }
+  // Neighbours of v in increasing id order, and the strengths of those ties.
+  [[nodiscard]] std::span<const AgentId> neighbors(AgentId v) const noexcept {
+    return {graph_.m_forward.m_column.data() + row_begin(v), degree(v)};
+  }
+  [[nodiscard]] std::span<const float> weights(AgentId v) const noexcept {
+    return {weights_.data() + row_begin(v), degree(v)};
+  }
+  std::span<float> weights(AgentId v) noexcept { return {weights_.data() + row_begin(v), degree(v)}; }
+  // Strength of the tie u-v, or 0 if there is none (binary search in u's row).
+  [[nodiscard]] float weight(AgentId u, AgentId v) const noexcept;
+  [[nodiscard]] bool has_tie(AgentId u, AgentId v) const noexcept;
+  // Every tie once, a < b, sorted by (a, b).
+  [[nodiscard]] std::vector<Tie> ties() const;
+  [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
+  // Strength of each arc, indexed by boost::get(boost::edge_index, graph(), e).
+  [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }
+
+ private:
+  [[nodiscard]] std::uint64_t row_begin(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v]; }
+  [[nodiscard]] std::uint64_t row_end(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v + 1]; }
+
+  CsrGraph graph_;
+  std::vector<float> weights_;
+};
+
+}  // namespace mentorsim

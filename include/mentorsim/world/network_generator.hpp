@@ -1,0 +1,43 @@
+#pragma once
+// The collegial network generator: a block model over (institution, unit, profession) plus triadic
+// closure, O(E).
+//
+// Each active agent initiates ties. A block-model tie goes to a colleague drawn with probability
+// proportional to  within_unit^[same unit] * same_profession^[same profession] *
+// cross_institution^[other institution]  (a joint appointee makes joint_secondary_share of its ties
+// from its second unit). A closure tie goes to a random neighbour of a random neighbour. The share of
+// closure ties is calibrated (secant iterations on the whole graph, same random numbers each round)
+// until the average local clustering is within kClusteringTolerance of network.clustering; duplicate
+// ties are merged and the mean degree is then topped up to network.mean_degree exactly (up to one
+// tie). Tie strength is drawn per pair, so it does not depend on which endpoint made the tie.
+
+#include <string>
+
+#include "mentorsim/core/rng.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/network.hpp"
+#include "mentorsim/world/population.hpp"
+
+namespace mentorsim {
+
+inline constexpr double kClusteringTolerance = 0.02;  // absolute, on the average local clustering
+inline constexpr std::size_t kClusteringSample = 20000;  // vertices measured while calibrating
+
+struct NetworkGenerationReport {
+  double target_mean_degree = 0.0;
+  double achieved_mean_degree = 0.0;
+  double target_clustering = 0.0;
+  double calibrated_clustering = 0.0;  // estimate on the calibration sample
+  double closure_share = 0.0;          // share of initiated ties made by triadic closure
+  int calibration_rounds = 0;
+  bool clustering_reached = true;
+  std::string note;  // why the target was not reached, if it was not
+};
+
+CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                                  NetworkGenerationReport* report = nullptr);
+
+// Strength of a new tie between a and b (symmetric in a, b): Beta with mean `mean`, concentration 8.
+float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, double mean);
+
+}  // namespace mentorsim

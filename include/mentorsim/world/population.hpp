@@ -1,0 +1,91 @@
+#pragma once
+// The staff population as a structure of arrays indexed by dense AgentId. Agents are never removed:
+// a leaver keeps its row with `left` set, and a replacement hire is appended, so ids stay stable and
+// per-agent output can report leavers. Skills are one contiguous N x kDomains block.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+
+namespace mentorsim {
+
+struct InstitutionInfo {
+  std::string name;
+  InstitutionKind kind = InstitutionKind::hospital;
+  double hierarchy = 0.5;
+  UnitId first_unit = 0;  // its units are first_unit .. first_unit + unit_count - 1
+  std::uint32_t unit_count = 0;
+};
+
+struct UnitInfo {
+  InstitutionId institution = 0;
+  std::string code;  // roster code, or "<institution>/<k>" for synthesized units
+};
+
+// N x kDomains skills in [0, 1], row-major.
+class SkillMatrix {
+ public:
+  void resize(std::size_t agents) { values_.resize(agents * kDomains, 0.0f); }
+  void reserve(std::size_t agents) { values_.reserve(agents * kDomains); }
+  [[nodiscard]] std::size_t agents() const noexcept { return values_.size() / kDomains; }
+  float& operator()(AgentId a, Domain d) noexcept { return values_[a * kDomains + index_of(d)]; }
+  float operator()(AgentId a, Domain d) const noexcept { return values_[a * kDomains + index_of(d)]; }
+  float& at(AgentId a, std::size_t d) noexcept { return values_[a * kDomains + d]; }
+  [[nodiscard]] float at(AgentId a, std::size_t d) const noexcept { return values_[a * kDomains + d]; }
+  std::span<float, kDomains> row(AgentId a) noexcept { return std::span<float, kDomains>(&values_[a * kDomains], kDomains); }
+  [[nodiscard]] std::span<const float, kDomains> row(AgentId a) const noexcept {
+    return std::span<const float, kDomains>(&values_[a * kDomains], kDomains);
+  }
+  [[nodiscard]] std::span<const float> data() const noexcept { return values_; }
+  std::span<float> data() noexcept { return values_; }
+
+ private:
+  std::vector<float> values_;
+};
+
+class Population {
+ public:
+  // Static attributes.
+  std::vector<std::uint64_t> external_id;  // roster id, or the AgentId for synthesized staff
+  std::vector<InstitutionId> institution;
+  std::vector<UnitId> unit;
+  std::vector<Profession> profession;
+  std::vector<CareerStage> stage;
+  std::vector<std::uint8_t> minority;
+  std::vector<InstitutionId> joint_institution;  // kNoInstitution without a joint appointment
+  std::vector<UnitId> joint_unit;                // kNoUnit without a joint appointment
+  std::vector<float> years;                      // years of experience at creation
+  std::vector<AgentId> manager;                  // line manager, kNoAgent if none
+  std::vector<Step> hired;                       // 0 for the initial staff
+  std::vector<Step> left;                        // kNever while active
+
+  // Dynamic state, all in [0, 1].
+  SkillMatrix skills;
+  std::vector<float> confidence;
+  std::vector<float> openness;
+  std::vector<float> time_budget;
+  std::vector<float> workload;
+  std::vector<float> satisfaction;
+  std::vector<float> intent_to_leave;
+
+  std::vector<InstitutionInfo> institutions;
+  std::vector<UnitInfo> units;
+  std::vector<float> psych_safety;  // per unit
+
+  [[nodiscard]] std::size_t size() const noexcept { return institution.size(); }
+  [[nodiscard]] bool active(AgentId a) const noexcept { return left[a] == kNever; }
+  [[nodiscard]] std::size_t active_count() const;
+
+  // Resizes every per-agent column to n (new rows zeroed / unset).
+  void resize(std::size_t n);
+  // Reserves room for n agents in every per-agent column (hires append without reallocation).
+  void reserve(std::size_t n);
+  // Appends one agent with the static attributes given and zero dynamic state; returns its id.
+  AgentId append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority, Step hired_at);
+};
+
+}  // namespace mentorsim

@@ -1,0 +1,611 @@
+#include "mentorsim/io/hdf5_file.hpp"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
+
+#include "mentorsim/core/errors.hpp"
+
+namespace mentorsim::io {
+namespace {
+
+constexpr std::uint64_t kChunkElements = 1u << 16;
+constexpr unsigned kDeflateLevel = 4;
+
+// ---- temporary files to delete if the process is interrupted (async-signal-safe) ----
+constexpr std::size_t kMaxTemporaries = 16;
+constexpr std::size_t kMaxPath = 4096;
+std::array<std::array<char, kMaxPath>, kMaxTemporaries> temporary_paths{};
+std::array<std::atomic<bool>, kMaxTemporaries> temporary_used{};
+
+int register_temporary(const std::filesystem::path& path) {
+  const std::string text = path.string();
+  if (text.size() + 1 > kMaxPath) return -1;
+  for (std::size_t i = 0; i < kMaxTemporaries; ++i) {
+    bool expected = false;
+    if (temporary_used[i].compare_exchange_strong(expected, true)) {
+      std::memcpy(temporary_paths[i].data(), text.c_str(), text.size() + 1);
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void unregister_temporary(int slot) {
+  if (slot >= 0) temporary_used[static_cast<std::size_t>(slot)].store(false);
+}
+
+extern "C" void remove_temporaries_and_die(int signal_number) {
+  for (std::size_t i = 0; i < kMaxTemporaries; ++i) {
+    if (temporary_used[i].load()) ::unlink(temporary_paths[i].data());
+  }
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+// ---- HDF5 helpers ----
+const H5::PredType& memory_type(ElementType type) {
+  switch (type) {
+    case ElementType::u8: return H5::PredType::NATIVE_UINT8;
+    case ElementType::i8: return H5::PredType::NATIVE_INT8;
+    case ElementType::u16: return H5::PredType::NATIVE_UINT16;
+    case ElementType::i16: return H5::PredType::NATIVE_INT16;
+    case ElementType::u32: return H5::PredType::NATIVE_UINT32;
+    case ElementType::i32: return H5::PredType::NATIVE_INT32;
+    case ElementType::u64: return H5::PredType::NATIVE_UINT64;
+    case ElementType::i64: return H5::PredType::NATIVE_INT64;
+    case ElementType::f32: return H5::PredType::NATIVE_FLOAT;
+    case ElementType::f64: return H5::PredType::NATIVE_DOUBLE;
+  }
+  throw std::logic_error("unknown element type");
+}
+
+const H5::PredType& file_type(ElementType type) {
+  switch (type) {
+    case ElementType::u8: return H5::PredType::STD_U8LE;
+    case ElementType::i8: return H5::PredType::STD_I8LE;
+    case ElementType::u16: return H5::PredType::STD_U16LE;
+    case ElementType::i16: return H5::PredType::STD_I16LE;
+    case ElementType::u32: return H5::PredType::STD_U32LE;
+    case ElementType::i32: return H5::PredType::STD_I32LE;
+    case ElementType::u64: return H5::PredType::STD_U64LE;
+    case ElementType::i64: return H5::PredType::STD_I64LE;
+    case ElementType::f32: return H5::PredType::IEEE_F32LE;
+    case ElementType::f64: return H5::PredType::IEEE_F64LE;
+  }
+  throw std::logic_error("unknown element type");
+}
+
+H5::StrType utf8_string_type() {
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  return type;
+}
+
+std::string describe(const H5::Exception& e) {
+  std::string detail = e.getDetailMsg();
+  return detail.empty() ? std::string("HDF5 error") : detail;
+}
+
+std::vector<hsize_t> to_hsize(const std::vector<std::uint64_t>& v) { return {v.begin(), v.end()}; }
+
+std::uint64_t product(const std::vector<std::uint64_t>& dims) {
+  std::uint64_t n = 1;
+  for (auto d : dims) n *= d;
+  return n;
+}
+
+// Chunks of at most kChunkElements: shrink leading dimensions first (replicate, then observation).
+std::vector<hsize_t> chunk_for(const std::vector<std::uint64_t>& dims) {
+  std::vector<hsize_t> chunk = to_hsize(dims);
+  for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
+  for (std::size_t d = 0; d < chunk.size(); ++d) {
+    std::uint64_t total = 1;
+    for (auto c : chunk) total *= c;
+    if (total <= kChunkElements) break;
+    const std::uint64_t rest = total / chunk[d];
+    chunk[d] = std::max<hsize_t>(1, kChunkElements / std::max<std::uint64_t>(rest, 1));
+  }
+  return chunk;
+}
+
+// Object creation without timestamps, so identical content gives identical bytes.
+H5::DSetCreatPropList dataset_properties(const std::vector<std::uint64_t>& dims, bool compress) {
+  H5::DSetCreatPropList plist;
+  H5Pset_obj_track_times(plist.getId(), false);
+  if (compress && product(dims) > 0) {
+    const auto chunk = chunk_for(dims);
+    plist.setChunk(static_cast<int>(chunk.size()), chunk.data());
+    plist.setShuffle();
+    plist.setDeflate(kDeflateLevel);
+  }
+  return plist;
+}
+
+hid_t group_properties() {
+  const hid_t plist = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(plist, false);
+  return plist;
+}
+
+hid_t link_properties() {
+  const hid_t plist = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(plist, 1);
+  return plist;
+}
+
+struct Silence {
+  Silence() { H5::Exception::dontPrint(); }
+};
+const Silence silence;
+
+}  // namespace
+
+void install_cleanup_handlers() {
+  std::signal(SIGINT, remove_temporaries_and_die);
+  std::signal(SIGTERM, remove_temporaries_and_die);
+  std::signal(SIGHUP, remove_temporaries_and_die);
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
+// ---------------------------------------------------------------- Dataset
+struct Dataset::Impl {
+  H5::DataSet dataset;
+  ElementType type;
+  std::string path;
+};
+
+Dataset::Dataset(Dataset&&) noexcept = default;
+Dataset& Dataset::operator=(Dataset&&) noexcept = default;
+Dataset::~Dataset() = default;
+
+void Dataset::check_type(ElementType type) const {
+  if (!impl_ || impl_->type != type) throw std::logic_error("dataset written with the wrong element type");
+}
+
+void Dataset::write_slab(const std::vector<std::uint64_t>& offset, const std::vector<std::uint64_t>& count,
+                         const void* data) {
+  try {
+    H5::DataSpace file_space = impl_->dataset.getSpace();
+    const auto start = to_hsize(offset);
+    const auto extent = to_hsize(count);
+    file_space.selectHyperslab(H5S_SELECT_SET, extent.data(), start.data());
+    H5::DataSpace memory_space(static_cast<int>(extent.size()), extent.data());
+    impl_->dataset.write(data, memory_type(impl_->type), memory_space, file_space);
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot write " + impl_->path + ": " + describe(e));
+  }
+}
+
+// ---------------------------------------------------------------- OutputFile
+struct OutputFile::Impl {
+  H5::H5File file;
+  int cleanup_slot = -1;
+};
+
+OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()), final_path_(std::move(final_path)) {
+  std::filesystem::path directory = final_path_.parent_path();
+  if (directory.empty()) directory = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(directory, ec)) {
+    throw IoError("cannot write " + final_path_.string() + ": directory " + directory.string() + " does not exist");
+  }
+  if (final_path_.filename().empty()) throw IoError("cannot write " + final_path_.string() + ": not a file name");
+  if (std::filesystem::is_directory(final_path_, ec)) {
+    throw IoError("cannot write " + final_path_.string() + ": it is a directory");
+  }
+  static std::atomic<unsigned> counter{0};
+  temporary_path_ = directory / ("." + final_path_.filename().string() + ".partial-" + std::to_string(::getpid()) +
+                                 "-" + std::to_string(counter++));
+  impl_->cleanup_slot = register_temporary(temporary_path_);
+  try {
+    H5::FileAccPropList access;
+    access.setFcloseDegree(H5F_CLOSE_SEMI);
+    impl_->file = H5::H5File(temporary_path_.string(), H5F_ACC_EXCL, H5::FileCreatPropList::DEFAULT, access);
+  } catch (const H5::Exception&) {
+    unregister_temporary(impl_->cleanup_slot);
+    impl_->cleanup_slot = -1;
+    std::string reason = ::access(directory.c_str(), W_OK) != 0 ? "directory " + directory.string() + " is not writable"
+                                                                 : "cannot create a file there";
+    throw IoError("cannot write " + final_path_.string() + ": " + reason);
+  }
+}
+
+OutputFile::~OutputFile() {
+  if (committed_) return;
+  try {
+    impl_->file.close();
+  } catch (...) {
+    // Already failing; the file is removed below whatever state it is in.
+  }
+  std::error_code ec;
+  std::filesystem::remove(temporary_path_, ec);
+  unregister_temporary(impl_->cleanup_slot);
+}
+
+void OutputFile::create_group(std::string_view path) {
+  const std::string name(path);
+  if (name == "/" || H5Lexists(impl_->file.getId(), name.c_str(), H5P_DEFAULT) > 0) return;
+  const hid_t link = link_properties();
+  const hid_t group_plist = group_properties();
+  const hid_t group = H5Gcreate2(impl_->file.getId(), name.c_str(), link, group_plist, H5P_DEFAULT);
+  H5Pclose(link);
+  H5Pclose(group_plist);
+  if (group < 0) throw IoError("cannot create group " + name + " in " + final_path_.string());
+  H5Gclose(group);
+}
+
+namespace {
+
+// Opens a group or dataset by path for attributes.
+template <class Fn>
+void with_object(H5::H5File& file, std::string_view object, const std::filesystem::path& where, Fn&& fn) {
+  try {
+    const std::string name(object);
+    const H5O_type_t kind = file.childObjType(name == "/" ? "." : name);
+    if (kind == H5O_TYPE_DATASET) {
+      H5::DataSet ds = file.openDataSet(name);
+      fn(static_cast<H5::H5Object&>(ds));
+    } else {
+      H5::Group g = file.openGroup(name);
+      fn(static_cast<H5::H5Object&>(g));
+    }
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot write attribute on " + std::string(object) + " in " + where.string() + ": " + describe(e));
+  }
+}
+
+void replace_attribute(H5::H5Object& object, const std::string& name) {
+  if (object.attrExists(name)) object.removeAttr(name);
+}
+
+}  // namespace
+
+void OutputFile::set_attribute(std::string_view object, std::string_view name, std::string_view value) {
+  with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
+    const std::string key(name);
+    replace_attribute(o, key);
+    const H5::StrType type = utf8_string_type();
+    H5::Attribute attribute = o.createAttribute(key, type, H5::DataSpace(H5S_SCALAR));
+    const std::string text(value);
+    const char* pointer = text.c_str();
+    attribute.write(type, &pointer);
+  });
+}
+
+void OutputFile::set_attribute(std::string_view object, std::string_view name, std::int64_t value) {
+  with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
+    const std::string key(name);
+    replace_attribute(o, key);
+    H5::Attribute attribute = o.createAttribute(key, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
+    attribute.write(H5::PredType::NATIVE_INT64, &value);
+  });
+}
+
+void OutputFile::set_attribute(std::string_view object, std::string_view name, std::uint64_t value) {
+  with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
+    const std::string key(name);
+    replace_attribute(o, key);
+    H5::Attribute attribute = o.createAttribute(key, H5::PredType::STD_U64LE, H5::DataSpace(H5S_SCALAR));
+    attribute.write(H5::PredType::NATIVE_UINT64, &value);
+  });
+}
+
+void OutputFile::set_attribute(std::string_view object, std::string_view name, double value) {
+  with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
+    const std::string key(name);
+    replace_attribute(o, key);
+    H5::Attribute attribute = o.createAttribute(key, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR));
+    attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
+  });
+}
+
+void OutputFile::set_attribute(std::string_view object, std::string_view name, const std::vector<std::string>& values) {
+  with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
+    const std::string key(name);
+    replace_attribute(o, key);
+    const H5::StrType type = utf8_string_type();
+    const hsize_t n = values.size();
+    H5::Attribute attribute = o.createAttribute(key, type, H5::DataSpace(1, &n));
+    std::vector<const char*> pointers;
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    attribute.write(type, pointers.data());
+  });
+}
+
+void OutputFile::write_raw(std::string_view path, ElementType type, const void* data,
+                           const std::vector<std::uint64_t>& dims) {
+  const std::string name(path);
+  try {
+    const auto extent = to_hsize(dims);
+    H5::DataSpace space(static_cast<int>(extent.size()), extent.data());
+    const hid_t link = link_properties();
+    H5::LinkCreatPropList link_plist(link);
+    H5::DataSet ds = impl_->file.createDataSet(name, file_type(type), space, dataset_properties(dims, true),
+                                               H5::DSetAccPropList::DEFAULT, link_plist);
+    if (product(dims) > 0) ds.write(data, memory_type(type));
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot write " + name + " to " + final_path_.string() + ": " + describe(e));
+  }
+}
+
+void OutputFile::write_strings(std::string_view path, const std::vector<std::string>& values) {
+  const std::string name(path);
+  try {
+    const hsize_t n = values.size();
+    H5::DataSpace space(1, &n);
+    const H5::StrType type = utf8_string_type();
+    H5::LinkCreatPropList link_plist(link_properties());
+    H5::DataSet ds = impl_->file.createDataSet(name, type, space, dataset_properties({n}, false),
+                                               H5::DSetAccPropList::DEFAULT, link_plist);
+    std::vector<const char*> pointers;
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    if (n > 0) ds.write(pointers.data(), type);
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot write " + name + " to " + final_path_.string() + ": " + describe(e));
+  }
+}
+
+void OutputFile::write_compound(std::string_view path, const std::vector<CompoundField>& fields,
+                                std::size_t record_size, const void* records, std::size_t count) {
+  const std::string name(path);
+  try {
+    H5::CompType memory(record_size);
+    for (const auto& f : fields) memory.insertMember(f.name, f.offset, memory_type(f.type));
+    const hsize_t n = count;
+    H5::DataSpace space(1, &n);
+    H5::LinkCreatPropList link_plist(link_properties());
+    H5::DataSet ds = impl_->file.createDataSet(name, memory, space, dataset_properties({n}, false),
+                                               H5::DSetAccPropList::DEFAULT, link_plist);
+    if (count > 0) ds.write(records, memory);
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot write " + name + " to " + final_path_.string() + ": " + describe(e));
+  }
+}
+
+Dataset OutputFile::create_dataset(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims,
+                                   double fill) {
+  const std::string name(path);
+  try {
+    const auto extent = to_hsize(dims);
+    H5::DataSpace space(static_cast<int>(extent.size()), extent.data());
+    H5::DSetCreatPropList plist = dataset_properties(dims, true);
+    // The fill value in the element's own type.
+    std::array<unsigned char, 8> fill_bytes{};
+    H5::DataType(H5::PredType::NATIVE_DOUBLE).convert(memory_type(type), 1, &fill, nullptr);
+    std::memcpy(fill_bytes.data(), &fill, sizeof(double));
+    plist.setFillValue(memory_type(type), fill_bytes.data());
+    plist.setFillTime(H5D_FILL_TIME_ALLOC);
+    H5::LinkCreatPropList link_plist(link_properties());
+    Dataset out;
+    out.impl_ = std::make_unique<Dataset::Impl>();
+    out.impl_->dataset = impl_->file.createDataSet(name, file_type(type), space, plist, H5::DSetAccPropList::DEFAULT,
+                                                   link_plist);
+    out.impl_->type = type;
+    out.impl_->path = name;
+    return out;
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot create " + name + " in " + final_path_.string() + ": " + describe(e));
+  }
+}
+
+void OutputFile::commit() {
+  if (committed_) return;
+  const hid_t id = impl_->file.getId();
+  const ssize_t open_objects = H5Fget_obj_count(id, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_ATTR | H5F_OBJ_DATATYPE);
+  if (open_objects > 0) throw std::logic_error("OutputFile::commit with HDF5 objects still open");
+  try {
+    impl_->file.flush(H5F_SCOPE_GLOBAL);
+    impl_->file.close();
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot finish writing " + final_path_.string() + ": " + describe(e));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary_path_, final_path_, ec);
+  if (ec) throw IoError("cannot move the finished output to " + final_path_.string() + ": " + ec.message());
+  committed_ = true;
+  unregister_temporary(impl_->cleanup_slot);
+}
+
+// ---------------------------------------------------------------- InputFile
+struct InputFile::Impl {
+  H5::H5File file;
+  std::string path;
+};
+
+InputFile::InputFile(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw IoError("cannot read " + path.string() + ": no such file");
+  try {
+    if (!H5::H5File::isHdf5(impl_->path)) throw IoError("cannot read " + path.string() + ": not an HDF5 file");
+    impl_->file = H5::H5File(impl_->path, H5F_ACC_RDONLY);
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read " + path.string() + ": " + describe(e));
+  }
+}
+
+InputFile::~InputFile() = default;
+
+bool InputFile::exists(std::string_view path) const {
+  const std::string name(path);
+  if (name == "/") return true;
+  // Every prefix must exist for H5Lexists to answer rather than fail.
+  std::size_t pos = 0;
+  while ((pos = name.find('/', pos + 1)) != std::string::npos) {
+    if (H5Lexists(impl_->file.getId(), name.substr(0, pos).c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return H5Lexists(impl_->file.getId(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+bool InputFile::is_group(std::string_view path) const {
+  if (!exists(path)) return false;
+  const std::string name(path);
+  return name == "/" || impl_->file.childObjType(name) == H5O_TYPE_GROUP;
+}
+
+std::vector<std::uint64_t> InputFile::dims(std::string_view path) const {
+  try {
+    H5::DataSpace space = impl_->file.openDataSet(std::string(path)).getSpace();
+    std::vector<hsize_t> d(static_cast<std::size_t>(space.getSimpleExtentNdims()));
+    space.getSimpleExtentDims(d.data());
+    return {d.begin(), d.end()};
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+std::size_t InputFile::element_count(std::string_view path) const {
+  std::size_t n = 1;
+  for (auto d : dims(path)) n *= d;
+  return n;
+}
+
+void InputFile::read_raw(std::string_view path, ElementType type, void* out) const {
+  try {
+    if (element_count(path) == 0) return;
+    impl_->file.openDataSet(std::string(path)).read(out, memory_type(type));
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+std::vector<std::string> InputFile::read_strings(std::string_view path) const {
+  try {
+    H5::DataSet ds = impl_->file.openDataSet(std::string(path));
+    const std::size_t n = element_count(path);
+    std::vector<char*> pointers(n, nullptr);
+    const H5::StrType type = utf8_string_type();
+    if (n > 0) ds.read(pointers.data(), type);
+    std::vector<std::string> out;
+    for (char* p : pointers) out.emplace_back(p != nullptr ? p : "");
+    if (n > 0) {
+      H5::DataSpace space = ds.getSpace();
+      H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, pointers.data());
+    }
+    return out;
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+namespace {
+
+template <class Fn>
+auto with_attribute(H5::H5File& file, std::string_view object, std::string_view name, const std::string& where, Fn&& fn) {
+  try {
+    const std::string target(object);
+    H5::Attribute attribute;
+    if (target == "/" || file.childObjType(target) == H5O_TYPE_GROUP) {
+      attribute = file.openGroup(target).openAttribute(std::string(name));
+    } else {
+      attribute = file.openDataSet(target).openAttribute(std::string(name));
+    }
+    return fn(attribute);
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read attribute " + std::string(name) + " of " + std::string(object) + " in " + where + ": " +
+                  describe(e));
+  }
+}
+
+}  // namespace
+
+std::string InputFile::string_attribute(std::string_view object, std::string_view name) const {
+  return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
+    std::string value;
+    a.read(a.getStrType(), value);
+    return value;
+  });
+}
+
+std::int64_t InputFile::int_attribute(std::string_view object, std::string_view name) const {
+  return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
+    std::int64_t value = 0;
+    a.read(H5::PredType::NATIVE_INT64, &value);
+    return value;
+  });
+}
+
+double InputFile::double_attribute(std::string_view object, std::string_view name) const {
+  return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
+    double value = 0;
+    a.read(H5::PredType::NATIVE_DOUBLE, &value);
+    return value;
+  });
+}
+
+std::vector<std::string> InputFile::attribute_names(std::string_view object) const {
+  try {
+    const std::string target(object);
+    std::vector<std::string> names;
+    auto collect = [&](H5::H5Object& o) {
+      const int count = o.getNumAttrs();
+      for (int i = 0; i < count; ++i) names.push_back(o.openAttribute(static_cast<unsigned>(i)).getName());
+    };
+    if (target == "/" || impl_->file.childObjType(target) == H5O_TYPE_GROUP) {
+      H5::Group g = impl_->file.openGroup(target);
+      collect(g);
+    } else {
+      H5::DataSet d = impl_->file.openDataSet(target);
+      collect(d);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot list attributes of " + std::string(object) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+std::vector<std::string> InputFile::members(std::string_view group) const {
+  try {
+    H5::Group g = impl_->file.openGroup(std::string(group));
+    std::vector<std::string> names;
+    for (hsize_t i = 0; i < g.getNumObjs(); ++i) names.push_back(g.getObjnameByIdx(i));
+    std::sort(names.begin(), names.end());
+    return names;
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot list " + std::string(group) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+std::vector<std::uint8_t> InputFile::raw_bytes(std::string_view path) const {
+  try {
+    H5::DataSet ds = impl_->file.openDataSet(std::string(path));
+    H5::DataType type = ds.getDataType();
+    if (type.getClass() == H5T_STRING) {
+      std::vector<std::uint8_t> out;
+      for (const auto& s : read_strings(path)) {
+        out.insert(out.end(), s.begin(), s.end());
+        out.push_back(0);
+      }
+      return out;
+    }
+    const std::size_t bytes = element_count(path) * type.getSize();
+    std::vector<std::uint8_t> out(bytes);
+    if (bytes > 0) ds.read(out.data(), type);
+    return out;
+  } catch (const H5::Exception& e) {
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+  }
+}
+
+std::vector<std::uint8_t> InputFile::attribute_bytes(std::string_view object, std::string_view name) const {
+  return with_attribute(impl_->file, object, name, impl_->path, [&](H5::Attribute& a) {
+    H5::DataType type = a.getDataType();
+    if (type.getClass() == H5T_STRING) {
+      std::string text = string_attribute(object, name);
+      return std::vector<std::uint8_t>(text.begin(), text.end());
+    }
+    std::vector<std::uint8_t> out(a.getInMemDataSize());
+    a.read(type, out.data());
+    return out;
+  });
+}
+
+}  // namespace mentorsim::io

@@ -1,0 +1,482 @@
+#include "mentorsim/scenario/scenario.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "mentorsim/core/apportion.hpp"
+#include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/rng.hpp"
+#include "mentorsim/scenario/reader.hpp"
+
+namespace mentorsim {
+
+using scenario::kNonNegative;
+using scenario::kPositive;
+using scenario::kUnit;
+using scenario::Range;
+using scenario::ReadContext;
+using scenario::Reader;
+
+namespace {
+
+constexpr Range kOpenUnit{0.0, 1.0, true, true};
+
+// Skill priors (Beta means) by career stage x domain, in Domain order: clinical, digital, research,
+// teaching, leadership, culture_wellbeing. The ordinal pattern is the review's (seniors high clinical,
+// leadership, research; early-career high digital and culture/wellbeing); magnitudes are ours.
+constexpr std::array<std::array<double, kDomains>, kStages> kSkillMeans = {{
+    {0.20, 0.70, 0.15, 0.10, 0.10, 0.60},  // student
+    {0.45, 0.70, 0.30, 0.30, 0.25, 0.65},  // early_career
+    {0.65, 0.50, 0.45, 0.50, 0.45, 0.50},  // mid_career
+    {0.80, 0.35, 0.60, 0.65, 0.70, 0.40},  // senior
+}};
+
+// Trait priors by stage: confidence, openness, time budget, workload, satisfaction.
+constexpr std::array<TraitPriors, kStages> kTraits = {{
+    {0.35, 0.70, 0.60, 0.50, 0.70},  // student
+    {0.45, 0.65, 0.55, 0.60, 0.65},  // early_career
+    {0.60, 0.60, 0.45, 0.65, 0.65},  // mid_career
+    {0.75, 0.50, 0.35, 0.70, 0.65},  // senior
+}};
+
+constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness", "time_budget", "workload",
+                                                         "satisfaction"};
+
+double& trait_ref(TraitPriors& t, std::size_t i) {
+  switch (i) {
+    case 0: return t.confidence;
+    case 1: return t.openness;
+    case 2: return t.time_budget;
+    case 3: return t.workload;
+    default: return t.satisfaction;
+  }
+}
+
+std::string read_text_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "", "cannot open scenario file"});
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "", "cannot read scenario file"});
+  return buffer.str();
+}
+
+}  // namespace
+
+std::uint64_t PopulationSpec::total_size() const {
+  std::uint64_t total = 0;
+  for (const auto& inst : institutions) total += inst.size;
+  return total;
+}
+
+InstitutionSpec default_institution(InstitutionKind kind) {
+  InstitutionSpec spec;
+  spec.kind = kind;
+  // Profession order: medicine, nursing, physiotherapy, speech_pathology, pharmacy, dentistry,
+  // education, research. Stage order: student, early_career, mid_career, senior.
+  switch (kind) {
+    case InstitutionKind::hospital:
+      spec.name = "hospital";
+      spec.size = 3000;
+      spec.units = 100;
+      spec.hierarchy = 0.7;
+      spec.psych_safety = 0.45;
+      // Nurses per physician about 2.1 (calibration.md: hospital workforce statistics).
+      spec.profession_mix = {0.24, 0.50, 0.06, 0.03, 0.05, 0.02, 0.03, 0.07};
+      spec.stage_mix = {0.05, 0.35, 0.35, 0.25};
+      spec.joint_share = 0.04;
+      break;
+    case InstitutionKind::university:
+      spec.name = "university";
+      spec.size = 800;
+      spec.units = 20;
+      spec.hierarchy = 0.5;
+      spec.psych_safety = 0.55;
+      spec.profession_mix = {0.15, 0.15, 0.05, 0.03, 0.04, 0.03, 0.30, 0.25};
+      spec.stage_mix = {0.10, 0.30, 0.35, 0.25};
+      spec.joint_share = 0.15;
+      break;
+    case InstitutionKind::research_institute:
+      spec.name = "institute";
+      spec.size = 300;
+      spec.units = 15;
+      spec.hierarchy = 0.4;
+      spec.psych_safety = 0.6;
+      spec.profession_mix = {0.12, 0.05, 0.02, 0.01, 0.05, 0.02, 0.03, 0.70};
+      spec.stage_mix = {0.15, 0.35, 0.30, 0.20};
+      spec.joint_share = 0.10;
+      break;
+  }
+  spec.minority_share = 0.15;
+  return spec;
+}
+
+std::vector<InstitutionSpec> default_institutions() {
+  return {default_institution(InstitutionKind::hospital), default_institution(InstitutionKind::university),
+          default_institution(InstitutionKind::research_institute)};
+}
+
+bool Scenario::wants_agent_field(std::string_view field) const {
+  return std::find(output_.agent_fields.begin(), output_.agent_fields.end(), field) != output_.agent_fields.end();
+}
+
+class ScenarioBuilder {
+ public:
+  ScenarioBuilder(std::string name, std::filesystem::path base_dir)
+      : context_(name), base_dir_(std::move(base_dir)) {
+    scenario_.name_ = std::move(name);
+  }
+
+  Scenario build(std::string_view text, const std::vector<std::string>& overrides) {
+    scenario_.source_text_ = std::string(text);
+    scenario_.overrides_ = overrides;
+    toml::table document;
+    try {
+      document = toml::parse(text, context_.file());
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      throw ScenarioError({Diagnostic{
+          SourceLocation{context_.file(), static_cast<int>(where.line), static_cast<int>(where.column)}, "",
+          "TOML syntax error: " + std::string(e.description())}});
+    }
+    apply_overrides(document, overrides);
+
+    toml::table resolved;
+    Reader root(context_, &document, "", resolved, SourceLocation{context_.file(), 1, 1});
+    read_run(root.table("run"));
+    read_population(root.table("population"));
+    read_network(root.table("network"));
+    read_output(root.table("output"));
+    root.finish();
+    if (!context_.ok()) throw ScenarioError(context_.take_errors());
+
+    write_derived_sizes(resolved);
+    std::ostringstream json;
+    json << toml::json_formatter{resolved};
+    scenario_.resolved_json_ = json.str();
+    return std::move(scenario_);
+  }
+
+ private:
+  void apply_overrides(toml::table& document, const std::vector<std::string>& overrides) {
+    for (const auto& text : overrides) {
+      const std::string where = "--set " + text;
+      const auto eq = text.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        context_.error(SourceLocation{where, 0, 0}, "", "expected key=value, e.g. --set run.seed=7");
+        continue;
+      }
+      const std::string key = text.substr(0, eq);
+      const std::string value = text.substr(eq + 1);
+      std::vector<std::string> parts;
+      for (std::size_t begin = 0;;) {
+        const auto dot = key.find('.', begin);
+        parts.push_back(key.substr(begin, dot - begin));
+        if (dot == std::string::npos) break;
+        begin = dot + 1;
+      }
+      if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+        context_.error(SourceLocation{where, 0, 0}, key, "empty key component");
+        continue;
+      }
+      // The value is TOML (7, 0.5, true, "x", [1, 2]); a bare word is taken as a string.
+      toml::table snippet;
+      try {
+        snippet = toml::parse("value = " + value, where);
+      } catch (const toml::parse_error&) {
+        snippet = toml::table{};
+        snippet.insert_or_assign("value", value);
+      }
+      toml::node* cursor = &document;
+      bool ok = true;
+      for (std::size_t i = 0; i + 1 < parts.size() && ok; ++i) {
+        if (toml::table* table = cursor->as_table()) {
+          if (!table->contains(parts[i])) table->insert_or_assign(parts[i], toml::table{});
+          cursor = table->get(parts[i]);
+        } else if (toml::array* array = cursor->as_array()) {
+          char* end = nullptr;
+          const unsigned long index = std::strtoul(parts[i].c_str(), &end, 10);
+          if (*end != '\0' || index >= array->size()) {
+            context_.error(SourceLocation{where, 0, 0}, key,
+                           "\"" + parts[i] + "\" is not an index of this array (it has " +
+                               std::to_string(array->size()) + " elements)");
+            ok = false;
+          } else {
+            cursor = array->get(index);
+          }
+        } else {
+          context_.error(SourceLocation{where, 0, 0}, key, "\"" + parts[i] + "\" is a value, not a table");
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      toml::table* target = cursor->as_table();
+      if (target == nullptr) {
+        context_.error(SourceLocation{where, 0, 0}, key, "cannot set a key inside a value that is not a table");
+        continue;
+      }
+      target->insert_or_assign(parts.back(), *snippet.get("value"));
+      context_.mark_override(key_for_location(parts), where);
+    }
+  }
+
+  // Overrides name array elements as "a.0.b"; readers name them "a[0].b".
+  static std::string key_for_location(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) {
+      if (!p.empty() && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        out += "[" + p + "]";
+      } else {
+        if (!out.empty()) out += '.';
+        out += p;
+      }
+    }
+    return out;
+  }
+
+  void read_run(Reader r) {
+    RunSettings& run = scenario_.run_;
+    run.seed = static_cast<Seed>(r.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+    run.weeks = static_cast<Step>(r.integer("weeks", 104, 0, 52 * 100));
+    run.replicates = static_cast<Replicate>(r.integer("replicates", 1, 1, kMaxReplicates - 1));
+    run.threads = static_cast<int>(r.integer("threads", 0, 0, 1024));
+    r.finish();
+  }
+
+  std::filesystem::path input_path(Reader& r, std::string_view key, const std::string& value) {
+    std::filesystem::path path(value);
+    if (path.is_relative()) {
+      // Paths written in the file are relative to the file; paths given with --set to the shell.
+      const bool from_command_line = r.location_of(key).file.starts_with("--set ");
+      if (!from_command_line && !base_dir_.empty()) path = base_dir_ / path;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      r.error(key, "file \"" + path.string() + "\" does not exist or is not a regular file");
+    }
+    return path;
+  }
+
+  InstitutionSpec read_institution(Reader& r, const InstitutionSpec* implicit, bool roster, const Reader& parent,
+                                   double minority_default) {
+    InstitutionSpec spec;
+    if (implicit != nullptr) {
+      spec = *implicit;
+      spec.name = r.string("name", implicit->name);
+      spec.kind = r.enumeration<InstitutionKind>("kind", implicit->kind);
+    } else {
+      if (!r.has("name")) r.error_here("missing required key \"name\"");
+      if (!r.has("kind")) r.error_here("missing required key \"kind\" (hospital, university or research_institute)");
+      const std::string name = r.string("name", "");
+      spec = default_institution(r.enumeration<InstitutionKind>("kind", InstitutionKind::hospital));
+      spec.name = name;
+    }
+    (void)parent;
+    if (roster) {
+      if (r.has("size")) r.error("size", "cannot be given with population.roster: the roster fixes the staff");
+      if (r.has("units")) r.error("units", "cannot be given with population.roster: the roster names the units");
+      r.allow("size");
+      r.allow("units");
+      spec.size = 0;
+      spec.units = 0;
+    } else {
+      spec.size = static_cast<std::uint32_t>(r.integer("size", spec.size, 1, 200'000'000));
+      spec.units = static_cast<std::uint32_t>(r.integer("units", spec.units, 1, 10'000'000));
+      if (spec.units > spec.size) {
+        r.error("units", "an institution of " + std::to_string(spec.size) + " staff cannot have " +
+                             std::to_string(spec.units) + " units");
+      }
+    }
+    spec.hierarchy = r.number("hierarchy", spec.hierarchy, kUnit);
+    spec.psych_safety = r.number("psych_safety", spec.psych_safety, kUnit);
+    spec.profession_mix = r.shares<Profession>("professions", spec.profession_mix);
+    spec.stage_mix = r.shares<CareerStage>("stages", spec.stage_mix);
+    spec.minority_share = r.number("minority_share", minority_default, kUnit);
+    spec.joint_share = r.number("joint_share", spec.joint_share, kUnit);
+    r.finish();
+    return spec;
+  }
+
+  void read_population(Reader p) {
+    PopulationSpec& pop = scenario_.population_;
+    const auto size = p.optional_integer("size", 1, 200'000'000);
+    if (auto roster = p.optional_string("roster")) pop.roster = input_path(p, "roster", *roster);
+    if (pop.roster && size) {
+      p.error("size", "cannot be combined with population.roster: the roster fixes the staff");
+    }
+    const double minority_default = p.number("minority_share", 0.15, kUnit);
+
+    if (auto tables = p.tables("institutions")) {
+      if (tables->empty()) p.error("institutions", "at least one institution is needed");
+      for (auto& r : *tables) {
+        pop.institutions.push_back(read_institution(r, nullptr, pop.roster.has_value(), p, minority_default));
+      }
+    } else {
+      // No institutions listed: the baseline trio, recorded in resolved_json like any other value.
+      toml::table implicit_doc;
+      toml::array list;
+      for (std::size_t i = 0; i < 3; ++i) list.push_back(toml::table{});
+      implicit_doc.insert_or_assign("institutions", std::move(list));
+      Reader holder(context_, &implicit_doc, p.path(), resolved_population_dummy_, p.location());
+      auto readers = holder.tables("institutions");
+      const auto defaults = default_institutions();
+      std::vector<InstitutionSpec> specs;
+      for (std::size_t i = 0; i < defaults.size(); ++i) {
+        specs.push_back(read_institution((*readers)[i], &defaults[i], pop.roster.has_value(), p, minority_default));
+      }
+      pop.institutions = std::move(specs);
+      p.allow("institutions");
+      implicit_institutions_ = true;
+    }
+
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < pop.institutions.size(); ++i) {
+      const auto& name = pop.institutions[i].name;
+      if (name.empty()) continue;  // already reported as missing
+      if (!names.insert(name).second) {
+        p.error("institutions", "institution name \"" + name + "\" is used twice");
+      }
+    }
+    for (const auto& inst : pop.institutions) {
+      if (inst.joint_share > 0.0 && pop.institutions.size() < 2) {
+        p.error("institutions", "institution \"" + inst.name +
+                                    "\" has joint_share > 0 but there is no other institution to share staff with");
+      }
+    }
+    if (pop.institutions.size() > 1000) p.error("institutions", "at most 1000 institutions are supported");
+
+    // population.size scales institution sizes, and their unit counts, in proportion.
+    if (size && !pop.institutions.empty() && context_.ok()) {
+      std::vector<double> weights;
+      for (const auto& inst : pop.institutions) weights.push_back(static_cast<double>(inst.size));
+      const auto scaled = apportion(static_cast<std::uint64_t>(*size), weights);
+      for (std::size_t i = 0; i < pop.institutions.size(); ++i) {
+        auto& inst = pop.institutions[i];
+        if (scaled[i] == 0) {
+          p.error("size", "population.size " + std::to_string(*size) + " is too small: institution \"" + inst.name +
+                              "\" would have no staff");
+          continue;
+        }
+        const double ratio = static_cast<double>(scaled[i]) / static_cast<double>(inst.size);
+        inst.units = static_cast<std::uint32_t>(
+            std::clamp<double>(std::round(inst.units * ratio), 1.0, static_cast<double>(scaled[i])));
+        inst.size = static_cast<std::uint32_t>(scaled[i]);
+      }
+    }
+
+    Reader skills = p.table("skills");
+    pop.skill_concentration = skills.number("concentration", 20.0, Range{0.0, 1e6, true, false});
+    for (std::size_t s = 0; s < kStages; ++s) {
+      Reader stage = skills.table(to_string(enum_at<CareerStage>(s)));
+      for (std::size_t d = 0; d < kDomains; ++d) {
+        pop.skill_means[s][d] = stage.number(to_string(enum_at<Domain>(d)), kSkillMeans[s][d], kOpenUnit);
+      }
+      stage.finish();
+    }
+    skills.finish();
+
+    Reader traits = p.table("traits");
+    pop.trait_concentration = traits.number("concentration", 10.0, Range{0.0, 1e6, true, false});
+    for (std::size_t s = 0; s < kStages; ++s) {
+      Reader stage = traits.table(to_string(enum_at<CareerStage>(s)));
+      TraitPriors priors = kTraits[s];
+      for (std::size_t t = 0; t < kTraitNames.size(); ++t) {
+        trait_ref(priors, t) = stage.number(kTraitNames[t], trait_ref(priors, t), kOpenUnit);
+      }
+      pop.traits[s] = priors;
+      stage.finish();
+    }
+    traits.finish();
+    p.finish();
+  }
+
+  void read_network(Reader r) {
+    NetworkSpec& net = scenario_.network_;
+    net.mean_degree = r.number("mean_degree", net.mean_degree, Range{0.0, 500.0, true, false});
+    net.within_unit = r.number("within_unit", net.within_unit, Range{0.0, 1e6, true, false});
+    net.same_profession = r.number("same_profession", net.same_profession, Range{0.0, 1e6, true, false});
+    net.cross_institution = r.number("cross_institution", net.cross_institution, Range{0.0, 1e6});
+    net.joint_secondary_share = r.number("joint_secondary_share", net.joint_secondary_share, kUnit);
+    net.clustering = r.number("clustering", net.clustering, Range{0.0, 0.5});
+    net.tie_decay = r.number("tie_decay", net.tie_decay, Range{0.0, 1.0, false, true});
+    net.initial_weight = r.number("initial_weight", net.initial_weight, Range{0.0, 1.0, true, false});
+    if (auto edges = r.optional_string("edges")) {
+      net.edges = input_path(r, "edges", *edges);
+      if (!scenario_.population_.roster) {
+        r.error("edges", "an edge list needs population.roster: its ids are roster ids");
+      }
+    }
+    r.finish();
+  }
+
+  void read_output(Reader r) {
+    OutputSpec& out = scenario_.output_;
+    out.path = r.string("path", out.path.string());
+    if (out.path.empty()) r.error("path", "must not be empty");
+    std::vector<std::string> all(kAgentFields.begin(), kAgentFields.end());
+    auto fields = r.strings("agent_fields", all, all);
+    // Canonical order, whatever order the user wrote.
+    for (const auto& f : all) {
+      if (std::find(fields.begin(), fields.end(), f) != fields.end()) out.agent_fields.push_back(f);
+    }
+    const auto weeks = r.integers("snapshot_weeks", {}, 0, scenario_.run_.weeks);
+    std::set<std::int64_t> unique(weeks.begin(), weeks.end());
+    if (unique.size() != weeks.size()) r.error("snapshot_weeks", "a week is listed twice");
+    for (auto w : unique) out.snapshot_weeks.push_back(static_cast<Step>(w));
+    out.all_replicates = r.boolean("all_replicates", out.all_replicates);
+    out.network = r.boolean("network", out.network);
+    out.betweenness = r.enumeration<BetweennessMode>("betweenness", out.betweenness);
+    out.betweenness_sources =
+        static_cast<std::uint32_t>(r.integer("betweenness_sources", out.betweenness_sources, 1, 1'000'000));
+    out.betweenness_exact_max =
+        static_cast<std::uint32_t>(r.integer("betweenness_exact_max", out.betweenness_exact_max, 0, 1'000'000));
+    r.finish();
+  }
+
+  // population.size may have rescaled institutions: record the sizes the run really uses.
+  void write_derived_sizes(toml::table& resolved) {
+    toml::table* population = resolved["population"].as_table();
+    if (population == nullptr) return;
+    if (implicit_institutions_) {
+      // The implicit institutions were mirrored into a side table; move them into the real mirror.
+      if (toml::node* list = resolved_population_dummy_.get("institutions")) {
+        population->insert_or_assign("institutions", std::move(*list->as_array()));
+      }
+    }
+    toml::array* list = population->get_as<toml::array>("institutions");
+    if (list == nullptr) return;
+    const auto& specs = scenario_.population_.institutions;
+    for (std::size_t i = 0; i < list->size() && i < specs.size(); ++i) {
+      if (toml::table* t = list->get(i)->as_table(); t != nullptr && !scenario_.population_.roster) {
+        t->insert_or_assign("size", static_cast<std::int64_t>(specs[i].size));
+        t->insert_or_assign("units", static_cast<std::int64_t>(specs[i].units));
+      }
+    }
+  }
+
+  ReadContext context_;
+  std::filesystem::path base_dir_;
+  Scenario scenario_;
+  toml::table resolved_population_dummy_;
+  bool implicit_institutions_ = false;
+};
+
+Scenario Scenario::parse(std::string_view text, std::string name, const std::vector<std::string>& overrides,
+                         const std::filesystem::path& base_dir) {
+  ScenarioBuilder builder(std::move(name), base_dir);
+  return builder.build(text, overrides);
+}
+
+Scenario Scenario::load(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  const std::string text = read_text_file(file);
+  return parse(text, file.string(), overrides, file.parent_path());
+}
+
+}  // namespace mentorsim

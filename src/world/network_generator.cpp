@@ -1,0 +1,415 @@
+#include "mentorsim/world/network_generator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/world/network_measures.hpp"
+
+namespace mentorsim {
+namespace {
+
+constexpr int kMaxCalibrationRounds = 8;
+constexpr int kMaxRejections = 64;
+constexpr int kTopUpRounds = 4;
+// Initiated ties aim a little below the target so that merging duplicates never overshoots it and the
+// top-up (block-model ties) only adds.
+constexpr double kInitiationShare = 0.97;
+
+// Six kinds of colleague relative to an anchor (institution I, unit U, profession P).
+enum Pool : std::size_t {
+  same_unit_same_prof,
+  same_unit_other_prof,
+  same_inst_same_prof,   // other unit
+  same_inst_other_prof,  // other unit
+  other_inst_same_prof,
+  other_inst_other_prof,
+  pool_count
+};
+
+// Index arrays for drawing a uniform colleague from any pool in O(1) expected time.
+class BlockSampler {
+ public:
+  BlockSampler(const Population& population, const NetworkSpec& spec) : population_(population), spec_(spec) {
+    const std::size_t units = population.units.size();
+    const std::size_t cells = units * kProfessions;
+    // unit_order: by (unit, profession); prof_order: by (profession, unit). Units of an institution are
+    // contiguous, so institution ranges are contiguous in both orders.
+    unit_start_.assign(cells + 1, 0);
+    prof_start_.assign(cells + 1, 0);
+    for (AgentId a = 0; a < population.size(); ++a) {
+      if (!population.active(a)) continue;
+      ++unit_start_[unit_cell(population.unit[a], population.profession[a]) + 1];
+      ++prof_start_[prof_cell(population.profession[a], population.unit[a]) + 1];
+    }
+    std::partial_sum(unit_start_.begin(), unit_start_.end(), unit_start_.begin());
+    std::partial_sum(prof_start_.begin(), prof_start_.end(), prof_start_.begin());
+    unit_order_.resize(unit_start_.back());
+    prof_order_.resize(prof_start_.back());
+    auto unit_fill = unit_start_;
+    auto prof_fill = prof_start_;
+    for (AgentId a = 0; a < population.size(); ++a) {
+      if (!population.active(a)) continue;
+      unit_order_[unit_fill[unit_cell(population.unit[a], population.profession[a])]++] = a;
+      prof_order_[prof_fill[prof_cell(population.profession[a], population.unit[a])]++] = a;
+    }
+    active_ = unit_order_.size();
+  }
+
+  [[nodiscard]] std::size_t active() const noexcept { return active_; }
+
+  struct Anchor {
+    UnitId unit;
+    InstitutionId institution;
+    Profession profession;
+    bool member;  // the initiator belongs to this unit (false for a joint appointee's second unit)
+    std::array<double, pool_count> weight;
+  };
+
+  [[nodiscard]] Anchor anchor(UnitId u, Profession p, bool member) const {
+    const InstitutionId i = population_.units[u].institution;
+    const double n_up = static_cast<double>(unit_range(u, p).size());
+    const double n_u = static_cast<double>(unit_range(u).size());
+    const double n_ip = static_cast<double>(prof_inst_range(p, i).size());
+    const double n_i = static_cast<double>(inst_range(i).size());
+    const double n_p = static_cast<double>(prof_range(p).size());
+    const double n = static_cast<double>(active_);
+    const double wu = spec_.within_unit;
+    const double sp = spec_.same_profession;
+    const double cx = spec_.cross_institution;
+    Anchor out{u, i, p, member, {}};
+    out.weight[same_unit_same_prof] = std::max(0.0, n_up - (member ? 1.0 : 0.0)) * wu * sp;
+    out.weight[same_unit_other_prof] = (n_u - n_up) * wu;
+    out.weight[same_inst_same_prof] = (n_ip - n_up) * sp;
+    out.weight[same_inst_other_prof] = (n_i - n_u - n_ip + n_up);
+    out.weight[other_inst_same_prof] = (n_p - n_ip) * sp * cx;
+    out.weight[other_inst_other_prof] = (n - n_i - n_p + n_ip) * cx;
+    return out;
+  }
+
+  // A colleague of `self` from one pool of the anchor, uniformly; kNoAgent after too many rejections.
+  AgentId draw(const Anchor& anchor, AgentId self, Stream& stream) const {
+    const std::size_t pool = stream.categorical(anchor.weight);
+    for (int attempt = 0; attempt < kMaxRejections; ++attempt) {
+      const AgentId candidate = draw_from(pool, anchor, stream);
+      if (candidate != self) return candidate;
+    }
+    return kNoAgent;
+  }
+
+  // The agent's anchors: its home unit, and its second unit if it has a joint appointment.
+  void anchors_of(AgentId a, std::vector<Anchor>& out) const {
+    out.clear();
+    out.push_back(anchor(population_.unit[a], population_.profession[a], true));
+    if (population_.joint_unit[a] != kNoUnit) {
+      out.push_back(anchor(population_.joint_unit[a], population_.profession[a], false));
+    }
+  }
+
+  AgentId draw_for(AgentId a, const std::vector<Anchor>& anchors, Stream& stream) const {
+    std::size_t which = 0;
+    if (anchors.size() > 1 && stream.bernoulli(spec_.joint_secondary_share)) which = 1;
+    const Anchor& chosen = anchors[which];
+    double total = 0.0;
+    for (double w : chosen.weight) total += w;
+    if (total <= 0.0) return kNoAgent;
+    return draw(chosen, a, stream);
+  }
+
+ private:
+  struct Range {
+    std::uint64_t begin;
+    std::uint64_t end;
+    [[nodiscard]] std::uint64_t size() const noexcept { return end - begin; }
+  };
+
+  [[nodiscard]] std::size_t unit_cell(UnitId u, Profession p) const noexcept { return u * kProfessions + index_of(p); }
+  [[nodiscard]] std::size_t prof_cell(Profession p, UnitId u) const noexcept {
+    return index_of(p) * population_.units.size() + u;
+  }
+  [[nodiscard]] Range unit_range(UnitId u, Profession p) const {
+    return {unit_start_[unit_cell(u, p)], unit_start_[unit_cell(u, p) + 1]};
+  }
+  [[nodiscard]] Range unit_range(UnitId u) const { return {unit_start_[u * kProfessions], unit_start_[(u + 1) * kProfessions]}; }
+  [[nodiscard]] Range inst_range(InstitutionId i) const {
+    const auto& info = population_.institutions[i];
+    return {unit_start_[info.first_unit * kProfessions], unit_start_[(info.first_unit + info.unit_count) * kProfessions]};
+  }
+  [[nodiscard]] Range prof_range(Profession p) const {
+    const std::size_t units = population_.units.size();
+    return {prof_start_[index_of(p) * units], prof_start_[(index_of(p) + 1) * units]};
+  }
+  [[nodiscard]] Range prof_inst_range(Profession p, InstitutionId i) const {
+    const auto& info = population_.institutions[i];
+    return {prof_start_[prof_cell(p, info.first_unit)], prof_start_[prof_cell(p, info.first_unit + info.unit_count)]};
+  }
+  [[nodiscard]] Range prof_unit_range(Profession p, UnitId u) const {
+    return {prof_start_[prof_cell(p, u)], prof_start_[prof_cell(p, u) + 1]};
+  }
+
+  // Uniform over outer \ inner, where inner is a contiguous sub-range of outer.
+  static std::uint64_t draw_excluding(Range outer, Range inner, Stream& stream) {
+    const std::uint64_t span = outer.size() - inner.size();
+    std::uint64_t k = outer.begin + stream.below(static_cast<std::uint32_t>(span));
+    if (k >= inner.begin) k += inner.size();
+    return k;
+  }
+
+  AgentId draw_from(std::size_t pool, const Anchor& anchor, Stream& stream) const {
+    const UnitId u = anchor.unit;
+    const Profession p = anchor.profession;
+    const InstitutionId i = anchor.institution;
+    switch (pool) {
+      case same_unit_same_prof: {
+        const Range r = unit_range(u, p);
+        return unit_order_[r.begin + stream.below(static_cast<std::uint32_t>(r.size()))];
+      }
+      case same_unit_other_prof:
+        return unit_order_[draw_excluding(unit_range(u), unit_range(u, p), stream)];
+      case same_inst_same_prof:
+        return prof_order_[draw_excluding(prof_inst_range(p, i), prof_unit_range(p, u), stream)];
+      case same_inst_other_prof:
+        return rejecting_profession(inst_range(i), unit_range(u), p, stream);
+      case other_inst_same_prof:
+        return prof_order_[draw_excluding(prof_range(p), prof_inst_range(p, i), stream)];
+      default:
+        return rejecting_profession(Range{0, active_}, inst_range(i), p, stream);
+    }
+  }
+
+  AgentId rejecting_profession(Range outer, Range inner, Profession p, Stream& stream) const {
+    for (int attempt = 0; attempt < kMaxRejections; ++attempt) {
+      const AgentId candidate = unit_order_[draw_excluding(outer, inner, stream)];
+      if (population_.profession[candidate] != p) return candidate;
+    }
+    return kNoAgent;
+  }
+
+  const Population& population_;
+  const NetworkSpec& spec_;
+  std::vector<std::uint64_t> unit_start_;
+  std::vector<std::uint64_t> prof_start_;
+  std::vector<AgentId> unit_order_;
+  std::vector<AgentId> prof_order_;
+  std::size_t active_ = 0;
+};
+
+// Each active agent writes its initiated ties into its own slice (offsets from a prefix sum), so the
+// result does not depend on the thread count.
+template <class CountFn, class MakeFn>
+std::vector<Tie> initiate(std::size_t n, CountFn&& count_of, MakeFn&& make) {
+  std::vector<std::uint64_t> offset(n + 1, 0);
+  parallel::for_each(n, [&](std::size_t a) { offset[a + 1] = count_of(static_cast<AgentId>(a)); });
+  std::partial_sum(offset.begin(), offset.end(), offset.begin());
+  std::vector<Tie> ties(offset.back(), Tie{0, 0, 0.0f});
+  parallel::for_each(n, [&](std::size_t a) {
+    make(static_cast<AgentId>(a), ties.data() + offset[a], offset[a + 1] - offset[a]);
+  });
+  std::erase_if(ties, [](const Tie& t) { return t.a == t.b; });  // failed draws are self-ties
+  return ties;
+}
+
+class Generator {
+ public:
+  Generator(const Population& population, const NetworkSpec& spec, const RandomSource& random)
+      : population_(population), spec_(spec), random_(random), sampler_(population, spec) {}
+
+  CollegialNetwork build(double closure_share) {
+    const std::size_t n = population_.size();
+    const double half_degree = spec_.mean_degree / 2.0 * kInitiationShare;
+    const double block_mean = (1.0 - closure_share) * half_degree;
+    const double closure_mean = closure_share * half_degree;
+
+    std::vector<Tie> block = initiate(
+        n,
+        [&](AgentId a) -> std::uint64_t {
+          if (!population_.active(a)) return 0;
+          Stream stream = random_.stream(0, Purpose::network_stubs, a);
+          return stream.poisson(block_mean);
+        },
+        [&](AgentId a, Tie* out, std::uint64_t count) {
+          if (count == 0) return;
+          Stream stream = random_.stream(0, Purpose::network_stubs, a);
+          stream.poisson(block_mean);
+          std::vector<BlockSampler::Anchor> anchors;
+          sampler_.anchors_of(a, anchors);
+          for (std::uint64_t k = 0; k < count; ++k) out[k] = make_tie(a, sampler_.draw_for(a, anchors, stream));
+        });
+    CollegialNetwork network(static_cast<AgentId>(n), std::move(block));
+
+    if (closure_mean > 0.0) {
+      std::vector<Tie> closure = initiate(
+          n,
+          [&](AgentId a) -> std::uint64_t {
+            if (!population_.active(a)) return 0;
+            Stream stream = random_.stream(0, Purpose::network_closure, a);
+            return stream.poisson(closure_mean);
+          },
+          [&](AgentId a, Tie* out, std::uint64_t count) {
+            if (count == 0) return;
+            Stream stream = random_.stream(0, Purpose::network_closure, a);
+            stream.poisson(closure_mean);
+            const auto mine = network.neighbors(a);
+            std::vector<BlockSampler::Anchor> anchors;
+            for (std::uint64_t k = 0; k < count; ++k) {
+              AgentId partner = kNoAgent;
+              if (!mine.empty()) {
+                const AgentId via = mine[stream.below(static_cast<std::uint32_t>(mine.size()))];
+                const auto theirs = network.neighbors(via);
+                partner = theirs[stream.below(static_cast<std::uint32_t>(theirs.size()))];
+              } else {
+                // Nobody to close a triangle through: make a block-model tie instead.
+                if (anchors.empty()) sampler_.anchors_of(a, anchors);
+                partner = sampler_.draw_for(a, anchors, stream);
+              }
+              out[k] = make_tie(a, partner);
+            }
+          });
+      std::vector<Tie> all = network.ties();
+      all.insert(all.end(), closure.begin(), closure.end());
+      network = CollegialNetwork(static_cast<AgentId>(n), std::move(all));
+    }
+    return top_up(std::move(network));
+  }
+
+ private:
+  Tie make_tie(AgentId a, AgentId b) const {
+    if (b == kNoAgent || b == a) return Tie{a, a, 0.0f};
+    return Tie{a, b, initial_tie_weight(random_, a, b, spec_.initial_weight)};
+  }
+
+  // Adds block-model ties from random initiators until the tie count reaches the target.
+  CollegialNetwork top_up(CollegialNetwork network) {
+    const std::size_t active = sampler_.active();
+    const auto target = static_cast<std::uint64_t>(std::llround(spec_.mean_degree * static_cast<double>(active) / 2.0));
+    if (active < 2) return network;
+    std::vector<AgentId> active_ids;
+    active_ids.reserve(active);
+    for (AgentId a = 0; a < population_.size(); ++a) {
+      if (population_.active(a)) active_ids.push_back(a);
+    }
+    for (int round = 0; round < kTopUpRounds && network.tie_count() < target; ++round) {
+      const std::uint64_t missing = target - network.tie_count();
+      std::vector<Tie> extra(missing);
+      parallel::for_each(missing, [&](std::size_t k) {
+        Stream stream = random_.stream(round, Purpose::network_topup, static_cast<std::uint32_t>(k));
+        const AgentId a = active_ids[stream.below(static_cast<std::uint32_t>(active_ids.size()))];
+        std::vector<BlockSampler::Anchor> anchors;
+        sampler_.anchors_of(a, anchors);
+        extra[k] = make_tie(a, sampler_.draw_for(a, anchors, stream));
+      });
+      std::erase_if(extra, [](const Tie& t) { return t.a == t.b; });
+      std::vector<Tie> all = network.ties();
+      all.insert(all.end(), extra.begin(), extra.end());
+      network = CollegialNetwork(static_cast<AgentId>(population_.size()), std::move(all));
+    }
+    return network;
+  }
+
+  const Population& population_;
+  const NetworkSpec& spec_;
+  const RandomSource& random_;
+  BlockSampler sampler_;
+};
+
+std::vector<AgentId> clustering_sample(const Population& population) {
+  std::vector<AgentId> active;
+  for (AgentId a = 0; a < population.size(); ++a) {
+    if (population.active(a)) active.push_back(a);
+  }
+  if (active.size() <= kClusteringSample) return active;
+  // Systematic sample over ids ordered by (institution, unit, profession): stratified by all three.
+  std::vector<AgentId> sample(kClusteringSample);
+  for (std::size_t k = 0; k < kClusteringSample; ++k) sample[k] = active[k * active.size() / kClusteringSample];
+  return sample;
+}
+
+}  // namespace
+
+float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, double mean) {
+  if (a > b) std::swap(a, b);
+  Stream stream = random.stream(static_cast<Step>(b), Purpose::network_weights, a);
+  return static_cast<float>(std::max(1e-3, stream.beta_mean(std::clamp(mean, 0.01, 0.99), 8.0)));
+}
+
+CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                                  NetworkGenerationReport* report) {
+  Generator generator(population, spec, random);
+  const auto sample = clustering_sample(population);
+  const double target = spec.clustering;
+
+  // Secant iterations on the closure share; every round uses the same random numbers, so clustering
+  // is a smooth increasing function of the share and the iteration converges in a few rounds.
+  double lo = 0.0;
+  double hi = 0.95;
+  double share = 0.3;
+  CollegialNetwork best;
+  double best_error = 1e9;
+  double best_share = share;
+  double best_clustering = 0.0;
+  double previous_share = -1.0;
+  double previous_clustering = 0.0;
+  int rounds = 0;
+  bool reached = false;
+  std::string note;
+  for (; rounds < kMaxCalibrationRounds; ++rounds) {
+    CollegialNetwork network = generator.build(share);
+    const double clustering = average_clustering(network, sample);
+    const double error = clustering - target;
+    if (std::fabs(error) < best_error) {
+      best_error = std::fabs(error);
+      best = std::move(network);
+      best_share = share;
+      best_clustering = clustering;
+    }
+    if (std::fabs(error) <= kClusteringTolerance / 2.0) {
+      reached = true;
+      ++rounds;
+      break;
+    }
+    if (error < 0.0) lo = share; else hi = share;
+    if (error > 0.0 && share <= 0.0) {
+      note = "clustering without any triadic closure is already " + std::to_string(clustering) +
+             "; lower network.within_unit or raise network.mean_degree to reach " + std::to_string(target);
+      ++rounds;
+      break;
+    }
+    if (error < 0.0 && share >= 0.95) {
+      note = "clustering with 95% triadic closure is only " + std::to_string(clustering) +
+             "; raise network.within_unit or lower network.mean_degree to reach " + std::to_string(target);
+      ++rounds;
+      break;
+    }
+    double next = 0.5 * (lo + hi);
+    if (previous_share >= 0.0 && clustering != previous_clustering) {
+      const double secant = share - error * (share - previous_share) / (clustering - previous_clustering);
+      if (secant > lo && secant < hi) next = secant;
+    }
+    if (rounds == 0 && error > 0.0) next = 0.0;  // try the lower bound early when over target
+    previous_share = share;
+    previous_clustering = clustering;
+    share = next;
+  }
+  if (!reached && note.empty() && best_error <= kClusteringTolerance) reached = true;
+  if (!reached && note.empty()) {
+    note = "clustering calibration stopped at " + std::to_string(best_clustering) + " after " +
+           std::to_string(rounds) + " rounds (target " + std::to_string(target) + ")";
+  }
+  if (report != nullptr) {
+    std::size_t active = 0;
+    for (AgentId a = 0; a < population.size(); ++a) active += population.active(a) ? 1 : 0;
+    report->target_mean_degree = spec.mean_degree;
+    report->achieved_mean_degree = active > 0 ? 2.0 * static_cast<double>(best.tie_count()) / static_cast<double>(active) : 0.0;
+    report->target_clustering = target;
+    report->calibrated_clustering = best_clustering;
+    report->closure_share = best_share;
+    report->calibration_rounds = rounds;
+    report->clustering_reached = reached;
+    report->note = note;
+  }
+  return best;
+}
+
+}  // namespace mentorsim

@@ -1,0 +1,156 @@
+// Whole-network description: degree, clustering, components, tie composition and the conditional
+// homophily of ties across units (a logistic model on the four pair classes, fitted by Newton's method).
+
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/world/network_measures.hpp"
+
+namespace mentorsim {
+namespace {
+
+double pairs(double n) { return n * (n - 1.0) / 2.0; }
+
+// Logistic regression of ties/pairs on an intercept and two indicators, from the 2 x 2 table of
+// (same profession, same institution) classes. Returns {intercept, profession, institution}.
+std::array<double, 3> fit_logistic(const std::array<std::array<double, 2>, 2>& pair_count,
+                                   const std::array<std::array<double, 2>, 2>& tie_count) {
+  std::array<double, 3> beta{-5.0, 0.0, 0.0};
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    std::array<double, 3> gradient{};
+    std::array<std::array<double, 3>, 3> hessian{};
+    for (int sp = 0; sp < 2; ++sp) {
+      for (int si = 0; si < 2; ++si) {
+        const double n = pair_count[sp][si];
+        if (n <= 0.0) continue;
+        const std::array<double, 3> x{1.0, static_cast<double>(sp), static_cast<double>(si)};
+        const double eta = beta[0] + beta[1] * x[1] + beta[2] * x[2];
+        const double p = 1.0 / (1.0 + std::exp(-eta));
+        for (int i = 0; i < 3; ++i) {
+          gradient[i] += x[i] * (tie_count[sp][si] - n * p);
+          for (int j = 0; j < 3; ++j) hessian[i][j] += n * p * (1.0 - p) * x[i] * x[j];
+        }
+      }
+    }
+    // Solve hessian * step = gradient (3 x 3, Gaussian elimination with partial pivoting).
+    std::array<std::array<double, 4>, 3> m{};
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 3; ++j) m[i][j] = hessian[i][j];
+      m[i][3] = gradient[i];
+    }
+    for (int c = 0; c < 3; ++c) {
+      int pivot = c;
+      for (int r = c + 1; r < 3; ++r) {
+        if (std::fabs(m[r][c]) > std::fabs(m[pivot][c])) pivot = r;
+      }
+      std::swap(m[c], m[pivot]);
+      if (std::fabs(m[c][c]) < 1e-300) return beta;  // a class is empty: coefficients not identified
+      for (int r = 0; r < 3; ++r) {
+        if (r == c) continue;
+        const double f = m[r][c] / m[c][c];
+        for (int k = c; k < 4; ++k) m[r][k] -= f * m[c][k];
+      }
+    }
+    double change = 0.0;
+    for (int i = 0; i < 3; ++i) {
+      const double step = m[i][3] / m[i][i];
+      beta[i] += step;
+      change = std::max(change, std::fabs(step));
+    }
+    if (change < 1e-10) break;
+  }
+  return beta;
+}
+
+}  // namespace
+
+NetworkSummary summarize_network(const CollegialNetwork& network, const Population& population) {
+  NetworkSummary s;
+  const std::size_t n = population.size();
+  std::vector<AgentId> active;
+  for (AgentId a = 0; a < n; ++a) {
+    if (population.active(a)) active.push_back(a);
+  }
+  s.agents = active.size();
+  s.average_clustering = average_clustering(network, active);
+
+  // Components by breadth-first search over active agents.
+  std::vector<std::uint8_t> seen(n, 0);
+  std::vector<AgentId> queue;
+  std::size_t largest = 0;
+  for (AgentId start : active) {
+    if (seen[start]) continue;
+    ++s.components;
+    queue.assign(1, start);
+    seen[start] = 1;
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      for (AgentId w : network.neighbors(queue[head])) {
+        if (!seen[w] && population.active(w)) {
+          seen[w] = 1;
+          queue.push_back(w);
+        }
+      }
+    }
+    largest = std::max(largest, queue.size());
+  }
+  s.largest_component_share = s.agents > 0 ? static_cast<double>(largest) / static_cast<double>(s.agents) : 0.0;
+
+  // Tie composition and tie counts per pair class across units.
+  std::array<std::array<double, 2>, 2> ties_across{};
+  std::size_t ties = 0;
+  std::size_t within_unit = 0;
+  std::size_t same_prof = 0;
+  std::size_t cross_inst = 0;
+  for (const Tie& t : network.ties()) {
+    if (!population.active(t.a) || !population.active(t.b)) continue;
+    ++ties;
+    const bool unit = population.unit[t.a] == population.unit[t.b];
+    const bool prof = population.profession[t.a] == population.profession[t.b];
+    const bool inst = population.institution[t.a] == population.institution[t.b];
+    within_unit += unit ? 1 : 0;
+    same_prof += prof ? 1 : 0;
+    cross_inst += inst ? 0 : 1;
+    if (!unit) ties_across[prof ? 1 : 0][inst ? 1 : 0] += 1.0;
+  }
+  s.ties = ties;
+  s.mean_degree = s.agents > 0 ? 2.0 * static_cast<double>(ties) / static_cast<double>(s.agents) : 0.0;
+  if (ties > 0) {
+    s.within_unit_share = static_cast<double>(within_unit) / static_cast<double>(ties);
+    s.same_profession_share = static_cast<double>(same_prof) / static_cast<double>(ties);
+    s.cross_institution_share = static_cast<double>(cross_inst) / static_cast<double>(ties);
+  }
+
+  // Pair counts per class across units, by inclusion-exclusion over group sizes.
+  const std::size_t units = population.units.size();
+  const std::size_t insts = population.institutions.size();
+  std::vector<double> n_unit(units, 0.0), n_inst(insts, 0.0), n_prof(kProfessions, 0.0);
+  std::vector<double> n_unit_prof(units * kProfessions, 0.0), n_inst_prof(insts * kProfessions, 0.0);
+  for (AgentId a : active) {
+    const auto p = index_of(population.profession[a]);
+    n_unit[population.unit[a]] += 1;
+    n_inst[population.institution[a]] += 1;
+    n_prof[p] += 1;
+    n_unit_prof[population.unit[a] * kProfessions + p] += 1;
+    n_inst_prof[population.institution[a] * kProfessions + p] += 1;
+  }
+  auto sum_pairs = [](const std::vector<double>& counts) {
+    return std::accumulate(counts.begin(), counts.end(), 0.0, [](double acc, double c) { return acc + pairs(c); });
+  };
+  const double all = pairs(static_cast<double>(s.agents)) - sum_pairs(n_unit);
+  const double same_inst = sum_pairs(n_inst) - sum_pairs(n_unit);
+  const double same_prof_pairs = sum_pairs(n_prof) - sum_pairs(n_unit_prof);
+  const double both = sum_pairs(n_inst_prof) - sum_pairs(n_unit_prof);
+  std::array<std::array<double, 2>, 2> pair_count{};
+  pair_count[1][1] = both;
+  pair_count[1][0] = same_prof_pairs - both;
+  pair_count[0][1] = same_inst - both;
+  pair_count[0][0] = all - same_inst - same_prof_pairs + both;
+  const auto beta = fit_logistic(pair_count, ties_across);
+  s.homophily_profession = beta[1];
+  s.homophily_institution = beta[2];
+  return s;
+}
+
+}  // namespace mentorsim

@@ -1,0 +1,209 @@
+#include "mentorsim/world/synthesizer.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "mentorsim/core/apportion.hpp"
+#include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/parallel.hpp"
+
+namespace mentorsim {
+namespace {
+
+// Initialisation draws use the step number as a sub-purpose of Purpose::population_layout.
+constexpr Step kUnitKeyStep = 0;
+constexpr Step kMinorityStep = 1;
+constexpr Step kJointStep = 2;
+constexpr Step kManagerStep = 3;
+constexpr Step kUnitCultureStep = 4;
+
+// Years of experience at creation, uniform within the stage's band.
+constexpr std::array<std::pair<float, float>, kStages> kYears = {{{0.f, 2.f}, {0.f, 5.f}, {5.f, 15.f}, {15.f, 35.f}}};
+
+struct Provisional {
+  std::uint64_t unit_key;  // random, decides the unit
+  Profession profession;
+  CareerStage stage;
+};
+
+}  // namespace
+
+void describe_institutions(Population& population, const PopulationSpec& spec) {
+  population.institutions.clear();
+  population.units.clear();
+  for (std::size_t i = 0; i < spec.institutions.size(); ++i) {
+    const auto& inst = spec.institutions[i];
+    InstitutionInfo info;
+    info.name = inst.name;
+    info.kind = inst.kind;
+    info.hierarchy = inst.hierarchy;
+    info.first_unit = static_cast<UnitId>(population.units.size());
+    info.unit_count = inst.units;
+    for (std::uint32_t k = 0; k < inst.units; ++k) {
+      population.units.push_back(UnitInfo{static_cast<InstitutionId>(i), inst.name + "/" + std::to_string(k)});
+    }
+    population.institutions.push_back(std::move(info));
+  }
+}
+
+void draw_agent_state(Population& population, AgentId a, const PopulationSpec& spec, Stream& stream) {
+  const auto s = index_of(population.stage[a]);
+  for (std::size_t d = 0; d < kDomains; ++d) {
+    population.skills.at(a, d) = static_cast<float>(stream.beta_mean(spec.skill_means[s][d], spec.skill_concentration));
+  }
+  const TraitPriors& t = spec.traits[s];
+  const double k = spec.trait_concentration;
+  population.confidence[a] = static_cast<float>(stream.beta_mean(t.confidence, k));
+  population.openness[a] = static_cast<float>(stream.beta_mean(t.openness, k));
+  population.time_budget[a] = static_cast<float>(stream.beta_mean(t.time_budget, k));
+  population.workload[a] = static_cast<float>(stream.beta_mean(t.workload, k));
+  population.satisfaction[a] = static_cast<float>(stream.beta_mean(t.satisfaction, k));
+  population.intent_to_leave[a] = 0.0f;
+  const auto [lo, hi] = kYears[s];
+  population.years[a] = static_cast<float>(stream.uniform(lo, hi));
+}
+
+void assign_managers(Population& population, const RandomSource& random) {
+  const std::size_t n = population.size();
+  const std::size_t units = population.units.size();
+  // Seniors per unit and per (unit, profession), by counting sort.
+  std::vector<std::uint32_t> unit_start(units + 1, 0);
+  std::vector<std::uint32_t> cell_start(units * kProfessions + 1, 0);
+  for (AgentId a = 0; a < n; ++a) {
+    if (population.stage[a] != CareerStage::senior || !population.active(a)) continue;
+    ++unit_start[population.unit[a] + 1];
+    ++cell_start[population.unit[a] * kProfessions + index_of(population.profession[a]) + 1];
+  }
+  std::partial_sum(unit_start.begin(), unit_start.end(), unit_start.begin());
+  std::partial_sum(cell_start.begin(), cell_start.end(), cell_start.begin());
+  std::vector<AgentId> by_unit(unit_start.back());
+  std::vector<AgentId> by_cell(cell_start.back());
+  {
+    auto unit_fill = unit_start;
+    auto cell_fill = cell_start;
+    for (AgentId a = 0; a < n; ++a) {
+      if (population.stage[a] != CareerStage::senior || !population.active(a)) continue;
+      by_unit[unit_fill[population.unit[a]]++] = a;
+      by_cell[cell_fill[population.unit[a] * kProfessions + index_of(population.profession[a])]++] = a;
+    }
+  }
+  parallel::for_each(n, [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    population.manager[a] = kNoAgent;
+    if (population.stage[a] == CareerStage::senior) return;
+    const UnitId u = population.unit[a];
+    const std::size_t cell = u * kProfessions + index_of(population.profession[a]);
+    Stream stream = random.stream(kManagerStep, Purpose::population_layout, a);
+    if (const auto count = cell_start[cell + 1] - cell_start[cell]; count > 0) {
+      population.manager[a] = by_cell[cell_start[cell] + stream.below(count)];
+    } else if (const auto any = unit_start[u + 1] - unit_start[u]; any > 0) {
+      population.manager[a] = by_unit[unit_start[u] + stream.below(any)];
+    }
+  });
+}
+
+Population synthesize_population(const PopulationSpec& spec, const RandomSource& random) {
+  Population population;
+  describe_institutions(population, spec);
+  const std::uint64_t total = spec.total_size();
+  if (total >= kNoAgent) throw InputError(Diagnostic{{}, "population", "more than 2^32-1 agents"});
+  population.resize(total);
+
+  AgentId next_id = 0;
+  std::uint64_t provisional_index = 0;
+  for (std::size_t i = 0; i < spec.institutions.size(); ++i) {
+    const InstitutionSpec& inst = spec.institutions[i];
+    const InstitutionInfo& info = population.institutions[i];
+    // Exact counts per profession, then per stage within each profession.
+    std::vector<Provisional> staff;
+    staff.reserve(inst.size);
+    const auto per_profession = apportion(inst.size, inst.profession_mix);
+    for (std::size_t p = 0; p < kProfessions; ++p) {
+      const auto per_stage = apportion(per_profession[p], inst.stage_mix);
+      for (std::size_t s = 0; s < kStages; ++s) {
+        for (std::uint64_t k = 0; k < per_stage[s]; ++k) {
+          Stream stream = random.stream(kUnitKeyStep, Purpose::population_layout,
+                                        static_cast<std::uint32_t>(provisional_index));
+          // Random high bits, provisional index low bits: a total order, so the sort is deterministic.
+          const std::uint64_t key = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | provisional_index;
+          staff.push_back(Provisional{key, enum_at<Profession>(p), enum_at<CareerStage>(s)});
+          ++provisional_index;
+        }
+      }
+    }
+    // Units get equal shares (sizes differ by at most one) of a random order of the staff.
+    std::sort(staff.begin(), staff.end(), [](const Provisional& a, const Provisional& b) { return a.unit_key < b.unit_key; });
+    std::vector<UnitId> unit_of(staff.size());
+    for (std::size_t k = 0; k < staff.size(); ++k) {
+      unit_of[k] = info.first_unit + static_cast<UnitId>(k * info.unit_count / staff.size());
+    }
+    std::vector<std::size_t> order(staff.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (unit_of[a] != unit_of[b]) return unit_of[a] < unit_of[b];
+      if (staff[a].profession != staff[b].profession) return staff[a].profession < staff[b].profession;
+      if (staff[a].stage != staff[b].stage) return staff[a].stage < staff[b].stage;
+      return staff[a].unit_key < staff[b].unit_key;
+    });
+    const AgentId first = next_id;
+    for (std::size_t k : order) {
+      const AgentId a = next_id++;
+      population.external_id[a] = a;
+      population.institution[a] = static_cast<InstitutionId>(i);
+      population.unit[a] = unit_of[k];
+      population.profession[a] = staff[k].profession;
+      population.stage[a] = staff[k].stage;
+    }
+    const AgentId end = next_id;
+
+    // Minority status: exactly round(n * share) staff, those with the smallest random keys.
+    auto choose = [&](Step sub_step, std::uint64_t count, auto eligible) {
+      std::vector<std::pair<std::uint32_t, AgentId>> keyed;
+      for (AgentId a = first; a < end; ++a) {
+        if (eligible(a)) keyed.emplace_back(random.stream(sub_step, Purpose::population_layout, a).next_u32(), a);
+      }
+      count = std::min<std::uint64_t>(count, keyed.size());
+      std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(count), keyed.end());
+      std::vector<AgentId> chosen;
+      for (std::uint64_t k = 0; k < count; ++k) chosen.push_back(keyed[k].second);
+      return chosen;
+    };
+    const auto n = static_cast<double>(end - first);
+    for (AgentId a : choose(kMinorityStep, static_cast<std::uint64_t>(std::llround(n * inst.minority_share)),
+                            [](AgentId) { return true; })) {
+      population.minority[a] = 1;
+    }
+    // Joint appointments: non-students only; the other institution in proportion to its size.
+    if (inst.joint_share > 0.0 && spec.institutions.size() > 1) {
+      std::vector<double> weights;
+      for (std::size_t j = 0; j < spec.institutions.size(); ++j) {
+        weights.push_back(j == i ? 0.0 : static_cast<double>(spec.institutions[j].size));
+      }
+      const auto chosen = choose(kJointStep, static_cast<std::uint64_t>(std::llround(n * inst.joint_share)),
+                                 [&](AgentId a) { return population.stage[a] != CareerStage::student; });
+      for (AgentId a : chosen) {
+        Stream stream = random.stream(kJointStep, Purpose::population_layout, a);
+        stream.next_u32();  // the first word was the selection key
+        const auto other = static_cast<InstitutionId>(stream.categorical(weights));
+        const InstitutionInfo& partner = population.institutions[other];
+        population.joint_institution[a] = other;
+        population.joint_unit[a] = partner.first_unit + stream.below(partner.unit_count);
+      }
+    }
+  }
+
+  population.psych_safety.resize(population.units.size());
+  for (UnitId u = 0; u < population.units.size(); ++u) {
+    Stream stream = random.stream(kUnitCultureStep, Purpose::population_layout, u);
+    const double mean = spec.institutions[population.units[u].institution].psych_safety;
+    population.psych_safety[u] = static_cast<float>(stream.beta_mean(std::clamp(mean, 0.01, 0.99), 20.0));
+  }
+  parallel::for_each(population.size(), [&](std::size_t a) {
+    Stream stream = random.stream(0, Purpose::population_traits, static_cast<std::uint32_t>(a));
+    draw_agent_state(population, static_cast<AgentId>(a), spec, stream);
+  });
+  assign_managers(population, random);
+  return population;
+}
+
+}  // namespace mentorsim
