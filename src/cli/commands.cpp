@@ -44,13 +44,12 @@ std::string fixed(double value, int digits) {
 }
 
 int run_command(const ScenarioArgs& args, const std::string& output, int threads) {
-  std::vector<std::string> sets = args.sets;
-  if (!output.empty()) sets.push_back("output.path=\"" + output + "\"");
-  if (threads >= 0) sets.push_back("run.threads=" + std::to_string(threads));
-  const Scenario scenario = Scenario::load(args.path, sets);
+  const Scenario scenario = load(args);
   io::install_cleanup_handlers();
   RunOptions options;
   options.log = &std::cerr;
+  if (!output.empty()) options.output_path = output;
+  if (threads >= 0) options.threads = threads;
   const RunSummary summary = run_scenario(scenario, options);
   const NetworkSummary& n = summary.network;
   std::cout << "mentorsim " << MENTORSIM_VERSION << ": " << scenario.name() << ", " << summary.replicates
@@ -84,10 +83,8 @@ int info_command() {
 }
 
 int info_network_command(const ScenarioArgs& args, int threads) {
-  std::vector<std::string> sets = args.sets;
-  if (threads >= 0) sets.push_back("run.threads=" + std::to_string(threads));
-  const Scenario scenario = Scenario::load(args.path, sets);
-  parallel::set_threads(scenario.run().threads);
+  const Scenario scenario = load(args);
+  parallel::set_threads(threads >= 0 ? threads : scenario.run().threads);
   const RandomSource random(scenario.run().seed, 0);
   const World world = build_world(scenario, random);
   const NetworkSummary s = summarize_network(world.network, world.population);

@@ -13,13 +13,13 @@ namespace mentorsim {
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  parallel::set_threads(scenario.run().threads);
+  parallel::set_threads(options.threads.value_or(scenario.run().threads));
   RunSummary summary;
-  summary.output = scenario.output().path;
+  summary.output = options.output_path.value_or(scenario.output().path);
   summary.replicates = scenario.run().replicates;
 
   // Opening the output first makes an unwritable path fail before any work is done.
-  ResultsWriter writer(scenario, scenario.output().path);
+  ResultsWriter writer(scenario, summary.output);
   io::Provenance provenance;
   provenance.mentorsim_version = MENTORSIM_VERSION;
   provenance.git_commit = MENTORSIM_GIT_COMMIT;

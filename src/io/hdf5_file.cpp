@@ -1,14 +1,17 @@
 #include "mentorsim/io/hdf5_file.hpp"
 
 #include <H5Cpp.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 #include "mentorsim/core/errors.hpp"
 
@@ -161,9 +164,12 @@ struct Dataset::Impl {
   std::string path;
 };
 
+Dataset::Dataset() = default;
 Dataset::Dataset(Dataset&&) noexcept = default;
 Dataset& Dataset::operator=(Dataset&&) noexcept = default;
 Dataset::~Dataset() = default;
+
+void Dataset::close() { impl_.reset(); }
 
 void Dataset::check_type(ElementType type) const {
   if (!impl_ || impl_->type != type) throw std::logic_error("dataset written with the wrong element type");
@@ -184,10 +190,23 @@ void Dataset::write_slab(const std::vector<std::uint64_t>& offset, const std::ve
 }
 
 // ---------------------------------------------------------------- OutputFile
+// The file is built in memory (HDF5's core driver, no backing store) and its image is written with
+// plain POSIX I/O at commit. HDF5 then never writes to disk itself: with the sec2 driver, a failed
+// write (disk full) leaves HDF5 1.10 in a state where closing the file, or library shutdown at exit,
+// crashes. Here a disk error is an ordinary IoError and the temporary file is removed.
 struct OutputFile::Impl {
   H5::H5File file;
+  int descriptor = -1;
   int cleanup_slot = -1;
 };
+
+namespace {
+
+constexpr std::size_t kCoreIncrement = std::size_t{64} << 20;
+
+std::string system_error_text(int error) { return std::generic_category().message(error); }
+
+}  // namespace
 
 OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()), final_path_(std::move(final_path)) {
   std::filesystem::path directory = final_path_.parent_path();
@@ -196,37 +215,41 @@ OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_uniqu
   if (!std::filesystem::is_directory(directory, ec)) {
     throw IoError("cannot write " + final_path_.string() + ": directory " + directory.string() + " does not exist");
   }
-  if (final_path_.filename().empty()) throw IoError("cannot write " + final_path_.string() + ": not a file name");
-  if (std::filesystem::is_directory(final_path_, ec)) {
-    throw IoError("cannot write " + final_path_.string() + ": it is a directory");
+  if (final_path_.filename().empty() || std::filesystem::is_directory(final_path_, ec)) {
+    throw IoError("cannot write " + final_path_.string() + ": it is a directory, not a file name");
   }
   static std::atomic<unsigned> counter{0};
   temporary_path_ = directory / ("." + final_path_.filename().string() + ".partial-" + std::to_string(::getpid()) +
                                  "-" + std::to_string(counter++));
+  // Create the temporary file now, so an unwritable place fails before any work is done.
   impl_->cleanup_slot = register_temporary(temporary_path_);
+  impl_->descriptor = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (impl_->descriptor < 0) {
+    const int error = errno;
+    unregister_temporary(impl_->cleanup_slot);
+    throw IoError("cannot write " + final_path_.string() + ": " + system_error_text(error));
+  }
   try {
     H5::FileAccPropList access;
+    access.setCore(kCoreIncrement, false);
     access.setFcloseDegree(H5F_CLOSE_SEMI);
-    impl_->file = H5::H5File(temporary_path_.string(), H5F_ACC_EXCL, H5::FileCreatPropList::DEFAULT, access);
-  } catch (const H5::Exception&) {
+    impl_->file = H5::H5File(temporary_path_.string() + ".in-memory", H5F_ACC_EXCL, H5::FileCreatPropList::DEFAULT,
+                             access);
+  } catch (const H5::Exception& e) {
+    ::close(impl_->descriptor);
+    ::unlink(temporary_path_.c_str());
     unregister_temporary(impl_->cleanup_slot);
-    impl_->cleanup_slot = -1;
-    std::string reason = ::access(directory.c_str(), W_OK) != 0 ? "directory " + directory.string() + " is not writable"
-                                                                 : "cannot create a file there";
-    throw IoError("cannot write " + final_path_.string() + ": " + reason);
+    throw IoError("cannot create the HDF5 image for " + final_path_.string() + ": " + describe(e));
   }
 }
 
 OutputFile::~OutputFile() {
   if (committed_) return;
-  try {
-    impl_->file.close();
-  } catch (...) {
-    // Already failing; the file is removed below whatever state it is in.
-  }
+  if (impl_->descriptor >= 0) ::close(impl_->descriptor);
   std::error_code ec;
   std::filesystem::remove(temporary_path_, ec);
   unregister_temporary(impl_->cleanup_slot);
+  // The in-memory HDF5 file closes with impl_ (memory only, cannot fail on disk).
 }
 
 void OutputFile::create_group(std::string_view path) {
@@ -400,12 +423,35 @@ void OutputFile::commit() {
   const hid_t id = impl_->file.getId();
   const ssize_t open_objects = H5Fget_obj_count(id, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_ATTR | H5F_OBJ_DATATYPE);
   if (open_objects > 0) throw std::logic_error("OutputFile::commit with HDF5 objects still open");
+  std::vector<unsigned char> image;
   try {
     impl_->file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(id, nullptr, 0);
+    if (size < 0) throw IoError("cannot build the HDF5 image of " + final_path_.string());
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(id, image.data(), image.size()) != size) {
+      throw IoError("cannot build the HDF5 image of " + final_path_.string());
+    }
     impl_->file.close();
   } catch (const H5::Exception& e) {
-    throw IoError("cannot finish writing " + final_path_.string() + ": " + describe(e));
+    throw IoError("cannot finish " + final_path_.string() + ": " + describe(e));
   }
+  std::size_t written = 0;
+  while (written < image.size()) {
+    const ssize_t n = ::write(impl_->descriptor, image.data() + written, image.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : EIO;
+      throw IoError("cannot write " + final_path_.string() + ": " + system_error_text(error));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(impl_->descriptor) != 0 || ::close(impl_->descriptor) != 0) {
+    const int error = errno;
+    impl_->descriptor = -1;
+    throw IoError("cannot write " + final_path_.string() + ": " + system_error_text(error));
+  }
+  impl_->descriptor = -1;
   std::error_code ec;
   std::filesystem::rename(temporary_path_, final_path_, ec);
   if (ec) throw IoError("cannot move the finished output to " + final_path_.string() + ": " + ec.message());

@@ -76,7 +76,15 @@ SourceLocation ReadContext::locate(const std::string& key_path, const toml::node
   // The newest --set that gave this key or one of its parents wins.
   for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
     const auto& [path, text] = *it;
-    if (key_path == path || key_path.starts_with(path + ".")) return SourceLocation{text, 0, 0};
+    if (key_path == path || key_path.starts_with(path + ".") || key_path.starts_with(path + "[")) {
+      return SourceLocation{text, 0, 0};
+    }
+  }
+  // A table that only exists because an override created it has no place in the file.
+  if (node != nullptr && node->source().begin.line == 0) {
+    for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
+      if (it->first.starts_with(key_path + ".")) return SourceLocation{it->second, 0, 0};
+    }
   }
   return location_of_node(node, fallback);
 }
@@ -436,7 +444,13 @@ void Reader::finish() {
     const std::string where = key_path(name.str());
     std::string message = "unknown key \"" + std::string(name.str()) + "\"";
     if (auto guess = closest(name.str(), candidates); !guess.empty()) message += "; did you mean \"" + guess + "\"?";
-    context_->error(context_->locate(where, &node, fallback_), where, message);
+    SourceLocation at = context_->locate(where, &node, fallback_);
+    // Point at the key itself rather than its value when the file says where the key is.
+    if (name.source().begin.line > 0 && !at.file.starts_with("--set ")) {
+      at.line = static_cast<int>(name.source().begin.line);
+      at.column = static_cast<int>(name.source().begin.column);
+    }
+    context_->error(at, where, message);
   }
 }
 
@@ -457,7 +471,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 2) + 1;
   for (const auto& candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {

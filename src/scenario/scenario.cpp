@@ -158,6 +158,10 @@ class ScenarioBuilder {
     if (!context_.ok()) throw ScenarioError(context_.take_errors());
 
     write_derived_sizes(resolved);
+    // Where the results go and how many threads compute them do not change the results: they stay
+    // out of the provenance so that runs differing only in those are bitwise identical.
+    if (toml::table* run = resolved["run"].as_table()) run->erase("threads");
+    if (toml::table* output = resolved["output"].as_table()) output->erase("path");
     std::ostringstream json;
     json << toml::json_formatter{resolved};
     scenario_.resolved_json_ = json.str();
@@ -264,7 +268,7 @@ class ScenarioBuilder {
     return path;
   }
 
-  InstitutionSpec read_institution(Reader& r, const InstitutionSpec* implicit, bool roster, const Reader& parent,
+  InstitutionSpec read_institution(Reader& r, const InstitutionSpec* implicit, bool roster, std::size_t institution_index,
                                    double minority_default) {
     InstitutionSpec spec;
     if (implicit != nullptr) {
@@ -278,7 +282,6 @@ class ScenarioBuilder {
       spec = default_institution(r.enumeration<InstitutionKind>("kind", InstitutionKind::hospital));
       spec.name = name;
     }
-    (void)parent;
     if (roster) {
       if (r.has("size")) r.error("size", "cannot be given with population.roster: the roster fixes the staff");
       if (r.has("units")) r.error("units", "cannot be given with population.roster: the roster names the units");
@@ -299,6 +302,7 @@ class ScenarioBuilder {
     spec.profession_mix = r.shares<Profession>("professions", spec.profession_mix);
     spec.stage_mix = r.shares<CareerStage>("stages", spec.stage_mix);
     spec.minority_share = r.number("minority_share", minority_default, kUnit);
+    if (!r.has("joint_share")) implicit_joint_share_.push_back(institution_index);
     spec.joint_share = r.number("joint_share", spec.joint_share, kUnit);
     r.finish();
     return spec;
@@ -316,7 +320,8 @@ class ScenarioBuilder {
     if (auto tables = p.tables("institutions")) {
       if (tables->empty()) p.error("institutions", "at least one institution is needed");
       for (auto& r : *tables) {
-        pop.institutions.push_back(read_institution(r, nullptr, pop.roster.has_value(), p, minority_default));
+        pop.institutions.push_back(
+            read_institution(r, nullptr, pop.roster.has_value(), pop.institutions.size(), minority_default));
       }
     } else {
       // No institutions listed: the baseline trio, recorded in resolved_json like any other value.
@@ -329,7 +334,7 @@ class ScenarioBuilder {
       const auto defaults = default_institutions();
       std::vector<InstitutionSpec> specs;
       for (std::size_t i = 0; i < defaults.size(); ++i) {
-        specs.push_back(read_institution((*readers)[i], &defaults[i], pop.roster.has_value(), p, minority_default));
+        specs.push_back(read_institution((*readers)[i], &defaults[i], pop.roster.has_value(), i, minority_default));
       }
       pop.institutions = std::move(specs);
       p.allow("institutions");
@@ -343,6 +348,10 @@ class ScenarioBuilder {
       if (!names.insert(name).second) {
         p.error("institutions", "institution name \"" + name + "\" is used twice");
       }
+    }
+    // The kind's default joint share only applies when there is another institution to share staff with.
+    if (pop.institutions.size() < 2) {
+      for (std::size_t i : implicit_joint_share_) pop.institutions[i].joint_share = 0.0;
     }
     for (const auto& inst : pop.institutions) {
       if (inst.joint_share > 0.0 && pop.institutions.size() < 2) {
@@ -400,9 +409,13 @@ class ScenarioBuilder {
   void read_network(Reader r) {
     NetworkSpec& net = scenario_.network_;
     net.mean_degree = r.number("mean_degree", net.mean_degree, Range{0.0, 500.0, true, false});
-    net.within_unit = r.number("within_unit", net.within_unit, Range{0.0, 1e6, true, false});
+    net.within_unit = r.number("within_unit", net.within_unit, kUnit);
     net.same_profession = r.number("same_profession", net.same_profession, Range{0.0, 1e6, true, false});
-    net.cross_institution = r.number("cross_institution", net.cross_institution, Range{0.0, 1e6});
+    net.cross_institution = r.number("cross_institution", net.cross_institution, kUnit);
+    if (net.within_unit + net.cross_institution > 1.0 + 1e-12) {
+      r.error("cross_institution", "within_unit + cross_institution must not exceed 1 (they are shares of ties), got " +
+                                       std::to_string(net.within_unit + net.cross_institution));
+    }
     net.joint_secondary_share = r.number("joint_secondary_share", net.joint_secondary_share, kUnit);
     net.clustering = r.number("clustering", net.clustering, Range{0.0, 0.5});
     net.tie_decay = r.number("tie_decay", net.tie_decay, Range{0.0, 1.0, false, true});
@@ -466,6 +479,7 @@ class ScenarioBuilder {
   Scenario scenario_;
   toml::table resolved_population_dummy_;
   bool implicit_institutions_ = false;
+  std::vector<std::size_t> implicit_joint_share_;  // institutions whose joint_share is the kind's default
 };
 
 Scenario Scenario::parse(std::string_view text, std::string name, const std::vector<std::string>& overrides,

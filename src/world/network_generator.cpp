@@ -76,16 +76,29 @@ class BlockSampler {
     const double n_i = static_cast<double>(inst_range(i).size());
     const double n_p = static_cast<double>(prof_range(p).size());
     const double n = static_cast<double>(active_);
-    const double wu = spec_.within_unit;
+    // Scale-free propensities: shares of block-model ties within the unit, in other units of the
+    // institution and in other institutions; within each pool the same profession has odds
+    // same_profession. An empty pool's share goes to the others (the draw renormalises).
+    const double share_unit = spec_.within_unit;
+    const double share_cross = spec_.cross_institution;
+    const double share_inst = std::max(0.0, 1.0 - share_unit - share_cross);
     const double sp = spec_.same_profession;
-    const double cx = spec_.cross_institution;
     Anchor out{u, i, p, member, {}};
-    out.weight[same_unit_same_prof] = std::max(0.0, n_up - (member ? 1.0 : 0.0)) * wu * sp;
-    out.weight[same_unit_other_prof] = (n_u - n_up) * wu;
-    out.weight[same_inst_same_prof] = (n_ip - n_up) * sp;
-    out.weight[same_inst_other_prof] = (n_i - n_u - n_ip + n_up);
-    out.weight[other_inst_same_prof] = (n_p - n_ip) * sp * cx;
-    out.weight[other_inst_other_prof] = (n - n_i - n_p + n_ip) * cx;
+    const double unit_same = std::max(0.0, n_up - (member ? 1.0 : 0.0)) * sp;
+    const double unit_other = n_u - n_up;
+    const double inst_same = (n_ip - n_up) * sp;
+    const double inst_other = n_i - n_u - n_ip + n_up;
+    const double cross_same = (n_p - n_ip) * sp;
+    const double cross_other = n - n_i - n_p + n_ip;
+    auto split = [&](double share, double same, double other, Pool same_pool, Pool other_pool) {
+      const double total = same + other;
+      if (total <= 0.0) return;
+      out.weight[same_pool] = share * same / total;
+      out.weight[other_pool] = share * other / total;
+    };
+    split(share_unit, unit_same, unit_other, same_unit_same_prof, same_unit_other_prof);
+    split(share_inst, inst_same, inst_other, same_inst_same_prof, same_inst_other_prof);
+    split(share_cross, cross_same, cross_other, other_inst_same_prof, other_inst_other_prof);
     return out;
   }
 
@@ -392,7 +405,11 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
     previous_clustering = clustering;
     share = next;
   }
-  if (!reached && note.empty() && best_error <= kClusteringTolerance) reached = true;
+  // Within the stated tolerance is reached, also when the search stopped at a bound of the share.
+  if (!reached && best_error <= kClusteringTolerance) {
+    reached = true;
+    note.clear();
+  }
   if (!reached && note.empty()) {
     note = "clustering calibration stopped at " + std::to_string(best_clustering) + " after " +
            std::to_string(rounds) + " rounds (target " + std::to_string(target) + ")";

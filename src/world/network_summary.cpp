@@ -1,6 +1,7 @@
 // Whole-network description: degree, clustering, components, tie composition and the conditional
 // homophily of ties across units (a logistic model on the four pair classes, fitted by Newton's method).
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <numeric>
@@ -13,11 +14,37 @@ namespace {
 
 double pairs(double n) { return n * (n - 1.0) / 2.0; }
 
+// Binomial log-likelihood of the tie counts under coefficients beta (overflow-safe log(1 + e^eta)).
+double log_likelihood(const std::array<double, 3>& beta, const std::array<std::array<double, 2>, 2>& pair_count,
+                      const std::array<std::array<double, 2>, 2>& tie_count) {
+  double sum = 0.0;
+  for (int sp = 0; sp < 2; ++sp) {
+    for (int si = 0; si < 2; ++si) {
+      if (pair_count[sp][si] <= 0.0) continue;
+      const double eta = beta[0] + beta[1] * sp + beta[2] * si;
+      sum += tie_count[sp][si] * eta -
+             pair_count[sp][si] * (std::max(eta, 0.0) + std::log1p(std::exp(-std::fabs(eta))));
+    }
+  }
+  return sum;
+}
+
 // Logistic regression of ties/pairs on an intercept and two indicators, from the 2 x 2 table of
 // (same profession, same institution) classes. Returns {intercept, profession, institution}.
+// Newton's method from the overall tie rate, with step halving so the likelihood never decreases:
+// plain Newton from a fixed start overshoots when tie rates are far from it (small, dense networks).
 std::array<double, 3> fit_logistic(const std::array<std::array<double, 2>, 2>& pair_count,
                                    const std::array<std::array<double, 2>, 2>& tie_count) {
-  std::array<double, 3> beta{-5.0, 0.0, 0.0};
+  double all_pairs = 0.0;
+  double all_ties = 0.0;
+  for (int sp = 0; sp < 2; ++sp) {
+    for (int si = 0; si < 2; ++si) {
+      all_pairs += pair_count[sp][si];
+      all_ties += tie_count[sp][si];
+    }
+  }
+  std::array<double, 3> beta{std::log((all_ties + 0.5) / (std::max(all_pairs - all_ties, 0.0) + 0.5)), 0.0, 0.0};
+  double likelihood = log_likelihood(beta, pair_count, tie_count);
   for (int iteration = 0; iteration < 100; ++iteration) {
     std::array<double, 3> gradient{};
     std::array<std::array<double, 3>, 3> hessian{};
@@ -53,12 +80,21 @@ std::array<double, 3> fit_logistic(const std::array<std::array<double, 2>, 2>& p
         for (int k = c; k < 4; ++k) m[r][k] -= f * m[c][k];
       }
     }
-    double change = 0.0;
-    for (int i = 0; i < 3; ++i) {
-      const double step = m[i][3] / m[i][i];
-      beta[i] += step;
-      change = std::max(change, std::fabs(step));
+    std::array<double, 3> step{};
+    for (int i = 0; i < 3; ++i) step[i] = m[i][3] / m[i][i];
+    double scale = 1.0;
+    std::array<double, 3> trial{};
+    double trial_likelihood = 0.0;
+    for (int halving = 0; halving < 40; ++halving, scale *= 0.5) {
+      for (int i = 0; i < 3; ++i) trial[i] = beta[i] + scale * step[i];
+      trial_likelihood = log_likelihood(trial, pair_count, tie_count);
+      if (trial_likelihood >= likelihood) break;
     }
+    if (!(trial_likelihood >= likelihood)) break;  // no step improves the fit: at the maximum
+    double change = 0.0;
+    for (int i = 0; i < 3; ++i) change = std::max(change, std::fabs(trial[i] - beta[i]));
+    beta = trial;
+    likelihood = trial_likelihood;
     if (change < 1e-10) break;
   }
   return beta;

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,9 @@
 namespace mentorsim {
 
 struct RunOptions {
-  std::ostream* log = nullptr;  // progress and warnings; nullptr = quiet
+  std::ostream* log = nullptr;                        // progress and warnings; nullptr = quiet
+  std::optional<std::filesystem::path> output_path;   // instead of output.path
+  std::optional<int> threads;                         // instead of run.threads (0 = all)
 };
 
 struct RunSummary {

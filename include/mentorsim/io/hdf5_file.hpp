@@ -1,9 +1,12 @@
 #pragma once
-// HDF5 files written atomically. An OutputFile writes to a hidden temporary file beside the target
-// and renames it into place only in commit(); if it is destroyed without commit (an exception, a
-// disk-full error) or the process gets SIGINT/SIGTERM/SIGHUP, the temporary file is removed, so a
-// file at the target path is always complete. Object headers carry no timestamps, so equal content
-// gives equal bytes. Only one thread may use a file at a time (HDF5 is not thread-safe here).
+// HDF5 files written atomically. An OutputFile builds the file in memory (HDF5 core driver), writes
+// its image to a hidden temporary file beside the target at commit() and renames it into place; if
+// it is destroyed without commit (an exception, a disk-full error) or the process gets
+// SIGINT/SIGTERM/SIGHUP, the temporary file is removed, so a file at the target path is always
+// complete. The temporary file is created in the constructor, so an unwritable place fails at once.
+// Memory holds the whole (compressed) file until commit: outputs are aggregates plus requested
+// snapshots, bounded by the scenario. Object headers carry no timestamps, so equal content gives
+// equal bytes. Only one thread may use a file at a time (HDF5 is not thread-safe here).
 //
 // H5Cpp.h stays out of this header: the element type of a dataset is given as an ElementType.
 
@@ -42,10 +45,12 @@ struct CompoundField {
 // A dataset created with fixed dimensions and written piece by piece (hyperslabs).
 class Dataset {
  public:
-  Dataset() = default;
+  Dataset();
   Dataset(Dataset&&) noexcept;
   Dataset& operator=(Dataset&&) noexcept;
   ~Dataset();
+  // Releases the dataset (OutputFile::commit needs every dataset released).
+  void close();
   // Writes `data` (row-major, count elements per dimension) at `offset`.
   void write_slab(const std::vector<std::uint64_t>& offset, const std::vector<std::uint64_t>& count, const void* data);
   template <class T>

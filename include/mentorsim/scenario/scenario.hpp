@@ -61,9 +61,9 @@ struct PopulationSpec {
 
 struct NetworkSpec {
   double mean_degree = 10.0;
-  double within_unit = 150.0;       // tie propensity multiplier for colleagues in the same unit
-  double same_profession = 10.0;    // ... for the same profession
-  double cross_institution = 0.2;   // ... for a different institution
+  double within_unit = 0.7;         // share of block-model ties made within the unit
+  double same_profession = 10.0;    // odds of a same-profession colleague within each pool
+  double cross_institution = 0.05;  // share of block-model ties made with another institution
   double joint_secondary_share = 0.4;  // share of a joint appointee's ties made at the second institution
   double clustering = 0.15;         // target average local clustering coefficient
   double tie_decay = 0.01;          // weekly relative decay of tie strength without interaction
@@ -112,7 +112,9 @@ class Scenario {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& source_text() const noexcept { return source_text_; }
   [[nodiscard]] const std::vector<std::string>& overrides() const noexcept { return overrides_; }
-  // Every parameter after defaults and overrides, as JSON (written to /meta/resolved_json).
+  // Every parameter after defaults and overrides, as JSON (written to /meta/resolved_json), except
+  // run.threads and output.path: they say where and how fast to run, not what, and do not change
+  // results.
   [[nodiscard]] const std::string& resolved_json() const noexcept { return resolved_json_; }
   [[nodiscard]] bool wants_agent_field(std::string_view field) const;
 

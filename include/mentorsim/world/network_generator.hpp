@@ -2,10 +2,12 @@
 // The collegial network generator: a block model over (institution, unit, profession) plus triadic
 // closure, O(E).
 //
-// Each active agent initiates ties. A block-model tie goes to a colleague drawn with probability
-// proportional to  within_unit^[same unit] * same_profession^[same profession] *
-// cross_institution^[other institution]  (a joint appointee makes joint_secondary_share of its ties
-// from its second unit). A closure tie goes to a random neighbour of a random neighbour. The share of
+// Each active agent initiates ties. A block-model tie goes, with probability network.within_unit, to
+// a colleague of the same unit, with probability network.cross_institution to someone in another
+// institution, and otherwise to someone in another unit of the same institution; within each of these
+// pools a colleague of the same profession has odds network.same_profession against one of another
+// profession. These shares do not depend on the population's size, so a scaled-up population keeps
+// its local structure. A joint appointee makes joint_secondary_share of its ties from its second unit. A closure tie goes to a random neighbour of a random neighbour. The share of
 // closure ties is calibrated (secant iterations on the whole graph, same random numbers each round)
 // until the average local clustering is within kClusteringTolerance of network.clustering; duplicate
 // ties are merged and the mean degree is then topped up to network.mean_degree exactly (up to one
