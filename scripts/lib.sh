@@ -1,0 +1,33 @@
+# Shared by scripts/demo, scripts/test and scripts/bench: installs missing Debian packages.
+# Idempotent: packages already installed are left alone; apt runs only if something is missing.
+
+MENTORSIM_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
+  librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
+  python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
+  python3-statsmodels python3-networkx python3-pytest
+)
+
+install_missing_packages() {
+  local missing=()
+  local package
+  for package in "${MENTORSIM_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  echo "Installing missing Debian packages: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Debian's interpreter, which sees Debian's Python packages (another python3 may come first on PATH).
+PYTHON=/usr/bin/python3
