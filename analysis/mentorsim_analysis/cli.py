@@ -1,0 +1,142 @@
+"""Command line: parse, call the library, report. Exit codes: 0 ok, 2 bad input, 3 I/O error,
+4 internal error (with a traceback: that is a bug)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__, report, stats, tables
+from .io import AnalysisError, load
+
+PROG = "mentorsim_analysis"
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--series", type=_names, metavar="M1,M2",
+                        help="/timeseries metrics to plot (default: retained, satisfaction, "
+                             "intent_to_leave, in_mentoring, strength, cross_institution_ties)")
+    parser.add_argument("--outcomes", type=_names, metavar="O1,O2",
+                        help="/outcomes metrics for the paired differences (default: coverage, "
+                             "weeks_to_match, failure_rate, satisfaction_change, retention, "
+                             "strength_change, skill_gain_<domain>)")
+    parser.add_argument("--bootstrap", type=int, default=stats.DEFAULT_BOOTSTRAP, metavar="B",
+                        help="bootstrap resamples (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=stats.DEFAULT_SEED,
+                        help="seed of the bootstrap, the network sample and layout "
+                             "(default %(default)s)")
+    parser.add_argument("--level", type=float, default=0.95,
+                        help="confidence level of intervals (default %(default)s)")
+    parser.add_argument("--band", choices=("ci", "range"), default="ci",
+                        help="time-series band: t CI of the mean (ci) or central range of the "
+                             "replicates (range)")
+    parser.add_argument("--network-sample", type=int, default=200, metavar="N",
+                        help="agents in the network picture (default %(default)s)")
+    parser.add_argument("--dpi", type=int, default=300, help="PNG resolution (default %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Figures, tables and reports from mentorsim results files.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("report", help="HTML + Markdown report with figures and tables")
+    p.add_argument("results", type=Path, help="results file (HDF5)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output directory")
+    p.add_argument("--reference", help="reference arm for differences (default: none/control, "
+                                       "else the first arm)")
+    _add_common(p)
+
+    p = sub.add_parser("figures", help="figures only (PNG + PDF)")
+    p.add_argument("results", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--reference")
+    _add_common(p)
+
+    p = sub.add_parser("table", help="summary tables per arm (CSV + LaTeX); printed if no -o")
+    p.add_argument("results", type=Path)
+    p.add_argument("-o", "--output", type=Path)
+    p.add_argument("--reference")
+    _add_common(p)
+
+    p = sub.add_parser("compare", help="paired differences between designs run with the same seed")
+    p.add_argument("results", type=Path, nargs="+", help="results files, the first is the reference")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--labels", type=_names, metavar="A,B", help="design names (default: file names)")
+    p.add_argument("--reference", help="reference design label (default: the first file)")
+    _add_common(p)
+    return parser
+
+
+def _options(args: argparse.Namespace) -> report.Options:
+    return report.Options(series=args.series, outcomes=args.outcomes,
+                          reference=args.reference, n_boot=args.bootstrap, seed=args.seed,
+                          level=args.level, band=args.band, network_sample=args.network_sample,
+                          dpi=args.dpi, labels=getattr(args, "labels", None))
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _print_tables(results, options: report.Options) -> None:
+    report.validate(results, options)
+    section = report.section_tables(results, options)
+    for item in section.tables:
+        print(item.caption)
+        print(tables.to_markdown(item.display))
+    for paragraph in section.paragraphs:
+        print(paragraph)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = _options(args)
+    if args.command == "compare":
+        results = [load(path) for path in args.results]
+        out, comparison = report.build_compare_report(results, args.output, options)
+        for note in comparison.notes:
+            if note.startswith("seeds match"):
+                print(note)
+            else:
+                _warn(note)
+        print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
+        return 0
+    results = load(args.results)
+    if args.command == "report":
+        out = report.build_report(results, args.output, options)
+        print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
+    elif args.command == "figures":
+        for skipped in report.write_figures(results, args.output, options):
+            print(f"left out: {skipped}")
+        print(f"wrote figures to {args.output}")
+    elif args.command == "table":
+        if args.output is None:
+            _print_tables(results, options)
+        else:
+            for path in report.write_tables(results, args.output, options):
+                print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except AnalysisError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{PROG}: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 3
+    except Exception:  # a bug: keep the traceback for the report
+        traceback.print_exc()
+        print(f"{PROG}: internal error (please report it with the traceback above)",
+              file=sys.stderr)
+        return 4

@@ -1,0 +1,128 @@
+"""Names, units and kinds of the metrics in a mentorsim results file (docs/hdf5-schema.md).
+
+One place says how a metric is labelled, in which unit it is shown, how groups are pooled and which
+effect size it gets, so every figure and table agrees.
+Kinds: ``share`` (a proportion in [0, 1]: shown in %, compared by risk difference), ``mean`` (a mean of
+a continuous quantity: compared by mean difference and standardised mean difference) and ``count``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOMAINS_DEFAULT = ("clinical", "digital", "research", "teaching", "leadership", "culture_wellbeing")
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    label: str
+    unit: str
+    kind: str  # "share", "mean" or "count"
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+_TIMESERIES = {
+    "n": MetricInfo("Active agents", "count", "count"),
+    "n_initial": MetricInfo("Initial staff", "count", "count"),
+    "retained": MetricInfo("Initial staff retained", "% of the initial staff", "share"),
+    "leavers": MetricInfo("Leavers since previous observation", "count", "count"),
+    "hires": MetricInfo("Hires since previous observation", "count", "count"),
+    "confidence": MetricInfo("Mean confidence", "0–1", "mean"),
+    "satisfaction": MetricInfo("Mean job satisfaction", "0–1", "mean"),
+    "intent_to_leave": MetricInfo("Mean intent to leave", "probability, 0–1", "mean"),
+    "psych_safety": MetricInfo("Mean psychological safety of unit", "0–1", "mean"),
+    "degree": MetricInfo("Mean collegial ties", "ties per agent", "mean"),
+    "strength": MetricInfo("Mean tie strength", "sum of tie weights per agent", "mean"),
+    "cross_institution_ties": MetricInfo("Mean cross-institution ties", "ties per agent", "mean"),
+    "in_mentoring": MetricInfo("In an active dyad", "% of active agents", "share"),
+    "mentoring_as_mentor": MetricInfo("Mentoring as mentor", "% of active agents", "share"),
+    "mentoring_as_mentee": MetricInfo("Mentored as mentee", "% of active agents", "share"),
+    "meetings": MetricInfo("Meetings attended", "per agent since previous observation", "mean"),
+}
+
+_OUTCOMES = {
+    "eligible_mentees": MetricInfo("Eligible mentees", "count", "count"),
+    "coverage": MetricInfo("Coverage", "% of eligible mentees matched", "share"),
+    "weeks_to_match": MetricInfo("Time to first match", "weeks", "mean"),
+    "complementarity": MetricInfo("Dyad complementarity", "0–1", "mean"),
+    "similarity": MetricInfo("Dyad similarity", "0–1", "mean"),
+    "failure_rate": MetricInfo("Early failure rate", "% of ended dyads", "share"),
+    "quality_assigned": MetricInfo("Final quality, assigned dyads", "0–1", "mean"),
+    "quality_self_identified": MetricInfo("Final quality, self-identified dyads", "0–1", "mean"),
+    "satisfaction_change": MetricInfo("Satisfaction change of participants", "final − initial, 0–1 scale", "mean"),
+    "retention": MetricInfo("Retention", "% of initial staff", "share"),
+    "strength_change": MetricInfo("Tie strength change", "final − initial, sum of tie weights", "mean"),
+    "unmatched_infeasible": MetricInfo("Unmatched: no feasible mentor", "count", "count"),
+}
+
+
+def timeseries_info(metric: str) -> MetricInfo:
+    """Label, unit and kind of a /timeseries metric (unknown names get a neutral default)."""
+    if metric in _TIMESERIES:
+        return _TIMESERIES[metric]
+    if metric.startswith("skill_"):
+        return MetricInfo(f"Mean {_pretty(metric[len('skill_'):])} skill", "0–1", "mean")
+    return MetricInfo(_pretty(metric).capitalize(), "", "mean")
+
+
+def outcome_info(metric: str) -> MetricInfo:
+    """Label, unit and kind of an /outcomes metric (unknown names get a neutral default)."""
+    if metric in _OUTCOMES:
+        return _OUTCOMES[metric]
+    if metric.startswith("skill_gain_"):
+        domain = _pretty(metric[len("skill_gain_"):])
+        return MetricInfo(f"Skill gain: {domain}", "final − initial, 0–1 scale", "mean")
+    if metric == "end_active":
+        return MetricInfo("Still active at the end", "% of dyads", "share")
+    if metric.startswith("end_"):
+        return MetricInfo(f"Ended: {_pretty(metric[len('end_'):])}", "% of ended dyads", "share")
+    return MetricInfo(_pretty(metric).capitalize(), "", "mean")
+
+
+def axis_label(info: MetricInfo) -> str:
+    """Axis label with its unit in parentheses."""
+    return f"{info.label} ({info.unit})" if info.unit else info.label
+
+
+def difference_label(info: MetricInfo) -> str:
+    """Axis label for a difference of the metric (the panel title names the metric); shares
+    become percentage points."""
+    unit = "percentage points" if info.kind == "share" else info.unit
+    return f"Difference ({unit})" if unit else "Difference"
+
+
+def display_scale(info: MetricInfo) -> float:
+    """Factor from stored value to displayed value (shares are shown in %)."""
+    return 100.0 if info.kind == "share" else 1.0
+
+
+# Which /timeseries metric is the weight when groups of an arm are pooled: the denominator of the
+# group's mean. `retained` is a share of the group's initial staff, so its weight is `n_initial`.
+POOL_WEIGHT = {"retained": "n_initial"}
+
+# Defaults shown in the report when present in the file.
+DEFAULT_SERIES = ("retained", "satisfaction", "intent_to_leave", "in_mentoring", "strength",
+                  "cross_institution_ties")
+DEFAULT_FOREST_OUTCOMES = ("coverage", "weeks_to_match", "failure_rate", "satisfaction_change",
+                           "retention", "strength_change")
+
+
+_OUTCOME_ORDER = ("eligible_mentees", "coverage", "weeks_to_match", "unmatched_infeasible",
+                  "complementarity", "similarity", "failure_rate", "end_", "quality_assigned",
+                  "quality_self_identified", "satisfaction_change", "retention", "strength_change",
+                  "skill_gain_")
+_BREAKDOWN_ORDER = ("all", "minority", "isolation")
+
+
+def outcome_sort_key(metric: str, by: str = "all") -> tuple[int, int, str]:
+    """Reading order of outcomes in tables: coverage and its breakdowns first, then failure,
+    quality, satisfaction, retention, social capital and skills; unknown names last."""
+    rank = len(_OUTCOME_ORDER)
+    for k, name in enumerate(_OUTCOME_ORDER):
+        if metric == name or (name.endswith("_") and metric.startswith(name)):
+            rank = k
+            break
+    by_rank = _BREAKDOWN_ORDER.index(by) if by in _BREAKDOWN_ORDER else len(_BREAKDOWN_ORDER)
+    return rank, by_rank, "" if name.endswith("_") and rank < len(_OUTCOME_ORDER) else metric

@@ -1,0 +1,133 @@
+"""The report: every section, self-contained HTML, Markdown, figures and tables; graceful with
+missing parts; written atomically."""
+import re
+
+import pandas as pd
+import pytest
+
+from mentorsim_analysis import load, report
+
+SECTION_TITLES = ["Scenario", "Resolved parameters", "Provenance", "Summary tables per arm",
+                  "Outcome time series by arm", "Skill gain by domain and role",
+                  "Assigned vs self-identified: arms compared", "Paired differences between arms",
+                  "Why dyads ended", "Collegial and mentoring network at the end", "Methods"]
+FIGURES = ["timeseries", "timeseries_skills", "skill_gain", "comparison", "forest", "end_reasons",
+           "network"]
+FAST = dict(n_boot=300, dpi=60)
+
+
+@pytest.fixture(scope="module")
+def full_report(files, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "full"
+    report.build_report(load(files["full"]), out, report.Options(
+        **FAST, outcomes=["coverage", "weeks_to_match", "retention"]))
+    return out
+
+
+def test_every_section_is_in_html_and_markdown(full_report):
+    html = (full_report / "report.html").read_text()
+    markdown = (full_report / "report.md").read_text()
+    for title in SECTION_TITLES:
+        assert f"<h2>{title}</h2>" in html
+        assert f"## {title}" in markdown
+    assert "Not available" not in html
+
+
+def test_html_is_self_contained(full_report):
+    html = (full_report / "report.html").read_text()
+    assert html.count('src="data:image/png;base64,') == len(FIGURES)
+    assert not re.search(r'(src|href)="(https?:|//|figures/)', html)
+    assert "<link" not in html and "<script" not in html
+
+
+def test_figures_and_tables_are_written(full_report):
+    for name in FIGURES:
+        assert (full_report / "figures" / f"{name}.png").stat().st_size > 0
+        assert (full_report / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    for name in ("summary_outcomes", "summary_final_week", "summary_agents", "paired_differences"):
+        assert (full_report / "tables" / f"{name}.csv").exists()
+        assert r"\toprule" in (full_report / "tables" / f"{name}.tex").read_text()
+    diffs = pd.read_csv(full_report / "tables" / "paired_differences.csv")
+    coverage = diffs[diffs.metric == "coverage"].iloc[0]
+    assert coverage["comparison"] == "self_identified − assigned"
+    assert coverage["estimate"] == pytest.approx((0.1 + 0.2 + 0.05) / 3)
+    assert "![forest](figures/forest.png)" in (full_report / "report.md").read_text()
+
+
+def test_report_carries_scenario_parameters_and_provenance(full_report):
+    html = (full_report / "report.html").read_text()
+    assert "[run]\nweeks = 8" in html
+    assert "&quot;weeks&quot;: 8" in html
+    assert "abc1234" in html and "sha256" in html
+    assert "fewer than 10 replicates" in html    # 3 replicates: the bootstrap caution is shown
+
+
+def test_file_without_program_parts_says_so(files, tmp_path):
+    out = tmp_path / "bare"
+    report.build_report(load(files["bare"]), out, report.Options(**FAST))
+    html = (out / "report.html").read_text()
+    markdown = (out / "report.md").read_text()
+    for title in SECTION_TITLES:
+        assert f"<h2>{title}</h2>" in html and f"## {title}" in markdown
+    assert "Not available: this file has no /dyads (e.g. a run without a mentoring program)." in html
+    assert "Not available: this file has no /outcomes" in html
+    assert "Not available: this file has no /timeseries" in html
+    assert (out / "figures" / "network.png").exists()
+    assert (out / "figures" / "skill_gain.png").exists()
+
+
+def test_single_arm_file_has_no_comparison_but_everything_else(files, tmp_path):
+    out = tmp_path / "single"
+    report.build_report(load(files["single"]), out, report.Options(**FAST, series=["satisfaction"]))
+    html = (out / "report.html").read_text()
+    assert html.count("this file has one arm (assigned)") == 2   # comparison and differences
+    for name in ("timeseries", "skill_gain", "end_reasons", "network"):
+        assert (out / "figures" / f"{name}.png").exists()
+    assert not (out / "figures" / "forest.png").exists()
+
+
+def test_compare_pairs_designs_with_the_same_seed(files, tmp_path):
+    out, comparison = report.build_compare_report(
+        [load(files["design_a"]), load(files["design_b"])], tmp_path / "cmp",
+        report.Options(**FAST, outcomes=["coverage", "retention"], series=["satisfaction"]))
+    assert comparison.paired and comparison.designs == ["assigned", "self_identified"]
+    html = (out / "report.html").read_text()
+    assert "Seeds match (seed 7)" in html
+    diffs = pd.read_csv(out / "tables" / "paired_differences.csv")
+    coverage = diffs[diffs.metric == "coverage"].iloc[0]
+    assert coverage["comparison"] == "self_identified − assigned" and coverage["paired"]
+    assert coverage["estimate"] == pytest.approx((0.1 + 0.2 + 0.05) / 3)
+    assert (out / "figures" / "comparison.png").exists() and (out / "figures" / "timeseries.png").exists()
+
+
+def test_compare_says_when_seeds_differ(files, tmp_path):
+    out, comparison = report.build_compare_report(
+        [load(files["design_a"]), load(files["other_seed"])], tmp_path / "cmp",
+        report.Options(**FAST, outcomes=["coverage"], series=["satisfaction"]))
+    assert not comparison.paired
+    html = (out / "report.html").read_text()
+    assert "Seeds differ (assigned: 7, other_seed: 99): runs are NOT paired" in html
+    assert not pd.read_csv(out / "tables" / "paired_differences.csv")["paired"].any()
+
+
+def test_report_replaces_an_earlier_report_but_not_a_foreign_directory(files, tmp_path):
+    out = tmp_path / "again"
+    results = load(files["minimal"])
+    report.build_report(results, out, report.Options(**FAST))
+    report.build_report(results, out, report.Options(**FAST))
+    assert (out / "report.html").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("keep me")
+    with pytest.raises(report.AnalysisError, match="not empty and was not written by"):
+        report.build_report(results, foreign, report.Options(**FAST))
+    assert (foreign / "thesis.tex").read_text() == "keep me"
+
+
+def test_error_while_writing_leaves_nothing(files, tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(report.tables, "write_table", fail)
+    with pytest.raises(RuntimeError):
+        report.build_report(load(files["minimal"]), tmp_path / "out", report.Options(**FAST))
+    assert list(tmp_path.iterdir()) == []
