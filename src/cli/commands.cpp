@@ -11,6 +11,7 @@
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/engine/runner.hpp"
+#include "mentorsim/engine/schedule.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -43,13 +44,23 @@ std::string fixed(double value, int digits) {
   return out.str();
 }
 
-int run_command(const ScenarioArgs& args, const std::string& output, int threads) {
+struct RunFlags {
+  std::string output;
+  int threads = -1;
+  bool check = false;
+  bool profile = false;
+};
+
+int run_command(const ScenarioArgs& args, const RunFlags& flags) {
   const Scenario scenario = load(args);
   io::install_cleanup_handlers();
   RunOptions options;
   options.log = &std::cerr;
-  if (!output.empty()) options.output_path = output;
-  if (threads >= 0) options.threads = threads;
+  if (!flags.output.empty()) options.output_path = flags.output;
+  if (flags.threads >= 0) options.threads = flags.threads;
+  options.check = flags.check;
+  options.profile = flags.profile;
+  options.progress = scenario.run().replicates > 1;
   const RunSummary summary = run_scenario(scenario, options);
   const NetworkSummary& n = summary.network;
   std::cout << "mentorsim " << MENTORSIM_VERSION << ": " << scenario.name() << ", " << summary.replicates
@@ -57,6 +68,16 @@ int run_command(const ScenarioArgs& args, const std::string& output, int threads
             << "  agents " << n.agents << ", ties " << n.ties << ", mean degree " << fixed(n.mean_degree, 2)
             << ", clustering " << fixed(n.average_clustering, 3) << "\n"
             << "  wrote " << summary.output.string() << " in " << fixed(summary.elapsed_seconds, 2) << " s\n";
+  if (flags.profile) {
+    double total = 0.0;
+    for (double s : summary.stage_seconds) total += s;
+    std::cout << "  time per stage (all replicates):\n";
+    for (std::size_t s = 0; s < summary.stage_seconds.size(); ++s) {
+      std::cout << "    " << std::left << std::setw(14) << to_string(enum_at<Stage>(s)) << std::right << std::setw(10)
+                << fixed(summary.stage_seconds[s], 3) << " s" << std::setw(8)
+                << fixed(total > 0 ? 100.0 * summary.stage_seconds[s] / total : 0.0, 1) << " %\n";
+    }
+  }
   return 0;
 }
 
@@ -126,12 +147,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mentorsim ") + MENTORSIM_VERSION + " (" + MENTORSIM_GIT_COMMIT + ")");
 
   ScenarioArgs run_args;
-  std::string output;
-  int threads = -1;
+  RunFlags run_flags;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write the results (HDF5)");
   add_scenario_args(*run, run_args);
-  run->add_option("-o,--output", output, "Results file (overrides output.path)");
-  run->add_option("--threads", threads, "Worker threads, 0 = all (overrides run.threads)")->check(CLI::NonNegativeNumber);
+  run->add_option("-o,--output", run_flags.output, "Results file (overrides output.path)");
+  run->add_option("--threads", run_flags.threads, "Worker threads, 0 = all (overrides run.threads)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_flag("--check", run_flags.check,
+                "Verify the model's invariants after every stage; stop with the step, stage, entity and value");
+  run->add_flag("--profile", run_flags.profile, "Print the time spent in each stage of the weekly schedule");
 
   ScenarioArgs validate_args;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and report every problem in it");
@@ -158,7 +182,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (run->parsed()) return run_command(run_args, output, threads);
+    if (run->parsed()) return run_command(run_args, run_flags);
     if (validate->parsed()) return validate_command(validate_args);
     if (info_network->parsed()) return info_network_command(network_args, network_threads);
     if (info->parsed()) return info_command();

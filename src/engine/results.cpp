@@ -1,6 +1,7 @@
 #include "mentorsim/engine/results.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "mentorsim/io/schema.hpp"
 
@@ -26,21 +27,22 @@ std::string replicate_group(Replicate replicate, std::string_view group) {
   return std::string(io::schema::kReplicates) + "/" + std::to_string(replicate) + std::string(group);
 }
 
-AgentNetworkMeasures measure_for_output(const World& world, const Scenario& scenario, const RandomSource& random) {
-  AgentNetworkMeasures measures = measure_agents(world.network, world.population);
+AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
+                                        const Scenario& scenario, const RandomSource& random) {
+  AgentNetworkMeasures measures = measure_agents(network, population);
   const OutputSpec& out = scenario.output();
   if (!scenario.wants_agent_field("betweenness")) return measures;
-  const std::size_t n = world.network.vertex_count();
+  const std::size_t n = network.vertex_count();
   switch (out.betweenness) {
     case BetweennessMode::off: return measures;
-    case BetweennessMode::exact: measures.betweenness_info = betweenness_exact(world.network); break;
+    case BetweennessMode::exact: measures.betweenness_info = betweenness_exact(network); break;
     case BetweennessMode::sampled:
-      measures.betweenness_info = betweenness_sampled(world.network, out.betweenness_sources, random);
+      measures.betweenness_info = betweenness_sampled(network, out.betweenness_sources, random);
       break;
     case BetweennessMode::automatic:
       measures.betweenness_info = n <= out.betweenness_exact_max
-                                      ? betweenness_exact(world.network)
-                                      : betweenness_sampled(world.network, out.betweenness_sources, random);
+                                      ? betweenness_exact(network)
+                                      : betweenness_sampled(network, out.betweenness_sources, random);
       break;
   }
   measures.betweenness = measures.betweenness_info.value;
@@ -95,12 +97,23 @@ void ResultsWriter::write_codes(const Population& population, const std::vector<
   file_.write_strings(codes + "/arm", arm_names);
 }
 
-void ResultsWriter::write_agents(const std::string& group, const Population& pop, const AgentNetworkMeasures& m,
-                                 const std::vector<ArmId>& arm) {
+void ResultsWriter::write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& m) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
   file_.create_group(group);
   const std::size_t n = pop.size();
   auto want = [&](std::string_view field) { return scenario_.wants_agent_field(field); };
   auto path = [&](std::string_view field) { return group + "/" + std::string(field); };
+  auto steps = [&](const std::vector<Step>& values) {
+    std::vector<std::int32_t> out(n);
+    for (std::size_t a = 0; a < n; ++a) out[a] = values[a] == kNever ? -1 : values[a];
+    return out;
+  };
+  // Network measures cover the vertices of the last merge; later hires have no ties yet.
+  auto padded = [&](auto values, auto fill) {
+    values.resize(n, fill);
+    return values;
+  };
   if (want("id")) {
     std::vector<std::uint32_t> id(n);
     for (std::size_t a = 0; a < n; ++a) id[a] = static_cast<std::uint32_t>(a);
@@ -120,26 +133,29 @@ void ResultsWriter::write_agents(const std::string& group, const Population& pop
     file_.write(path("joint_institution"), joint);
   }
   if (want("years")) file_.write(path("years"), pop.years);
-  if (want("arm")) {
-    std::vector<std::uint16_t> arms(n, 0);
-    for (std::size_t a = 0; a < n && a < arm.size(); ++a) arms[a] = arm[a];
-    file_.write(path("arm"), arms);
-  }
+  if (want("arm")) file_.write(path("arm"), program.arm);
   if (want("skills")) file_.write(path("skills"), std::span<const float>(pop.skills.data()), {n, kDomains});
+  if (want("skills_initial")) {
+    file_.write(path("skills_initial"), std::span<const float>(state.baseline.skills.data()), {n, kDomains});
+  }
   if (want("confidence")) file_.write(path("confidence"), pop.confidence);
+  if (want("confidence_initial")) file_.write(path("confidence_initial"), state.baseline.confidence);
   if (want("openness")) file_.write(path("openness"), pop.openness);
   if (want("time_budget")) file_.write(path("time_budget"), pop.time_budget);
   if (want("workload")) file_.write(path("workload"), pop.workload);
   if (want("satisfaction")) file_.write(path("satisfaction"), pop.satisfaction);
+  if (want("satisfaction_initial")) file_.write(path("satisfaction_initial"), state.baseline.satisfaction);
   if (want("intent_to_leave")) file_.write(path("intent_to_leave"), pop.intent_to_leave);
-  if (want("degree")) file_.write(path("degree"), m.degree);
-  if (want("strength")) file_.write(path("strength"), m.strength);
-  if (want("cross_institution_ties")) file_.write(path("cross_institution_ties"), m.cross_institution_ties);
-  if (want("effective_size")) file_.write(path("effective_size"), m.effective_size);
-  if (want("constraint")) file_.write(path("constraint"), m.constraint);
-  if (want("clustering")) file_.write(path("clustering"), m.clustering);
+  if (want("degree")) file_.write(path("degree"), padded(m.degree, std::uint32_t{0}));
+  if (want("degree_initial")) file_.write(path("degree_initial"), state.baseline.degree);
+  if (want("strength")) file_.write(path("strength"), padded(m.strength, 0.0f));
+  if (want("cross_institution_ties")) file_.write(path("cross_institution_ties"), padded(m.cross_institution_ties, std::uint32_t{0}));
+  constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+  if (want("effective_size")) file_.write(path("effective_size"), padded(m.effective_size, kNaN));
+  if (want("constraint")) file_.write(path("constraint"), padded(m.constraint, kNaN));
+  if (want("clustering")) file_.write(path("clustering"), padded(m.clustering, 0.0f));
   if (want("betweenness") && !m.betweenness.empty()) {
-    file_.write(path("betweenness"), m.betweenness);
+    file_.write(path("betweenness"), padded(m.betweenness, 0.0));
     file_.set_attribute(path("betweenness"), "method", std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
     file_.set_attribute(path("betweenness"), "sources", static_cast<std::int64_t>(m.betweenness_info.sources));
     file_.set_attribute(path("betweenness"), "mean_standard_error", m.betweenness_info.mean_standard_error);
@@ -150,11 +166,12 @@ void ResultsWriter::write_agents(const std::string& group, const Population& pop
     file_.write(path("manager"), manager);
   }
   if (want("hired")) file_.write(path("hired"), pop.hired);
-  if (want("left")) {
-    std::vector<std::int32_t> left(n);
-    for (std::size_t a = 0; a < n; ++a) left[a] = pop.left[a] == kNever ? -1 : pop.left[a];
-    file_.write(path("left"), left);
-  }
+  if (want("left")) file_.write(path("left"), steps(pop.left));
+  if (want("role")) file_.write(path("role"), program.role);
+  if (want("eligible")) file_.write(path("eligible"), program.eligible);
+  if (want("enrolled")) file_.write(path("enrolled"), program.enrolled);
+  if (want("enrolled_week")) file_.write(path("enrolled_week"), steps(program.enrolled_week));
+  if (want("matched_week")) file_.write(path("matched_week"), steps(program.matched_week));
 }
 
 void ResultsWriter::write_network(const std::string& group, const CollegialNetwork& network,

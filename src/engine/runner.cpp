@@ -2,14 +2,47 @@
 
 #include <chrono>
 #include <ostream>
+#include <sstream>
 
 #include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/dynamics/ties.hpp"
+#include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/results.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/schema.hpp"
-#include "mentorsim/world/world.hpp"
 
 namespace mentorsim {
+namespace {
+
+io::Provenance provenance_of(const Scenario& scenario) {
+  io::Provenance p;
+  p.mentorsim_version = MENTORSIM_VERSION;
+  p.git_commit = MENTORSIM_GIT_COMMIT;
+  p.scenario_toml = scenario.source_text();
+  p.scenario_path = scenario.name();
+  for (const auto& o : scenario.overrides()) p.overrides += o + "\n";
+  p.resolved_json = scenario.resolved_json();
+  p.seed = scenario.run().seed;
+  p.replicates = scenario.run().replicates;
+  p.threads = parallel::threads();
+  p.created_utc = io::utc_timestamp();
+  p.hostname = io::host_name();
+  p.dependencies = io::dependency_versions();
+  return p;
+}
+
+std::string stage_seconds_json(const std::array<double, kStageCount>& seconds) {
+  std::ostringstream out;
+  out << '{';
+  for (std::size_t s = 0; s < kStageCount; ++s) {
+    out << (s ? ", " : "") << '"' << to_string(enum_at<Stage>(s)) << "\": " << seconds[s];
+  }
+  out << '}';
+  return out.str();
+}
+
+}  // namespace
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -20,42 +53,39 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   // Opening the output first makes an unwritable path fail before any work is done.
   ResultsWriter writer(scenario, summary.output);
-  io::Provenance provenance;
-  provenance.mentorsim_version = MENTORSIM_VERSION;
-  provenance.git_commit = MENTORSIM_GIT_COMMIT;
-  provenance.scenario_toml = scenario.source_text();
-  provenance.scenario_path = scenario.name();
-  for (const auto& o : scenario.overrides()) provenance.overrides += o + "\n";
-  provenance.resolved_json = scenario.resolved_json();
-  provenance.seed = scenario.run().seed;
-  provenance.replicates = scenario.run().replicates;
-  provenance.threads = parallel::threads();
-  provenance.created_utc = io::utc_timestamp();
-  provenance.hostname = io::host_name();
-  provenance.dependencies = io::dependency_versions();
-  writer.write_provenance(provenance);
-
-  for (Replicate r = 0; r < scenario.run().replicates; ++r) {
-    const RandomSource random(scenario.run().seed, r);
-    World world = build_world(scenario, random);
-    if (!world.network_report.clustering_reached && !world.network_report.note.empty()) {
-      const std::string warning = "replicate " + std::to_string(r) + ": " + world.network_report.note;
-      summary.warnings.push_back(warning);
-      if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
-    }
-    if (r == 0) {
-      writer.write_codes(world.population, {"none"});
-      summary.network = summarize_network(world.network, world.population);
-    }
-    if (r == 0 || scenario.output().all_replicates) {
-      const AgentNetworkMeasures measures = measure_for_output(world, scenario, random);
-      const std::vector<ArmId> arms(world.population.size(), 0);
-      writer.write_agents(replicate_group(r, io::schema::kAgentsFinal), world.population, measures, arms);
-      if (scenario.output().network) {
-        writer.write_network(replicate_group(r, io::schema::kNetworkFinal), world.network, world.network_report);
+  writer.write_provenance(provenance_of(scenario));
+  std::vector<std::string> arm_names;
+  for (const auto& arm : scenario.arms()) arm_names.push_back(arm.name);
+  {
+    Observer observer(scenario, writer);
+    SimulationOptions sim_options{options.check, options.profile};
+    for (Replicate r = 0; r < scenario.run().replicates; ++r) {
+      Simulation simulation(scenario, r, sim_options);
+      SimulationState& state = simulation.state();
+      if (!state.network_report.clustering_reached && !state.network_report.note.empty()) {
+        const std::string warning = "replicate " + std::to_string(r) + ": " + state.network_report.note;
+        summary.warnings.push_back(warning);
+        if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
+      }
+      if (r == 0) writer.write_codes(state.population, arm_names);
+      observer.observe(state, r);
+      observer.snapshot(state, r);
+      while (state.step < scenario.run().weeks) {
+        simulation.step();
+        observer.observe(state, r);
+        observer.snapshot(state, r);
+      }
+      merge_ties(state);  // the final network holds this interval's new ties and none of the leavers'
+      if (r == 0) summary.network = summarize_network(state.network, state.population);
+      observer.finish_replicate(state, r);
+      for (std::size_t s = 0; s < kStageCount; ++s) summary.stage_seconds[s] += simulation.stage_seconds()[s];
+      if (options.log != nullptr && options.progress) {
+        *options.log << "replicate " << (r + 1) << "/" << scenario.run().replicates << " done\n";
       }
     }
+    observer.finish();
   }
+  writer.file().set_attribute(io::schema::kMeta, "stage_seconds", stage_seconds_json(summary.stage_seconds));
   summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   writer.commit(summary.elapsed_seconds);
   return summary;

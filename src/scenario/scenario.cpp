@@ -123,6 +123,32 @@ std::vector<InstitutionSpec> default_institutions() {
           default_institution(InstitutionKind::research_institute)};
 }
 
+std::vector<CareerStage> default_mentor_stages(ProgramKind kind) {
+  switch (kind) {
+    case ProgramKind::reverse:
+    case ProgramKind::reciprocal: return {CareerStage::early_career};
+    case ProgramKind::traditional: return {CareerStage::mid_career, CareerStage::senior};
+    case ProgramKind::group: return {CareerStage::senior};
+    case ProgramKind::none: break;
+  }
+  return {};
+}
+
+std::vector<CareerStage> default_mentee_stages(ProgramKind kind) {
+  switch (kind) {
+    case ProgramKind::reverse:
+    case ProgramKind::reciprocal: return {CareerStage::mid_career, CareerStage::senior};
+    case ProgramKind::traditional:
+    case ProgramKind::group: return {CareerStage::student, CareerStage::early_career};
+    case ProgramKind::none: break;
+  }
+  return {};
+}
+
+bool Scenario::has_program() const {
+  return std::any_of(arms_.begin(), arms_.end(), [](const ArmSpec& a) { return a.program.active(); });
+}
+
 bool Scenario::wants_agent_field(std::string_view field) const {
   return std::find(output_.agent_fields.begin(), output_.agent_fields.end(), field) != output_.agent_fields.end();
 }
@@ -154,6 +180,8 @@ class ScenarioBuilder {
     read_population(root.table("population"));
     read_network(root.table("network"));
     read_output(root.table("output"));
+    read_program(root);
+    read_dynamics(root.table("dynamics"));
     root.finish();
     if (!context_.ok()) throw ScenarioError(context_.take_errors());
 
@@ -443,6 +471,7 @@ class ScenarioBuilder {
     std::set<std::int64_t> unique(weeks.begin(), weeks.end());
     if (unique.size() != weeks.size()) r.error("snapshot_weeks", "a week is listed twice");
     for (auto w : unique) out.snapshot_weeks.push_back(static_cast<Step>(w));
+    out.observe_every = static_cast<Step>(r.integer("observe_every", out.observe_every, 1, 5200));
     out.all_replicates = r.boolean("all_replicates", out.all_replicates);
     out.network = r.boolean("network", out.network);
     out.betweenness = r.enumeration<BetweennessMode>("betweenness", out.betweenness);
@@ -451,6 +480,175 @@ class ScenarioBuilder {
     out.betweenness_exact_max =
         static_cast<std::uint32_t>(r.integer("betweenness_exact_max", out.betweenness_exact_max, 0, 1'000'000));
     r.finish();
+  }
+
+  // The program design of one arm. `name` is the arm's name; the caller reads share where it applies.
+  ProgramSpec read_program_spec(Reader& r) {
+    ProgramSpec p;
+    p.kind = r.enumeration<ProgramKind>("kind", p.kind);
+    std::vector<std::string> names;
+    for (const auto& inst : scenario_.population_.institutions) names.push_back(inst.name);
+    p.institutions = r.strings("institutions", {}, names);
+    p.professions = r.enumerations<Profession>("professions", {});
+    p.mentor_stages = r.enumerations<CareerStage>("mentor_stages", default_mentor_stages(p.kind));
+    p.mentee_stages = r.enumerations<CareerStage>("mentee_stages", default_mentee_stages(p.kind));
+    p.uptake = r.number("uptake", p.uptake, kUnit);
+    p.mentor_uptake = r.number("mentor_uptake", p.uptake, kUnit);
+    p.strategy = r.enumeration<PairingStrategy>("strategy", p.strategy);
+    if (p.strategy != PairingStrategy::assigned_random) {
+      r.error("strategy", "only \"assigned_random\" is available in this version");
+    }
+    p.cross_institution = r.enumeration<ConstraintLevel>("cross_institution", p.cross_institution);
+    p.cross_profession = r.enumeration<ConstraintLevel>("cross_profession", p.cross_profession);
+    p.group_size = static_cast<std::uint32_t>(r.integer("group_size", p.group_size, 2, 50));
+    const std::int64_t capacity_default = p.kind == ProgramKind::group ? p.group_size : 1;
+    p.mentor_capacity = static_cast<std::uint32_t>(r.integer("mentor_capacity", capacity_default, 1, 50));
+    p.start_week = static_cast<Step>(r.integer("start_week", p.start_week, 0, 5200));
+    p.duration_weeks = static_cast<Step>(r.integer("duration_weeks", p.duration_weeks, 1, 5200));
+    p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", p.cadence_weeks, 1, 520));
+    p.mentor_training = r.boolean("mentor_training", p.mentor_training);
+    p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
+    if (p.active()) {
+      if (p.mentor_stages.empty()) r.error("mentor_stages", "a program needs at least one mentor stage");
+      if (p.mentee_stages.empty()) r.error("mentee_stages", "a program needs at least one mentee stage");
+      if (p.kind == ProgramKind::group && p.mentor_capacity != p.group_size && r.has("mentor_capacity")) {
+        r.error("mentor_capacity", "group mentoring gives each mentor one circle of group_size mentees; "
+                                   "set group_size instead");
+      }
+      if (p.kind != ProgramKind::group && r.has("group_size")) {
+        r.error("group_size", "group_size applies to group mentoring only (kind = \"group\")");
+      }
+      if (p.start_week >= scenario_.run_.weeks && scenario_.run_.weeks > 0) {
+        r.error("start_week", "the program starts at week " + std::to_string(p.start_week) +
+                                  ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
+      }
+      if (p.cadence_weeks > p.duration_weeks) {
+        r.error("cadence_weeks", "meetings every " + std::to_string(p.cadence_weeks) + " weeks do not fit in " +
+                                     std::to_string(p.duration_weeks) + " weeks of program");
+      }
+    }
+    return p;
+  }
+
+  void read_program(Reader& root) {
+    if (root.has("program") && root.has("arms")) {
+      root.error("arms", "give either [program] (one design) or [[arms]] (several), not both");
+    }
+    Reader r = root.table("program");
+    ArmSpec arm;
+    arm.program = read_program_spec(r);
+    arm.name = r.string("name", arm.program.active() ? "program" : "control");
+    r.finish();
+    scenario_.arms_.push_back(std::move(arm));
+    root.allow("arms");
+  }
+
+  void read_dynamics(Reader d) {
+    DynamicsSpec& x = scenario_.dynamics_;
+    const Range positive_unit{0.0, 1.0, true, false};
+    {
+      Reader r = d.table("meetings");
+      x.meetings.time_required = r.number("time_required", x.meetings.time_required, positive_unit);
+      x.meetings.quality_floor = r.number("quality_floor", x.meetings.quality_floor, kUnit);
+      r.finish();
+    }
+    {
+      Reader r = d.table("exchange");
+      x.exchange.rate = r.number("rate", x.exchange.rate, kUnit);
+      x.exchange.back_flow = r.number("back_flow", x.exchange.back_flow, kUnit);
+      x.exchange.traditional_back_flow = r.number("traditional_back_flow", x.exchange.traditional_back_flow, kUnit);
+      x.exchange.group_dilution = r.number("group_dilution", x.exchange.group_dilution, Range{0.0, 10.0});
+      x.exchange.role_learning = r.number("role_learning", x.exchange.role_learning, kUnit);
+      r.finish();
+    }
+    {
+      Reader r = d.table("diffusion");
+      x.diffusion.rate = r.number("rate", x.diffusion.rate, kUnit);
+      r.finish();
+    }
+    {
+      Reader r = d.table("relationships");
+      auto& p = x.relationships;
+      p.initial_quality = r.number("initial_quality", p.initial_quality, kUnit);
+      p.self_identified_bonus = r.number("self_identified_bonus", p.self_identified_bonus, Range{-1.0, 1.0});
+      p.similarity_weight = r.number("similarity_weight", p.similarity_weight, Range{0.0, 2.0});
+      p.success_gain = r.number("success_gain", p.success_gain, kUnit);
+      p.failure_loss = r.number("failure_loss", p.failure_loss, kUnit);
+      p.missed_loss = r.number("missed_loss", p.missed_loss, kUnit);
+      p.role_ambiguity = r.number("role_ambiguity", p.role_ambiguity, kUnit);
+      p.base_ambiguity = r.number("base_ambiguity", p.base_ambiguity, kUnit);
+      p.training_effect = r.number("training_effect", p.training_effect, kUnit);
+      p.dissolve_threshold = r.number("dissolve_threshold", p.dissolve_threshold, kUnit);
+      p.time_hazard = r.number("time_hazard", p.time_hazard, kUnit);
+      p.quality_hazard = r.number("quality_hazard", p.quality_hazard, kUnit);
+      if (p.time_hazard + p.quality_hazard > 1.0) {
+        r.error("quality_hazard", "time_hazard + quality_hazard must not exceed 1 (weekly probabilities)");
+      }
+      if (p.dissolve_threshold >= p.initial_quality && x.relationships.initial_quality > 0.0) {
+        r.error("dissolve_threshold", "must be below initial_quality, or every dyad ends as soon as it forms");
+      }
+      r.finish();
+    }
+    {
+      Reader r = d.table("confidence");
+      auto& p = x.confidence;
+      p.empowerment = r.number("empowerment", p.empowerment, kUnit);
+      p.setback = r.number("setback", p.setback, kUnit);
+      p.mentee_efficacy = r.number("mentee_efficacy", p.mentee_efficacy, kUnit);
+      p.training_boost = r.number("training_boost", p.training_boost, kUnit);
+      r.finish();
+    }
+    {
+      Reader r = d.table("ties");
+      auto& p = x.ties;
+      p.bond_gain = r.number("bond_gain", p.bond_gain, kUnit);
+      p.bond_initial = r.number("bond_initial", p.bond_initial, positive_unit);
+      p.introduction_probability = r.number("introduction_probability", p.introduction_probability, kUnit);
+      p.introduction_weight = r.number("introduction_weight", p.introduction_weight, positive_unit);
+      p.drop_threshold = r.number("drop_threshold", p.drop_threshold, Range{0.0, 1.0, false, true});
+      p.merge_interval = static_cast<Step>(r.integer("merge_interval", p.merge_interval, 1, 520));
+      if (p.introduction_weight <= p.drop_threshold) {
+        r.error("introduction_weight", "must exceed drop_threshold, or introduced ties vanish at once");
+      }
+      if (p.bond_initial <= p.drop_threshold) {
+        r.error("bond_initial", "must exceed drop_threshold, or new mentoring ties vanish at once");
+      }
+      r.finish();
+    }
+    {
+      Reader r = d.table("satisfaction");
+      auto& p = x.satisfaction;
+      p.adjustment = r.number("adjustment", p.adjustment, kUnit);
+      p.quality_weight = r.number("quality_weight", p.quality_weight, Range{0.0, 5.0});
+      p.growth_weight = r.number("growth_weight", p.growth_weight, Range{0.0, 5.0});
+      p.empowerment_weight = r.number("empowerment_weight", p.empowerment_weight, Range{0.0, 5.0});
+      p.burden_weight = r.number("burden_weight", p.burden_weight, Range{0.0, 5.0});
+      r.finish();
+    }
+    {
+      Reader r = d.table("turnover");
+      auto& p = x.turnover;
+      std::array<double, kStages> defaults = p.annual_rate;
+      Reader rates = r.table("annual_rate");
+      for (std::size_t s = 0; s < kStages; ++s) {
+        p.annual_rate[s] = rates.number(to_string(enum_at<CareerStage>(s)), defaults[s], Range{0.0, 1.0, false, true});
+      }
+      rates.finish();
+      p.baseline_intent = r.number("baseline_intent", p.baseline_intent, Range{0.0, 1.0, true, true});
+      p.reference_satisfaction = r.number("reference_satisfaction", p.reference_satisfaction, kUnit);
+      p.satisfaction_slope = r.number("satisfaction_slope", p.satisfaction_slope, Range{0.0, 100.0});
+      r.finish();
+    }
+    {
+      Reader r = d.table("culture");
+      auto& p = x.culture;
+      p.adjustment = r.number("adjustment", p.adjustment, kUnit);
+      p.dyad_weight = r.number("dyad_weight", p.dyad_weight, Range{0.0, 5.0});
+      p.sponsorship_weight = r.number("sponsorship_weight", p.sponsorship_weight, Range{0.0, 5.0});
+      p.good_quality = r.number("good_quality", p.good_quality, kUnit);
+      r.finish();
+    }
+    d.finish();
   }
 
   // population.size may have rescaled institutions: record the sizes the run really uses.

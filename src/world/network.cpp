@@ -53,6 +53,7 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
   std::vector<std::uint64_t> bucket(static_cast<std::size_t>(vertex_count) + 1, 0);
   for (auto& t : ties) {
     if (t.a > t.b) std::swap(t.a, t.b);
+    if (t.routine < 0.0f) t.routine = t.weight;
     ++bucket[t.a + 1];
   }
   for (std::size_t v = 0; v < vertex_count; ++v) bucket[v + 1] += bucket[v];
@@ -68,8 +69,16 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
     auto first = sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v]);
     auto last = sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v + 1]);
     std::sort(first, last, [](const Tie& x, const Tie& y) { return x.b != y.b ? x.b < y.b : x.weight > y.weight; });
-    kept[v] = static_cast<std::uint64_t>(
-        std::unique(first, last, [](const Tie& x, const Tie& y) { return x.b == y.b; }) - first);
+    // Merge duplicates into the first (largest weight); keep the largest routine strength too.
+    auto out = first;
+    for (auto it = first; it != last; ++it) {
+      if (it != first && it->b == (out - 1)->b) {
+        (out - 1)->routine = std::max((out - 1)->routine, it->routine);
+      } else {
+        *out++ = *it;
+      }
+    }
+    kept[v] = static_cast<std::uint64_t>(out - first);
   });
   std::vector<Tie> unique;
   {
@@ -94,12 +103,15 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
   for (std::size_t v = 0; v < vertex_count; ++v) rowstart[v + 1] += rowstart[v];
   std::vector<AgentId> column(rowstart.back());
   std::vector<float> arc_weight(rowstart.back());
+  std::vector<float> arc_routine(rowstart.back());
   {
     std::vector<std::uint64_t> fill(rowstart.begin(), rowstart.end() - 1);
     for (const Tie& t : unique) {
       column[fill[t.a]] = t.b;
+      arc_routine[fill[t.a]] = t.routine;
       arc_weight[fill[t.a]++] = t.weight;
       column[fill[t.b]] = t.a;
+      arc_routine[fill[t.b]] = t.routine;
       arc_weight[fill[t.b]++] = t.weight;
     }
   }
@@ -108,6 +120,14 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
   graph_ = CsrGraph(boost::edges_are_sorted, ArcIterator(&rowstart, &column, 0),
                     ArcIterator(&rowstart, &column, column.size()), vertex_count, column.size());
   weights_ = std::move(arc_weight);
+  routines_ = std::move(arc_routine);
+}
+
+std::ptrdiff_t CollegialNetwork::position(AgentId u, AgentId v) const noexcept {
+  const auto row = neighbors(u);
+  const auto it = std::lower_bound(row.begin(), row.end(), v);
+  if (it == row.end() || *it != v) return -1;
+  return it - row.begin();
 }
 
 float CollegialNetwork::weight(AgentId u, AgentId v) const noexcept {
@@ -128,8 +148,9 @@ std::vector<Tie> CollegialNetwork::ties() const {
   for (AgentId a = 0; a < vertex_count(); ++a) {
     const auto row = neighbors(a);
     const auto w = weights(a);
+    const auto r = routines(a);
     for (std::size_t k = 0; k < row.size(); ++k) {
-      if (row[k] > a) out.push_back(Tie{a, row[k], w[k]});
+      if (row[k] > a) out.push_back(Tie{a, row[k], w[k], r[k]});
     }
   }
   return out;

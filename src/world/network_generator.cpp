@@ -347,6 +347,38 @@ float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, doubl
   return static_cast<float>(std::max(1e-3, stream.beta_mean(std::clamp(mean, 0.01, 0.99), 8.0)));
 }
 
+std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                               Step step, std::span<const AgentId> newcomers, const CollegialNetwork& network,
+                               double closure_share) {
+  std::vector<Tie> out;
+  if (newcomers.empty()) return out;
+  const BlockSampler sampler(population, spec);
+  std::vector<BlockSampler::Anchor> anchors;
+  std::vector<AgentId> partners;
+  for (AgentId a : newcomers) {
+    Stream stream = random.stream(step, Purpose::network_stubs, a);
+    const std::uint32_t wanted = stream.poisson(spec.mean_degree);
+    sampler.anchors_of(a, anchors);
+    partners.clear();
+    // Distinct partners: repeated draws of the same colleague are drawn again (bounded attempts).
+    for (std::uint32_t attempt = 0; partners.size() < wanted && attempt < 4 * wanted + 8; ++attempt) {
+      AgentId b = kNoAgent;
+      if (!partners.empty() && stream.uniform() < closure_share) {
+        // Triadic closure through a contact already made.
+        const auto row = network.neighbors(partners[stream.below(static_cast<std::uint32_t>(partners.size()))]);
+        if (!row.empty()) b = row[stream.below(static_cast<std::uint32_t>(row.size()))];
+      } else {
+        b = sampler.draw_for(a, anchors, stream);
+      }
+      if (b == kNoAgent || b == a || !population.active(b)) continue;
+      if (std::find(partners.begin(), partners.end(), b) != partners.end()) continue;
+      partners.push_back(b);
+      out.push_back(Tie{a, b, initial_tie_weight(random, a, b, spec.initial_weight)});
+    }
+  }
+  return out;
+}
+
 CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
                                   NetworkGenerationReport* report) {
   Generator generator(population, spec, random);

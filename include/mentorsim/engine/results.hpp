@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mentorsim/dynamics/state.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -26,8 +27,7 @@ class ResultsWriter {
   // /codes: the names behind every integer code (institutions and units from this population).
   void write_codes(const Population& population, const std::vector<std::string>& arm_names);
   // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final").
-  void write_agents(const std::string& group, const Population& population, const AgentNetworkMeasures& measures,
-                    const std::vector<ArmId>& arm);
+  void write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& measures);
   // Every tie once (src < dst) with its strength, and the generator's report as attributes.
   void write_network(const std::string& group, const CollegialNetwork& network, const NetworkGenerationReport& report);
   // Timing attributes, then the atomic rename.
@@ -42,6 +42,7 @@ class ResultsWriter {
 std::string replicate_group(Replicate replicate, std::string_view group);
 
 // Network measures per agent, with betweenness as [output] asks.
-AgentNetworkMeasures measure_for_output(const World& world, const Scenario& scenario, const RandomSource& random);
+AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
+                                        const Scenario& scenario, const RandomSource& random);
 
 }  // namespace mentorsim

@@ -1,6 +1,7 @@
 #pragma once
 // Runs every replicate of a scenario and writes the results file (docs/hdf5-schema.md).
 
+#include <array>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -16,6 +17,9 @@ struct RunOptions {
   std::ostream* log = nullptr;                        // progress and warnings; nullptr = quiet
   std::optional<std::filesystem::path> output_path;   // instead of output.path
   std::optional<int> threads;                         // instead of run.threads (0 = all)
+  bool check = false;     // verify invariants after every stage (InvariantError on a violation)
+  bool profile = false;   // time every stage (RunSummary::stage_seconds, /meta stage_seconds)
+  bool progress = false;  // a line on `log` per finished replicate
 };
 
 struct RunSummary {
@@ -24,6 +28,7 @@ struct RunSummary {
   Replicate replicates = 0;
   NetworkSummary network;  // replicate 0, at the end
   std::vector<std::string> warnings;
+  std::array<double, 10> stage_seconds{};  // summed over replicates, when profiling
 };
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options = {});

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
+#include "mentorsim/scenario/dynamics_spec.hpp"
+#include "mentorsim/scenario/program_spec.hpp"
 
 namespace mentorsim {
 
@@ -82,6 +84,7 @@ struct OutputSpec {
   std::filesystem::path path = "results.h5";
   std::vector<std::string> agent_fields;  // subset of kAgentFields, in canonical order
   std::vector<Step> snapshot_weeks;       // extra per-agent snapshots, besides the final one
+  Step observe_every = 4;                 // weeks between /timeseries observations
   bool all_replicates = false;            // per-agent and network output for every replicate, not only 0
   bool network = true;                    // write /network/final
   BetweennessMode betweenness = BetweennessMode::automatic;
@@ -90,11 +93,12 @@ struct OutputSpec {
 };
 
 // The per-agent fields the output can hold, in the order they are written.
-inline constexpr std::array<std::string_view, 27> kAgentFields = {
-    "id",           "external_id", "institution", "unit",       "profession",  "stage",       "minority",
-    "joint_institution", "years", "arm",          "skills",      "confidence",  "openness",
-    "time_budget",  "workload",    "satisfaction", "intent_to_leave", "degree",  "strength",
-    "cross_institution_ties", "effective_size", "constraint", "clustering", "betweenness", "manager", "hired", "left"};
+inline constexpr auto kAgentFields = std::to_array<std::string_view>({
+    "id", "external_id", "institution", "unit", "profession", "stage", "minority", "joint_institution", "years",
+    "arm", "skills", "skills_initial", "confidence", "confidence_initial", "openness", "time_budget", "workload",
+    "satisfaction", "satisfaction_initial", "intent_to_leave", "degree", "degree_initial", "strength",
+    "cross_institution_ties", "effective_size", "constraint", "clustering", "betweenness", "manager", "hired", "left",
+    "role", "eligible", "enrolled", "enrolled_week", "matched_week"});
 
 class Scenario {
  public:
@@ -109,6 +113,10 @@ class Scenario {
   [[nodiscard]] const PopulationSpec& population() const noexcept { return population_; }
   [[nodiscard]] const NetworkSpec& network() const noexcept { return network_; }
   [[nodiscard]] const OutputSpec& output() const noexcept { return output_; }
+  [[nodiscard]] const std::vector<ArmSpec>& arms() const noexcept { return arms_; }
+  [[nodiscard]] const DynamicsSpec& dynamics() const noexcept { return dynamics_; }
+  // True when some arm runs a program.
+  [[nodiscard]] bool has_program() const;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& source_text() const noexcept { return source_text_; }
   [[nodiscard]] const std::vector<std::string>& overrides() const noexcept { return overrides_; }
@@ -130,6 +138,8 @@ class Scenario {
   PopulationSpec population_;
   NetworkSpec network_;
   OutputSpec output_;
+  std::vector<ArmSpec> arms_;
+  DynamicsSpec dynamics_;
 };
 
 // Built-in defaults by institution kind (calibration.md; see docs/model.md).

@@ -17,11 +17,15 @@ namespace mentorsim {
 using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                     boost::no_property, AgentId, std::uint64_t>;
 
-// An undirected tie, a < b.
+// An undirected tie, a < b. `routine` is the strength the tie relaxes back to without mentoring
+// interaction (network.tie_decay); a negative routine means "its weight" (ties of the initial network
+// or an edge list), and ties made during a run (introductions, mentoring bonds) have routine 0, so they
+// fade unless they are used.
 struct Tie {
   AgentId a = 0;
   AgentId b = 0;
   float weight = 0.0f;
+  float routine = -1.0f;
   friend bool operator==(const Tie&, const Tie&) = default;
 };
 
@@ -29,22 +33,33 @@ class CollegialNetwork {
  public:
   CollegialNetwork() : CollegialNetwork(0, {}) {}
   // From undirected ties in any order: self-loops are dropped, and a tie given twice keeps its
-  // largest weight. Endpoints must be < vertex_count.
+  // largest weight and largest routine strength. Endpoints must be < vertex_count.
   CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties);
 
   [[nodiscard]] AgentId vertex_count() const noexcept { return static_cast<AgentId>(boost::num_vertices(graph_)); }
   [[nodiscard]] std::size_t tie_count() const noexcept { return weights_.size() / 2; }
+  // Agents added after the last rebuild (hires) are not vertices yet: they have no ties.
   [[nodiscard]] std::uint32_t degree(AgentId v) const noexcept {
-    return static_cast<std::uint32_t>(row_end(v) - row_begin(v));
+    return v < vertex_count() ? static_cast<std::uint32_t>(row_end(v) - row_begin(v)) : 0u;
   }
   // Neighbours of v in increasing id order, and the strengths of those ties.
   [[nodiscard]] std::span<const AgentId> neighbors(AgentId v) const noexcept {
-    return {graph_.m_forward.m_column.data() + row_begin(v), degree(v)};
+    return v < vertex_count() ? std::span<const AgentId>{graph_.m_forward.m_column.data() + row_begin(v), degree(v)}
+                              : std::span<const AgentId>{};
   }
   [[nodiscard]] std::span<const float> weights(AgentId v) const noexcept {
-    return {weights_.data() + row_begin(v), degree(v)};
+    return v < vertex_count() ? std::span<const float>{weights_.data() + row_begin(v), degree(v)} : std::span<const float>{};
   }
-  std::span<float> weights(AgentId v) noexcept { return {weights_.data() + row_begin(v), degree(v)}; }
+  std::span<float> weights(AgentId v) noexcept {
+    return v < vertex_count() ? std::span<float>{weights_.data() + row_begin(v), degree(v)} : std::span<float>{};
+  }
+  // Routine strengths of v's ties, same order as neighbors(v).
+  [[nodiscard]] std::span<const float> routines(AgentId v) const noexcept {
+    return v < vertex_count() ? std::span<const float>{routines_.data() + row_begin(v), degree(v)}
+                              : std::span<const float>{};
+  }
+  // Index of u's tie to v in u's row, or -1.
+  [[nodiscard]] std::ptrdiff_t position(AgentId u, AgentId v) const noexcept;
   // Strength of the tie u-v, or 0 if there is none (binary search in u's row).
   [[nodiscard]] float weight(AgentId u, AgentId v) const noexcept;
   [[nodiscard]] bool has_tie(AgentId u, AgentId v) const noexcept;
@@ -60,6 +75,7 @@ class CollegialNetwork {
 
   CsrGraph graph_;
   std::vector<float> weights_;
+  std::vector<float> routines_;
 };
 
 }  // namespace mentorsim

@@ -13,7 +13,9 @@
 // ties are merged and the mean degree is then topped up to network.mean_degree exactly (up to one
 // tie). Tie strength is drawn per pair, so it does not depend on which endpoint made the tie.
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "mentorsim/core/rng.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -38,6 +40,14 @@ struct NetworkGenerationReport {
 
 CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
                                   NetworkGenerationReport* report = nullptr);
+
+// Ties for newcomers (replacement hires): each makes Poisson(mean_degree) ties to distinct colleagues
+// (nobody else initiates ties to a newcomer), each by triadic closure through a contact already made
+// with probability closure_share (the generator's calibrated share), else drawn from the block model;
+// routine strength as for the initial network.
+std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                               Step step, std::span<const AgentId> newcomers, const CollegialNetwork& network,
+                               double closure_share);
 
 // Strength of a new tie between a and b (symmetric in a, b): Beta with mean `mean`, concentration 8.
 float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, double mean);

@@ -1,0 +1,16 @@
+#pragma once
+// Informal diffusion along collegial ties (stage 4): communities of practice, the learning every
+// agent gets whether or not it is in a program (the control arm's counterfactual). For each active
+// agent i and domain d,
+//   ds = epsilon * absorb_i * sum_j (w_ij / W_i) max(0, s_j - s_i) (1 - s_i),
+// over i's active neighbours j, W_i their total tie strength. Reads week-t skills, adds to the week
+// t+1 buffer, then clamps every skill to [0, 1] and makes the buffer the current skills.
+// Default epsilon = 0.002 a week: slow compared with a mentoring meeting (the review; Wenger 1999).
+
+#include "mentorsim/dynamics/state.hpp"
+
+namespace mentorsim {
+
+void diffuse_informally(SimulationState& state);
+
+}  // namespace mentorsim

@@ -1,0 +1,28 @@
+#pragma once
+// Knowledge exchange in meetings (stage 3). In every meeting held, for each teaching flow of the
+// dyad's type (program/teaching.hpp), the learner's skill in domain d grows by
+//   ds = eta * w * g * q * absorb_L * max(0, s_T - s_L) * (1 - s_L) * damp,
+// eta the exchange rate, w = 1 for the dyad's purpose and back_flow (reciprocal) or
+// traditional_back_flow for flows the other way, g = 1 / (1 + group_dilution (k - 1)) in a circle of
+// k mentees, q the relationship quality, absorb_L the learner's openness. When the teacher is at an
+// earlier career stage than the learner, the upward flow is damped by power distance:
+//   damp = 1 - h * (1 - c_T) * (1 - psi),
+// h the hierarchy of the learner's institution, c_T the teacher's confidence and psi the learner's
+// unit psychological safety (the review: mentors' lack of confidence and the power imbalance curtail
+// information exchange). Mentors also learn by mentoring: their teaching and leadership grow by
+// role_learning * q * (1 - s) per meeting (the review: reverse mentors develop professional and
+// leadership skills). All deltas read week-t skills and are added to the week t+1 buffer in dyad order.
+// Default eta = 0.2 gives gains of about half a prior standard deviation over a six-meeting program,
+// the size of mentoring's effect on self-efficacy (d about 0.55, Feldman et al. 2010).
+
+#include "mentorsim/dynamics/state.hpp"
+
+namespace mentorsim {
+
+// Upward damping of a flow from `teacher` to `learner` (1 when the teacher is not junior).
+double power_distance_damping(const SimulationState& state, AgentId teacher, AgentId learner);
+
+// Copies week-t skills into the week t+1 buffer, then adds the mentoring deltas of this week's meetings.
+void exchange_knowledge(SimulationState& state);
+
+}  // namespace mentorsim

@@ -1,0 +1,65 @@
+#pragma once
+// The state of one replicate during a run, shared by the submodels of the weekly schedule. Each
+// submodel reads the state of week t and writes only what it owns (its own buffer, or the entities it
+// updates in a fixed order), so results do not depend on the thread count.
+
+#include <cstdint>
+#include <vector>
+
+#include "mentorsim/core/rng.hpp"
+#include "mentorsim/program/calendar.hpp"
+#include "mentorsim/program/program_state.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/dyads.hpp"
+#include "mentorsim/world/network.hpp"
+#include "mentorsim/world/population.hpp"
+#include "mentorsim/world/world.hpp"
+
+namespace mentorsim {
+
+// What each agent was like at week 0, or at hire.
+struct Baseline {
+  SkillMatrix skills;
+  std::vector<float> confidence;
+  std::vector<float> satisfaction;
+  std::vector<std::uint32_t> degree;
+};
+
+struct SimulationState {
+  SimulationState(const Scenario& scenario, Replicate replicate, World world);
+
+  const Scenario* scenario;
+  RandomSource random;
+  Step step = 0;  // the week being simulated: the state is at week `step` when the step begins
+
+  Population population;
+  CollegialNetwork network;
+  NetworkGenerationReport network_report;
+  DyadTable dyads;
+  ProgramState program;
+  Baseline baseline;
+  std::vector<float> psych_safety_initial;  // per unit
+
+  std::uint64_t next_external_id = 0;     // for hires: above every roster id
+  std::vector<Tie> pending_ties;         // made this interval, merged at the next tie merge
+  SkillMatrix skills_next;               // stages 3-4 write week t+1 skills here
+  std::vector<std::uint32_t> meetings;   // per agent, since the last observation
+  std::vector<MatchingRecord> matching_records;
+
+  // Dyads active at the start of this week's stages 2-9, in id order (refreshed by the engine).
+  std::vector<DyadId> active_dyads;
+
+  // Appends `count` agents' worth of per-agent side state (program, baseline, counters).
+  void grow_agents(std::size_t count);
+  // Records agent a's current skills, confidence, satisfaction and degree as its baseline.
+  void record_baseline(AgentId a);
+  // Ends dyad d for `reason` and releases the partners' places.
+  void end_dyad(DyadId d, EndReason reason);
+  // The arm's program of agent a.
+  [[nodiscard]] const ProgramSpec& program_of_dyad(DyadId d) const { return scenario->arms()[dyads.arm[d]].program; }
+};
+
+// Share of a nominal meeting's time the agent can give: min(1, time_budget / time_required).
+double availability(const SimulationState& state, AgentId a);
+
+}  // namespace mentorsim

@@ -1,0 +1,26 @@
+#pragma once
+// Ties and social capital (stage 7).
+// - Mentoring bond: after a successful meeting the mentor-mentee tie grows, w += bond_gain (1 - w);
+//   partners without a collegial tie get one of strength bond_initial.
+// - Introductions: after a successful meeting, each partner is introduced, with probability
+//   introduction_probability, to a random active contact of the other, making a tie of strength
+//   introduction_weight (the review: reverse mentoring opens communication lines across
+//   institutions and professions and extends mentors' and mentees' social capital; relationship
+//   quality -> social capital, rho 0.54, Eby et al. 2013).
+// - Decay: every tie relaxes toward its routine strength r, w += tie_decay (r - w); ties made during a
+//   run have r = 0 and fade unless used.
+// - Merge: every merge_interval weeks the network is rebuilt with the new ties, without ties of
+//   agents who left and ties weaker than drop_threshold, and with the hires as vertices.
+// Measured per agent: degree, strength, cross-institution ties (weekly in /timeseries), effective
+// size, constraint and betweenness (in snapshots).
+
+#include "mentorsim/dynamics/state.hpp"
+
+namespace mentorsim {
+
+void update_ties(SimulationState& state);
+
+// Rebuilds the network now (used by update_ties at merge weeks and at the end of a run).
+void merge_ties(SimulationState& state);
+
+}  // namespace mentorsim

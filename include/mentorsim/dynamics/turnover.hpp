@@ -1,0 +1,19 @@
+#pragma once
+// Turnover and replacement hires (stage 8b). Each active agent leaves this week with probability
+//   h = (1 - (1 - annual_rate[stage])^(1/52)) * I / baseline_intent   (capped at 1),
+// I its intent to leave: at baseline satisfaction the annual rates hold on average (new-graduate
+// nurse turnover about 17% a year: nursing workforce studies; faculty considering leaving 18.8% ->
+// 24.3%: Bonilha et al. 2019). A leaver's dyads end with reason `leaving`. Each leaver is replaced
+// the same week by an early-career hire in the same unit, profession and arm (the position is
+// refilled), drawn from the early-career priors, who makes Poisson(mean_degree) collegial ties
+// (merged at the next tie merge).
+
+#include "mentorsim/dynamics/state.hpp"
+
+namespace mentorsim {
+
+double weekly_leaving_probability(const SimulationState& state, AgentId a);
+
+void turnover_and_hiring(SimulationState& state);
+
+}  // namespace mentorsim

@@ -1,0 +1,56 @@
+#pragma once
+// The program calendar (weekly stage 1): arm assignment at the start of a replicate; at each arm's
+// start week, enrolment of eligible staff (uptake), mentor training, and a matching round that forms
+// dyads; at each dyad's planned end, program_end.
+
+#include <memory>
+#include <vector>
+
+#include "mentorsim/core/rng.hpp"
+#include "mentorsim/program/pairing/pairing.hpp"
+#include "mentorsim/program/program_state.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/dyads.hpp"
+#include "mentorsim/world/network.hpp"
+#include "mentorsim/world/population.hpp"
+
+namespace mentorsim {
+
+struct ProgramWorld {
+  Population& population;
+  const CollegialNetwork& network;
+  DyadTable& dyads;
+  ProgramState& program;
+};
+
+// Per arm, what the matching rounds left undone (for /outcomes).
+struct MatchingRecord {
+  ArmId arm = 0;
+  Step step = 0;
+  std::vector<AgentId> unmatched;
+  std::vector<UnmatchedReason> reasons;
+  double optimality_gap = 0.0;
+};
+
+std::unique_ptr<PairingStrategyBase> make_pairing(const ProgramSpec& program);
+
+// Every agent's arm at week 0 (one arm: all in arm 0).
+void assign_arms(ProgramState& program, const Population& population, const std::vector<ArmSpec>& arms,
+                 const RandomSource& random);
+
+// Eligibility of agent a for the arm's program: bit kMentorRole, bit kMenteeRole.
+std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec& arm);
+
+// Creates a dyad and books it in the program state; quality starts at
+// initial_quality + similarity_weight (similarity - 0.5) [+ self_identified_bonus], clamped to [0, 1].
+DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, AgentId mentee, ArmId arm,
+                 Formation formation, DyadId group, Step step);
+
+// Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended).
+void end_dyad(ProgramWorld& world, DyadId d, Step step, EndReason reason);
+
+// Stage 1 for week `step`. Returns the matching records of rounds run this week.
+std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& scenario, const RandomSource& random,
+                                         Step step);
+
+}  // namespace mentorsim

@@ -1,0 +1,76 @@
+#pragma once
+// Pairing strategies behind one interface: given the enrolled mentees and mentors of one arm (with
+// the mentors' free capacity), return pairs and the mentees left unmatched with a reason. Every
+// strategy honours the same hard constraints (is_feasible) and never exceeds a mentor's capacity.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mentorsim/core/rng.hpp"
+#include "mentorsim/scenario/program_spec.hpp"
+#include "mentorsim/world/network.hpp"
+#include "mentorsim/world/population.hpp"
+
+namespace mentorsim {
+
+enum class UnmatchedReason : std::uint8_t {
+  no_feasible_mentor,  // no enrolled mentor satisfies the hard constraints
+  no_capacity,         // feasible mentors existed but all were full
+  not_approached,      // self-identified: approached nobody (anxiety, no visible candidate)
+  declined             // self-identified: every approach was declined
+};
+template <>
+struct EnumTraits<UnmatchedReason> {
+  static constexpr std::string_view type_name = "unmatched reason";
+  static constexpr auto names =
+      std::to_array<std::string_view>({"no_feasible_mentor", "no_capacity", "not_approached", "declined"});
+};
+
+struct PairingConstraints {
+  ConstraintLevel cross_institution = ConstraintLevel::allowed;
+  ConstraintLevel cross_profession = ConstraintLevel::allowed;
+};
+
+struct PairingInput {
+  const Population* population = nullptr;
+  const CollegialNetwork* network = nullptr;
+  std::vector<AgentId> mentees;
+  std::vector<AgentId> mentors;
+  std::vector<std::uint32_t> capacity;  // free places of each mentor, same order as mentors
+  DyadType type = DyadType::traditional;
+  PairingConstraints constraints;
+  RandomSource random{0, 0};
+  Step step = 0;
+};
+
+struct Pair {
+  AgentId mentor = kNoAgent;
+  AgentId mentee = kNoAgent;
+  Formation formation = Formation::assigned;
+};
+
+struct PairingResult {
+  std::vector<Pair> pairs;
+  std::vector<AgentId> unmatched;
+  std::vector<UnmatchedReason> reasons;  // same order as unmatched
+  double objective = 0.0;                // strategy-specific (assigned_optimal: total score)
+  double optimality_gap = 0.0;           // assigned_optimal beyond the exact pool: bound on the gap
+  bool exact = true;
+};
+
+// Hard constraints: two different active agents, neither the other's line manager, and the
+// cross-institution / cross-profession constraints that are `required`.
+bool is_feasible(const Population& population, AgentId mentor, AgentId mentee, const PairingConstraints& constraints);
+// Number of `preferred` constraints the pair satisfies (0, 1 or 2).
+int preference_score(const Population& population, AgentId mentor, AgentId mentee,
+                     const PairingConstraints& constraints);
+
+class PairingStrategyBase {
+ public:
+  virtual ~PairingStrategyBase() = default;
+  [[nodiscard]] virtual PairingResult pair(const PairingInput& input) const = 0;
+};
+
+}  // namespace mentorsim

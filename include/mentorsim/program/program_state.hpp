@@ -1,0 +1,37 @@
+#pragma once
+// Per-agent program state: arm, eligibility, enrolment and roles. Bit 1 of the flag fields is the
+// mentor role, bit 2 the mentee role.
+
+#include <cstdint>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+
+namespace mentorsim {
+
+inline constexpr std::uint8_t kMentorRole = 1;
+inline constexpr std::uint8_t kMenteeRole = 2;
+
+struct ProgramState {
+  std::vector<ArmId> arm;
+  std::vector<std::uint8_t> eligible;
+  std::vector<std::uint8_t> enrolled;
+  std::vector<std::uint8_t> role;        // roles ever held in a dyad
+  std::vector<Step> enrolled_week;       // as mentee; kNever if not
+  std::vector<Step> matched_week;        // first match as mentee; kNever if not
+  std::vector<std::uint16_t> mentor_load;  // active dyads as mentor
+  std::vector<std::uint16_t> mentee_load;  // active dyads as mentee
+
+  void resize(std::size_t agents) {
+    arm.resize(agents, 0);
+    eligible.resize(agents, 0);
+    enrolled.resize(agents, 0);
+    role.resize(agents, 0);
+    enrolled_week.resize(agents, kNever);
+    matched_week.resize(agents, kNever);
+    mentor_load.resize(agents, 0);
+    mentee_load.resize(agents, 0);
+  }
+};
+
+}  // namespace mentorsim

@@ -1,0 +1,37 @@
+#pragma once
+// Who teaches what in each kind of dyad (DESIGN.md section 2, step 3), and the pair scores used to
+// form dyads: similarity (homophily) and complementarity (teacher advantage x learner need).
+//
+// traditional, group: the mentor teaches clinical, research, teaching and leadership down; in
+//   traditional dyads the mentee teaches digital and culture/wellbeing back with a small weight.
+// reverse: the (junior) mentor teaches digital and culture/wellbeing up.
+// reciprocal ("boomerang"): as reverse, and the senior mentee teaches clinical and leadership back.
+
+#include <array>
+#include <span>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+#include "mentorsim/world/population.hpp"
+
+namespace mentorsim {
+
+struct TeachingFlow {
+  Domain domain;
+  bool mentor_teaches;  // true: mentor -> mentee; false: mentee -> mentor
+  bool primary;         // the dyad's purpose (weight 1); secondary flows carry a back-flow weight
+};
+
+// The flows of a dyad type, primary first.
+std::span<const TeachingFlow> teaching_flows(DyadType type);
+
+DyadType dyad_type_of(ProgramKind kind);
+
+// Mean over the four components: same profession, same institution, same minority status,
+// 1 - |stage difference| / 3. In [0, 1].
+double similarity(const Population& population, AgentId a, AgentId b);
+
+// Mean over the primary flows of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
+double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type);
+
+}  // namespace mentorsim

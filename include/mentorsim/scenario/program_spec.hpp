@@ -1,0 +1,59 @@
+#pragma once
+// A mentoring program design: who is eligible, how many take part, how pairs form, how often they
+// meet, for how long, with what support. A scenario holds one design per arm.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mentorsim/core/types.hpp"
+
+namespace mentorsim {
+
+// How strongly a pairing constraint binds.
+enum class ConstraintLevel : std::uint8_t { allowed, preferred, required };
+template <>
+struct EnumTraits<ConstraintLevel> {
+  static constexpr std::string_view type_name = "constraint level";
+  static constexpr auto names = std::to_array<std::string_view>({"allowed", "preferred", "required"});
+};
+
+struct ProgramSpec {
+  ProgramKind kind = ProgramKind::none;
+  // Eligibility (empty institution list = all institutions).
+  std::vector<std::string> institutions;
+  std::vector<Profession> professions;      // empty = all
+  std::vector<CareerStage> mentor_stages;
+  std::vector<CareerStage> mentee_stages;
+  double uptake = 0.5;         // share of eligible mentees who enrol
+  double mentor_uptake = 0.5;  // share of eligible mentors who enrol
+  // Pairing.
+  PairingStrategy strategy = PairingStrategy::assigned_random;
+  ConstraintLevel cross_institution = ConstraintLevel::allowed;  // mentor from another institution
+  ConstraintLevel cross_profession = ConstraintLevel::allowed;   // mentor from another profession
+  std::uint32_t mentor_capacity = 1;  // mentees per mentor (group mentoring: group_size)
+  std::uint32_t group_size = 4;       // mentees per circle, group mentoring only
+  // Calendar.
+  Step start_week = 4;
+  Step duration_weeks = 26;
+  Step cadence_weeks = 4;  // nominal weeks between meetings
+  // Support.
+  bool mentor_training = false;
+  double sponsorship = 0.5;  // leadership sponsorship in [0, 1] (review, Figure 1)
+
+  [[nodiscard]] bool active() const noexcept { return kind != ProgramKind::none; }
+};
+
+// Default eligible stages of each kind: reverse and reciprocal pair early-career mentors with
+// mid-career and senior mentees; traditional and group pair mid-career/senior mentors with students
+// and early-career mentees (one career stage above or more, as the review recommends).
+std::vector<CareerStage> default_mentor_stages(ProgramKind kind);
+std::vector<CareerStage> default_mentee_stages(ProgramKind kind);
+
+struct ArmSpec {
+  std::string name = "program";
+  double share = 1.0;  // share of staff (or of units, under cluster randomisation) in this arm
+  ProgramSpec program;
+};
+
+}  // namespace mentorsim

@@ -1,0 +1,59 @@
+#include "mentorsim/dynamics/exchange.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "mentorsim/program/teaching.hpp"
+
+namespace mentorsim {
+
+double power_distance_damping(const SimulationState& state, AgentId teacher, AgentId learner) {
+  const Population& pop = state.population;
+  if (pop.stage[teacher] >= pop.stage[learner]) return 1.0;
+  const double h = pop.institutions[pop.institution[learner]].hierarchy;
+  const double psi = pop.psych_safety[pop.unit[learner]];
+  return 1.0 - h * (1.0 - pop.confidence[teacher]) * (1.0 - psi);
+}
+
+void exchange_knowledge(SimulationState& state) {
+  const Population& pop = state.population;
+  const ExchangeParams& params = state.scenario->dynamics().exchange;
+  std::copy(pop.skills.data().begin(), pop.skills.data().end(), state.skills_next.data().begin());
+  const DyadTable& dyads = state.dyads;
+  std::unordered_map<DyadId, int> circle_size;
+  for (DyadId d : state.active_dyads) {
+    if (dyads.type[d] == DyadType::group) ++circle_size[dyads.group[d]];
+  }
+  for (DyadId d : state.active_dyads) {
+    if (!dyads.met[d]) continue;
+    const AgentId mentor = dyads.mentor[d];
+    const AgentId mentee = dyads.mentee[d];
+    const double q = dyads.quality[d];
+    double group_factor = 1.0;
+    if (dyads.type[d] == DyadType::group) {
+      group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size[dyads.group[d]] - 1));
+    }
+    for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
+      const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
+      const AgentId learner = flow.mentor_teaches ? mentee : mentor;
+      double weight = 1.0;
+      if (!flow.primary) {
+        weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
+      }
+      const double s_teacher = pop.skills(teacher, flow.domain);
+      const double s_learner = pop.skills(learner, flow.domain);
+      const double gap = std::max(0.0, s_teacher - s_learner);
+      if (gap <= 0.0 || weight <= 0.0) continue;
+      const double delta = params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) *
+                           power_distance_damping(state, teacher, learner);
+      state.skills_next(learner, flow.domain) += static_cast<float>(delta);
+    }
+    // Learning by mentoring: the mentor's teaching and leadership.
+    for (Domain domain : {Domain::teaching, Domain::leadership}) {
+      const double s = pop.skills(mentor, domain);
+      state.skills_next(mentor, domain) += static_cast<float>(params.role_learning * q * (1.0 - s));
+    }
+  }
+}
+
+}  // namespace mentorsim

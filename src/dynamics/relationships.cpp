@@ -1,0 +1,87 @@
+#include "mentorsim/dynamics/relationships.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace mentorsim {
+
+double role_ambiguity(const SimulationState& state, DyadId d) {
+  const RelationshipParams& p = state.scenario->dynamics().relationships;
+  const DyadType type = state.dyads.type[d];
+  double a = (type == DyadType::reverse || type == DyadType::reciprocal) ? p.role_ambiguity : p.base_ambiguity;
+  if (state.dyads.trained[d]) a *= 1.0 - p.training_effect;
+  return a;
+}
+
+double power_imbalance(const SimulationState& state, DyadId d) {
+  const Population& pop = state.population;
+  const AgentId mentor = state.dyads.mentor[d];
+  const AgentId mentee = state.dyads.mentee[d];
+  if (pop.stage[mentor] >= pop.stage[mentee]) return 0.0;
+  const double h = pop.institutions[pop.institution[mentee]].hierarchy;
+  const double psi = pop.psych_safety[pop.unit[mentee]];
+  return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);
+}
+
+double success_probability(const SimulationState& state, DyadId d) {
+  const double q = state.dyads.quality[d];
+  return (0.5 + 0.5 * q) * (1.0 - role_ambiguity(state, d)) * (1.0 - power_imbalance(state, d));
+}
+
+void update_relationships(SimulationState& state) {
+  const RelationshipParams& p = state.scenario->dynamics().relationships;
+  DyadTable& dyads = state.dyads;
+  for (DyadId d : state.active_dyads) {
+    if (!dyads.active(d)) continue;  // ended earlier this week
+    // Three words per dyad and week, always drawn: success, cause, ending.
+    Stream stream = state.random.stream(state.step, Purpose::relationship, d);
+    const double u_success = stream.uniform();
+    const double u_cause = stream.uniform();
+    const double u_end = stream.uniform();
+    double q = dyads.quality[d];
+    const double shortage =
+        1.0 - availability(state, dyads.mentor[d]) * availability(state, dyads.mentee[d]);
+    if (dyads.met[d]) {
+      ++dyads.meetings[d];
+      ++state.meetings[dyads.mentor[d]];
+      ++state.meetings[dyads.mentee[d]];
+      const double ambiguity = role_ambiguity(state, d);
+      const double imbalance = power_imbalance(state, d);
+      const double communication = 0.5 - 0.5 * q;
+      const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
+      if (u_success < p_success) {
+        dyads.succeeded[d] = 1;
+        q += p.success_gain * (1.0 - q);
+      } else {
+        q -= p.failure_loss * q;
+        const std::array<double, kFailureCauses> weights{communication, ambiguity, imbalance};
+        const double total = weights[0] + weights[1] + weights[2];
+        std::size_t cause = 0;
+        if (total > 0.0) {
+          double target = u_cause * total;
+          while (cause + 1 < kFailureCauses && target >= weights[cause]) target -= weights[cause++];
+        }
+        ++dyads.failures[d][cause];
+      }
+    } else {
+      q -= p.missed_loss * shortage / state.program_of_dyad(d).cadence_weeks;
+    }
+    q = std::clamp(q, 0.0, 1.0);
+    dyads.quality[d] = static_cast<float>(q);
+
+    const bool failed_before = dyads.failures[d][0] + dyads.failures[d][1] + dyads.failures[d][2] > 0;
+    if (q < p.dissolve_threshold) {
+      state.end_dyad(d, failed_before ? dyads.dominant_failure(d) : EndReason::lack_of_time);
+      continue;
+    }
+    const double time_hazard = p.time_hazard * shortage;
+    const double quality_hazard = p.quality_hazard * (1.0 - q);
+    if (u_end < time_hazard) {
+      state.end_dyad(d, EndReason::lack_of_time);
+    } else if (u_end < time_hazard + quality_hazard) {
+      state.end_dyad(d, dyads.dominant_failure(d));
+    }
+  }
+}
+
+}  // namespace mentorsim

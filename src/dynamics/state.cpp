@@ -1,0 +1,57 @@
+#include "mentorsim/dynamics/state.hpp"
+
+#include <algorithm>
+
+#include "mentorsim/dynamics/satisfaction.hpp"
+
+namespace mentorsim {
+
+SimulationState::SimulationState(const Scenario& s, Replicate replicate, World world)
+    : scenario(&s), random(s.run().seed, replicate), population(std::move(world.population)),
+      network(std::move(world.network)), network_report(world.network_report) {
+  const std::size_t n = population.size();
+  program.resize(n);
+  baseline.skills.resize(n);
+  baseline.confidence.resize(n);
+  baseline.satisfaction.resize(n);
+  baseline.degree.resize(n);
+  meetings.assign(n, 0);
+  skills_next.resize(n);
+  const TurnoverParams& turnover = s.dynamics().turnover;
+  for (AgentId a = 0; a < n; ++a) {
+    population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
+    record_baseline(a);
+  }
+  psych_safety_initial = population.psych_safety;
+  for (std::uint64_t id : population.external_id) next_external_id = std::max(next_external_id, id + 1);
+}
+
+void SimulationState::grow_agents(std::size_t count) {
+  const std::size_t n = program.arm.size() + count;
+  program.resize(n);
+  baseline.skills.resize(n);
+  baseline.confidence.resize(n, 0.0f);
+  baseline.satisfaction.resize(n, 0.0f);
+  baseline.degree.resize(n, 0);
+  meetings.resize(n, 0);
+  skills_next.resize(n);
+}
+
+void SimulationState::record_baseline(AgentId a) {
+  for (std::size_t d = 0; d < kDomains; ++d) baseline.skills.at(a, d) = population.skills.at(a, d);
+  baseline.confidence[a] = population.confidence[a];
+  baseline.satisfaction[a] = population.satisfaction[a];
+  baseline.degree[a] = network.degree(a);
+}
+
+void SimulationState::end_dyad(DyadId d, EndReason reason) {
+  ProgramWorld world{population, network, dyads, program};
+  mentorsim::end_dyad(world, d, step, reason);
+}
+
+double availability(const SimulationState& state, AgentId a) {
+  const double required = state.scenario->dynamics().meetings.time_required;
+  return std::min(1.0, static_cast<double>(state.population.time_budget[a]) / required);
+}
+
+}  // namespace mentorsim

@@ -1,0 +1,70 @@
+#include "mentorsim/dynamics/turnover.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/dynamics/satisfaction.hpp"
+#include "mentorsim/world/network_generator.hpp"
+#include "mentorsim/world/synthesizer.hpp"
+
+namespace mentorsim {
+
+double weekly_leaving_probability(const SimulationState& state, AgentId a) {
+  const TurnoverParams& p = state.scenario->dynamics().turnover;
+  const double annual = p.annual_rate[index_of(state.population.stage[a])];
+  const double weekly = 1.0 - std::pow(1.0 - annual, 1.0 / 52.0);
+  return std::min(1.0, weekly * state.population.intent_to_leave[a] / p.baseline_intent);
+}
+
+void turnover_and_hiring(SimulationState& state) {
+  Population& pop = state.population;
+  const std::size_t n = pop.size();
+  std::vector<std::uint8_t> leaving(n, 0);
+  parallel::for_each(n, [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    if (!pop.active(a)) return;
+    leaving[a] = state.random.stream(state.step, Purpose::turnover, a).uniform() < weekly_leaving_probability(state, a);
+  });
+  std::vector<AgentId> leavers;
+  for (AgentId a = 0; a < n; ++a) {
+    if (leaving[a]) leavers.push_back(a);
+  }
+  if (leavers.empty()) return;
+  for (AgentId a : leavers) pop.left[a] = state.step + 1;  // the first week without them
+  for (DyadId d : state.active_dyads) {
+    if (state.dyads.active(d) && (leaving[state.dyads.mentor[d]] || leaving[state.dyads.mentee[d]])) {
+      state.end_dyad(d, EndReason::leaving);
+    }
+  }
+  // Replacement hires, in leaver order.
+  const PopulationSpec& spec = state.scenario->population();
+  std::vector<AgentId> hires;
+  hires.reserve(leavers.size());
+  for (AgentId leaver : leavers) {
+    const AgentId hire = static_cast<AgentId>(pop.size());
+    Stream stream = state.random.stream(state.step, Purpose::hiring, hire);
+    const InstitutionId inst = pop.institution[leaver];
+    const bool minority = stream.uniform() < spec.institutions[inst].minority_share;
+    pop.append(inst, pop.unit[leaver], pop.profession[leaver], CareerStage::early_career, minority, state.step + 1);
+    pop.external_id[hire] = state.next_external_id++;
+    // The leaver's line manager, if still there, manages the hire.
+    const AgentId manager = pop.manager[leaver];
+    pop.manager[hire] = manager != kNoAgent && pop.active(manager) ? manager : kNoAgent;
+    draw_agent_state(pop, hire, spec, stream);
+    pop.intent_to_leave[hire] =
+        static_cast<float>(intent_to_leave(state.scenario->dynamics().turnover, pop.satisfaction[hire]));
+    hires.push_back(hire);
+  }
+  state.grow_agents(hires.size());
+  for (std::size_t k = 0; k < hires.size(); ++k) {
+    const AgentId hire = hires[k];
+    state.program.arm[hire] = state.program.arm[leavers[k]];
+    state.record_baseline(hire);
+  }
+  const auto ties = newcomer_ties(pop, state.scenario->network(), state.random, state.step, hires, state.network,
+                                 state.network_report.closure_share);
+  state.pending_ties.insert(state.pending_ties.end(), ties.begin(), ties.end());
+}
+
+}  // namespace mentorsim

@@ -1,0 +1,71 @@
+#include "mentorsim/program/teaching.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace mentorsim {
+namespace {
+
+using D = Domain;
+constexpr std::array<TeachingFlow, 6> kTraditional = {{{D::clinical, true, true},
+                                                       {D::research, true, true},
+                                                       {D::teaching, true, true},
+                                                       {D::leadership, true, true},
+                                                       {D::digital, false, false},
+                                                       {D::culture_wellbeing, false, false}}};
+constexpr std::array<TeachingFlow, 4> kGroup = {{{D::clinical, true, true},
+                                                 {D::research, true, true},
+                                                 {D::teaching, true, true},
+                                                 {D::leadership, true, true}}};
+constexpr std::array<TeachingFlow, 2> kReverse = {{{D::digital, true, true}, {D::culture_wellbeing, true, true}}};
+constexpr std::array<TeachingFlow, 4> kReciprocal = {{{D::digital, true, true},
+                                                      {D::culture_wellbeing, true, true},
+                                                      {D::clinical, false, false},
+                                                      {D::leadership, false, false}}};
+
+}  // namespace
+
+std::span<const TeachingFlow> teaching_flows(DyadType type) {
+  switch (type) {
+    case DyadType::traditional: return kTraditional;
+    case DyadType::group: return kGroup;
+    case DyadType::reverse: return kReverse;
+    case DyadType::reciprocal: return kReciprocal;
+  }
+  return {};
+}
+
+DyadType dyad_type_of(ProgramKind kind) {
+  switch (kind) {
+    case ProgramKind::reverse: return DyadType::reverse;
+    case ProgramKind::reciprocal: return DyadType::reciprocal;
+    case ProgramKind::group: return DyadType::group;
+    default: return DyadType::traditional;
+  }
+}
+
+double similarity(const Population& population, AgentId a, AgentId b) {
+  const double same_profession = population.profession[a] == population.profession[b] ? 1.0 : 0.0;
+  const double same_institution = population.institution[a] == population.institution[b] ? 1.0 : 0.0;
+  const double same_minority = population.minority[a] == population.minority[b] ? 1.0 : 0.0;
+  const int stage_gap = std::abs(static_cast<int>(population.stage[a]) - static_cast<int>(population.stage[b]));
+  const double stage = 1.0 - stage_gap / 3.0;
+  return (same_profession + same_institution + same_minority + stage) / 4.0;
+}
+
+double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type) {
+  double sum = 0.0;
+  int count = 0;
+  for (const TeachingFlow& flow : teaching_flows(type)) {
+    if (!flow.primary) continue;
+    const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
+    const AgentId learner = flow.mentor_teaches ? mentee : mentor;
+    const double s_teacher = population.skills(teacher, flow.domain);
+    const double s_learner = population.skills(learner, flow.domain);
+    sum += std::max(0.0, s_teacher - s_learner) * (1.0 - s_learner);
+    ++count;
+  }
+  return count > 0 ? sum / count : 0.0;
+}
+
+}  // namespace mentorsim
