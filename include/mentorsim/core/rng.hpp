@@ -61,11 +61,20 @@ class Stream {
     return buffer_[used_++];
   }
 
-  // Uniform double in the open interval (0, 1), 53 bits of resolution.
+  // Uniform double in the open interval (0, 1) from the next two words (see open_unit).
   double uniform() noexcept {
-    const std::uint64_t hi = next_u32() >> 5;  // 27 bits
-    const std::uint64_t lo = next_u32() >> 6;  // 26 bits
-    return (static_cast<double>((hi << 26) | lo) + 0.5) * 0x1.0p-53;
+    const std::uint32_t high = next_u32();
+    const std::uint32_t low = next_u32();
+    return open_unit(high, low);
+  }
+
+  // (k + 1/2) / 2^53 for the 53-bit k made of the top 27 bits of `high` and the top 26 of `low`.
+  // Above 2^52, k + 1/2 is not representable and rounds to even, so k = 2^53 - 1 would give exactly 1;
+  // that value is mapped to the largest double below 1 instead.
+  static double open_unit(std::uint32_t high, std::uint32_t low) noexcept {
+    const std::uint64_t k = (static_cast<std::uint64_t>(high >> 5) << 26) | (low >> 6);
+    const double u = (static_cast<double>(k) + 0.5) * 0x1.0p-53;
+    return u < 1.0 ? u : 0x1.fffffffffffffp-1;
   }
 
   double uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }

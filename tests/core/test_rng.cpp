@@ -1,0 +1,555 @@
+// Philox streams, apportionment and deterministic parallel loops.
+//
+// Statistical checks use fixed seeds, so each either always passes or always fails. Tolerances are
+// stated where they are used: k standard errors of the statistic, with the standard error worked out
+// from the distribution's own moments (not from a run of the code), or a chi-square critical value at
+// p = 0.001.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "mentorsim/core/apportion.hpp"
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/rng.hpp"
+
+using mentorsim::Purpose;
+using mentorsim::RandomSource;
+using mentorsim::Stream;
+
+namespace {
+
+struct Moments {
+  double mean = 0.0;
+  double variance = 0.0;  // unbiased
+};
+
+Moments moments(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double ss = 0.0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  return {mean, ss / (n - 1.0)};
+}
+
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const Moments mx = moments(x);
+  const Moments my = moments(y);
+  double sxy = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx.mean) * (y[i] - my.mean);
+  sxy /= static_cast<double>(x.size()) - 1.0;
+  return sxy / std::sqrt(mx.variance * my.variance);
+}
+
+// Pearson chi-square statistic of observed counts against expected counts.
+double chi_square(const std::vector<double>& observed, const std::vector<double>& expected) {
+  double stat = 0.0;
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    stat += (observed[i] - expected[i]) * (observed[i] - expected[i]) / expected[i];
+  }
+  return stat;
+}
+
+// Upper 0.1% point of chi-square with df degrees of freedom, Wilson-Hilferty approximation
+// (z_0.999 = 3.0902); accurate to about 1% for df >= 3, which is ample for a pass/fail bound.
+double chi_square_critical_001(double df) {
+  const double z = 3.0902;
+  const double t = 2.0 / (9.0 * df);
+  return df * std::pow(1.0 - t + z * std::sqrt(t), 3.0);
+}
+
+std::vector<std::uint32_t> words(Stream stream, std::size_t count) {
+  std::vector<std::uint32_t> out(count);
+  for (auto& w : out) w = stream.next_u32();
+  return out;
+}
+
+constexpr mentorsim::Seed kSeed = 20240611;
+
+}  // namespace
+
+// --- Philox streams ------------------------------------------------------------------------------
+
+TEST_CASE("the stream with all-zero key and counter is the Random123 Philox4x32-10 known answer", "[rng]") {
+  // Random123 tests/kat_vectors: philox4x32 10, counter 0 0 0 0, key 0 0 -> 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
+  // Counter layout [entity, step, replicate << 8 | purpose, block] is all zero for this key.
+  Stream stream(0, 0, 0, Purpose::population_layout, 0);
+  CHECK(stream.next_u32() == 0x6627e8d5u);
+  CHECK(stream.next_u32() == 0xe169c58du);
+  CHECK(stream.next_u32() == 0xbc57ac4cu);
+  CHECK(stream.next_u32() == 0x9b00dbd8u);
+}
+
+TEST_CASE("the same key gives the same sequence bit for bit, whatever else was drawn", "[rng]") {
+  const RandomSource source(kSeed, 3);
+  auto draw_everything = [](Stream s) {
+    std::vector<std::uint64_t> out;
+    const std::vector<double> weights{0.2, 0.0, 0.5, 0.3};
+    for (int k = 0; k < 200; ++k) {
+      out.push_back(s.next_u32());
+      out.push_back(std::bit_cast<std::uint64_t>(s.uniform()));
+      out.push_back(s.below(17));
+      out.push_back(std::bit_cast<std::uint64_t>(s.normal()));
+      out.push_back(std::bit_cast<std::uint64_t>(s.gamma(0.7)));
+      out.push_back(std::bit_cast<std::uint64_t>(s.beta(2.0, 3.0)));
+      out.push_back(s.poisson(4.0));
+      out.push_back(s.poisson(25.0));
+      out.push_back(s.categorical(weights));
+    }
+    return out;
+  };
+  const auto first = draw_everything(source.stream(7, Purpose::meetings, 42));
+  // Other entities drawing in between share no state with entity 42.
+  Stream other = source.stream(7, Purpose::meetings, 41);
+  for (int k = 0; k < 1000; ++k) other.normal();
+  const auto second = draw_everything(Stream(kSeed, 3, 7, Purpose::meetings, 42));
+  CHECK(first == second);
+}
+
+TEST_CASE("changing any part of the key gives a different sequence", "[rng]") {
+  const auto base = words(Stream(kSeed, 1, 5, Purpose::exchange, 100), 16);
+  CHECK(words(Stream(kSeed + 1, 1, 5, Purpose::exchange, 100), 16) != base);
+  // Only the high 32 bits of the seed differ: both key words must be used.
+  CHECK(words(Stream(kSeed + (std::uint64_t{1} << 32), 1, 5, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kSeed, 2, 5, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kSeed, 1, 6, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kSeed, 1, 5, Purpose::diffusion, 100), 16) != base);
+  CHECK(words(Stream(kSeed, 1, 5, Purpose::exchange, 101), 16) != base);
+  // Entity and step are different counter words: swapping them is a different stream.
+  CHECK(words(Stream(kSeed, 1, 100, Purpose::exchange, 5), 16) != base);
+  // The largest replicate still does not collide with the purpose bits.
+  CHECK(words(Stream(kSeed, mentorsim::kMaxReplicates - 1, 5, Purpose::exchange, 100), 16) != base);
+}
+
+TEST_CASE("neighbouring entities and steps give uncorrelated uniforms", "[rng]") {
+  // For independent uniforms the sample correlation of n pairs has standard error 1/sqrt(n);
+  // n = 10^5 gives 0.00316, and we allow 5 standard errors: |r| < 0.0158.
+  constexpr std::size_t n = 100'000;
+  const double tolerance = 5.0 / std::sqrt(static_cast<double>(n));
+  const RandomSource source(kSeed, 0);
+
+  SECTION("two whole streams of neighbouring entities, draw by draw") {
+    Stream a = source.stream(0, Purpose::diffusion, 1000);
+    Stream b = source.stream(0, Purpose::diffusion, 1001);
+    std::vector<double> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] = a.uniform();
+      y[i] = b.uniform();
+    }
+    CHECK(std::fabs(correlation(x, y)) < tolerance);
+  }
+  SECTION("first draw of entity e against first draw of entity e + 1") {
+    std::vector<double> x(n), y(n);
+    for (std::size_t e = 0; e < n; ++e) {
+      x[e] = source.stream(0, Purpose::turnover, static_cast<std::uint32_t>(e)).uniform();
+      y[e] = source.stream(0, Purpose::turnover, static_cast<std::uint32_t>(e + 1)).uniform();
+    }
+    CHECK(std::fabs(correlation(x, y)) < tolerance);
+  }
+  SECTION("first draw at step t against step t + 1 for the same entity") {
+    std::vector<double> x(n), y(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      x[t] = source.stream(static_cast<mentorsim::Step>(t), Purpose::turnover, 9).uniform();
+      y[t] = source.stream(static_cast<mentorsim::Step>(t + 1), Purpose::turnover, 9).uniform();
+    }
+    CHECK(std::fabs(correlation(x, y)) < tolerance);
+  }
+  SECTION("words of entities one bit apart differ in half their bits on average") {
+    // Hamming distance of two independent 32-bit words: mean 16, sd sqrt(32 / 4) = 2.83; the mean
+    // of n = 10^5 has standard error 0.0089, and we allow 5 of them.
+    Stream a = source.stream(0, Purpose::ties, 0);
+    Stream b = source.stream(0, Purpose::ties, 1);
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) total += std::popcount(a.next_u32() ^ b.next_u32());
+    CHECK(total / n == Approx(16.0).margin(5.0 * std::sqrt(8.0 / n)));
+  }
+}
+
+TEST_CASE("uniform draws lie strictly inside (0, 1) with mean 1/2 and variance 1/12", "[rng]") {
+  constexpr std::size_t n = 1'000'000;
+  Stream s(kSeed, 0, 0, Purpose::meetings, 0);
+  std::vector<double> x(n);
+  for (auto& v : x) v = s.uniform();
+  CHECK(*std::min_element(x.begin(), x.end()) > 0.0);
+  CHECK(*std::max_element(x.begin(), x.end()) < 1.0);
+  const Moments m = moments(x);
+  // se(mean) = sqrt(1/12 / n) = 2.9e-4; se(variance) = sqrt((mu4 - sigma^4) / n) with mu4 = 1/80:
+  // sqrt((1/80 - 1/144) / n) = 7.5e-5. Five standard errors each.
+  CHECK(m.mean == Approx(0.5).margin(5.0 * std::sqrt(1.0 / 12.0 / n)));
+  CHECK(m.variance == Approx(1.0 / 12.0).margin(5.0 * std::sqrt((1.0 / 80.0 - 1.0 / 144.0) / n)));
+
+  Stream t(kSeed, 0, 0, Purpose::meetings, 1);
+  for (int k = 0; k < 10'000; ++k) {
+    const double v = t.uniform(-3.0, 2.0);
+    REQUIRE(v > -3.0);
+    REQUIRE(v < 2.0);
+  }
+}
+
+TEST_CASE("the word-to-double map never reaches 0 or 1, even for the extreme words", "[rng]") {
+  // k = top 27 bits of the first word, then top 26 bits of the second; u = (k + 1/2) / 2^53.
+  CHECK(Stream::open_unit(0u, 0u) == 0x1.0p-54);                  // k = 0
+  CHECK(Stream::open_unit(0x1fu, 0x3fu) == 0x1.0p-54);            // bits below the top 27 / 26 are dropped
+  CHECK(Stream::open_unit(0u, 0x40u) == 1.5 * 0x1.0p-53);         // k = 1
+  // k = 2^53 - 1: k + 1/2 is not a double and would round up to 2^53, i.e. u = 1 exactly.
+  CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) < 1.0);
+  CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) == 0x1.fffffffffffffp-1);
+  // uniform() is open_unit of the next two words.
+  Stream a(kSeed, 0, 0, Purpose::meetings, 5);
+  Stream b(kSeed, 0, 0, Purpose::meetings, 5);
+  for (int k = 0; k < 100; ++k) {
+    const std::uint32_t high = b.next_u32();
+    const std::uint32_t low = b.next_u32();
+    REQUIRE(a.uniform() == Stream::open_unit(high, low));
+  }
+}
+
+TEST_CASE("below(n) covers [0, n) uniformly", "[rng]") {
+  SECTION("n = 10: chi-square with 9 df below its 0.1% point 27.88") {
+    constexpr std::size_t draws = 100'000;
+    Stream s(kSeed, 0, 0, Purpose::pairing, 0);
+    std::vector<double> counts(10, 0.0);
+    for (std::size_t k = 0; k < draws; ++k) {
+      const auto v = s.below(10);
+      REQUIRE(v < 10u);
+      counts[v] += 1.0;
+    }
+    CHECK(chi_square(counts, std::vector<double>(10, draws / 10.0)) < 27.88);
+  }
+  SECTION("n = 7: chi-square with 6 df below its 0.1% point 22.46") {
+    constexpr std::size_t draws = 70'000;
+    Stream s(kSeed, 0, 0, Purpose::pairing, 1);
+    std::vector<double> counts(7, 0.0);
+    for (std::size_t k = 0; k < draws; ++k) {
+      const auto v = s.below(7);
+      REQUIRE(v < 7u);
+      counts[v] += 1.0;
+    }
+    CHECK(chi_square(counts, std::vector<double>(7, draws / 7.0)) < 22.46);
+  }
+  SECTION("n = 3 * 2^30: the rejection step removes the multiply-shift bias") {
+    // floor(x * n / 2^32) = floor(3x / 4) maps x = 4k, 4k+1, 4k+2, 4k+3 to 3k, 3k, 3k+1, 3k+2, so without
+    // rejection v mod 3 == 0 would have probability 1/2. Rejecting x = 4k (low word < 2^32 mod n = 2^30)
+    // makes each residue 1/3. Chi-square with 2 df below 13.82 (the biased version gives ~7500).
+    constexpr std::uint32_t n = 3u << 30;
+    constexpr std::size_t draws = 60'000;
+    Stream s(kSeed, 0, 0, Purpose::pairing, 2);
+    std::vector<double> counts(3, 0.0);
+    for (std::size_t k = 0; k < draws; ++k) {
+      const auto v = s.below(n);
+      REQUIRE(v < n);
+      counts[v % 3] += 1.0;
+    }
+    CHECK(chi_square(counts, std::vector<double>(3, draws / 3.0)) < 13.82);
+  }
+  SECTION("n = 1 always gives 0") {
+    Stream s(kSeed, 0, 0, Purpose::pairing, 3);
+    for (int k = 0; k < 1000; ++k) REQUIRE(s.below(1) == 0u);
+  }
+}
+
+TEST_CASE("normal draws have the requested mean and variance", "[rng]") {
+  constexpr std::size_t n = 200'000;
+  Stream s(kSeed, 0, 0, Purpose::exchange, 0);
+  std::vector<double> x(n);
+  for (auto& v : x) v = s.normal();
+  const Moments m = moments(x);
+  // se(mean) = 1/sqrt(n); se(variance) = sqrt(2/n) for a normal. Five standard errors.
+  CHECK(m.mean == Approx(0.0).margin(5.0 / std::sqrt(n)));
+  CHECK(m.variance == Approx(1.0).margin(5.0 * std::sqrt(2.0 / n)));
+  // Mass within one sd: Phi(1) - Phi(-1) = 0.682689; binomial se sqrt(p(1-p)/n) = 0.00104.
+  const double inside = static_cast<double>(std::count_if(x.begin(), x.end(), [](double v) { return std::fabs(v) < 1.0; }));
+  CHECK(inside / n == Approx(0.682689).margin(5.0 * std::sqrt(0.682689 * 0.317311 / n)));
+
+  Stream t(kSeed, 0, 0, Purpose::exchange, 1);
+  for (auto& v : x) v = t.normal(3.0, 0.5);
+  const Moments shifted = moments(x);
+  CHECK(shifted.mean == Approx(3.0).margin(5.0 * 0.5 / std::sqrt(n)));
+  CHECK(shifted.variance == Approx(0.25).margin(5.0 * 0.25 * std::sqrt(2.0 / n)));
+}
+
+TEST_CASE("gamma draws have mean and variance equal to the shape", "[rng]") {
+  // Gamma(k, 1): mean k, variance k, central fourth moment 3k(k + 2), so
+  // se(mean) = sqrt(k/n) and se(variance) = sqrt((3k(k+2) - k^2) / n). Five standard errors each.
+  constexpr std::size_t n = 100'000;
+  for (const double shape : {0.3, 0.5, 1.0, 2.5, 9.0}) {
+    CAPTURE(shape);
+    Stream s(kSeed, 0, 0, Purpose::relationship, static_cast<std::uint32_t>(shape * 10));
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      v = s.gamma(shape);
+      REQUIRE(v >= 0.0);
+    }
+    const Moments m = moments(x);
+    CHECK(m.mean == Approx(shape).margin(5.0 * std::sqrt(shape / n)));
+    CHECK(m.variance == Approx(shape).margin(5.0 * std::sqrt((3.0 * shape * (shape + 2.0) - shape * shape) / n)));
+  }
+}
+
+TEST_CASE("beta draws have the theoretical mean and variance", "[rng]") {
+  // Beta(a, b): mean a/(a+b), variance ab / ((a+b)^2 (a+b+1)). On [0, 1], |X - mu| <= 1, so the fourth
+  // central moment is at most the variance and se(variance) <= sqrt(variance / n). Five standard errors.
+  constexpr std::size_t n = 100'000;
+  struct Case {
+    double a, b;
+  };
+  for (const Case c : {Case{2.0, 5.0}, Case{0.5, 0.5}, Case{30.0, 10.0}, Case{0.8, 3.0}}) {
+    CAPTURE(c.a, c.b);
+    Stream s(kSeed, 0, 0, Purpose::satisfaction, static_cast<std::uint32_t>(c.a * 100 + c.b));
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      v = s.beta(c.a, c.b);
+      REQUIRE(v >= 0.0);
+      REQUIRE(v <= 1.0);
+    }
+    const double mean = c.a / (c.a + c.b);
+    const double variance = c.a * c.b / ((c.a + c.b) * (c.a + c.b) * (c.a + c.b + 1.0));
+    const Moments m = moments(x);
+    CHECK(m.mean == Approx(mean).margin(5.0 * std::sqrt(variance / n)));
+    CHECK(m.variance == Approx(variance).margin(5.0 * std::sqrt(variance / n)));
+  }
+}
+
+TEST_CASE("beta_mean has the given mean and variance mean(1 - mean) / (concentration + 1)", "[rng]") {
+  constexpr std::size_t n = 100'000;
+  for (const double mean : {0.1, 0.45, 0.8}) {
+    CAPTURE(mean);
+    const double concentration = 20.0;
+    const double variance = mean * (1.0 - mean) / (concentration + 1.0);
+    Stream s(kSeed, 0, 0, Purpose::confidence, static_cast<std::uint32_t>(mean * 100));
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      v = s.beta_mean(mean, concentration);
+      REQUIRE(v > 0.0);
+      REQUIRE(v < 1.0);
+    }
+    const Moments m = moments(x);
+    CHECK(m.mean == Approx(mean).margin(5.0 * std::sqrt(variance / n)));
+    CHECK(m.variance == Approx(variance).margin(5.0 * std::sqrt(variance / n)));
+  }
+}
+
+TEST_CASE("poisson draws match the Poisson law on both code paths", "[rng]") {
+  // lambda < 10 uses inversion, lambda >= 10 PTRS. Mean and variance lambda; fourth central moment
+  // lambda(1 + 3 lambda), so se(variance) = sqrt((lambda + 2 lambda^2) / n). Five standard errors.
+  // Frequencies: chi-square against the Poisson pmf, bins with expected count >= 20 and both tails
+  // pooled, below the 0.1% point.
+  constexpr std::size_t n = 100'000;
+  for (const double lambda : {0.5, 5.0, 10.0, 30.0}) {
+    CAPTURE(lambda);
+    Stream s(kSeed, 0, 0, Purpose::ties, static_cast<std::uint32_t>(lambda * 10));
+    std::vector<double> x(n);
+    std::vector<double> counts(400, 0.0);
+    for (auto& v : x) {
+      const auto k = s.poisson(lambda);
+      v = k;
+      counts[std::min<std::size_t>(k, counts.size() - 1)] += 1.0;
+    }
+    const Moments m = moments(x);
+    CHECK(m.mean == Approx(lambda).margin(5.0 * std::sqrt(lambda / n)));
+    CHECK(m.variance == Approx(lambda).margin(5.0 * std::sqrt((lambda + 2.0 * lambda * lambda) / n)));
+
+    auto pmf = [&](double k) { return std::exp(-lambda + k * std::log(lambda) - std::lgamma(k + 1.0)); };
+    std::vector<double> observed, expected;
+    double low_observed = 0.0, low_expected = 0.0;
+    std::size_t k = 0;
+    for (; low_expected + n * pmf(static_cast<double>(k)) < 20.0; ++k) {
+      low_observed += counts[k];
+      low_expected += n * pmf(static_cast<double>(k));
+    }
+    // First bin: everything up to and including the first k that brings the expected count to 20.
+    low_observed += counts[k];
+    low_expected += n * pmf(static_cast<double>(k));
+    observed.push_back(low_observed);
+    expected.push_back(low_expected);
+    double used = low_expected;
+    for (++k; n * pmf(static_cast<double>(k)) >= 20.0; ++k) {
+      observed.push_back(counts[k]);
+      expected.push_back(n * pmf(static_cast<double>(k)));
+      used += expected.back();
+    }
+    double tail_observed = 0.0;
+    for (std::size_t j = k; j < counts.size(); ++j) tail_observed += counts[j];
+    observed.push_back(tail_observed);
+    expected.push_back(n - used);
+    const double df = static_cast<double>(observed.size() - 1);
+    CAPTURE(df);
+    CHECK(chi_square(observed, expected) < chi_square_critical_001(std::max(df, 3.0)));
+  }
+}
+
+TEST_CASE("poisson with lambda zero or negative gives zero", "[rng]") {
+  Stream s(kSeed, 0, 0, Purpose::ties, 999);
+  CHECK(s.poisson(0.0) == 0u);
+  CHECK(s.poisson(-2.0) == 0u);
+}
+
+TEST_CASE("bernoulli(p) is true with probability p", "[rng]") {
+  constexpr std::size_t n = 100'000;
+  Stream s(kSeed, 0, 0, Purpose::approach, 0);
+  std::size_t hits = 0;
+  for (std::size_t k = 0; k < n; ++k) hits += s.bernoulli(0.3) ? 1 : 0;
+  // Binomial: se = sqrt(0.3 * 0.7 / n) = 0.00145; five standard errors.
+  CHECK(static_cast<double>(hits) / n == Approx(0.3).margin(5.0 * std::sqrt(0.21 / n)));
+  for (int k = 0; k < 10'000; ++k) {
+    REQUIRE_FALSE(s.bernoulli(0.0));
+    REQUIRE(s.bernoulli(1.0));
+  }
+}
+
+TEST_CASE("categorical picks indices in proportion to their weights and never a zero weight", "[rng]") {
+  constexpr std::size_t n = 100'000;
+  SECTION("weights 1, 0, 3, 6, 0") {
+    const std::vector<double> weights{1.0, 0.0, 3.0, 6.0, 0.0};
+    Stream s(kSeed, 0, 0, Purpose::enrollment, 0);
+    std::vector<double> counts(weights.size(), 0.0);
+    for (std::size_t k = 0; k < n; ++k) counts[s.categorical(weights)] += 1.0;
+    CHECK(counts[1] == 0.0);
+    CHECK(counts[4] == 0.0);
+    // Expected 0.1 n, 0.3 n, 0.6 n; chi-square with 2 df below 13.82.
+    CHECK(chi_square({counts[0], counts[2], counts[3]}, {0.1 * n, 0.3 * n, 0.6 * n}) < 13.82);
+  }
+  SECTION("only the last weight is positive") {
+    const std::vector<double> weights{0.0, 0.0, 2.5};
+    Stream s(kSeed, 0, 0, Purpose::enrollment, 1);
+    for (int k = 0; k < 10'000; ++k) REQUIRE(s.categorical(weights) == 2u);
+  }
+  SECTION("zero weights at both ends are never picked") {
+    const std::vector<double> weights{0.0, 3.0, 1.0, 0.0, 0.0};
+    Stream s(kSeed, 0, 0, Purpose::enrollment, 2);
+    std::vector<double> counts(weights.size(), 0.0);
+    for (std::size_t k = 0; k < n; ++k) counts[s.categorical(weights)] += 1.0;
+    CHECK(counts[0] == 0.0);
+    CHECK(counts[3] == 0.0);
+    CHECK(counts[4] == 0.0);
+    // 3 : 1, chi-square with 1 df below 10.83.
+    CHECK(chi_square({counts[1], counts[2]}, {0.75 * n, 0.25 * n}) < 10.83);
+  }
+}
+
+// --- apportion -----------------------------------------------------------------------------------
+
+TEST_CASE("apportion splits by largest remainder, exact in total", "[rng]") {
+  using V = std::vector<std::uint64_t>;
+  // 101 x (0.5, 0.3, 0.2) = 50.5, 30.3, 20.2: floors 50, 30, 20 leave 1, to the largest remainder 0.5.
+  CHECK(mentorsim::apportion(101, std::vector<double>{0.5, 0.3, 0.2}) == V{51, 30, 20});
+  // 7 x (0.1, 0.2, 0.3, 0.4) = 0.7, 1.4, 2.1, 2.8: floors 0, 1, 2, 2 leave 2, to remainders 0.8 and 0.7.
+  CHECK(mentorsim::apportion(7, std::vector<double>{0.1, 0.2, 0.3, 0.4}) == V{1, 1, 2, 3});
+  // Weights need not sum to one: 10 x (2, 3) / 5 = 4, 6.
+  CHECK(mentorsim::apportion(10, std::vector<double>{2.0, 3.0}) == V{4, 6});
+  CHECK(mentorsim::apportion(0, std::vector<double>{1.0, 1.0}) == V{0, 0});
+  CHECK(mentorsim::apportion(5, std::vector<double>{}).empty());
+  CHECK(mentorsim::apportion(5, std::vector<double>{0.0, 0.0}) == V{0, 0});
+}
+
+TEST_CASE("apportion gives tied remainders to the lower index and nothing to zero weights", "[rng]") {
+  using V = std::vector<std::uint64_t>;
+  // 10 / 3 = 3.33 each: one unit left, the three remainders tie, the first index gets it.
+  CHECK(mentorsim::apportion(10, std::vector<double>{1.0, 1.0, 1.0}) == V{4, 3, 3});
+  // 11 / 3: two units left, to indices 0 and 1.
+  CHECK(mentorsim::apportion(11, std::vector<double>{1.0, 1.0, 1.0}) == V{4, 4, 3});
+  // 5 x (0, 1, 0, 1) / 2 = 0, 2.5, 0, 2.5: the tie between 1 and 3 goes to 1; zero weights stay 0.
+  CHECK(mentorsim::apportion(5, std::vector<double>{0.0, 1.0, 0.0, 1.0}) == V{0, 3, 0, 2});
+  // 23 x (0.2, 0.3, 0.3, 0.2) = 4.6, 6.9, 6.9, 4.6: three left, to both 0.9s and then the first 0.6.
+  CHECK(mentorsim::apportion(23, std::vector<double>{0.2, 0.3, 0.3, 0.2}) == V{5, 7, 7, 4});
+}
+
+TEST_CASE("apportion parts sum to the total and lie within one of the exact share", "[rng]") {
+  Stream s(kSeed, 0, 0, Purpose::population_layout, 77);
+  for (int trial = 0; trial < 500; ++trial) {
+    const std::size_t parts = 1 + s.below(12);
+    const std::uint64_t total = s.below(100'000);
+    std::vector<double> weights(parts);
+    for (auto& w : weights) w = s.bernoulli(0.2) ? 0.0 : s.uniform();
+    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+    const auto result = mentorsim::apportion(total, weights);
+    REQUIRE(result.size() == parts);
+    if (sum <= 0.0) continue;
+    CHECK(std::accumulate(result.begin(), result.end(), std::uint64_t{0}) == total);
+    for (std::size_t i = 0; i < parts; ++i) {
+      const double exact = static_cast<double>(total) * weights[i] / sum;
+      CHECK(std::fabs(static_cast<double>(result[i]) - exact) < 1.0);
+      if (weights[i] == 0.0) CHECK(result[i] == 0u);
+    }
+  }
+}
+
+// --- parallel ------------------------------------------------------------------------------------
+
+TEST_CASE("deterministic_reduce gives the same bits with 1 and 2 threads on an order-dependent sum", "[rng]") {
+  // Terms of wildly different magnitude and sign, so floating-point addition order changes the result.
+  constexpr std::size_t n = 50'000;
+  constexpr std::size_t block = 97;
+  std::vector<double> terms(n);
+  Stream s(kSeed, 0, 0, Purpose::culture, 0);
+  for (auto& t : terms) t = (s.uniform() - 0.5) * std::pow(10.0, static_cast<double>(s.below(30)) - 15.0);
+  // The sum depends on order: forward and backward summation differ.
+  const double forward = std::accumulate(terms.begin(), terms.end(), 0.0);
+  const double backward = std::accumulate(terms.rbegin(), terms.rend(), 0.0);
+  REQUIRE(forward != backward);
+
+  // The documented contract: each block of `block` terms summed in order, block sums folded in order.
+  double expected = 0.0;
+  for (std::size_t begin = 0; begin < n; begin += block) {
+    double partial = 0.0;
+    for (std::size_t i = begin; i < std::min(n, begin + block); ++i) partial += terms[i];
+    expected += partial;
+  }
+  auto reduce = [&] {
+    return mentorsim::parallel::deterministic_reduce(
+        n, 0.0,
+        [&](std::size_t begin, std::size_t end) {
+          double partial = 0.0;
+          for (std::size_t i = begin; i < end; ++i) partial += terms[i];
+          return partial;
+        },
+        [](double acc, double value) { return acc + value; }, block);
+  };
+  mentorsim::parallel::set_threads(1);
+  const double one = reduce();
+  mentorsim::parallel::set_threads(2);
+  const double two = reduce();
+  mentorsim::parallel::set_threads(0);
+  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(two));
+  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(expected));
+  CHECK(mentorsim::parallel::deterministic_reduce(
+            0, 7.0, [](std::size_t, std::size_t) { return 1.0; }, [](double a, double b) { return a + b; }) == 7.0);
+}
+
+TEST_CASE("for_each visits every index exactly once, with 1 or 2 threads", "[rng]") {
+  constexpr std::size_t n = 100'003;
+  for (const int threads : {1, 2}) {
+    CAPTURE(threads);
+    mentorsim::parallel::set_threads(threads);
+    CHECK(mentorsim::parallel::threads() == threads);
+    std::vector<std::atomic<int>> visits(n);
+    for (auto& v : visits) v.store(0);
+    mentorsim::parallel::for_each(n, [&](std::size_t i) { visits[i].fetch_add(1); }, 7);
+    std::size_t wrong = 0;
+    for (const auto& v : visits) wrong += v.load() != 1 ? 1 : 0;
+    CHECK(wrong == 0);
+  }
+  mentorsim::parallel::set_threads(0);
+}
+
+TEST_CASE("for_blocks splits [0, n) into disjoint blocks on multiples of the grain", "[rng]") {
+  mentorsim::parallel::set_threads(2);
+  constexpr std::size_t n = 10'001;
+  constexpr std::size_t grain = 64;
+  std::vector<std::atomic<int>> covered(n);
+  for (auto& c : covered) c.store(0);
+  std::atomic<int> misaligned{0};
+  mentorsim::parallel::for_blocks(n, grain, [&](std::size_t begin, std::size_t end) {
+    if (begin % grain != 0 || (end % grain != 0 && end != n) || begin >= end) misaligned.fetch_add(1);
+    for (std::size_t i = begin; i < end; ++i) covered[i].fetch_add(1);
+  });
+  mentorsim::parallel::set_threads(0);
+  CHECK(misaligned.load() == 0);
+  CHECK(std::all_of(covered.begin(), covered.end(), [](const std::atomic<int>& c) { return c.load() == 1; }));
+}
