@@ -9,6 +9,7 @@
 #include "mentorsim/dynamics/satisfaction.hpp"
 #include "mentorsim/dynamics/ties.hpp"
 #include "mentorsim/dynamics/turnover.hpp"
+#include "mentorsim/engine/invariants.hpp"
 
 namespace mentorsim {
 
@@ -21,16 +22,16 @@ void run_program_calendar(SimulationState& state) {
 
 const std::array<StageDefinition, kStageCount>& weekly_schedule() {
   static const std::array<StageDefinition, kStageCount> schedule = {{
-      {Stage::calendar, run_program_calendar},
-      {Stage::meetings, hold_meetings},
-      {Stage::exchange, exchange_knowledge},
-      {Stage::diffusion, diffuse_informally},
-      {Stage::relationships, update_relationships},
-      {Stage::confidence, update_confidence},
-      {Stage::ties, update_ties},
-      {Stage::satisfaction, update_satisfaction},
-      {Stage::turnover, turnover_and_hiring},
-      {Stage::culture, update_culture},
+      {Stage::calendar, run_program_calendar, check_agents | check_dyads},
+      {Stage::meetings, hold_meetings, check_dyads},
+      {Stage::exchange, exchange_knowledge, 0},  // writes only next week's skill buffer
+      {Stage::diffusion, diffuse_informally, check_agents},
+      {Stage::relationships, update_relationships, check_dyads},
+      {Stage::confidence, update_confidence, check_agents},
+      {Stage::ties, update_ties, check_network},
+      {Stage::satisfaction, update_satisfaction, check_agents},
+      {Stage::turnover, turnover_and_hiring, check_agents | check_dyads},
+      {Stage::culture, update_culture, check_units},
   }};
   return schedule;
 }

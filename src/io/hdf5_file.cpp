@@ -381,10 +381,15 @@ void OutputFile::write_compound(std::string_view path, const std::vector<Compoun
   try {
     H5::CompType memory(record_size);
     for (const auto& f : fields) memory.insertMember(f.name, f.offset, memory_type(f.type));
+    // The file type is packed: the struct's padding bytes (whatever memory held) never reach the file.
+    // (A copy constructor would share the type's id; copy() makes a distinct type.)
+    H5::CompType packed;
+    packed.copy(memory);
+    packed.pack();
     const hsize_t n = count;
     H5::DataSpace space(1, &n);
     H5::LinkCreatPropList link_plist(link_properties());
-    H5::DataSet ds = impl_->file.createDataSet(name, memory, space, dataset_properties({n}, false),
+    H5::DataSet ds = impl_->file.createDataSet(name, packed, space, dataset_properties({n}, false),
                                                H5::DSetAccPropList::DEFAULT, link_plist);
     if (count > 0) ds.write(records, memory);
   } catch (const H5::Exception& e) {

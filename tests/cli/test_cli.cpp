@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/command.hpp"
 #include "support/h5_compare.hpp"
@@ -121,7 +123,10 @@ TEST_CASE("the results file holds provenance and the per-agent and network group
   CHECK(in.string_attribute("/meta", "scenario_toml") == kSmall);
   CHECK(in.string_attribute("/meta", "resolved_json").find("\"mean_degree\"") != std::string::npos);
   CHECK(in.int_attribute("/meta", "seed") == 11);
-  CHECK(in.dims("/agents/final/skills") == std::vector<std::uint64_t>{600, 6});
+  // The initial 600 staff, and the hires who replaced leavers during the run.
+  const auto hired = in.read<std::int32_t>("/agents/final/hired");
+  CHECK(std::count(hired.begin(), hired.end(), 0) == 600);
+  CHECK(in.dims("/agents/final/skills") == std::vector<std::uint64_t>{hired.size(), 6});
   CHECK(in.exists("/network/final/src"));
   CHECK(in.read_strings("/codes/profession").size() == 8);
 }

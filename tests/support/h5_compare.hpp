@@ -12,8 +12,10 @@
 
 namespace mentorsim::test {
 
-// Empty when the files hold the same data; otherwise the first differences, one per line.
-inline std::string h5_differences(const std::filesystem::path& a_path, const std::filesystem::path& b_path) {
+// Empty when the files hold the same data; otherwise the first differences, one per line. Objects
+// whose path is in `ignored` (groups with everything below them) are not compared.
+inline std::string h5_differences(const std::filesystem::path& a_path, const std::filesystem::path& b_path,
+                                  const std::vector<std::string>& ignored = {}) {
   io::InputFile a(a_path);
   io::InputFile b(b_path);
   std::string out;
@@ -43,6 +45,7 @@ inline std::string h5_differences(const std::filesystem::path& a_path, const std
     }
     for (const auto& name : members_a) {
       const std::string path = (group == "/" ? "" : group) + "/" + name;
+      if (std::find(ignored.begin(), ignored.end(), path) != ignored.end()) continue;
       if (a.is_group(path)) {
         pending.push_back(path);
         continue;

@@ -10,6 +10,10 @@
 
 namespace mentorsim {
 
-void check_invariants(const SimulationState& state, std::string_view stage);
+// What a stage can change, so that only those invariants are checked after it (the others cannot
+// have changed since they were last verified).
+enum CheckScope : unsigned { check_agents = 1, check_units = 2, check_dyads = 4, check_network = 8, check_all = 15 };
+
+void check_invariants(const SimulationState& state, std::string_view stage, unsigned scope = check_all);
 
 }  // namespace mentorsim

@@ -24,6 +24,7 @@ inline constexpr std::size_t kStageCount = enum_count<Stage>;
 struct StageDefinition {
   Stage stage;
   void (*run)(SimulationState&);
+  unsigned changes;  // CheckScope bits (engine/invariants.hpp): what the stage can change
 };
 
 // The stages in the order they run each week.

@@ -1,0 +1,70 @@
+#pragma once
+// Hand-built worlds of a few agents in one unit of one institution, for submodel tests whose answer
+// can be worked out on paper. Every trait is set explicitly; nothing is drawn.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "mentorsim/dynamics/state.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/world.hpp"
+
+namespace mentorsim::test {
+
+struct TinyAgent {
+  CareerStage stage = CareerStage::early_career;
+  Profession profession = Profession::medicine;
+  std::array<float, kDomains> skills{0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+  float confidence = 0.5f;
+  float openness = 1.0f;
+  float time_budget = 1.0f;
+  float satisfaction = 0.65f;
+  bool minority = false;
+  AgentId manager = kNoAgent;
+};
+
+// One institution named "h" (hierarchy h) with one unit of psychological safety psi.
+inline World tiny_world(const std::vector<TinyAgent>& agents, std::vector<Tie> ties, double hierarchy, double psi) {
+  World world;
+  Population& pop = world.population;
+  pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, hierarchy, 0, 1});
+  pop.units.push_back(UnitInfo{0, "h/0"});
+  pop.psych_safety.push_back(static_cast<float>(psi));
+  pop.resize(agents.size());
+  for (AgentId a = 0; a < agents.size(); ++a) {
+    const TinyAgent& t = agents[a];
+    pop.external_id[a] = a;
+    pop.institution[a] = 0;
+    pop.unit[a] = 0;
+    pop.profession[a] = t.profession;
+    pop.stage[a] = t.stage;
+    pop.minority[a] = t.minority ? 1 : 0;
+    pop.manager[a] = t.manager;
+    for (std::size_t d = 0; d < kDomains; ++d) pop.skills.at(a, d) = t.skills[d];
+    pop.confidence[a] = t.confidence;
+    pop.openness[a] = t.openness;
+    pop.time_budget[a] = t.time_budget;
+    pop.workload[a] = 0.5f;
+    pop.satisfaction[a] = t.satisfaction;
+  }
+  world.network = CollegialNetwork(static_cast<AgentId>(agents.size()), std::move(ties));
+  return world;
+}
+
+// A scenario for a tiny world of `size` staff in institution "h": no diffusion, no turnover, plus
+// the extra TOML given (program, dynamics overrides).
+inline Scenario tiny_scenario(std::size_t size, const std::string& extra) {
+  const std::string text = "[run]\nseed = 7\nweeks = 20\n"
+                           "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = " +
+                           std::to_string(size) +
+                           "\nunits = 1\nprofessions = { medicine = 1.0 }\n"
+                           "stages = { early_career = 0.5, senior = 0.5 }\n"
+                           "[dynamics.diffusion]\nrate = 0.0\n"
+                           "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\n"
+                           "mid_career = 0.0\nsenior = 0.0\n" +
+                           extra;
+  return Scenario::parse(text, "tiny.toml");
+}
+
+}  // namespace mentorsim::test
