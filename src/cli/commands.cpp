@@ -83,6 +83,7 @@ int run_command(const ScenarioArgs& args, const RunFlags& flags) {
 
 int validate_command(const ScenarioArgs& args) {
   const Scenario scenario = load(args);
+  for (const auto& warning : scenario.warnings()) std::cerr << "mentorsim: warning: " << warning << '\n';
   const auto& pop = scenario.population();
   std::cout << "ok: " << scenario.name() << " — ";
   if (pop.roster) {

@@ -15,6 +15,8 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   baseline.confidence.resize(n);
   baseline.satisfaction.resize(n);
   baseline.degree.resize(n);
+  baseline.strength.resize(n);
+  baseline.cross_institution_ties.resize(n);
   meetings.assign(n, 0);
   skills_next.resize(n);
   const TurnoverParams& turnover = s.dynamics().turnover;
@@ -33,6 +35,8 @@ void SimulationState::grow_agents(std::size_t count) {
   baseline.confidence.resize(n, 0.0f);
   baseline.satisfaction.resize(n, 0.0f);
   baseline.degree.resize(n, 0);
+  baseline.strength.resize(n, 0.0f);
+  baseline.cross_institution_ties.resize(n, 0);
   meetings.resize(n, 0);
   skills_next.resize(n);
 }
@@ -42,6 +46,16 @@ void SimulationState::record_baseline(AgentId a) {
   baseline.confidence[a] = population.confidence[a];
   baseline.satisfaction[a] = population.satisfaction[a];
   baseline.degree[a] = network.degree(a);
+  float strength = 0.0f;
+  std::uint32_t cross = 0;
+  const auto row = network.neighbors(a);
+  const auto w = network.weights(a);
+  for (std::size_t k = 0; k < row.size(); ++k) {
+    strength += w[k];
+    cross += population.institution[row[k]] != population.institution[a] ? 1 : 0;
+  }
+  baseline.strength[a] = strength;
+  baseline.cross_institution_ties[a] = cross;
 }
 
 void SimulationState::end_dyad(DyadId d, EndReason reason) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/io/schema.hpp"
 
 namespace mentorsim {
@@ -53,6 +54,20 @@ Observer::Observer(const Scenario& scenario, ResultsWriter& writer) : scenario_(
   for (std::string_view metric : kTimeseriesMetrics) {
     datasets_.push_back(file.create_dataset(ts + "/" + std::string(metric), io::ElementType::f64, dims,
                                             std::numeric_limits<double>::quiet_NaN()));
+  }
+  const std::string oc = "/outcomes";
+  const std::uint64_t replicates = scenario.run().replicates;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& name : outcome_names()) {
+    outcome_datasets_.push_back(file.create_dataset(oc + "/" + name, io::ElementType::f64, {replicates, arms}, kNaN));
+  }
+  for (std::string_view name : kMinorityOutcomes) {
+    minority_datasets_.push_back(
+        file.create_dataset(oc + "/by_minority/" + std::string(name), io::ElementType::f64, {replicates, arms, 2}, kNaN));
+  }
+  for (std::string_view name : kIsolationOutcomes) {
+    isolation_datasets_.push_back(
+        file.create_dataset(oc + "/by_isolation/" + std::string(name), io::ElementType::f64, {replicates, arms, 4}, kNaN));
   }
   struct GroupRecord {
     std::uint16_t arm;
@@ -203,6 +218,21 @@ void Observer::finish_replicate(SimulationState& state, Replicate replicate) {
       writer_.write_network(replicate_group(replicate, io::schema::kNetworkFinal), state.network, state.network_report);
     }
   }
+  const Outcomes outcomes = compute_outcomes(state);
+  const std::uint64_t arms = scenario_.arms().size();
+  for (std::size_t k = 0; k < outcome_datasets_.size(); ++k) {
+    outcome_datasets_[k].write_slab<double>({replicate, 0}, {1, arms}, outcomes.per_arm[k]);
+  }
+  for (std::size_t k = 0; k < minority_datasets_.size(); ++k) {
+    std::vector<double> flat;
+    for (const auto& pair : outcomes.by_minority[k]) flat.insert(flat.end(), pair.begin(), pair.end());
+    minority_datasets_[k].write_slab<double>({replicate, 0, 0}, {1, arms, 2}, flat);
+  }
+  for (std::size_t k = 0; k < isolation_datasets_.size(); ++k) {
+    std::vector<double> flat;
+    for (const auto& quartiles : outcomes.by_isolation[k]) flat.insert(flat.end(), quartiles.begin(), quartiles.end());
+    isolation_datasets_[k].write_slab<double>({replicate, 0, 0}, {1, arms, 4}, flat);
+  }
   const DyadTable& d = state.dyads;
   const auto base = static_cast<DyadId>(all_dyads_.size());
   for (DyadId k = 0; k < d.size(); ++k) {
@@ -228,8 +258,10 @@ void Observer::finish_replicate(SimulationState& state, Replicate replicate) {
 }
 
 void Observer::finish() {
-  for (auto& dataset : datasets_) dataset.close();
-  datasets_.clear();
+  for (auto* group : {&datasets_, &outcome_datasets_, &minority_datasets_, &isolation_datasets_}) {
+    for (auto& dataset : *group) dataset.close();
+    group->clear();
+  }
   io::OutputFile& file = writer_.file();
   const std::string g(io::schema::kDyads);
   const DyadTable& d = all_dyads_;

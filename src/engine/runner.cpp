@@ -1,5 +1,6 @@
 #include "mentorsim/engine/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <sstream>
@@ -53,6 +54,10 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   // Opening the output first makes an unwritable path fail before any work is done.
   ResultsWriter writer(scenario, summary.output);
+  for (const auto& warning : scenario.warnings()) {
+    summary.warnings.push_back(warning);
+    if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
+  }
   writer.write_provenance(provenance_of(scenario));
   std::vector<std::string> arm_names;
   for (const auto& arm : scenario.arms()) arm_names.push_back(arm.name);
@@ -76,6 +81,19 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
         observer.snapshot(state, r);
       }
       merge_ties(state);  // the final network holds this interval's new ties and none of the leavers'
+      if (r == 0) {
+        // Infeasibility that only shows at run time is recorded (unmatched with a reason) and reported.
+        for (const MatchingRecord& record : state.matching_records) {
+          const auto infeasible = std::count(record.reasons.begin(), record.reasons.end(), UnmatchedReason::no_feasible_mentor);
+          if (infeasible == 0) continue;
+          const std::string warning = "replicate 0, week " + std::to_string(record.step) + ", arm \"" +
+                                      scenario.arms()[record.arm].name + "\": " + std::to_string(infeasible) + " of " +
+                                      std::to_string(record.mentees) +
+                                      " mentees had no feasible mentor (constraints); they stay unmatched";
+          summary.warnings.push_back(warning);
+          if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
+        }
+      }
       if (r == 0) summary.network = summarize_network(state.network, state.population);
       observer.finish_replicate(state, r);
       for (std::size_t s = 0; s < kStageCount; ++s) summary.stage_seconds[s] += simulation.stage_seconds()[s];

@@ -12,7 +12,7 @@ Simulation::Simulation(const Scenario& scenario, Replicate replicate, Simulation
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, World world, SimulationOptions options)
     : state_(scenario, replicate, std::move(world)), options_(options) {
-  assign_arms(state_.program, state_.population, scenario.arms(), state_.random);
+  assign_arms(state_.program, state_.population, scenario.arms(), scenario.randomisation(), state_.random);
   if (options_.check) check_invariants(state_, "initialisation");
 }
 
@@ -25,7 +25,7 @@ void Simulation::step() {
     } else {
       stage.run(state_);
     }
-    if (options_.check) check_invariants(state_, to_string(stage.stage));
+    if (options_.check && stage.changes != 0) check_invariants(state_, to_string(stage.stage), stage.changes);
   }
   ++state_.step;
 }

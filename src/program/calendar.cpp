@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "mentorsim/core/apportion.hpp"
+#include "mentorsim/program/pairing/assigned_optimal.hpp"
 #include "mentorsim/program/pairing/assigned_random.hpp"
+#include "mentorsim/program/pairing/self_identified.hpp"
 #include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
@@ -11,17 +14,50 @@ namespace mentorsim {
 std::unique_ptr<PairingStrategyBase> make_pairing(const ProgramSpec& program) {
   switch (program.strategy) {
     case PairingStrategy::assigned_random: return std::make_unique<AssignedRandomPairing>();
-    default: break;
+    case PairingStrategy::assigned_optimal: return std::make_unique<AssignedOptimalPairing>();
+    case PairingStrategy::self_identified:
+    case PairingStrategy::hybrid: return std::make_unique<SelfIdentifiedPairing>();  // hybrid: first phase
   }
   return std::make_unique<AssignedRandomPairing>();
 }
 
+namespace {
+
+// Items (agents or units) in random order split into consecutive runs of the apportioned sizes.
+std::vector<ArmId> split_by_shares(std::size_t items, const std::vector<ArmSpec>& arms, const RandomSource& random,
+                                   Step sub_step) {
+  std::vector<double> shares;
+  for (const auto& arm : arms) shares.push_back(arm.share);
+  const auto counts = apportion(items, shares);
+  std::vector<std::pair<std::uint64_t, std::size_t>> order(items);
+  for (std::size_t k = 0; k < items; ++k) {
+    Stream s = random.stream(sub_step, Purpose::arm_assignment, static_cast<std::uint32_t>(k));
+    order[k] = {(static_cast<std::uint64_t>(s.next_u32()) << 32) | k, k};
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<ArmId> out(items, 0);
+  std::size_t position = 0;
+  for (ArmId arm = 0; arm < counts.size(); ++arm) {
+    for (std::uint64_t c = 0; c < counts[arm]; ++c) out[order[position++].second] = arm;
+  }
+  return out;
+}
+
+}  // namespace
+
 void assign_arms(ProgramState& program, const Population& population, const std::vector<ArmSpec>& arms,
-                 const RandomSource& random) {
-  (void)arms;
-  (void)random;
+                 const RandomisationSpec& randomisation, const RandomSource& random) {
   program.resize(population.size());
-  std::fill(program.arm.begin(), program.arm.end(), ArmId{0});
+  if (arms.size() <= 1) {
+    std::fill(program.arm.begin(), program.arm.end(), ArmId{0});
+    return;
+  }
+  if (randomisation.method == RandomisationMethod::cluster) {
+    const auto unit_arm = split_by_shares(population.units.size(), arms, random, 1);
+    for (AgentId a = 0; a < population.size(); ++a) program.arm[a] = unit_arm[population.unit[a]];
+  } else {
+    program.arm = split_by_shares(population.size(), arms, random, 0);
+  }
 }
 
 std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec& arm) {
@@ -59,7 +95,7 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   if (formation == Formation::self_identified) q += rel.self_identified_bonus;
   d.quality = static_cast<float>(std::clamp(q, 0.0, 1.0));
   d.trained = spec.program.mentor_training;
-  d.planned_end = step + spec.program.duration_weeks;
+  d.planned_end = spec.program.start_week + spec.program.duration_weeks;  // the program's end
   const DyadId id = world.dyads.add(d, step);
   ProgramState& program = world.program;
   program.role[mentor] |= kMentorRole;
@@ -73,16 +109,18 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
 void end_dyad(ProgramWorld& world, DyadId d, Step step, EndReason reason) {
   if (!world.dyads.active(d)) return;
   world.dyads.finish(d, step, reason);
+  if (reason != EndReason::program_end) world.program.dissolved[world.dyads.mentee[d]] = 1;
   --world.program.mentor_load[world.dyads.mentor[d]];
   --world.program.mentee_load[world.dyads.mentee[d]];
 }
 
 namespace {
 
-MatchingRecord start_arm(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
-                         Step step) {
-  const ArmSpec& spec = scenario.arms()[arm];
-  const ProgramSpec& p = spec.program;
+// One matching round of an arm for the given mentees, with the mentors' free places.
+MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
+                           Step step, std::vector<AgentId> mentees, const PairingStrategyBase& strategy,
+                           Formation assigned_formation) {
+  const ProgramSpec& p = scenario.arms()[arm].program;
   Population& pop = world.population;
   ProgramState& program = world.program;
   PairingInput input;
@@ -92,7 +130,54 @@ MatchingRecord start_arm(ProgramWorld& world, const Scenario& scenario, const Ra
   input.constraints = PairingConstraints{p.cross_institution, p.cross_profession};
   input.random = random;
   input.step = step;
+  input.approach = scenario.dynamics().approach;
+  input.directory_visibility = p.directory_visibility;
+  input.time_required = scenario.dynamics().meetings.time_required;
+  input.assigned_formation = assigned_formation;
+  input.mentees = std::move(mentees);
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMentorRole)) continue;
+    if (program.mentor_load[a] >= p.mentor_capacity) continue;
+    input.mentors.push_back(a);
+    input.capacity.push_back(p.mentor_capacity - program.mentor_load[a]);
+  }
+  const PairingResult result = strategy.pair(input);
+  // Group mentoring: a mentor's mentees of this round form one circle, identified by its first dyad.
+  std::map<AgentId, DyadId> circle;
+  for (const Pair& pair : result.pairs) {
+    DyadId group = kNoDyad;
+    if (p.kind == ProgramKind::group) {
+      if (auto it = circle.find(pair.mentor); it != circle.end()) group = it->second;
+    }
+    const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step);
+    if (p.kind == ProgramKind::group) circle.emplace(pair.mentor, id);
+    program.unmatched_reason[pair.mentee] = kNotUnmatched;
+    program.dissolved[pair.mentee] = 0;
+  }
+  for (std::size_t k = 0; k < result.unmatched.size(); ++k) {
+    program.unmatched_reason[result.unmatched[k]] = static_cast<std::uint8_t>(result.reasons[k]);
+  }
+  MatchingRecord record;
+  record.arm = arm;
+  record.step = step;
+  record.mentees = input.mentees.size();
+  record.pairs = result.pairs.size();
+  record.unmatched = result.unmatched;
+  record.reasons = result.reasons;
+  record.exact = result.exact;
+  record.optimality_gap = result.optimality_gap;
+  return record;
+}
+
+// Enrolment at the arm's start week: eligibility, uptake draws, mentor training.
+std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
+                           Step step) {
+  const ArmSpec& spec = scenario.arms()[arm];
+  const ProgramSpec& p = spec.program;
+  Population& pop = world.population;
+  ProgramState& program = world.program;
   const double boost = scenario.dynamics().confidence.training_boost;
+  std::vector<AgentId> mentees;
   for (AgentId a = 0; a < pop.size(); ++a) {
     if (program.arm[a] != arm || !pop.active(a)) continue;
     const std::uint8_t eligible = eligibility(pop, a, spec);
@@ -105,34 +190,27 @@ MatchingRecord start_arm(ProgramWorld& world, const Scenario& scenario, const Ra
     if (as_mentee) {
       program.enrolled[a] |= kMenteeRole;
       program.enrolled_week[a] = step;
-      input.mentees.push_back(a);
+      mentees.push_back(a);
     }
     if (as_mentor) {
       program.enrolled[a] |= kMentorRole;
       if (p.mentor_training) pop.confidence[a] += static_cast<float>(boost * (1.0 - pop.confidence[a]));
-      input.mentors.push_back(a);
-      input.capacity.push_back(p.mentor_capacity > program.mentor_load[a] ? p.mentor_capacity - program.mentor_load[a] : 0);
     }
   }
-  const PairingResult result = make_pairing(p)->pair(input);
-  // Group mentoring: a mentor's mentees of this round form one circle, identified by its first dyad.
-  std::map<AgentId, DyadId> circle;
-  for (const Pair& pair : result.pairs) {
-    DyadId group = kNoDyad;
-    if (p.kind == ProgramKind::group) {
-      auto it = circle.find(pair.mentor);
-      if (it != circle.end()) group = it->second;
-    }
-    const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step);
-    if (p.kind == ProgramKind::group) circle.emplace(pair.mentor, id);
+  return mentees;
+}
+
+// Enrolled mentees of the arm without an active dyad as mentee, optionally only those whose dyad dissolved.
+std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved) {
+  std::vector<AgentId> out;
+  const Population& pop = world.population;
+  const ProgramState& program = world.program;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) continue;
+    if (program.mentee_load[a] > 0) continue;
+    if (only_dissolved ? program.dissolved[a] != 0 : program.matched_week[a] == kNever) out.push_back(a);
   }
-  MatchingRecord record;
-  record.arm = arm;
-  record.step = step;
-  record.unmatched = result.unmatched;
-  record.reasons = result.reasons;
-  record.optimality_gap = result.optimality_gap;
-  return record;
+  return out;
 }
 
 }  // namespace
@@ -146,7 +224,25 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   }
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
-    if (p.active() && step == p.start_week) records.push_back(start_arm(world, scenario, random, arm, step));
+    if (!p.active() || step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
+    const auto strategy = make_pairing(p);
+    if (step == p.start_week) {
+      std::vector<AgentId> mentees = enrol(world, scenario, random, arm, step);
+      records.push_back(match_round(world, scenario, random, arm, step, std::move(mentees), *strategy, Formation::assigned));
+      continue;
+    }
+    if (p.strategy == PairingStrategy::hybrid && step == p.start_week + p.fallback_weeks) {
+      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false),
+                                    AssignedRandomPairing{}, Formation::hybrid_fallback));
+    }
+    if (p.rematch && (step - p.start_week) % p.rematch_interval_weeks == 0) {
+      auto again = seeking(world, arm, true);
+      if (!again.empty()) {
+        records.push_back(match_round(world, scenario, random, arm, step, std::move(again), *strategy,
+                                      p.strategy == PairingStrategy::hybrid ? Formation::hybrid_fallback
+                                                                            : Formation::assigned));
+      }
+    }
   }
   return records;
 }

@@ -495,9 +495,10 @@ class ScenarioBuilder {
     p.uptake = r.number("uptake", p.uptake, kUnit);
     p.mentor_uptake = r.number("mentor_uptake", p.uptake, kUnit);
     p.strategy = r.enumeration<PairingStrategy>("strategy", p.strategy);
-    if (p.strategy != PairingStrategy::assigned_random) {
-      r.error("strategy", "only \"assigned_random\" is available in this version");
-    }
+    p.directory_visibility = r.number("directory_visibility", p.directory_visibility, kUnit);
+    p.fallback_weeks = static_cast<Step>(r.integer("fallback_weeks", p.fallback_weeks, 1, 520));
+    p.rematch = r.boolean("rematch", p.rematch);
+    p.rematch_interval_weeks = static_cast<Step>(r.integer("rematch_interval_weeks", p.rematch_interval_weeks, 1, 520));
     p.cross_institution = r.enumeration<ConstraintLevel>("cross_institution", p.cross_institution);
     p.cross_profession = r.enumeration<ConstraintLevel>("cross_profession", p.cross_profession);
     p.group_size = static_cast<std::uint32_t>(r.integer("group_size", p.group_size, 2, 50));
@@ -522,6 +523,11 @@ class ScenarioBuilder {
         r.error("start_week", "the program starts at week " + std::to_string(p.start_week) +
                                   ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
       }
+      if (p.strategy == PairingStrategy::hybrid && p.fallback_weeks >= p.duration_weeks) {
+        r.error("fallback_weeks", "the assigned fallback after " + std::to_string(p.fallback_weeks) +
+                                      " weeks comes after the program ends (duration_weeks = " +
+                                      std::to_string(p.duration_weeks) + ")");
+      }
       if (p.cadence_weeks > p.duration_weeks) {
         r.error("cadence_weeks", "meetings every " + std::to_string(p.cadence_weeks) + " weeks do not fit in " +
                                      std::to_string(p.duration_weeks) + " weeks of program");
@@ -530,17 +536,139 @@ class ScenarioBuilder {
     return p;
   }
 
+  // Staff of each (profession, stage) cell the synthesizer will create in the eligible institutions,
+  // for static checks of eligibility; empty for a roster (unknown until it is read).
+  std::optional<std::array<std::array<std::uint64_t, kStages>, kProfessions>> eligible_cells(const ProgramSpec& p) const {
+    const PopulationSpec& pop = scenario_.population_;
+    if (pop.roster) return std::nullopt;
+    std::array<std::array<std::uint64_t, kStages>, kProfessions> cells{};
+    for (const auto& inst : pop.institutions) {
+      if (!p.institutions.empty() &&
+          std::find(p.institutions.begin(), p.institutions.end(), inst.name) == p.institutions.end()) {
+        continue;
+      }
+      const auto per_profession = apportion(inst.size, inst.profession_mix);
+      for (std::size_t prof = 0; prof < kProfessions; ++prof) {
+        const auto per_stage = apportion(per_profession[prof], inst.stage_mix);
+        for (std::size_t st = 0; st < kStages; ++st) cells[prof][st] += per_stage[st];
+      }
+    }
+    return cells;
+  }
+
+  void check_arm(Reader& r, const ArmSpec& arm) {
+    const ProgramSpec& p = arm.program;
+    if (!p.active()) return;
+    const std::string label = "arm \"" + arm.name + "\"";
+    std::uint64_t mentors = 0, mentees = 0;
+    std::set<std::size_t> professions;
+    if (const auto cells = eligible_cells(p)) {
+      for (std::size_t prof = 0; prof < kProfessions; ++prof) {
+        if (!p.professions.empty() &&
+            std::find(p.professions.begin(), p.professions.end(), enum_at<Profession>(prof)) == p.professions.end()) {
+          continue;
+        }
+        for (CareerStage st : p.mentor_stages) mentors += (*cells)[prof][index_of(st)];
+        for (CareerStage st : p.mentee_stages) mentees += (*cells)[prof][index_of(st)];
+        professions.insert(prof);
+      }
+      if (mentors == 0) r.error("mentor_stages", label + ": no staff are eligible as mentors (check institutions, "
+                                                        "professions and mentor_stages)");
+      if (mentees == 0) r.error("mentee_stages", label + ": no staff are eligible as mentees (check institutions, "
+                                                        "professions and mentee_stages)");
+      // The arm's share of the staff (or of the units) is its share of each cell, on average.
+      const double places = static_cast<double>(mentors) * arm.share * p.mentor_uptake * p.mentor_capacity;
+      const double seekers = static_cast<double>(mentees) * arm.share * p.uptake;
+      if (mentors > 0 && mentees > 0 && places < seekers) {
+        scenario_.warnings_.push_back(label + ": about " + std::to_string(static_cast<long long>(seekers)) +
+                                      " mentees will enrol for about " +
+                                      std::to_string(static_cast<long long>(places)) +
+                                      " mentor places; the rest stay unmatched (no_capacity)");
+      }
+    }
+    const std::size_t institutions =
+        p.institutions.empty() ? scenario_.population_.institutions.size() : p.institutions.size();
+    if (p.cross_institution == ConstraintLevel::required && institutions < 2) {
+      r.error("cross_institution", label + ": a mentor from another institution is required, but only one "
+                                           "institution takes part");
+    }
+    const std::size_t profession_count = p.professions.empty() ? (professions.empty() ? kProfessions : professions.size())
+                                                               : p.professions.size();
+    if (p.cross_profession == ConstraintLevel::required && profession_count < 2) {
+      r.error("cross_profession", label + ": a mentor from another profession is required, but only one "
+                                          "profession takes part");
+    }
+  }
+
   void read_program(Reader& root) {
     if (root.has("program") && root.has("arms")) {
       root.error("arms", "give either [program] (one design) or [[arms]] (several), not both");
     }
-    Reader r = root.table("program");
-    ArmSpec arm;
-    arm.program = read_program_spec(r);
-    arm.name = r.string("name", arm.program.active() ? "program" : "control");
-    r.finish();
-    scenario_.arms_.push_back(std::move(arm));
-    root.allow("arms");
+    std::vector<ArmSpec> arms;
+    if (auto tables = root.tables("arms")) {
+      if (tables->empty()) root.error("arms", "at least one arm is needed");
+      const bool any_share = std::any_of(tables->begin(), tables->end(), [](const Reader& t) { return t.has("share"); });
+      double total = 0.0;
+      std::set<std::string> names;
+      for (auto& r : *tables) {
+        ArmSpec arm;
+        if (!r.has("name")) r.error_here("missing required key \"name\"");
+        arm.name = r.string("name", "arm" + std::to_string(arms.size()));
+        if (!names.insert(arm.name).second) r.error("name", "arm name \"" + arm.name + "\" is used twice");
+        if (any_share && !r.has("share")) r.error_here("missing key \"share\" (give every arm a share, or none)");
+        arm.share = r.number("share", 1.0 / static_cast<double>(tables->size()), kUnit);
+        total += arm.share;
+        arm.program = read_program_spec(r);
+        r.finish();
+        arms.push_back(std::move(arm));
+      }
+      if (!tables->empty() && std::fabs(total - 1.0) > 1e-6) {
+        root.error("arms", "arm shares must sum to 1, got " + std::to_string(total));
+      }
+      for (std::size_t k = 0; k < arms.size(); ++k) check_arm((*tables)[k], arms[k]);
+    } else {
+      Reader r = root.table("program");
+      ArmSpec arm;
+      arm.program = read_program_spec(r);
+      arm.name = r.string("name", arm.program.active() ? "program" : "control");
+      r.finish();
+      check_arm(r, arm);
+      arms.push_back(std::move(arm));
+      root.allow("arms");
+    }
+
+    Reader z = root.table("randomisation");
+    RandomisationSpec& rz = scenario_.randomisation_;
+    rz.method = z.enumeration<RandomisationMethod>("method", rz.method);
+    rz.waves = static_cast<std::uint32_t>(z.integer("waves", 0, 0, 100));
+    rz.wave_interval_weeks = static_cast<Step>(z.integer("wave_interval_weeks", rz.wave_interval_weeks, 1, 520));
+    if (rz.waves > 0) {
+      if (z.has("method") && rz.method != RandomisationMethod::cluster) {
+        z.error("method", "a stepped wedge randomises units to waves: method must be \"cluster\"");
+      }
+      rz.method = RandomisationMethod::cluster;
+      if (arms.size() != 1 || !arms.front().program.active()) {
+        z.error("waves", "a stepped wedge needs exactly one arm, with a program; its units are randomised to waves");
+      } else {
+        const ArmSpec base = arms.front();
+        arms.clear();
+        for (std::uint32_t k = 0; k < rz.waves; ++k) {
+          ArmSpec wave = base;
+          wave.name = base.name + "_wave" + std::to_string(k + 1);
+          wave.share = 1.0 / rz.waves;
+          wave.program.start_week = base.program.start_week + static_cast<Step>(k) * rz.wave_interval_weeks;
+          if (wave.program.start_week >= scenario_.run_.weeks) {
+            z.error("waves", "wave " + std::to_string(k + 1) + " would start at week " +
+                                 std::to_string(wave.program.start_week) + ", after the run ends (run.weeks = " +
+                                 std::to_string(scenario_.run_.weeks) + ")");
+            break;
+          }
+          arms.push_back(std::move(wave));
+        }
+      }
+    }
+    z.finish();
+    scenario_.arms_ = std::move(arms);
   }
 
   void read_dynamics(Reader d) {
@@ -646,6 +774,17 @@ class ScenarioBuilder {
       p.dyad_weight = r.number("dyad_weight", p.dyad_weight, Range{0.0, 5.0});
       p.sponsorship_weight = r.number("sponsorship_weight", p.sponsorship_weight, Range{0.0, 5.0});
       p.good_quality = r.number("good_quality", p.good_quality, kUnit);
+      r.finish();
+    }
+    {
+      Reader r = d.table("approach");
+      auto& p = x.approach;
+      p.base_anxiety = r.number("base_anxiety", p.base_anxiety, kUnit);
+      p.power_weight = r.number("power_weight", p.power_weight, Range{0.0, 5.0});
+      p.confidence_weight = r.number("confidence_weight", p.confidence_weight, Range{0.0, 5.0});
+      p.minority_weight = r.number("minority_weight", p.minority_weight, Range{0.0, 5.0});
+      p.homophily_weight = r.number("homophily_weight", p.homophily_weight, Range{0.0, 10.0});
+      p.max_candidates = static_cast<std::uint32_t>(r.integer("max_candidates", p.max_candidates, 1, 1000));
       r.finish();
     }
     d.finish();

@@ -23,10 +23,13 @@ struct Baseline {
   std::vector<float> confidence;
   std::vector<float> satisfaction;
   std::vector<std::uint32_t> degree;
+  std::vector<float> strength;
+  std::vector<std::uint32_t> cross_institution_ties;
 };
 
 struct SimulationState {
   SimulationState(const Scenario& scenario, Replicate replicate, World world);
+  SimulationState(Scenario&&, Replicate, World) = delete;  // it keeps a pointer to the scenario
 
   const Scenario* scenario;
   RandomSource random;

@@ -54,6 +54,9 @@ class Observer {
   std::size_t groups_ = 0;
   std::vector<Step> weeks_;
   std::vector<io::Dataset> datasets_;
+  std::vector<io::Dataset> outcome_datasets_;
+  std::vector<io::Dataset> minority_datasets_;
+  std::vector<io::Dataset> isolation_datasets_;
   Step previous_observed_ = 0;
   DyadTable all_dyads_;
   std::vector<Replicate> dyad_replicate_;

@@ -22,6 +22,10 @@ class Simulation {
   // From a given world (tests build tiny ones by hand).
   Simulation(const Scenario& scenario, Replicate replicate, World world, SimulationOptions options = {});
 
+  // The simulation keeps a reference to its scenario: a temporary one would dangle.
+  Simulation(Scenario&&, Replicate, SimulationOptions = {}) = delete;
+  Simulation(Scenario&&, Replicate, World, SimulationOptions = {}) = delete;
+
   // Runs the week state().step and advances to the next.
   void step();
   // Runs weeks until state().step == week.

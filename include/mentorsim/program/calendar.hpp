@@ -27,16 +27,21 @@ struct ProgramWorld {
 struct MatchingRecord {
   ArmId arm = 0;
   Step step = 0;
+  std::size_t mentees = 0;  // mentees seeking a mentor in this round
+  std::size_t pairs = 0;
   std::vector<AgentId> unmatched;
   std::vector<UnmatchedReason> reasons;
+  bool exact = true;
   double optimality_gap = 0.0;
 };
 
 std::unique_ptr<PairingStrategyBase> make_pairing(const ProgramSpec& program);
 
-// Every agent's arm at week 0 (one arm: all in arm 0).
+// Every agent's arm at week 0, in exact shares up to rounding: individually (the staff in random order
+// split by the arms' shares) or, under cluster randomisation, by unit (the units in random order split
+// by the shares; every member of a unit gets its arm).
 void assign_arms(ProgramState& program, const Population& population, const std::vector<ArmSpec>& arms,
-                 const RandomSource& random);
+                 const RandomisationSpec& randomisation, const RandomSource& random);
 
 // Eligibility of agent a for the arm's program: bit kMentorRole, bit kMenteeRole.
 std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec& arm);

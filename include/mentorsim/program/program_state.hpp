@@ -11,6 +11,7 @@ namespace mentorsim {
 
 inline constexpr std::uint8_t kMentorRole = 1;
 inline constexpr std::uint8_t kMenteeRole = 2;
+inline constexpr std::uint8_t kNotUnmatched = 255;  // unmatched_reason of agents never left unmatched
 
 struct ProgramState {
   std::vector<ArmId> arm;
@@ -21,6 +22,8 @@ struct ProgramState {
   std::vector<Step> matched_week;        // first match as mentee; kNever if not
   std::vector<std::uint16_t> mentor_load;  // active dyads as mentor
   std::vector<std::uint16_t> mentee_load;  // active dyads as mentee
+  std::vector<std::uint8_t> unmatched_reason;  // UnmatchedReason of the last round that left it unmatched
+  std::vector<std::uint8_t> dissolved;     // its dyad as mentee ended early: eligible for re-matching
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);
@@ -31,6 +34,8 @@ struct ProgramState {
     matched_week.resize(agents, kNever);
     mentor_load.resize(agents, 0);
     mentee_load.resize(agents, 0);
+    unmatched_reason.resize(agents, kNotUnmatched);
+    dissolved.resize(agents, 0);
   }
 };
 

@@ -79,6 +79,18 @@ struct CultureParams {
   double good_quality = 0.6;       // a dyad at or above this quality counts as good
 };
 
+// Self-identified pairing: how mentees search, rank and dare approach a mentor.
+// anxiety = base + power_weight * h * (stage gap up / 3) * (1 - psi) + confidence_weight * (1 - c)
+//           + minority_weight * [minority];  P(approach) = 1 - anxiety, clamped to [0, 1].
+struct ApproachParams {
+  double base_anxiety = 0.1;
+  double power_weight = 0.6;       // juniors afraid to approach a senior (the review)
+  double confidence_weight = 0.4;
+  double minority_weight = 0.3;    // minority residents' odds of having a mentor 0.3 (Ramanan et al. 2006)
+  double homophily_weight = 0.5;   // weight of similarity against complementarity when ranking
+  std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
+};
+
 struct DynamicsSpec {
   MeetingParams meetings;
   ExchangeParams exchange;
@@ -89,6 +101,7 @@ struct DynamicsSpec {
   SatisfactionParams satisfaction;
   TurnoverParams turnover;
   CultureParams culture;
+  ApproachParams approach;
 };
 
 }  // namespace mentorsim

@@ -33,6 +33,10 @@ struct ProgramSpec {
   ConstraintLevel cross_profession = ConstraintLevel::allowed;   // mentor from another profession
   std::uint32_t mentor_capacity = 1;  // mentees per mentor (group mentoring: group_size)
   std::uint32_t group_size = 4;       // mentees per circle, group mentoring only
+  double directory_visibility = 0.05;  // self-identified: chance a mentor outside one's 2-hop circle is seen
+  Step fallback_weeks = 8;            // hybrid: weeks of self-identification before assigned fallback
+  bool rematch = false;               // dissolved pairs' mentees are matched again
+  Step rematch_interval_weeks = 4;    // weeks between re-matching rounds
   // Calendar.
   Step start_week = 4;
   Step duration_weeks = 26;
@@ -54,6 +58,21 @@ struct ArmSpec {
   std::string name = "program";
   double share = 1.0;  // share of staff (or of units, under cluster randomisation) in this arm
   ProgramSpec program;
+};
+
+enum class RandomisationMethod : std::uint8_t { individual, cluster };
+template <>
+struct EnumTraits<RandomisationMethod> {
+  static constexpr std::string_view type_name = "randomisation method";
+  static constexpr auto names = std::to_array<std::string_view>({"individual", "cluster"});
+};
+
+// How staff are allocated to arms. Stepped wedge: the one program arm is split into `waves` arms
+// (clusters randomised to waves) whose programs start interval_weeks apart.
+struct RandomisationSpec {
+  RandomisationMethod method = RandomisationMethod::individual;
+  std::uint32_t waves = 0;  // 0: no stepped wedge
+  Step wave_interval_weeks = 13;
 };
 
 }  // namespace mentorsim

@@ -89,7 +89,7 @@ struct OutputSpec {
   bool network = true;                    // write /network/final
   BetweennessMode betweenness = BetweennessMode::automatic;
   std::uint32_t betweenness_sources = 256;  // sampled sources when sampling
-  std::uint32_t betweenness_exact_max = 5000;  // automatic: exact up to this many agents
+  std::uint32_t betweenness_exact_max = 2000;  // automatic: exact up to this many agents
 };
 
 // The per-agent fields the output can hold, in the order they are written.
@@ -115,6 +115,9 @@ class Scenario {
   [[nodiscard]] const OutputSpec& output() const noexcept { return output_; }
   [[nodiscard]] const std::vector<ArmSpec>& arms() const noexcept { return arms_; }
   [[nodiscard]] const DynamicsSpec& dynamics() const noexcept { return dynamics_; }
+  [[nodiscard]] const RandomisationSpec& randomisation() const noexcept { return randomisation_; }
+  // Warnings found while validating (possible, but probably not what was meant).
+  [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return warnings_; }
   // True when some arm runs a program.
   [[nodiscard]] bool has_program() const;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
@@ -140,6 +143,8 @@ class Scenario {
   OutputSpec output_;
   std::vector<ArmSpec> arms_;
   DynamicsSpec dynamics_;
+  RandomisationSpec randomisation_;
+  std::vector<std::string> warnings_;
 };
 
 // Built-in defaults by institution kind (calibration.md; see docs/model.md).

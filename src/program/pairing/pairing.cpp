@@ -1,5 +1,9 @@
 #include "mentorsim/program/pairing/pairing.hpp"
 
+#include <algorithm>
+
+#include "mentorsim/program/teaching.hpp"
+
 namespace mentorsim {
 
 bool is_feasible(const Population& population, AgentId mentor, AgentId mentee, const PairingConstraints& constraints) {
@@ -28,6 +32,47 @@ int preference_score(const Population& population, AgentId mentor, AgentId mente
     ++score;
   }
   return score;
+}
+
+double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
+                  const PairingConstraints& constraints) {
+  return complementarity(population, mentor, mentee, type) +
+         kPreferenceBonus * preference_score(population, mentor, mentee, constraints);
+}
+
+FeasibilityIndex::FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
+                                   const PairingConstraints& constraints)
+    : population_(population), mentors_(mentors), constraints_(constraints),
+      by_institution_(population.institutions.size(), 0), by_profession_(kProfessions, 0),
+      by_cell_(population.institutions.size() * kProfessions, 0), reports_(population.size(), 0) {
+  for (AgentId m : mentors) {
+    if (!population.active(m)) continue;
+    ++by_institution_[population.institution[m]];
+    ++by_profession_[index_of(population.profession[m])];
+    ++by_cell_[population.institution[m] * kProfessions + index_of(population.profession[m])];
+    if (population.manager[m] != kNoAgent) ++reports_[population.manager[m]];
+  }
+}
+
+bool FeasibilityIndex::any_feasible(AgentId mentee) const {
+  std::uint64_t total = 0;
+  for (auto c : by_institution_) total += c;
+  const InstitutionId i = population_.institution[mentee];
+  const std::size_t p = index_of(population_.profession[mentee]);
+  const bool cross_i = constraints_.cross_institution == ConstraintLevel::required;
+  const bool cross_p = constraints_.cross_profession == ConstraintLevel::required;
+  std::uint64_t allowed = total;
+  if (cross_i && cross_p) {
+    allowed = total - by_institution_[i] - by_profession_[p] + by_cell_[i * kProfessions + p];
+  } else if (cross_i) {
+    allowed = total - by_institution_[i];
+  } else if (cross_p) {
+    allowed = total - by_profession_[p];
+  }
+  // At most the mentee itself, its manager and its reports can be excluded besides the constraints.
+  if (allowed > 2 + reports_[mentee]) return true;
+  return std::any_of(mentors_.begin(), mentors_.end(),
+                     [&](AgentId m) { return is_feasible(population_, m, mentee, constraints_); });
 }
 
 }  // namespace mentorsim

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/scenario/dynamics_spec.hpp"
 #include "mentorsim/scenario/program_spec.hpp"
 #include "mentorsim/world/network.hpp"
 #include "mentorsim/world/population.hpp"
@@ -43,6 +44,38 @@ struct PairingInput {
   PairingConstraints constraints;
   RandomSource random{0, 0};
   Step step = 0;
+  // Self-identified search.
+  ApproachParams approach;
+  double directory_visibility = 0.05;
+  double time_required = 0.4;  // a meeting's share of the time budget (mentors' availability to accept)
+  // Formation recorded for assigned pairs (assigned, or hybrid_fallback for a hybrid's second phase).
+  Formation assigned_formation = Formation::assigned;
+};
+
+// The value of a pair to assigned_optimal and to a self-identifying mentee: complementarity on the
+// dyad type's primary domains (teacher advantage x learner need) plus kPreferenceBonus for each
+// `preferred` constraint met, so that a preferred pair always wins over a non-preferred one.
+inline constexpr double kPreferenceBonus = 1.0;
+double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
+                  const PairingConstraints& constraints);
+
+// Answers "does the pool hold any feasible mentor for this mentee?" in O(1) for most mentees, from
+// counts of pool mentors by institution and profession; scans only when line-manager exclusions
+// could matter.
+class FeasibilityIndex {
+ public:
+  FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
+                   const PairingConstraints& constraints);
+  [[nodiscard]] bool any_feasible(AgentId mentee) const;
+
+ private:
+  const Population& population_;
+  const std::vector<AgentId>& mentors_;
+  PairingConstraints constraints_;
+  std::vector<std::uint64_t> by_institution_;
+  std::vector<std::uint64_t> by_profession_;
+  std::vector<std::uint64_t> by_cell_;  // institution x profession
+  std::vector<std::uint32_t> reports_;  // pool mentors each agent manages
 };
 
 struct Pair {

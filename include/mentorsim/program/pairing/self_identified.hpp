@@ -1,0 +1,52 @@
+#pragma once
+// self_identified: each enrolled mentee looks for a mentor among the enrolled mentors it can see —
+// its 2-hop collegial neighbourhood, plus each other mentor listed in the program directory with
+// probability directory_visibility — keeps the feasible ones, ranks them by
+//   benefit = pair_value (complementarity + preferred constraints) + homophily_weight * similarity,
+// keeps the best max_candidates, and dares approach each with probability 1 - anxiety,
+//   anxiety = base + power_weight * h * (stage gap up / 3) * (1 - psi) + confidence_weight (1 - c)
+//             + minority_weight [minority]        (clamped to [0, 1]; h, psi, c the mentee's),
+// "junior employees afraid to approach a senior colleague" (the review). A mentor would accept a
+// mentee with probability availability * (1 - reluctance), reluctance = power_weight * h * (stage gap
+// up from mentor to mentee / 3) * (1 - psi) * (1 - c_mentor) (a junior reverse mentor's lack of
+// confidence), and prefers mentees by similarity + complementarity / 2. Mentee-proposing deferred
+// acceptance (Gale-Shapley with capacities) gives a stable matching: no mentee and mentor who would
+// both rather be together than with their partners. The unmatched stay without a mentor (coverage is
+// an outcome): not_approached (nobody visible or dared), declined (every approach turned down).
+// Cost: O(mentees * (d^2 + visibility * mentors)) to build the lists, then O(proposals).
+
+#include <vector>
+
+#include "mentorsim/program/pairing/pairing.hpp"
+
+namespace mentorsim {
+
+// The two-sided market the strategy builds; exposed so tests can check stability.
+struct SelfIdentifiedMarket {
+  std::vector<AgentId> mentors;                 // the pool (indices below refer to it)
+  std::vector<std::uint32_t> capacity;
+  std::vector<std::vector<std::uint32_t>> proposals;  // per mentee: mentors it dares approach, best first
+  std::vector<std::vector<std::uint32_t>> acceptable; // per mentee: the subset of proposals that would accept it
+  std::vector<std::vector<double>> mentor_score;      // per mentee, per acceptable entry: the mentor's liking
+  std::vector<std::uint8_t> saw_candidates;           // per mentee: some feasible mentor was visible
+};
+
+SelfIdentifiedMarket build_self_identified_market(const PairingInput& input);
+
+// Mentee-proposing deferred acceptance. Returns, per mentee, the index of its mentor in market.mentors
+// or -1.
+std::vector<int> deferred_acceptance(const SelfIdentifiedMarket& market);
+
+// True when some mentee and mentor, each acceptable to the other, both prefer each other to what the
+// matching gave them (a mentor with a free place prefers any acceptable mentee to none).
+bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int>& matching);
+
+// Approach anxiety of `mentee` toward `mentor`, in [0, 1].
+double approach_anxiety(const Population& population, AgentId mentee, AgentId mentor, const ApproachParams& params);
+
+class SelfIdentifiedPairing final : public PairingStrategyBase {
+ public:
+  [[nodiscard]] PairingResult pair(const PairingInput& input) const override;
+};
+
+}  // namespace mentorsim

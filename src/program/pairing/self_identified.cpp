@@ -1,0 +1,207 @@
+#include "mentorsim/program/pairing/self_identified.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <unordered_map>
+
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/program/teaching.hpp"
+
+namespace mentorsim {
+namespace {
+
+double stage_gap_up(const Population& pop, AgentId from, AgentId to) {
+  return std::max(0, static_cast<int>(pop.stage[to]) - static_cast<int>(pop.stage[from])) / 3.0;
+}
+
+double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p) {
+  const double h = pop.institutions[pop.institution[mentor]].hierarchy;
+  const double psi = pop.psych_safety[pop.unit[mentor]];
+  return std::clamp(p.power_weight * h * stage_gap_up(pop, mentor, mentee) * (1.0 - psi) * (1.0 - pop.confidence[mentor]),
+                    0.0, 1.0);
+}
+
+}  // namespace
+
+double approach_anxiety(const Population& pop, AgentId mentee, AgentId mentor, const ApproachParams& p) {
+  const double h = pop.institutions[pop.institution[mentee]].hierarchy;
+  const double psi = pop.psych_safety[pop.unit[mentee]];
+  const double anxiety = p.base_anxiety + p.power_weight * h * stage_gap_up(pop, mentee, mentor) * (1.0 - psi) +
+                         p.confidence_weight * (1.0 - pop.confidence[mentee]) +
+                         p.minority_weight * (pop.minority[mentee] ? 1.0 : 0.0);
+  return std::clamp(anxiety, 0.0, 1.0);
+}
+
+SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
+  const Population& pop = *in.population;
+  const CollegialNetwork& net = *in.network;
+  SelfIdentifiedMarket market;
+  market.mentors = in.mentors;
+  market.capacity = in.capacity;
+  const std::size_t n = in.mentees.size();
+  market.proposals.resize(n);
+  market.acceptable.resize(n);
+  market.mentor_score.resize(n);
+  market.saw_candidates.assign(n, 0);
+  std::unordered_map<AgentId, std::uint32_t> index_of_mentor;
+  for (std::uint32_t k = 0; k < in.mentors.size(); ++k) {
+    if (in.capacity[k] > 0) index_of_mentor.emplace(in.mentors[k], k);
+  }
+  const double visible_expected = in.directory_visibility * static_cast<double>(in.mentors.size());
+  parallel::for_each(
+      n,
+      [&](std::size_t k) {
+        const AgentId mentee = in.mentees[k];
+        Stream stream = in.random.stream(in.step, Purpose::approach, mentee);
+        std::vector<std::uint32_t> seen;
+        auto consider = [&](AgentId candidate) {
+          const auto it = index_of_mentor.find(candidate);
+          if (it != index_of_mentor.end()) seen.push_back(it->second);
+        };
+        // The 2-hop collegial neighbourhood.
+        for (AgentId friend_ : net.neighbors(mentee)) {
+          if (!pop.active(friend_)) continue;
+          consider(friend_);
+          for (AgentId second : net.neighbors(friend_)) {
+            if (second != mentee && pop.active(second)) consider(second);
+          }
+        }
+        // The program directory: each mentor visible with probability directory_visibility
+        // (a Poisson number of uniform draws, for O(visible) cost).
+        if (!in.mentors.empty() && visible_expected > 0.0) {
+          const std::uint32_t visible = stream.poisson(visible_expected);
+          for (std::uint32_t v = 0; v < visible; ++v) {
+            consider(in.mentors[stream.below(static_cast<std::uint32_t>(in.mentors.size()))]);
+          }
+        }
+        std::sort(seen.begin(), seen.end());
+        seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+        // Feasible candidates ranked by benefit and homophily (ties: lower pool index).
+        std::vector<std::pair<double, std::uint32_t>> ranked;
+        for (std::uint32_t m : seen) {
+          const AgentId mentor = in.mentors[m];
+          if (!is_feasible(pop, mentor, mentee, in.constraints)) continue;
+          const double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints) +
+                                 in.approach.homophily_weight * similarity(pop, mentor, mentee);
+          ranked.emplace_back(-benefit, m);
+        }
+        market.saw_candidates[k] = ranked.empty() ? 0 : 1;
+        const std::size_t keep = std::min<std::size_t>(ranked.size(), in.approach.max_candidates);
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end());
+        ranked.resize(keep);
+        // Dare to approach (mentee's anxiety) and would be accepted (mentor's time and confidence):
+        // two words per candidate, in rank order.
+        for (const auto& [negative_benefit, m] : ranked) {
+          const AgentId mentor = in.mentors[m];
+          const double u_approach = stream.uniform();
+          const double u_accept = stream.uniform();
+          if (u_approach >= 1.0 - approach_anxiety(pop, mentee, mentor, in.approach)) continue;
+          market.proposals[k].push_back(m);
+          const double availability = std::min(1.0, pop.time_budget[mentor] / in.time_required);
+          if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach))) {
+            market.acceptable[k].push_back(m);
+            market.mentor_score[k].push_back(similarity(pop, mentor, mentee) +
+                                             0.5 * complementarity(pop, mentor, mentee, in.type));
+          }
+        }
+      },
+      64);
+  return market;
+}
+
+std::vector<int> deferred_acceptance(const SelfIdentifiedMarket& market) {
+  const std::size_t n = market.proposals.size();
+  std::vector<int> match(n, -1);
+  // A mentor's liking of a mentee that would be acceptable; -1 if not acceptable.
+  auto liking = [&](std::size_t mentee, std::uint32_t mentor) -> double {
+    const auto& list = market.acceptable[mentee];
+    const auto it = std::find(list.begin(), list.end(), mentor);
+    return it == list.end() ? -1.0 : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
+  };
+  // Each mentor holds its current mentees in a min-heap by (liking, -mentee index): the worst on top.
+  using Held = std::pair<double, std::int64_t>;  // (liking, -mentee)
+  std::vector<std::priority_queue<Held, std::vector<Held>, std::greater<>>> held(market.mentors.size());
+  std::vector<std::size_t> next(n, 0);
+  std::vector<std::size_t> free;
+  for (std::size_t k = n; k-- > 0;) free.push_back(k);
+  while (!free.empty()) {
+    const std::size_t e = free.back();
+    free.pop_back();
+    while (next[e] < market.proposals[e].size()) {
+      const std::uint32_t m = market.proposals[e][next[e]++];
+      const double like = liking(e, m);
+      if (like < 0.0 || market.capacity[m] == 0) continue;
+      const Held mine{like, -static_cast<std::int64_t>(e)};
+      if (held[m].size() < market.capacity[m]) {
+        held[m].push(mine);
+        match[e] = static_cast<int>(m);
+        break;
+      }
+      if (held[m].top() < mine) {
+        const auto bumped = static_cast<std::size_t>(-held[m].top().second);
+        held[m].pop();
+        match[bumped] = -1;
+        free.push_back(bumped);
+        held[m].push(mine);
+        match[e] = static_cast<int>(m);
+        break;
+      }
+    }
+  }
+  return match;
+}
+
+bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int>& matching) {
+  const std::size_t n = market.proposals.size();
+  // The worst mentee each mentor holds, and how many it holds.
+  std::vector<std::size_t> load(market.mentors.size(), 0);
+  std::vector<std::pair<double, std::int64_t>> worst(market.mentors.size(), {1e300, 0});
+  auto liking = [&](std::size_t mentee, std::uint32_t mentor) -> double {
+    const auto& list = market.acceptable[mentee];
+    const auto it = std::find(list.begin(), list.end(), mentor);
+    return it == list.end() ? -1.0 : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
+  };
+  for (std::size_t e = 0; e < n; ++e) {
+    if (matching[e] < 0) continue;
+    const auto m = static_cast<std::uint32_t>(matching[e]);
+    ++load[m];
+    worst[m] = std::min(worst[m], std::make_pair(liking(e, m), -static_cast<std::int64_t>(e)));
+  }
+  for (std::size_t e = 0; e < n; ++e) {
+    for (std::uint32_t m : market.proposals[e]) {
+      if (matching[e] == static_cast<int>(m)) break;  // the rest are worse for e than its mentor
+      const double like = liking(e, m);
+      if (like < 0.0 || market.capacity[m] == 0) continue;
+      if (load[m] < market.capacity[m]) return true;
+      if (worst[m] < std::make_pair(like, -static_cast<std::int64_t>(e))) return true;
+    }
+  }
+  return false;
+}
+
+PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
+  const SelfIdentifiedMarket market = build_self_identified_market(in);
+  const std::vector<int> match = deferred_acceptance(market);
+  const FeasibilityIndex feasibility(*in.population, in.mentors, in.constraints);
+  PairingResult result;
+  for (std::size_t k = 0; k < in.mentees.size(); ++k) {
+    const AgentId mentee = in.mentees[k];
+    if (match[k] >= 0) {
+      result.pairs.push_back(Pair{market.mentors[static_cast<std::size_t>(match[k])], mentee, Formation::self_identified});
+      result.objective += pair_value(*in.population, result.pairs.back().mentor, mentee, in.type, in.constraints);
+      continue;
+    }
+    result.unmatched.push_back(mentee);
+    if (!feasibility.any_feasible(mentee)) {
+      result.reasons.push_back(UnmatchedReason::no_feasible_mentor);
+    } else if (market.proposals[k].empty()) {
+      result.reasons.push_back(UnmatchedReason::not_approached);
+    } else {
+      result.reasons.push_back(UnmatchedReason::declined);
+    }
+  }
+  return result;
+}
+
+}  // namespace mentorsim

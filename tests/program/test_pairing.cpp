@@ -1,0 +1,279 @@
+// Pairing strategies on tiny pools with known answers, and properties over many seeds.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "mentorsim/program/pairing/assigned_optimal.hpp"
+#include "mentorsim/program/pairing/assigned_random.hpp"
+#include "mentorsim/program/pairing/self_identified.hpp"
+#include "mentorsim/program/teaching.hpp"
+#include "mentorsim/scenario/scenario.hpp"
+#include "mentorsim/world/synthesizer.hpp"
+
+using namespace mentorsim;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Brute force: the best (number assigned, total weight) over every assignment.
+std::pair<int, double> brute_force(std::size_t rows, std::size_t columns, const std::vector<double>& w) {
+  std::pair<int, double> best{0, 0.0};
+  std::vector<char> taken(columns, 0);
+  std::function<void(std::size_t, int, double)> go = [&](std::size_t r, int count, double total) {
+    if (r == rows) {
+      if (count > best.first || (count == best.first && total > best.second + 1e-12)) best = {count, total};
+      return;
+    }
+    go(r + 1, count, total);  // row r unassigned
+    for (std::size_t c = 0; c < columns; ++c) {
+      if (taken[c] || std::isnan(w[r * columns + c])) continue;
+      taken[c] = 1;
+      go(r + 1, count + 1, total + w[r * columns + c]);
+      taken[c] = 0;
+    }
+  };
+  go(0, 0, 0.0);
+  return best;
+}
+
+// A small synthesized population with every profession and stage, for strategy properties.
+Population small_population(Seed seed, std::uint32_t size = 120) {
+  const Scenario s = Scenario::parse("[population]\nsize = " + std::to_string(size) + "\n", "p.toml");
+  return synthesize_population(s.population(), RandomSource(seed, 0));
+}
+
+PairingInput pool(const Population& pop, const CollegialNetwork& net, Seed seed, DyadType type,
+                  PairingConstraints constraints, std::uint32_t capacity = 1) {
+  PairingInput in;
+  in.population = &pop;
+  in.network = &net;
+  in.type = type;
+  in.constraints = constraints;
+  in.random = RandomSource(seed, 0);
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.stage[a] == CareerStage::senior || pop.stage[a] == CareerStage::mid_career) {
+      in.mentors.push_back(a);
+      in.capacity.push_back(capacity);
+    } else {
+      in.mentees.push_back(a);
+    }
+  }
+  return in;
+}
+
+void check_result(const PairingInput& in, const PairingResult& r) {
+  const Population& pop = *in.population;
+  std::map<AgentId, std::uint32_t> load;
+  std::set<AgentId> seen;
+  for (const Pair& p : r.pairs) {
+    INFO("mentor " << p.mentor << " mentee " << p.mentee);
+    CHECK(is_feasible(pop, p.mentor, p.mentee, in.constraints));
+    CHECK(seen.insert(p.mentee).second);  // each mentee at most once
+    ++load[p.mentor];
+  }
+  for (std::size_t m = 0; m < in.mentors.size(); ++m) CHECK(load[in.mentors[m]] <= in.capacity[m]);
+  CHECK(r.pairs.size() + r.unmatched.size() == in.mentees.size());
+  CHECK(r.reasons.size() == r.unmatched.size());
+}
+
+}  // namespace
+
+TEST_CASE("the optimal assignment equals brute force on small random instances", "[pairing][optimal]") {
+  for (Seed seed = 1; seed <= 300; ++seed) {
+    Stream s(seed, 0, 0, Purpose::pairing, 0);
+    const std::size_t rows = 1 + s.below(5);
+    const std::size_t columns = 1 + s.below(5);
+    std::vector<double> w(rows * columns);
+    for (auto& x : w) x = s.bernoulli(0.25) ? kNaN : std::round(s.uniform() * 100.0) / 50.0;
+    const auto assignment = max_weight_assignment(rows, columns, w);
+    int count = 0;
+    double total = 0.0;
+    std::set<int> used;
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (assignment[r] < 0) continue;
+      REQUIRE_FALSE(std::isnan(w[r * columns + static_cast<std::size_t>(assignment[r])]));
+      REQUIRE(used.insert(assignment[r]).second);
+      ++count;
+      total += w[r * columns + static_cast<std::size_t>(assignment[r])];
+    }
+    const auto best = brute_force(rows, columns, w);
+    INFO("seed " << seed << ", " << rows << " x " << columns);
+    CHECK(count == best.first);
+    CHECK(total == Approx(best.second).margin(1e-9));
+  }
+}
+
+TEST_CASE("assigned_optimal on a tiny pool picks the most complementary pairs", "[pairing][optimal]") {
+  // Two senior mentees lacking digital skill, two junior mentors with 0.9 and 0.5 digital skill:
+  // reverse complementarity favours giving the stronger mentor to the needier mentee.
+  Population pop;
+  pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.5, 0, 1});
+  pop.units.push_back(UnitInfo{0, "h/0"});
+  pop.psych_safety.push_back(0.5f);
+  pop.resize(4);
+  const float digital[] = {0.9f, 0.5f, 0.1f, 0.45f};
+  for (AgentId a = 0; a < 4; ++a) {
+    pop.stage[a] = a < 2 ? CareerStage::early_career : CareerStage::senior;
+    for (std::size_t d = 0; d < kDomains; ++d) pop.skills.at(a, d) = 0.5f;
+    pop.skills(a, Domain::digital) = digital[a];
+  }
+  const CollegialNetwork net(4, {});
+  PairingInput in;
+  in.population = &pop;
+  in.network = &net;
+  in.type = DyadType::reverse;
+  in.mentees = {2, 3};
+  in.mentors = {0, 1};
+  in.capacity = {1, 1};
+  const PairingResult r = AssignedOptimalPairing{}.pair(in);
+  REQUIRE(r.pairs.size() == 2);
+  CHECK(r.exact);
+  // Values (mean over digital and culture; culture gaps are 0): mentee 2 gets (0.9-0.1)(0.9)/2 = 0.36
+  // from mentor 0 or (0.4)(0.9)/2 = 0.18 from mentor 1; mentee 3 gets (0.45)(0.55)/2 = 0.12375 from
+  // mentor 0 or (0.05)(0.55)/2 = 0.01375 from mentor 1. Best total: 0.36 + 0.01375 = 0.37375.
+  for (const Pair& p : r.pairs) CHECK(p.mentor == (p.mentee == 2 ? 0u : 1u));
+  CHECK(r.objective == Approx(0.37375));
+}
+
+TEST_CASE("no strategy ever violates a constraint or a capacity", "[pairing][constraints]") {
+  const std::vector<PairingConstraints> constraint_sets = {
+      {ConstraintLevel::allowed, ConstraintLevel::allowed},
+      {ConstraintLevel::required, ConstraintLevel::allowed},
+      {ConstraintLevel::allowed, ConstraintLevel::required},
+      {ConstraintLevel::required, ConstraintLevel::required},
+      {ConstraintLevel::preferred, ConstraintLevel::preferred}};
+  const AssignedRandomPairing random_strategy;
+  const AssignedOptimalPairing optimal_strategy;
+  const SelfIdentifiedPairing self_strategy;
+  const std::vector<const PairingStrategyBase*> strategies = {&random_strategy, &optimal_strategy, &self_strategy};
+  for (Seed seed = 1; seed <= 6; ++seed) {
+    const Population pop = small_population(seed);
+    std::vector<Tie> ties;
+    for (AgentId a = 0; a + 1 < pop.size(); ++a) ties.push_back(Tie{a, a + 1, 0.5f});
+    const CollegialNetwork net(static_cast<AgentId>(pop.size()), ties);
+    for (const auto& constraints : constraint_sets) {
+      for (const auto* strategy : strategies) {
+        PairingInput in = pool(pop, net, seed, DyadType::traditional, constraints, 1 + seed % 3);
+        in.directory_visibility = 0.5;
+        check_result(in, strategy->pair(in));
+      }
+    }
+  }
+}
+
+TEST_CASE("line managers are never paired with their reports", "[pairing][constraints]") {
+  const Population pop = small_population(3);
+  const CollegialNetwork net(static_cast<AgentId>(pop.size()), {});
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.manager[a] != kNoAgent) CHECK_FALSE(is_feasible(pop, pop.manager[a], a, PairingConstraints{}));
+  }
+}
+
+TEST_CASE("preferred cross-institution pairs win when available", "[pairing][constraints]") {
+  const Population pop = small_population(9, 400);
+  const CollegialNetwork net(static_cast<AgentId>(pop.size()), {});
+  PairingInput in = pool(pop, net, 9, DyadType::traditional, {ConstraintLevel::preferred, ConstraintLevel::allowed});
+  in.mentees.resize(10);  // few mentees, plenty of mentors from every institution
+  const AssignedRandomPairing random_strategy;
+  const AssignedOptimalPairing optimal_strategy;
+  for (const PairingStrategyBase* strategy : {static_cast<const PairingStrategyBase*>(&random_strategy),
+                                              static_cast<const PairingStrategyBase*>(&optimal_strategy)}) {
+    const PairingResult r = strategy->pair(in);
+    REQUIRE(r.pairs.size() == 10);
+    for (const Pair& p : r.pairs) CHECK(pop.institution[p.mentor] != pop.institution[p.mentee]);
+  }
+}
+
+TEST_CASE("the self-identified matching has no blocking pair", "[pairing][self]") {
+  for (Seed seed = 1; seed <= 60; ++seed) {
+    const Population pop = small_population(seed, 80);
+    std::vector<Tie> ties;
+    Stream s(seed, 0, 0, Purpose::network_stubs, 0);
+    for (int k = 0; k < 300; ++k) ties.push_back(Tie{s.below(80), s.below(80), 0.5f});
+    const CollegialNetwork net(80, ties);
+    PairingInput in = pool(pop, net, seed, seed % 2 ? DyadType::traditional : DyadType::reverse, {},
+                           1 + static_cast<std::uint32_t>(seed % 2));
+    in.directory_visibility = 0.2;
+    const auto market = build_self_identified_market(in);
+    const auto matching = deferred_acceptance(market);
+    INFO("seed " << seed);
+    CHECK_FALSE(has_blocking_pair(market, matching));
+  }
+}
+
+TEST_CASE("the blocking-pair check finds a blocking pair when there is one", "[pairing][self]") {
+  // Mentee 0 proposes to mentor 0 first, and mentor 0 would accept it and has a free place.
+  SelfIdentifiedMarket market;
+  market.mentors = {10, 11};
+  market.capacity = {1, 1};
+  market.proposals = {{0, 1}};
+  market.acceptable = {{0, 1}};
+  market.mentor_score = {{0.5, 0.5}};
+  CHECK(has_blocking_pair(market, {1}));   // matched to its second choice while the first has room
+  CHECK_FALSE(has_blocking_pair(market, {0}));
+  CHECK(deferred_acceptance(market) == std::vector<int>{0});
+}
+
+TEST_CASE("an isolated mentee with no 2-hop candidates stays unmatched", "[pairing][self]") {
+  const Population pop = small_population(4);
+  // Everyone is tied in a chain except the first mentee.
+  PairingInput probe = pool(pop, CollegialNetwork(static_cast<AgentId>(pop.size()), {}), 4, DyadType::traditional, {});
+  const AgentId isolated = probe.mentees.front();
+  std::vector<Tie> ties;
+  for (AgentId a = 0; a + 1 < pop.size(); ++a) {
+    if (a != isolated && a + 1 != isolated) ties.push_back(Tie{a, a + 1, 0.5f});
+  }
+  const CollegialNetwork net(static_cast<AgentId>(pop.size()), ties);
+  PairingInput in = pool(pop, net, 4, DyadType::traditional, {});
+  in.directory_visibility = 0.0;
+  const PairingResult r = SelfIdentifiedPairing{}.pair(in);
+  const auto it = std::find(r.unmatched.begin(), r.unmatched.end(), isolated);
+  REQUIRE(it != r.unmatched.end());
+  CHECK(r.reasons[static_cast<std::size_t>(it - r.unmatched.begin())] == UnmatchedReason::not_approached);
+  for (const Pair& p : r.pairs) CHECK(p.formation == Formation::self_identified);
+}
+
+TEST_CASE("a mentee with no feasible mentor is unmatched with that reason", "[pairing][constraints]") {
+  // One institution: a required cross-institution mentor cannot exist.
+  const Scenario s = Scenario::parse("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 60\nunits = 2\n",
+                                     "p.toml");
+  const Population pop = synthesize_population(s.population(), RandomSource(1, 0));
+  const CollegialNetwork net(static_cast<AgentId>(pop.size()), {});
+  const AssignedRandomPairing random_strategy;
+  const AssignedOptimalPairing optimal_strategy;
+  const SelfIdentifiedPairing self_strategy;
+  for (const PairingStrategyBase* strategy : {static_cast<const PairingStrategyBase*>(&random_strategy),
+                                              static_cast<const PairingStrategyBase*>(&optimal_strategy),
+                                              static_cast<const PairingStrategyBase*>(&self_strategy)}) {
+    PairingInput in = pool(pop, net, 1, DyadType::traditional, {ConstraintLevel::required, ConstraintLevel::allowed});
+    const PairingResult r = strategy->pair(in);
+    CHECK(r.pairs.empty());
+    CHECK(r.unmatched.size() == in.mentees.size());
+    for (auto reason : r.reasons) CHECK(reason == UnmatchedReason::no_feasible_mentor);
+  }
+}
+
+TEST_CASE("approach anxiety follows its equation", "[pairing][self]") {
+  Population pop;
+  pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.8, 0, 1});
+  pop.units.push_back(UnitInfo{0, "h/0"});
+  pop.psych_safety.push_back(0.25f);
+  pop.resize(2);
+  pop.stage[0] = CareerStage::student;
+  pop.stage[1] = CareerStage::senior;
+  pop.confidence[0] = 0.5f;
+  pop.minority[0] = 1;
+  ApproachParams p;
+  // 0.1 + 0.6 * 0.8 * (3/3) * (1 - 0.25) + 0.4 * (1 - 0.5) + 0.3 = 0.1 + 0.36 + 0.2 + 0.3 = 0.96
+  CHECK(approach_anxiety(pop, 0, 1, p) == Approx(0.96));
+  // A senior approaching a student feels no power distance.
+  pop.confidence[1] = 1.0f;
+  CHECK(approach_anxiety(pop, 1, 0, p) == Approx(0.1));
+}
