@@ -59,8 +59,8 @@ TEST_CASE("a reverse dyad that meets moves the senior's digital skill by the exc
   CHECK(state.skills_next.at(1, kDigital) == Approx(0.3 + 0.0336).epsilon(1e-6));
   // Reverse mentoring has no back-flow: the junior's clinical skill is untouched by the senior.
   CHECK(state.skills_next(0, Domain::clinical) == Approx(0.4f));
-  // The mentor learns by mentoring: teaching += role_learning q (1 - s) = 0.02 * 0.8 * 0.5 = 0.008.
-  CHECK(state.skills_next(0, Domain::teaching) == Approx(0.508).epsilon(1e-6));
+  // The mentor learns by mentoring: teaching += role_learning q (1 - s) = 0.01 * 0.8 * 0.5 = 0.004.
+  CHECK(state.skills_next(0, Domain::teaching) == Approx(0.504).epsilon(1e-6));
 }
 
 TEST_CASE("power distance 0 vs 1 damps the upward flow as the equation says", "[dynamics][exchange]") {

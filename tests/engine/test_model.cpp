@@ -74,9 +74,16 @@ TEST_CASE("a program with uptake 0 gives exactly the control arm's output", "[mo
   const auto idle = run(small("[program]\nkind = \"reverse\"\nname = \"arm\"\nuptake = 0.0\nmentor_uptake = 0.0\n", 2, 40),
                         dir, "idle");
   // Only the provenance and who was eligible may differ: no draw of the shared model changes.
-  const std::string differences = test::h5_differences(control, idle, {"/meta", "/agents/final/eligible"});
+  // /outcomes describe the program too (eligible and enrolled counts, coverage): compared below for
+  // the outcomes both arms share.
+  const std::string differences = test::h5_differences(control, idle, {"/meta", "/agents/final/eligible", "/outcomes"});
   INFO(differences);
   CHECK(differences.empty());
+  io::InputFile a(control);
+  io::InputFile b(idle);
+  for (const char* shared : {"/outcomes/retention", "/outcomes/skill_gain_digital", "/outcomes/strength_change"}) {
+    CHECK(a.raw_bytes(shared) == b.raw_bytes(shared));
+  }
   // The comparison can fail: with uptake, the same seed gives other results.
   const auto active = run(small("[program]\nkind = \"reverse\"\nname = \"arm\"\n", 2, 40), dir, "active");
   CHECK_FALSE(test::h5_differences(control, active, {"/meta", "/agents/final/eligible"}).empty());

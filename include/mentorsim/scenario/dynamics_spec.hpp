@@ -18,7 +18,7 @@ struct ExchangeParams {
   double back_flow = 0.8;               // reciprocal: weight of the senior's teaching back
   double traditional_back_flow = 0.1;   // traditional: weight of the junior's teaching up
   double group_dilution = 0.25;         // group: rate / (1 + dilution (k - 1))
-  double role_learning = 0.02;          // mentors' own teaching and leadership growth per meeting
+  double role_learning = 0.01;          // mentors' own teaching and leadership growth per meeting
 };
 
 struct DiffusionParams {
