@@ -332,6 +332,11 @@ class ScenarioBuilder {
     spec.minority_share = r.number("minority_share", minority_default, kUnit);
     if (!r.has("joint_share")) implicit_joint_share_.push_back(institution_index);
     spec.joint_share = r.number("joint_share", spec.joint_share, kUnit);
+    const double non_students = 1.0 - spec.stage_mix[index_of(CareerStage::student)];
+    if (spec.joint_share > non_students + 1e-9) {
+      r.error("joint_share", "only non-students hold joint appointments: at most " + std::to_string(non_students) +
+                                 " of this institution's staff, got " + std::to_string(spec.joint_share));
+    }
     r.finish();
     return spec;
   }

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kMaxCalibrationRounds = 8;
 constexpr int kMaxRejections = 64;
-constexpr int kTopUpRounds = 4;
+constexpr int kTopUpRounds = 32;
 // Initiated ties aim a little below the target so that merging duplicates never overshoots it and the
 // top-up (block-model ties) only adds.
 constexpr double kInitiationShare = 0.97;
@@ -303,22 +303,33 @@ class Generator {
     for (AgentId a = 0; a < population_.size(); ++a) {
       if (population_.active(a)) active_ids.push_back(a);
     }
-    for (int round = 0; round < kTopUpRounds && network.tie_count() < target; ++round) {
-      const std::uint64_t missing = target - network.tie_count();
-      std::vector<Tie> extra(missing);
+    // New distinct ties are collected against the current graph (binary search) and among
+    // themselves (sorted), round after round, and merged in one rebuild.
+    const std::uint64_t have = network.tie_count();
+    std::vector<Tie> extra;
+    for (int round = 0; round < kTopUpRounds && have + extra.size() < target; ++round) {
+      const std::uint64_t missing = target - have - extra.size();
+      std::vector<Tie> drawn(missing);
       parallel::for_each(missing, [&](std::size_t k) {
         Stream stream = random_.stream(round, Purpose::network_topup, static_cast<std::uint32_t>(k));
         const AgentId a = active_ids[stream.below(static_cast<std::uint32_t>(active_ids.size()))];
         std::vector<BlockSampler::Anchor> anchors;
         sampler_.anchors_of(a, anchors);
-        extra[k] = make_tie(a, sampler_.draw_for(a, anchors, stream));
+        Tie t = make_tie(a, sampler_.draw_for(a, anchors, stream));
+        if (t.a > t.b) std::swap(t.a, t.b);
+        drawn[k] = t;
       });
-      std::erase_if(extra, [](const Tie& t) { return t.a == t.b; });
-      std::vector<Tie> all = network.ties();
-      all.insert(all.end(), extra.begin(), extra.end());
-      network = CollegialNetwork(static_cast<AgentId>(population_.size()), std::move(all));
+      std::erase_if(drawn, [&](const Tie& t) { return t.a == t.b || network.has_tie(t.a, t.b); });
+      extra.insert(extra.end(), drawn.begin(), drawn.end());
+      std::sort(extra.begin(), extra.end(), [](const Tie& x, const Tie& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+      extra.erase(std::unique(extra.begin(), extra.end(), [](const Tie& x, const Tie& y) { return x.a == y.a && x.b == y.b; }),
+                  extra.end());
     }
-    return network;
+    if (have + extra.size() > target) extra.resize(target - have);
+    if (extra.empty()) return network;
+    std::vector<Tie> all = network.ties();
+    all.insert(all.end(), extra.begin(), extra.end());
+    return CollegialNetwork(static_cast<AgentId>(population_.size()), std::move(all));
   }
 
   const Population& population_;
