@@ -1,126 +1,155 @@
 #include "mentorsim/world/network.hpp"
 
 #include <algorithm>
-#include <iterator>
+#include <atomic>
+#include <memory>
 
 #include "mentorsim/core/parallel.hpp"
 
 namespace mentorsim {
 namespace {
 
-// Walks CSR rows as the (source, target) pairs boost's edges_are_sorted constructor reads.
-class ArcIterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = std::pair<AgentId, AgentId>;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const value_type*;
-  using reference = const value_type&;
-
-  ArcIterator(const std::vector<std::uint64_t>* rowstart, const std::vector<AgentId>* column, std::uint64_t arc)
-      : rowstart_(rowstart), column_(column), arc_(arc) {
-    settle();
-  }
-  reference operator*() const { return current_; }
-  pointer operator->() const { return &current_; }
-  ArcIterator& operator++() {
-    ++arc_;
-    settle();
-    return *this;
-  }
-  friend bool operator==(const ArcIterator& a, const ArcIterator& b) { return a.arc_ == b.arc_; }
-  friend bool operator!=(const ArcIterator& a, const ArcIterator& b) { return a.arc_ != b.arc_; }
-
- private:
-  void settle() {
-    if (arc_ >= column_->size()) return;
-    while ((*rowstart_)[source_ + 1] <= arc_) ++source_;
-    current_ = {source_, (*column_)[arc_]};
-  }
-  const std::vector<std::uint64_t>* rowstart_;
-  const std::vector<AgentId>* column_;
-  std::uint64_t arc_;
-  AgentId source_ = 0;
-  value_type current_{};
+// A tie while the graph is built: no default member initialisers, so buffers of them can be left
+// uninitialised (make_unique_for_overwrite) instead of being zero-filled first.
+struct Arc {
+  AgentId a;
+  AgentId b;
+  float weight;
+  float routine;
 };
+
+// Atomic increment of a counter held in a plain vector (each counter used by several threads).
+std::uint64_t fetch_add(std::vector<std::uint64_t>& counters, std::size_t index) {
+  return std::atomic_ref<std::uint64_t>(counters[index]).fetch_add(1, std::memory_order_relaxed);
+}
+
+// Sorts each bucket [start[v], start[v + 1]) of arcs by (b, weight descending, routine descending):
+// a total order, so the result does not depend on the order the parallel scatter wrote them in.
+void sort_buckets(Arc* arcs, const std::vector<std::uint64_t>& start) {
+  parallel::for_each(
+      start.size() - 1,
+      [&](std::size_t v) {
+        std::sort(arcs + start[v], arcs + start[v + 1], [](const Arc& x, const Arc& y) {
+          if (x.b != y.b) return x.b < y.b;
+          if (x.weight != y.weight) return x.weight > y.weight;
+          return x.routine > y.routine;
+        });
+      },
+      1024);
+}
 
 }  // namespace
 
 CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) {
-  // Canonical (a < b), bucketed by a (counting sort, O(E)), each bucket sorted by (b, weight
-  // descending) and deduplicated in parallel: a tie given twice keeps its largest weight.
-  std::erase_if(ties, [](const Tie& t) { return t.a == t.b; });
-  std::vector<std::uint64_t> bucket(static_cast<std::size_t>(vertex_count) + 1, 0);
-  for (auto& t : ties) {
+  const std::size_t n = vertex_count;
+  // 1. Canonical ties (a < b) bucketed by a: parallel scatter with atomic cursors, then each bucket
+  //    sorted and its duplicates merged (largest weight and largest routine strength kept).
+  std::vector<std::uint64_t> bucket(n + 1, 0);
+  parallel::for_each(ties.size(), [&](std::size_t k) {
+    Tie& t = ties[k];
     if (t.a > t.b) std::swap(t.a, t.b);
     if (t.routine < 0.0f) t.routine = t.weight;
-    ++bucket[t.a + 1];
-  }
-  for (std::size_t v = 0; v < vertex_count; ++v) bucket[v + 1] += bucket[v];
-  std::vector<Tie> sorted(ties.size());
+    if (t.a != t.b) fetch_add(bucket, t.a + 1);
+  });
+  for (std::size_t v = 0; v < n; ++v) bucket[v + 1] += bucket[v];
+  auto arcs = std::make_unique_for_overwrite<Arc[]>(bucket.back());
   {
-    std::vector<std::uint64_t> fill(bucket.begin(), bucket.end() - 1);
-    for (const Tie& t : ties) sorted[fill[t.a]++] = t;
+    std::vector<std::uint64_t> cursor(bucket.begin(), bucket.end() - 1);
+    parallel::for_each(ties.size(), [&](std::size_t k) {
+      const Tie& t = ties[k];
+      if (t.a == t.b) return;
+      arcs[fetch_add(cursor, t.a)] = Arc{t.a, t.b, t.weight, t.routine};
+    });
   }
   ties.clear();
   ties.shrink_to_fit();
-  std::vector<std::uint64_t> kept(vertex_count, 0);
-  parallel::for_each(vertex_count, [&](std::size_t v) {
-    auto first = sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v]);
-    auto last = sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v + 1]);
-    std::sort(first, last, [](const Tie& x, const Tie& y) { return x.b != y.b ? x.b < y.b : x.weight > y.weight; });
-    // Merge duplicates into the first (largest weight); keep the largest routine strength too.
-    auto out = first;
-    for (auto it = first; it != last; ++it) {
-      if (it != first && it->b == (out - 1)->b) {
-        (out - 1)->routine = std::max((out - 1)->routine, it->routine);
-      } else {
-        *out++ = *it;
-      }
-    }
-    kept[v] = static_cast<std::uint64_t>(out - first);
-  });
-  std::vector<Tie> unique;
-  {
-    std::uint64_t total = 0;
-    for (auto k : kept) total += k;
-    unique.reserve(total);
-    for (std::size_t v = 0; v < vertex_count; ++v) {
-      unique.insert(unique.end(), sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v]),
-                    sorted.begin() + static_cast<std::ptrdiff_t>(bucket[v] + kept[v]));
-    }
-  }
-  sorted.clear();
-  sorted.shrink_to_fit();
+  sort_buckets(arcs.get(), bucket);
+  std::vector<std::uint64_t> upper(n, 0);  // distinct larger neighbours of each vertex
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        Arc* first = arcs.get() + bucket[v];
+        Arc* last = arcs.get() + bucket[v + 1];
+        Arc* out = first;
+        for (Arc* it = first; it != last; ++it) {
+          if (it != first && it->b == (out - 1)->b) {
+            (out - 1)->routine = std::max((out - 1)->routine, it->routine);
+          } else {
+            *out++ = *it;
+          }
+        }
+        upper[v] = static_cast<std::uint64_t>(out - first);
+      },
+      1024);
 
-  // Rows: for edges in (a, b) order, pushing b to row a and a to row b fills every row in increasing
-  // neighbour order (all smaller neighbours arrive before the larger ones).
-  std::vector<std::uint64_t> rowstart(static_cast<std::size_t>(vertex_count) + 1, 0);
-  for (const Tie& t : unique) {
-    ++rowstart[t.a + 1];
-    ++rowstart[t.b + 1];
-  }
-  for (std::size_t v = 0; v < vertex_count; ++v) rowstart[v + 1] += rowstart[v];
-  std::vector<AgentId> column(rowstart.back());
-  std::vector<float> arc_weight(rowstart.back());
-  std::vector<float> arc_routine(rowstart.back());
+  // 2. Rows: smaller neighbours (from the other buckets) first, then the larger ones (the bucket).
+  std::vector<std::uint64_t> lower(n, 0);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        for (std::uint64_t k = bucket[v]; k < bucket[v] + upper[v]; ++k) fetch_add(lower, arcs[k].b);
+      },
+      1024);
+  std::vector<std::uint64_t> rowstart(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) rowstart[v + 1] = rowstart[v] + lower[v] + upper[v];
+  const std::uint64_t total = rowstart.back();
+  std::vector<AgentId> column(total);
+  auto row_arcs = std::make_unique_for_overwrite<Arc[]>(total);
   {
-    std::vector<std::uint64_t> fill(rowstart.begin(), rowstart.end() - 1);
-    for (const Tie& t : unique) {
-      column[fill[t.a]] = t.b;
-      arc_routine[fill[t.a]] = t.routine;
-      arc_weight[fill[t.a]++] = t.weight;
-      column[fill[t.b]] = t.a;
-      arc_routine[fill[t.b]] = t.routine;
-      arc_weight[fill[t.b]++] = t.weight;
-    }
+    std::vector<std::uint64_t> cursor(rowstart.begin(), rowstart.end() - 1);
+    parallel::for_each(
+        n,
+        [&](std::size_t v) {
+          // The larger neighbours, already sorted, after the smaller ones.
+          const std::uint64_t at = rowstart[v] + lower[v];
+          for (std::uint64_t k = 0; k < upper[v]; ++k) row_arcs[at + k] = arcs[bucket[v] + k];
+          // The smaller neighbours: scattered to their rows in any order, sorted below.
+          for (std::uint64_t k = bucket[v]; k < bucket[v] + upper[v]; ++k) {
+            const Arc& e = arcs[k];
+            row_arcs[fetch_add(cursor, e.b)] = Arc{e.b, e.a, e.weight, e.routine};
+          }
+        },
+        1024);
   }
-  unique.clear();
-  unique.shrink_to_fit();
-  graph_ = CsrGraph(boost::edges_are_sorted, ArcIterator(&rowstart, &column, 0),
-                    ArcIterator(&rowstart, &column, column.size()), vertex_count, column.size());
+  arcs.reset();
+  std::vector<float> arc_weight(total);
+  std::vector<float> arc_routine(total);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        Arc* first = row_arcs.get() + rowstart[v];
+        std::sort(first, first + lower[v], [](const Arc& x, const Arc& y) { return x.b < y.b; });
+        for (std::uint64_t k = rowstart[v]; k < rowstart[v + 1]; ++k) {
+          column[k] = row_arcs[k].b;
+          arc_weight[k] = row_arcs[k].weight;
+          arc_routine[k] = row_arcs[k].routine;
+        }
+      },
+      1024);
+  row_arcs.reset();
+
+  // 3. The boost graph takes the finished rows (its CSR storage is public; without vertex or edge
+  //    properties it holds nothing else).
+  graph_ = CsrGraph(vertex_count);
+  graph_.m_forward.m_rowstart = std::move(rowstart);
+  graph_.m_forward.m_column = std::move(column);
   weights_ = std::move(arc_weight);
   routines_ = std::move(arc_routine);
+}
+
+void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weight) {
+  parallel::for_each(
+      vertex_count(),
+      [&](std::size_t v) {
+        const auto a = static_cast<AgentId>(v);
+        const auto row = neighbors(a);
+        const std::uint64_t first = row_begin(a);
+        for (std::size_t k = 0; k < row.size(); ++k) {
+          weights_[first + k] = weight(a, row[k]);
+          routines_[first + k] = weights_[first + k];
+        }
+      },
+      1024);
 }
 
 std::ptrdiff_t CollegialNetwork::position(AgentId u, AgentId v) const noexcept {

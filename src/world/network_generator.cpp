@@ -250,6 +250,7 @@ class Generator {
           sampler_.anchors_of(a, anchors);
           for (std::uint64_t k = 0; k < count; ++k) out[k] = make_tie(a, sampler_.draw_for(a, anchors, stream));
         });
+    std::vector<Tie> block_ties = block;  // kept: the closure round adds to them
     CollegialNetwork network(static_cast<AgentId>(n), std::move(block));
 
     if (closure_mean > 0.0) {
@@ -280,9 +281,8 @@ class Generator {
               out[k] = make_tie(a, partner);
             }
           });
-      std::vector<Tie> all = network.ties();
-      all.insert(all.end(), closure.begin(), closure.end());
-      network = CollegialNetwork(static_cast<AgentId>(n), std::move(all));
+      block_ties.insert(block_ties.end(), closure.begin(), closure.end());
+      network = CollegialNetwork(static_cast<AgentId>(n), std::move(block_ties));
     }
     return top_up(std::move(network));
   }
@@ -290,7 +290,7 @@ class Generator {
  private:
   Tie make_tie(AgentId a, AgentId b) const {
     if (b == kNoAgent || b == a) return Tie{a, a, 0.0f};
-    return Tie{a, b, initial_tie_weight(random_, a, b, spec_.initial_weight)};
+    return Tie{a, b, 1.0f};  // strength is drawn once per final tie (assign_weights)
   }
 
   // Adds block-model ties from random initiators until the tie count reaches the target.
@@ -390,21 +390,29 @@ std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& 
   return out;
 }
 
-CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
-                                  NetworkGenerationReport* report) {
+namespace {
+
+struct Calibration {
+  CollegialNetwork network;
+  double share = 0.0;
+  double clustering = 0.0;
+  int rounds = 0;
+  bool reached = false;
+  std::string note;
+};
+
+// Secant iterations on the closure share, starting at `share`; every round uses the same random
+// numbers, so clustering is a smooth increasing function of the share and few rounds are needed.
+// Stops when the clustering is within `stop_within` of the target.
+Calibration calibrate(const Population& population, const NetworkSpec& spec, const RandomSource& random, double share,
+                      double stop_within) {
   Generator generator(population, spec, random);
   const auto sample = clustering_sample(population);
   const double target = spec.clustering;
-
-  // Secant iterations on the closure share; every round uses the same random numbers, so clustering
-  // is a smooth increasing function of the share and the iteration converges in a few rounds.
   double lo = 0.0;
   double hi = 0.95;
-  double share = 0.3;
-  CollegialNetwork best;
+  Calibration best;
   double best_error = 1e9;
-  double best_share = share;
-  double best_clustering = 0.0;
   double previous_share = -1.0;
   double previous_clustering = 0.0;
   int rounds = 0;
@@ -416,11 +424,11 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
     const double error = clustering - target;
     if (std::fabs(error) < best_error) {
       best_error = std::fabs(error);
-      best = std::move(network);
-      best_share = share;
-      best_clustering = clustering;
+      best.network = std::move(network);
+      best.share = share;
+      best.clustering = clustering;
     }
-    if (std::fabs(error) <= kClusteringTolerance / 2.0) {
+    if (std::fabs(error) <= stop_within) {
       reached = true;
       ++rounds;
       break;
@@ -443,7 +451,7 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
       const double secant = share - error * (share - previous_share) / (clustering - previous_clustering);
       if (secant > lo && secant < hi) next = secant;
     }
-    if (rounds == 0 && error > 0.0) next = 0.0;  // try the lower bound early when over target
+    if (rounds == 0 && error > 0.0 && share > 0.0) next = 0.0;  // try the lower bound early when over target
     previous_share = share;
     previous_clustering = clustering;
     share = next;
@@ -454,12 +462,90 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
     note.clear();
   }
   if (!reached && note.empty()) {
-    note = "clustering calibration stopped at " + std::to_string(best_clustering) + " after " +
-           std::to_string(rounds) + " rounds (target " + std::to_string(target) + ")";
+    note = "clustering calibration stopped at " + std::to_string(best.clustering) + " after " + std::to_string(rounds) +
+           " rounds (target " + std::to_string(target) + ")";
   }
+  best.rounds = rounds;
+  best.reached = reached;
+  best.note = note;
+  return std::move(best);
+}
+
+// Whole units drawn at random until about `target` active staff: a smaller population with the same
+// local structure (unit sizes, profession mix, tie shares) on which to calibrate the closure share.
+Population unit_subsample(const Population& population, const RandomSource& random, std::size_t target) {
+  const std::size_t units = population.units.size();
+  std::vector<std::uint32_t> members(units, 0);
+  for (AgentId a = 0; a < population.size(); ++a) members[population.unit[a]] += population.active(a) ? 1 : 0;
+  std::vector<std::pair<std::uint64_t, UnitId>> order(units);
+  for (UnitId u = 0; u < units; ++u) {
+    order[u] = {(static_cast<std::uint64_t>(random.stream(0, Purpose::network_calibration, u).next_u32()) << 32) | u, u};
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<std::uint8_t> chosen(units, 0);
+  std::size_t taken = 0;
+  for (const auto& [key, u] : order) {
+    if (taken >= target) break;
+    chosen[u] = 1;
+    taken += members[u];
+  }
+  // Units keep their institution grouping when renumbered in id order.
+  Population sample;
+  std::vector<UnitId> new_unit(units, kNoUnit);
+  sample.institutions = population.institutions;
+  for (auto& inst : sample.institutions) inst.unit_count = 0;
+  for (UnitId u = 0; u < units; ++u) {
+    if (!chosen[u]) continue;
+    new_unit[u] = static_cast<UnitId>(sample.units.size());
+    sample.units.push_back(population.units[u]);
+    sample.psych_safety.push_back(population.psych_safety[u]);
+  }
+  for (const auto& unit : sample.units) ++sample.institutions[unit.institution].unit_count;
+  UnitId next = 0;
+  for (auto& inst : sample.institutions) {
+    inst.first_unit = next;
+    next += inst.unit_count;
+  }
+  for (AgentId a = 0; a < population.size(); ++a) {
+    if (!population.active(a) || !chosen[population.unit[a]]) continue;
+    const AgentId b = sample.append(population.institution[a], new_unit[population.unit[a]], population.profession[a],
+                                    population.stage[a], population.minority[a] != 0, 0);
+    if (population.joint_unit[a] != kNoUnit && chosen[population.joint_unit[a]]) {
+      sample.joint_institution[b] = population.joint_institution[a];
+      sample.joint_unit[b] = new_unit[population.joint_unit[a]];
+    }
+  }
+  return sample;
+}
+
+}  // namespace
+
+CollegialNetwork generate_network(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                                  NetworkGenerationReport* report) {
+  std::size_t active = 0;
+  for (AgentId a = 0; a < population.size(); ++a) active += population.active(a) ? 1 : 0;
+  double start = 0.3;
+  int sample_rounds = 0;
+  if (active > 2 * kCalibrationAgents) {
+    // Calibrate on a subsample of whole units, then build the full network from its share.
+    const Calibration small =
+        calibrate(unit_subsample(population, random, kCalibrationAgents), spec, random, start, kClusteringTolerance / 2.0);
+    start = small.share;
+    sample_rounds = small.rounds;
+  }
+  // On the full network the stated tolerance suffices when the share comes from the subsample.
+  Calibration full = calibrate(population, spec, random, start,
+                               sample_rounds > 0 ? kClusteringTolerance : kClusteringTolerance / 2.0);
+  CollegialNetwork& best = full.network;
+  const double target = spec.clustering;
+  const double best_share = full.share;
+  const double best_clustering = full.clustering;
+  const int rounds = full.rounds + sample_rounds;
+  const bool reached = full.reached;
+  const std::string note = full.note;
+  // Tie strength depends only on the pair, so it is drawn once, for the ties of the final network.
+  best.assign_weights([&](AgentId a, AgentId b) { return initial_tie_weight(random, a, b, spec.initial_weight); });
   if (report != nullptr) {
-    std::size_t active = 0;
-    for (AgentId a = 0; a < population.size(); ++a) active += population.active(a) ? 1 : 0;
     report->target_mean_degree = spec.mean_degree;
     report->achieved_mean_degree = active > 0 ? 2.0 * static_cast<double>(best.tie_count()) / static_cast<double>(active) : 0.0;
     report->target_clustering = target;
@@ -469,7 +555,7 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
     report->clustering_reached = reached;
     report->note = note;
   }
-  return best;
+  return std::move(best);
 }
 
 }  // namespace mentorsim

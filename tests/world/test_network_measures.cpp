@@ -491,3 +491,20 @@ TEST_CASE("summarize_network counts isolates as components and ignores agents wh
     CHECK(s.largest_component_share == Approx(3.0 / 7.0).epsilon(kExact));
   }
 }
+
+TEST_CASE("Boost.Graph sees the same graph as the network's own rows", "[measures][boost]") {
+  const mentorsim::CollegialNetwork net(6, {{0, 1, 0.5f}, {1, 2, 0.4f}, {0, 5, 0.3f}, {4, 2, 0.2f}, {2, 0, 0.7f}});
+  const auto& g = net.graph();
+  CHECK(boost::num_vertices(g) == 6);
+  CHECK(boost::num_edges(g) == 10);  // both arcs of 5 ties
+  for (mentorsim::AgentId v = 0; v < 6; ++v) {
+    std::vector<mentorsim::AgentId> via_boost;
+    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) {
+      via_boost.push_back(boost::target(*it, g));
+      // The exterior strength map is indexed by Boost's edge index.
+      CHECK(net.arc_weights()[boost::get(boost::edge_index, g, *it)] == net.weight(v, boost::target(*it, g)));
+    }
+    const auto row = net.neighbors(v);
+    CHECK(via_boost == std::vector<mentorsim::AgentId>(row.begin(), row.end()));
+  }
+}

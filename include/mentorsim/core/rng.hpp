@@ -43,6 +43,7 @@ enum class Purpose : std::uint8_t {
   hiring,                // traits of replacement hires
   culture,               // unit culture
   approach,              // self-identified approaches
+  network_calibration,   // units drawn to calibrate the network generator on a subsample
   count_                 // keep last
 };
 

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "mentorsim/core/function_ref.hpp"
 #include "mentorsim/core/types.hpp"
 
 namespace mentorsim {
@@ -58,6 +59,8 @@ class CollegialNetwork {
     return v < vertex_count() ? std::span<const float>{routines_.data() + row_begin(v), degree(v)}
                               : std::span<const float>{};
   }
+  // Sets every tie's strength and routine strength to weight(a, b), which must be symmetric in a, b.
+  void assign_weights(FunctionRef<float(AgentId, AgentId)> weight);
   // Index of u's tie to v in u's row, or -1.
   [[nodiscard]] std::ptrdiff_t position(AgentId u, AgentId v) const noexcept;
   // Strength of the tie u-v, or 0 if there is none (binary search in u's row).

@@ -26,6 +26,9 @@ namespace mentorsim {
 
 inline constexpr double kClusteringTolerance = 0.02;  // absolute, on the average local clustering
 inline constexpr std::size_t kClusteringSample = 20000;  // vertices measured while calibrating
+// Above twice this many staff, the closure share is first calibrated on a random subset of whole units
+// of about this many staff (the tie shares do not depend on size), then checked on the full network.
+inline constexpr std::size_t kCalibrationAgents = 50000;
 
 struct NetworkGenerationReport {
   double target_mean_degree = 0.0;
