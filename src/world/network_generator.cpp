@@ -468,7 +468,7 @@ Calibration calibrate(const Population& population, const NetworkSpec& spec, con
   best.rounds = rounds;
   best.reached = reached;
   best.note = note;
-  return std::move(best);
+  return best;
 }
 
 // Whole units drawn at random until about `target` active staff: a smaller population with the same

@@ -210,7 +210,7 @@ TEST_CASE("the word-to-double map never reaches 0 or 1, even for the extreme wor
   }
 }
 
-TEST_CASE("below(n) covers [0, n) uniformly", "[rng]") {
+TEST_CASE("below(n) covers 0 to n - 1 uniformly", "[rng]") {
   SECTION("n = 10: chi-square with 9 df below its 0.1% point 27.88") {
     constexpr std::size_t draws = 100'000;
     Stream s(kSeed, 0, 0, Purpose::pairing, 0);
@@ -538,7 +538,7 @@ TEST_CASE("for_each visits every index exactly once, with 1 or 2 threads", "[rng
   mentorsim::parallel::set_threads(0);
 }
 
-TEST_CASE("for_blocks splits [0, n) into disjoint blocks on multiples of the grain", "[rng]") {
+TEST_CASE("for_blocks splits 0 to n into disjoint blocks on multiples of the grain", "[rng]") {
   mentorsim::parallel::set_threads(2);
   constexpr std::size_t n = 10'001;
   constexpr std::size_t grain = 64;

@@ -134,7 +134,7 @@ TEST_CASE("mentor training lowers role-ambiguity failures", "[model][training]")
   CHECK(trained < 0.67 * untrained);
 }
 
-TEST_CASE("--check passes 520 weeks of the baseline scenario", "[model][check][slow]") {
+TEST_CASE("the invariant check (--check) passes 520 weeks of the baseline scenario", "[model][check][slow]") {
   TempDir dir;
   const Scenario scenario =
       Scenario::load(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "scenarios/baseline.toml",

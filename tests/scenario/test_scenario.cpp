@@ -163,7 +163,7 @@ TEST_CASE("every problem in a file is reported together, each on its own line", 
   for (const auto& e : errors) CHECK(e.to_string().find('\n') == std::string::npos);
 }
 
-TEST_CASE("--set overrides any key with the same validation", "[scenario]") {
+TEST_CASE("an override (--set) reaches any key with the same validation", "[scenario]") {
   const Scenario s = Scenario::parse("[network]\nmean_degree = 8\n", "t.toml",
                                      {"network.mean_degree=12", "run.seed=99", "output.path=out/x.h5"});
   CHECK(s.network().mean_degree == 12.0);
@@ -183,7 +183,7 @@ TEST_CASE("--set overrides any key with the same validation", "[scenario]") {
   CHECK(contains(syntax.message, "expected key=value"));
 }
 
-TEST_CASE("--set reaches into arrays of tables by index", "[scenario]") {
+TEST_CASE("an override (--set) reaches into arrays of tables by index", "[scenario]") {
   const std::string text = "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 100\nunits = 5\n";
   const Scenario s = Scenario::parse(text, "t.toml", {"population.institutions.0.size=200"});
   CHECK(s.population().institutions[0].size == 200);

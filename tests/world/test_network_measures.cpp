@@ -171,7 +171,7 @@ TEST_CASE("an empty network has no vertices and no ties", "[measures]") {
 
 // --- tiny graphs with answers by hand ------------------------------------------------------------
 
-TEST_CASE("a star's centre has degree 3, strength 3.5 and betweenness 3; its leaves broker nothing", "[measures]") {
+TEST_CASE("a star's centre has degree 3, strength 3.5 and betweenness 3, and its leaves broker nothing", "[measures]") {
   const CollegialNetwork star = star_with_weights();
   const auto population = population_of(4);
   const auto m = mentorsim::measure_agents(star, population);
@@ -206,7 +206,7 @@ TEST_CASE("a path of three: the middle vertex brokers the one pair of ends", "[m
   CHECK(mentorsim::constraint(path, 0) == Approx(1.0).epsilon(kExact));
 }
 
-TEST_CASE("a path of four: inner vertices each broker two pairs; a heavy tie raises constraint", "[measures]") {
+TEST_CASE("a path of four: inner vertices each broker two pairs, and a heavy tie raises constraint", "[measures]") {
   // 0 -1- 1 -2- 2 -1- 3 (strengths on the ties).
   const CollegialNetwork path(4, std::vector<Tie>{{0, 1, 1.0f}, {1, 2, 2.0f}, {2, 3, 1.0f}});
   // Vertex 1 is inside the paths 0-2 and 0-3; vertex 2 inside 1-3 and 0-3.
