@@ -10,13 +10,6 @@
 namespace mentorsim {
 namespace {
 
-// Initialisation draws use the step number as a sub-purpose of Purpose::population_layout.
-constexpr Step kUnitKeyStep = 0;
-constexpr Step kMinorityStep = 1;
-constexpr Step kJointStep = 2;
-constexpr Step kManagerStep = 3;
-constexpr Step kUnitCultureStep = 4;
-
 // Years of experience at creation, uniform within the stage's band.
 constexpr std::array<std::pair<float, float>, kStages> kYears = {{{0.f, 2.f}, {0.f, 5.f}, {5.f, 15.f}, {15.f, 35.f}}};
 
@@ -63,6 +56,15 @@ void draw_agent_state(Population& population, AgentId a, const PopulationSpec& s
   population.years[a] = static_cast<float>(stream.uniform(lo, hi));
 }
 
+void draw_unit_culture(Population& population, const PopulationSpec& spec, const RandomSource& random) {
+  population.psych_safety.resize(population.units.size());
+  for (UnitId u = 0; u < population.units.size(); ++u) {
+    Stream stream = random.stream(layout_step::unit_culture, Purpose::population_layout, u);
+    const double mean = spec.institutions[population.units[u].institution].psych_safety;
+    population.psych_safety[u] = static_cast<float>(stream.beta_mean(std::clamp(mean, 0.01, 0.99), 20.0));
+  }
+}
+
 void assign_managers(Population& population, const RandomSource& random) {
   const std::size_t n = population.size();
   const std::size_t units = population.units.size();
@@ -93,7 +95,7 @@ void assign_managers(Population& population, const RandomSource& random) {
     if (population.stage[a] == CareerStage::senior) return;
     const UnitId u = population.unit[a];
     const std::size_t cell = u * kProfessions + index_of(population.profession[a]);
-    Stream stream = random.stream(kManagerStep, Purpose::population_layout, a);
+    Stream stream = random.stream(layout_step::manager, Purpose::population_layout, a);
     if (const auto count = cell_start[cell + 1] - cell_start[cell]; count > 0) {
       population.manager[a] = by_cell[cell_start[cell] + stream.below(count)];
     } else if (const auto any = unit_start[u + 1] - unit_start[u]; any > 0) {
@@ -106,7 +108,9 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
   Population population;
   describe_institutions(population, spec);
   const std::uint64_t total = spec.total_size();
-  if (total >= kNoAgent) throw InputError(Diagnostic{{}, "population", "more than 2^32-1 agents"});
+  if (total >= kNoAgent) {
+    throw InputError(Diagnostic{SourceLocation{"", 0, 0}, "population", "more than 2^32-1 agents"});
+  }
   population.resize(total);
 
   AgentId next_id = 0;
@@ -122,7 +126,7 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
       const auto per_stage = apportion(per_profession[p], inst.stage_mix);
       for (std::size_t s = 0; s < kStages; ++s) {
         for (std::uint64_t k = 0; k < per_stage[s]; ++k) {
-          Stream stream = random.stream(kUnitKeyStep, Purpose::population_layout,
+          Stream stream = random.stream(layout_step::unit_key, Purpose::population_layout,
                                         static_cast<std::uint32_t>(provisional_index));
           // Random high bits, provisional index low bits: a total order, so the sort is deterministic.
           const std::uint64_t key = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | provisional_index;
@@ -169,7 +173,7 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
       return chosen;
     };
     const auto n = static_cast<double>(end - first);
-    for (AgentId a : choose(kMinorityStep, static_cast<std::uint64_t>(std::llround(n * inst.minority_share)),
+    for (AgentId a : choose(layout_step::minority, static_cast<std::uint64_t>(std::llround(n * inst.minority_share)),
                             [](AgentId) { return true; })) {
       population.minority[a] = 1;
     }
@@ -179,10 +183,10 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
       for (std::size_t j = 0; j < spec.institutions.size(); ++j) {
         weights.push_back(j == i ? 0.0 : static_cast<double>(spec.institutions[j].size));
       }
-      const auto chosen = choose(kJointStep, static_cast<std::uint64_t>(std::llround(n * inst.joint_share)),
+      const auto chosen = choose(layout_step::joint, static_cast<std::uint64_t>(std::llround(n * inst.joint_share)),
                                  [&](AgentId a) { return population.stage[a] != CareerStage::student; });
       for (AgentId a : chosen) {
-        Stream stream = random.stream(kJointStep, Purpose::population_layout, a);
+        Stream stream = random.stream(layout_step::joint, Purpose::population_layout, a);
         stream.next_u32();  // the first word was the selection key
         const auto other = static_cast<InstitutionId>(stream.categorical(weights));
         const InstitutionInfo& partner = population.institutions[other];
@@ -192,12 +196,7 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
     }
   }
 
-  population.psych_safety.resize(population.units.size());
-  for (UnitId u = 0; u < population.units.size(); ++u) {
-    Stream stream = random.stream(kUnitCultureStep, Purpose::population_layout, u);
-    const double mean = spec.institutions[population.units[u].institution].psych_safety;
-    population.psych_safety[u] = static_cast<float>(stream.beta_mean(std::clamp(mean, 0.01, 0.99), 20.0));
-  }
+  draw_unit_culture(population, spec, random);
   parallel::for_each(population.size(), [&](std::size_t a) {
     Stream stream = random.stream(0, Purpose::population_traits, static_cast<std::uint32_t>(a));
     draw_agent_state(population, static_cast<AgentId>(a), spec, stream);

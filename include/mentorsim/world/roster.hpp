@@ -1,23 +1,30 @@
 #pragma once
-// Real staff instead of synthetic ones: a roster CSV and, optionally, an edge list CSV.
+// Real staff instead of synthetic ones: a roster CSV and, optionally, an edge list CSV. The format is
+// described for users in docs/roster.md.
 //
-// Roster columns (header row required, any order; extra columns are errors):
-//   id            unique non-negative integer
+// Roster columns (header row required, any order; unknown or repeated columns are errors):
+//   id            unique non-negative integer; agents get AgentIds in row order, external_id = id
 //   institution   a name from [[population.institutions]]
-//   unit          any non-empty code; units are numbered per institution in order of appearance
+//   unit          any non-empty code; units are numbered per institution in order of first appearance,
+//                 institutions in scenario order (an institution without staff gets no units)
 //   profession    medicine | nursing | physiotherapy | speech_pathology | pharmacy | dentistry |
 //                 education | research
 //   stage         student | early_career | mid_career | senior
 //   minority      0 | 1 | true | false
-// optional:
-//   joint_institution   a name from the scenario, or empty
+// optional (an empty cell means "none" or "draw it"):
+//   joint_institution   another institution of the scenario, or empty
+//   joint_unit          a unit code of the joint institution, or empty for one drawn at random
 //   years               years of experience (>= 0); drawn from the stage band when absent
-//   manager             id of the line manager (a roster id), or empty
+//   manager             roster id of the line manager, or empty; without the column, managers are
+//                       assigned as the synthesizer assigns them
 //   skill_<domain>      one column per domain (clinical, digital, research, teaching, leadership,
 //                       culture_wellbeing) in [0, 1]; drawn from the stage priors when absent
-// Edge list columns: src, dst (roster ids) and optional weight in (0, 1].
+// Traits are always drawn, from the synthesizer's streams. Edge list columns: src, dst (roster ids)
+// and optional weight in (0, 1].
 //
-// Every bad cell is reported as "file:row:column: column 'name': problem", all rows at once.
+// Fields are comma-separated; RFC 4180 quotes allow commas ("Ward 5, East"); blanks around fields are
+// ignored; LF or CR LF line endings; blank lines are skipped. Every bad cell is reported as
+// "file:line:column: column 'name': problem", all rows at once (the first 50, then a count).
 
 #include <filesystem>
 #include <vector>
@@ -29,11 +36,11 @@
 
 namespace mentorsim {
 
-// Throws InputError (every bad row) or InputError for a missing/unreadable file.
+// Throws InputError listing every bad cell, or one problem (line 0) for a missing or unreadable file.
 Population load_roster(const std::filesystem::path& csv, const PopulationSpec& spec, const RandomSource& random);
 
-// Ties between roster ids; a tie listed twice keeps its largest weight. Missing weights take
-// `default_weight`. Throws InputError naming row and column.
+// Ties between roster ids, a < b, sorted; a tie listed twice (either direction) keeps its largest
+// weight. Missing weights take `default_weight`. Throws InputError naming line and column.
 std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Population& population, double default_weight);
 
 }  // namespace mentorsim
