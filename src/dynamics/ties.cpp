@@ -32,15 +32,19 @@ AgentId random_contact(const SimulationState& state, AgentId of, AgentId exclude
 void merge_ties(SimulationState& state) {
   const TieParams& p = state.scenario->dynamics().ties;
   const Population& pop = state.population;
-  std::vector<Tie> ties = state.network.ties();
-  std::erase_if(ties, [&](const Tie& t) {
-    return !pop.active(t.a) || !pop.active(t.b) || (t.weight < p.drop_threshold && t.routine < p.drop_threshold);
-  });
+  const double threshold = p.drop_threshold;
+  std::vector<Tie> added;
+  added.reserve(state.pending_ties.size());
   for (const Tie& t : state.pending_ties) {
-    if (pop.active(t.a) && pop.active(t.b)) ties.push_back(t);
+    if (pop.active(t.a) && pop.active(t.b)) added.push_back(t);
   }
   state.pending_ties.clear();
-  state.network = CollegialNetwork(static_cast<AgentId>(pop.size()), std::move(ties));
+  state.network = state.network.merged(
+      static_cast<AgentId>(pop.size()),
+      [&](AgentId a, AgentId b, float weight, float routine) {
+        return pop.active(a) && pop.active(b) && !(weight < threshold && routine < threshold);
+      },
+      std::move(added));
 }
 
 void update_ties(SimulationState& state) {

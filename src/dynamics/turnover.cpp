@@ -1,6 +1,7 @@
 #include "mentorsim/dynamics/turnover.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "mentorsim/core/parallel.hpp"
@@ -10,21 +11,38 @@
 
 namespace mentorsim {
 
+namespace {
+
+// The weekly hazard at baseline intent, per career stage: 1 - (1 - annual)^(1/52).
+std::array<double, kStages> weekly_base(const TurnoverParams& p) {
+  std::array<double, kStages> out{};
+  for (std::size_t s = 0; s < kStages; ++s) out[s] = 1.0 - std::pow(1.0 - p.annual_rate[s], 1.0 / 52.0);
+  return out;
+}
+
+double leaving_probability(const TurnoverParams& p, double weekly, float intent) {
+  return std::min(1.0, weekly * intent / p.baseline_intent);
+}
+
+}  // namespace
+
 double weekly_leaving_probability(const SimulationState& state, AgentId a) {
   const TurnoverParams& p = state.scenario->dynamics().turnover;
-  const double annual = p.annual_rate[index_of(state.population.stage[a])];
-  const double weekly = 1.0 - std::pow(1.0 - annual, 1.0 / 52.0);
-  return std::min(1.0, weekly * state.population.intent_to_leave[a] / p.baseline_intent);
+  const double weekly = weekly_base(p)[index_of(state.population.stage[a])];
+  return leaving_probability(p, weekly, state.population.intent_to_leave[a]);
 }
 
 void turnover_and_hiring(SimulationState& state) {
   Population& pop = state.population;
   const std::size_t n = pop.size();
+  const TurnoverParams& params = state.scenario->dynamics().turnover;
+  const auto weekly = weekly_base(params);
   std::vector<std::uint8_t> leaving(n, 0);
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     if (!pop.active(a)) return;
-    leaving[a] = state.random.stream(state.step, Purpose::turnover, a).uniform() < weekly_leaving_probability(state, a);
+    leaving[a] = state.random.stream(state.step, Purpose::turnover, a).uniform() <
+                 leaving_probability(params, weekly[index_of(pop.stage[a])], pop.intent_to_leave[a]);
   });
   std::vector<AgentId> leavers;
   for (AgentId a = 0; a < n; ++a) {

@@ -152,6 +152,117 @@ void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weigh
       1024);
 }
 
+CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
+                                          FunctionRef<bool(AgentId, AgentId, float, float)> keep,
+                                          std::vector<Tie> added) const {
+  const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
+  // 1. The additions as arcs in both directions, bucketed by source, each bucket sorted by
+  //    (target, weight descending, routine descending) and its duplicates merged.
+  std::vector<std::uint64_t> bucket(n + 1, 0);
+  parallel::for_each(added.size(), [&](std::size_t k) {
+    Tie& t = added[k];
+    if (t.routine < 0.0f) t.routine = t.weight;
+    if (t.a == t.b) return;
+    fetch_add(bucket, t.a + 1);
+    fetch_add(bucket, t.b + 1);
+  });
+  for (std::size_t v = 0; v < n; ++v) bucket[v + 1] += bucket[v];
+  auto arcs = std::make_unique_for_overwrite<Arc[]>(bucket.back());
+  {
+    std::vector<std::uint64_t> cursor(bucket.begin(), bucket.end() - 1);
+    parallel::for_each(added.size(), [&](std::size_t k) {
+      const Tie& t = added[k];
+      if (t.a == t.b) return;
+      arcs[fetch_add(cursor, t.a)] = Arc{t.a, t.b, t.weight, t.routine};
+      arcs[fetch_add(cursor, t.b)] = Arc{t.b, t.a, t.weight, t.routine};
+    });
+  }
+  added.clear();
+  added.shrink_to_fit();
+  sort_buckets(arcs.get(), bucket);
+  std::vector<std::uint64_t> distinct(n, 0);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        Arc* first = arcs.get() + bucket[v];
+        Arc* last = arcs.get() + bucket[v + 1];
+        Arc* out = first;
+        for (Arc* it = first; it != last; ++it) {
+          if (it != first && it->b == (out - 1)->b) {
+            (out - 1)->routine = std::max((out - 1)->routine, it->routine);
+          } else {
+            *out++ = *it;
+          }
+        }
+        distinct[v] = static_cast<std::uint64_t>(out - first);
+      },
+      1024);
+
+  // 2. Each row: the kept old arcs merged with the additions (both sorted by neighbour). `emit` is
+  //    called once per arc of the new row, in neighbour order.
+  const AgentId old_n = vertex_count();
+  auto merge_row = [&](AgentId v, auto&& emit) {
+    const Arc* add = arcs.get() + bucket[v];
+    const Arc* add_end = add + distinct[v];
+    const auto row = neighbors(v);
+    const auto w = weights(v);
+    const auto r = routines(v);
+    std::size_t k = 0;
+    const std::size_t old_degree = v < old_n ? row.size() : 0;
+    while (k < old_degree || add != add_end) {
+      if (k < old_degree && !keep(v, row[k], w[k], r[k])) {
+        ++k;
+        continue;
+      }
+      if (add == add_end || (k < old_degree && row[k] < add->b)) {
+        emit(row[k], w[k], r[k]);
+        ++k;
+      } else if (k < old_degree && row[k] == add->b) {
+        emit(row[k], std::max(w[k], add->weight), std::max(r[k], add->routine));
+        ++k;
+        ++add;
+      } else {
+        emit(add->b, add->weight, add->routine);
+        ++add;
+      }
+    }
+  };
+  std::vector<std::uint64_t> rowstart(n + 1, 0);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        std::uint64_t count = 0;
+        merge_row(static_cast<AgentId>(v), [&](AgentId, float, float) { ++count; });
+        rowstart[v + 1] = count;
+      },
+      1024);
+  for (std::size_t v = 0; v < n; ++v) rowstart[v + 1] += rowstart[v];
+  const std::uint64_t total = rowstart.back();
+  std::vector<AgentId> column(total);
+  std::vector<float> arc_weight(total);
+  std::vector<float> arc_routine(total);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        std::uint64_t at = rowstart[v];
+        merge_row(static_cast<AgentId>(v), [&](AgentId u, float weight, float routine) {
+          column[at] = u;
+          arc_weight[at] = weight;
+          arc_routine[at] = routine;
+          ++at;
+        });
+      },
+      1024);
+
+  CollegialNetwork result;
+  result.graph_ = CsrGraph(static_cast<AgentId>(n));
+  result.graph_.m_forward.m_rowstart = std::move(rowstart);
+  result.graph_.m_forward.m_column = std::move(column);
+  result.weights_ = std::move(arc_weight);
+  result.routines_ = std::move(arc_routine);
+  return result;
+}
+
 std::ptrdiff_t CollegialNetwork::position(AgentId u, AgentId v) const noexcept {
   const auto row = neighbors(u);
   const auto it = std::lower_bound(row.begin(), row.end(), v);

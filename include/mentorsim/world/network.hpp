@@ -66,6 +66,13 @@ class CollegialNetwork {
   // Strength of the tie u-v, or 0 if there is none (binary search in u's row).
   [[nodiscard]] float weight(AgentId u, AgentId v) const noexcept;
   [[nodiscard]] bool has_tie(AgentId u, AgentId v) const noexcept;
+  // The network with `vertex_count` (>= the current count) vertices, without the ties for which
+  // keep(a, b, weight, routine) is false (keep must be symmetric in a, b), and with `added` merged
+  // in as the constructor merges ties: a tie present twice keeps its largest weight and largest
+  // routine strength. Gives exactly what the constructor gives for the kept ties plus `added`, in
+  // time linear in the arcs (the rows are already sorted; only the additions are sorted).
+  [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
+                                        std::vector<Tie> added) const;
   // Every tie once, a < b, sorted by (a, b).
   [[nodiscard]] std::vector<Tie> ties() const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
