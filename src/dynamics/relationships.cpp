@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "mentorsim/core/parallel.hpp"
 
 namespace mentorsim {
 
@@ -31,56 +36,78 @@ double success_probability(const SimulationState& state, DyadId d) {
 void update_relationships(SimulationState& state) {
   const RelationshipParams& p = state.scenario->dynamics().relationships;
   DyadTable& dyads = state.dyads;
-  for (DyadId d : state.active_dyads) {
-    if (!dyads.active(d)) continue;  // ended earlier this week
-    // Three words per dyad and week, always drawn: success, cause, ending.
-    Stream stream = state.random.stream(state.step, Purpose::relationship, d);
-    const double u_success = stream.uniform();
-    const double u_cause = stream.uniform();
-    const double u_end = stream.uniform();
-    double q = dyads.quality[d];
-    const double shortage =
-        1.0 - availability(state, dyads.mentor[d]) * availability(state, dyads.mentee[d]);
-    if (dyads.met[d]) {
-      ++dyads.meetings[d];
-      ++state.meetings[dyads.mentor[d]];
-      ++state.meetings[dyads.mentee[d]];
-      const double ambiguity = role_ambiguity(state, d);
-      const double imbalance = power_imbalance(state, d);
-      const double communication = 0.5 - 0.5 * q;
-      const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
-      if (u_success < p_success) {
-        dyads.succeeded[d] = 1;
-        q += p.success_gain * (1.0 - q);
-      } else {
-        q -= p.failure_loss * q;
-        const std::array<double, kFailureCauses> weights{communication, ambiguity, imbalance};
-        const double total = weights[0] + weights[1] + weights[2];
-        std::size_t cause = 0;
-        if (total > 0.0) {
-          double target = u_cause * total;
-          while (cause + 1 < kFailureCauses && target >= weights[cause]) target -= weights[cause++];
+  const auto& active = state.active_dyads;
+  // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
+  // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
+  constexpr std::uint8_t kStays = 0xff;
+  std::vector<std::uint8_t> ending(active.size(), kStays);
+  parallel::for_each(
+      active.size(),
+      [&](std::size_t k) {
+        const DyadId d = active[k];
+        if (!dyads.active(d)) return;  // ended earlier this week
+        // Three words per dyad and week, always drawn: success, cause, ending.
+        Stream stream = state.random.stream(state.step, Purpose::relationship, d);
+        const double u_success = stream.uniform();
+        const double u_cause = stream.uniform();
+        const double u_end = stream.uniform();
+        double q = dyads.quality[d];
+        const double shortage = 1.0 - availability(state, dyads.mentor[d]) * availability(state, dyads.mentee[d]);
+        if (dyads.met[d]) {
+          ++dyads.meetings[d];
+          const double ambiguity = role_ambiguity(state, d);
+          const double imbalance = power_imbalance(state, d);
+          const double communication = 0.5 - 0.5 * q;
+          const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
+          if (u_success < p_success) {
+            dyads.succeeded[d] = 1;
+            q += p.success_gain * (1.0 - q);
+          } else {
+            q -= p.failure_loss * q;
+            const std::array<double, kFailureCauses> weights{communication, ambiguity, imbalance};
+            const double total = weights[0] + weights[1] + weights[2];
+            std::size_t cause = 0;
+            if (total > 0.0) {
+              double target = u_cause * total;
+              while (cause + 1 < kFailureCauses && target >= weights[cause]) target -= weights[cause++];
+            }
+            ++dyads.failures[d][cause];
+          }
+        } else {
+          q -= p.missed_loss * shortage / state.program_of_dyad(d).cadence_weeks;
         }
-        ++dyads.failures[d][cause];
-      }
-    } else {
-      q -= p.missed_loss * shortage / state.program_of_dyad(d).cadence_weeks;
-    }
-    q = std::clamp(q, 0.0, 1.0);
-    dyads.quality[d] = static_cast<float>(q);
+        q = std::clamp(q, 0.0, 1.0);
+        dyads.quality[d] = static_cast<float>(q);
 
-    const bool failed_before = dyads.failures[d][0] + dyads.failures[d][1] + dyads.failures[d][2] > 0;
-    if (q < p.dissolve_threshold) {
-      state.end_dyad(d, failed_before ? dyads.dominant_failure(d) : EndReason::lack_of_time);
-      continue;
+        const bool failed_before = dyads.failures[d][0] + dyads.failures[d][1] + dyads.failures[d][2] > 0;
+        EndReason reason;
+        if (q < p.dissolve_threshold) {
+          reason = failed_before ? dyads.dominant_failure(d) : EndReason::lack_of_time;
+        } else {
+          const double time_hazard = p.time_hazard * shortage;
+          const double quality_hazard = p.quality_hazard * (1.0 - q);
+          if (u_end < time_hazard) {
+            reason = EndReason::lack_of_time;
+          } else if (u_end < time_hazard + quality_hazard) {
+            reason = dyads.dominant_failure(d);
+          } else {
+            return;
+          }
+        }
+        ending[k] = static_cast<std::uint8_t>(reason);
+      },
+      256);
+  std::unordered_set<DyadId> counted_circles;
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    const DyadId d = active[k];
+    if (dyads.active(d) && dyads.met[d]) {
+      // A circle meeting counts once for its mentor, however many mentees attend.
+      if (dyads.type[d] != DyadType::group || counted_circles.insert(dyads.group[d]).second) {
+        ++state.meetings[dyads.mentor[d]];
+      }
+      ++state.meetings[dyads.mentee[d]];
     }
-    const double time_hazard = p.time_hazard * shortage;
-    const double quality_hazard = p.quality_hazard * (1.0 - q);
-    if (u_end < time_hazard) {
-      state.end_dyad(d, EndReason::lack_of_time);
-    } else if (u_end < time_hazard + quality_hazard) {
-      state.end_dyad(d, dyads.dominant_failure(d));
-    }
+    if (ending[k] != kStays) state.end_dyad(d, static_cast<EndReason>(ending[k]));
   }
 }
 

@@ -68,4 +68,12 @@ double availability(const SimulationState& state, AgentId a) {
   return std::min(1.0, static_cast<double>(state.population.time_budget[a]) / required);
 }
 
+std::unordered_map<DyadId, int> circle_sizes(const SimulationState& state) {
+  std::unordered_map<DyadId, int> sizes;
+  for (DyadId d : state.active_dyads) {
+    if (state.dyads.active(d) && state.dyads.type[d] == DyadType::group) ++sizes[state.dyads.group[d]];
+  }
+  return sizes;
+}
+
 }  // namespace mentorsim

@@ -7,17 +7,6 @@
 namespace mentorsim {
 namespace {
 
-// Strengthens an existing tie on both arcs; returns false when there is no tie yet.
-bool strengthen(CollegialNetwork& network, AgentId a, AgentId b, double gain) {
-  const auto pa = network.position(a, b);
-  if (pa < 0) return false;
-  const auto pb = network.position(b, a);
-  float& wa = network.weights(a)[static_cast<std::size_t>(pa)];
-  wa += static_cast<float>(gain * (1.0 - wa));
-  network.weights(b)[static_cast<std::size_t>(pb)] = wa;
-  return true;
-}
-
 // A random active contact of `of`, other than `excluded`, or kNoAgent.
 AgentId random_contact(const SimulationState& state, AgentId of, AgentId excluded, Stream& stream) {
   const auto row = state.network.neighbors(of);
@@ -39,10 +28,12 @@ void merge_ties(SimulationState& state) {
     if (pop.active(t.a) && pop.active(t.b)) added.push_back(t);
   }
   state.pending_ties.clear();
+  state.newcomer_sampler.reset();  // rebuilt from the staff of now when next needed
+  const ActiveMask active(pop);
   state.network = state.network.merged(
       static_cast<AgentId>(pop.size()),
       [&](AgentId a, AgentId b, float weight, float routine) {
-        return pop.active(a) && pop.active(b) && !(weight < threshold && routine < threshold);
+        return active(a) && active(b) && !(weight < threshold && routine < threshold);
       },
       std::move(added));
 }
@@ -63,28 +54,58 @@ void update_ties(SimulationState& state) {
         },
         1024);
   }
-  for (DyadId d : state.active_dyads) {
-    if (!dyads.succeeded[d]) continue;
-    const AgentId mentor = dyads.mentor[d];
-    const AgentId mentee = dyads.mentee[d];
-    if (!strengthen(net, mentor, mentee, p.bond_gain)) {
-      state.pending_ties.push_back(Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
-    }
-    Stream stream = state.random.stream(state.step, Purpose::ties, d);
-    const double u_mentee = stream.uniform();
-    const double u_mentor = stream.uniform();
-    if (u_mentee < p.introduction_probability) {
-      const AgentId contact = random_contact(state, mentor, mentee, stream);
-      if (contact != kNoAgent && contact != mentee) {
-        state.pending_ties.push_back(Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
-      }
-    }
-    if (u_mentor < p.introduction_probability) {
-      const AgentId contact = random_contact(state, mentee, mentor, stream);
-      if (contact != kNoAgent && contact != mentor) {
-        state.pending_ties.push_back(Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
-      }
-    }
+  // Dyads in parallel, reading only the network's structure: where the pair's arcs are, and the
+  // introductions. The ties made go to each dyad's own slots and are appended to pending_ties in
+  // dyad order; bonds are then strengthened one dyad after another, in dyad order (two dyads may
+  // share a tie, e.g. A mentors B while B mentors A), so nothing depends on the thread count.
+  const auto& active = state.active_dyads;
+  constexpr std::size_t kSlots = 3;  // bond, mentee's introduction, mentor's introduction
+  std::vector<Tie> made(active.size() * kSlots);
+  std::vector<std::uint8_t> used(active.size() * kSlots, 0);
+  std::vector<std::ptrdiff_t> at_mentor(active.size(), -1);
+  std::vector<std::ptrdiff_t> at_mentee(active.size(), -1);
+  parallel::for_each(
+      active.size(),
+      [&](std::size_t k) {
+        const DyadId d = active[k];
+        if (!dyads.succeeded[d]) return;
+        const AgentId mentor = dyads.mentor[d];
+        const AgentId mentee = dyads.mentee[d];
+        auto make = [&](std::size_t slot, Tie tie) {
+          made[k * kSlots + slot] = tie;
+          used[k * kSlots + slot] = 1;
+        };
+        at_mentor[k] = net.position(mentor, mentee);
+        if (at_mentor[k] >= 0) {
+          at_mentee[k] = net.position(mentee, mentor);
+        } else {
+          make(0, Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
+        }
+        Stream stream = state.random.stream(state.step, Purpose::ties, d);
+        const double u_mentee = stream.uniform();
+        const double u_mentor = stream.uniform();
+        if (u_mentee < p.introduction_probability) {
+          const AgentId contact = random_contact(state, mentor, mentee, stream);
+          if (contact != kNoAgent && contact != mentee) {
+            make(1, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
+          }
+        }
+        if (u_mentor < p.introduction_probability) {
+          const AgentId contact = random_contact(state, mentee, mentor, stream);
+          if (contact != kNoAgent && contact != mentor) {
+            make(2, Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
+          }
+        }
+      },
+      256);
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    if (at_mentor[k] < 0) continue;
+    float& w = net.weights(dyads.mentor[active[k]])[static_cast<std::size_t>(at_mentor[k])];
+    w += static_cast<float>(p.bond_gain * (1.0 - w));
+    net.weights(dyads.mentee[active[k]])[static_cast<std::size_t>(at_mentee[k])] = w;
+  }
+  for (std::size_t slot = 0; slot < made.size(); ++slot) {
+    if (used[slot]) state.pending_ties.push_back(made[slot]);
   }
   if ((state.step + 1) % p.merge_interval == 0) merge_ties(state);
 }

@@ -80,8 +80,11 @@ void turnover_and_hiring(SimulationState& state) {
     state.program.arm[hire] = state.program.arm[leavers[k]];
     state.record_baseline(hire);
   }
-  const auto ties = newcomer_ties(pop, state.scenario->network(), state.random, state.step, hires, state.network,
-                                 state.network_report.closure_share);
+  if (!state.newcomer_sampler || !state.newcomer_sampler->built_for(pop)) {
+    state.newcomer_sampler = std::make_shared<const NewcomerTieSampler>(pop, state.scenario->network());
+  }
+  const auto ties =
+      state.newcomer_sampler->ties_for(state.random, state.step, hires, state.network, state.network_report.closure_share);
   state.pending_ties.insert(state.pending_ties.end(), ties.begin(), ties.end());
 }
 

@@ -29,7 +29,11 @@ std::string replicate_group(Replicate replicate, std::string_view group) {
 
 AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
                                         const Scenario& scenario, const RandomSource& random) {
-  AgentNetworkMeasures measures = measure_agents(network, population);
+  MeasureSelection selection;
+  selection.clustering = scenario.wants_agent_field("clustering");
+  selection.effective_size = scenario.wants_agent_field("effective_size");
+  selection.constraint = scenario.wants_agent_field("constraint");
+  AgentNetworkMeasures measures = measure_agents(network, population, selection);
   const OutputSpec& out = scenario.output();
   if (!scenario.wants_agent_field("betweenness")) return measures;
   const std::size_t n = network.vertex_count();

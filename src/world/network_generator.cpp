@@ -358,12 +358,23 @@ float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, doubl
   return static_cast<float>(std::max(1e-3, stream.beta_mean(std::clamp(mean, 0.01, 0.99), 8.0)));
 }
 
-std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& spec, const RandomSource& random,
-                               Step step, std::span<const AgentId> newcomers, const CollegialNetwork& network,
-                               double closure_share) {
+class NewcomerTieSampler::Tables : public BlockSampler {
+ public:
+  using BlockSampler::BlockSampler;
+};
+
+NewcomerTieSampler::NewcomerTieSampler(const Population& population, const NetworkSpec& spec)
+    : population_(&population), spec_(&spec), tables_(std::make_unique<Tables>(population, spec)) {}
+
+NewcomerTieSampler::~NewcomerTieSampler() = default;
+
+std::vector<Tie> NewcomerTieSampler::ties_for(const RandomSource& random, Step step,
+                                              std::span<const AgentId> newcomers, const CollegialNetwork& network,
+                                              double closure_share) const {
+  const Population& population = *population_;
+  const NetworkSpec& spec = *spec_;
+  const BlockSampler& sampler = *tables_;
   std::vector<Tie> out;
-  if (newcomers.empty()) return out;
-  const BlockSampler sampler(population, spec);
   std::vector<BlockSampler::Anchor> anchors;
   std::vector<AgentId> partners;
   for (AgentId a : newcomers) {
@@ -388,6 +399,13 @@ std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& 
     }
   }
   return out;
+}
+
+std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& spec, const RandomSource& random,
+                               Step step, std::span<const AgentId> newcomers, const CollegialNetwork& network,
+                               double closure_share) {
+  if (newcomers.empty()) return {};
+  return NewcomerTieSampler(population, spec).ties_for(random, step, newcomers, network, closure_share);
 }
 
 namespace {

@@ -111,14 +111,15 @@ double effective_size(const CollegialNetwork& network, AgentId v) {
   return result;
 }
 
-AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Population& population) {
+AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Population& population,
+                                    MeasureSelection selection) {
   const std::size_t n = network.vertex_count();
   AgentNetworkMeasures out;
   out.degree.resize(n);
   out.strength.resize(n);
-  out.clustering.resize(n);
-  out.effective_size.resize(n);
-  out.constraint.resize(n);
+  if (selection.clustering) out.clustering.resize(n);
+  if (selection.effective_size) out.effective_size.resize(n);
+  if (selection.constraint) out.constraint.resize(n);
   out.cross_institution_ties.resize(n);
   parallel::for_each(
       n,
@@ -127,9 +128,9 @@ AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Popul
         const auto row = network.neighbors(v);
         out.degree[v] = static_cast<std::uint32_t>(row.size());
         out.strength[v] = static_cast<float>(total_weight(network.weights(v)));
-        out.clustering[v] = static_cast<float>(local_clustering(network, v));
-        out.effective_size[v] = static_cast<float>(effective_size(network, v));
-        out.constraint[v] = static_cast<float>(constraint(network, v));
+        if (selection.clustering) out.clustering[v] = static_cast<float>(local_clustering(network, v));
+        if (selection.effective_size) out.effective_size[v] = static_cast<float>(effective_size(network, v));
+        if (selection.constraint) out.constraint[v] = static_cast<float>(constraint(network, v));
         std::uint32_t cross = 0;
         for (AgentId u : row) cross += population.institution[u] != population.institution[v] ? 1 : 0;
         out.cross_institution_ties[v] = cross;

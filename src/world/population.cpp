@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mentorsim/core/parallel.hpp"
+
 namespace mentorsim {
 
 std::size_t Population::active_count() const {
@@ -64,6 +66,21 @@ AgentId Population::append(InstitutionId inst, UnitId u, Profession p, CareerSta
   minority[id] = is_minority ? 1 : 0;
   hired[id] = hired_at;
   return id;
+}
+
+ActiveMask::ActiveMask(const Population& population) : bits_((population.size() + 63) / 64, 0) {
+  parallel::for_each(
+      bits_.size(),
+      [&](std::size_t word) {
+        std::uint64_t bits = 0;
+        const std::size_t first = word * 64;
+        const std::size_t last = std::min(population.size(), first + 64);
+        for (std::size_t a = first; a < last; ++a) {
+          bits |= std::uint64_t{population.active(static_cast<AgentId>(a))} << (a - first);
+        }
+        bits_[word] = bits;
+      },
+      256);
 }
 
 }  // namespace mentorsim

@@ -4,6 +4,8 @@
 // updates in a fixed order), so results do not depend on the thread count.
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "mentorsim/core/rng.hpp"
@@ -12,6 +14,7 @@
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/dyads.hpp"
 #include "mentorsim/world/network.hpp"
+#include "mentorsim/world/network_generator.hpp"
 #include "mentorsim/world/population.hpp"
 #include "mentorsim/world/world.hpp"
 
@@ -45,6 +48,8 @@ struct SimulationState {
 
   std::uint64_t next_external_id = 0;     // for hires: above every roster id
   std::vector<Tie> pending_ties;         // made this interval, merged at the next tie merge
+  // Block-model tables for hires' first ties: built when first needed, dropped at each tie merge.
+  std::shared_ptr<const NewcomerTieSampler> newcomer_sampler;
   SkillMatrix skills_next;               // stages 3-4 write week t+1 skills here
   std::vector<std::uint32_t> meetings;   // per agent, since the last observation
   std::vector<MatchingRecord> matching_records;
@@ -64,5 +69,8 @@ struct SimulationState {
 
 // Share of a nominal meeting's time the agent can give: min(1, time_budget / time_required).
 double availability(const SimulationState& state, AgentId a);
+
+// Active dyads of each group-mentoring circle, keyed by the circle's id (DyadTable::group).
+std::unordered_map<DyadId, int> circle_sizes(const SimulationState& state);
 
 }  // namespace mentorsim

@@ -13,6 +13,7 @@
 // ties are merged and the mean degree is then topped up to network.mean_degree exactly (up to one
 // tie). Tie strength is drawn per pair, so it does not depend on which endpoint made the tie.
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,6 +52,27 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
 std::vector<Tie> newcomer_ties(const Population& population, const NetworkSpec& spec, const RandomSource& random,
                                Step step, std::span<const AgentId> newcomers, const CollegialNetwork& network,
                                double closure_share);
+
+// The same, with the block model's membership tables built once and reused: the tables hold the
+// staff active when they were built (a colleague who has left since is drawn and rejected; hires
+// since are not drawn), so a simulation rebuilds them at each tie merge. Built for one Population
+// object, which must outlive it.
+class NewcomerTieSampler {
+ public:
+  NewcomerTieSampler(const Population& population, const NetworkSpec& spec);
+  ~NewcomerTieSampler();
+  NewcomerTieSampler(const NewcomerTieSampler&) = delete;
+  NewcomerTieSampler& operator=(const NewcomerTieSampler&) = delete;
+  [[nodiscard]] bool built_for(const Population& population) const noexcept { return &population == population_; }
+  [[nodiscard]] std::vector<Tie> ties_for(const RandomSource& random, Step step, std::span<const AgentId> newcomers,
+                                          const CollegialNetwork& network, double closure_share) const;
+
+ private:
+  class Tables;
+  const Population* population_;
+  const NetworkSpec* spec_;
+  std::unique_ptr<Tables> tables_;
+};
 
 // Strength of a new tie between a and b (symmetric in a, b): Beta with mean `mean`, concentration 8.
 float initial_tie_weight(const RandomSource& random, AgentId a, AgentId b, double mean);

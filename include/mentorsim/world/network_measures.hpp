@@ -49,8 +49,17 @@ struct AgentNetworkMeasures {
   BetweennessResult betweenness_info;
 };
 
+// Which of the costlier measures to compute (degree, strength and cross-institution ties always are);
+// a measure left out has an empty vector.
+struct MeasureSelection {
+  bool clustering = true;
+  bool effective_size = true;
+  bool constraint = true;
+};
+
 // Everything but betweenness, in parallel; cross-institution ties compare home institutions.
-AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Population& population);
+AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Population& population,
+                                    MeasureSelection selection = {});
 
 }  // namespace mentorsim
 

@@ -88,4 +88,16 @@ class Population {
   AgentId append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority, Step hired_at);
 };
 
+// Who is active, one bit per agent, taken from a Population at one moment: a million agents fit in
+// 125 kB of cache, so loops that look up many random neighbours (diffusion, tie merges) stay out of
+// memory where Population::left (4 bytes an agent) would miss for most of them.
+class ActiveMask {
+ public:
+  explicit ActiveMask(const Population& population);
+  [[nodiscard]] bool operator()(AgentId a) const noexcept { return (bits_[a >> 6] >> (a & 63)) & 1u; }
+
+ private:
+  std::vector<std::uint64_t> bits_;
+};
+
 }  // namespace mentorsim
