@@ -25,8 +25,11 @@ void update_culture(SimulationState& state) {
     const UnitId u = pop.unit[a];
     ++members[u];
     good[u] += in_good_dyad[a];
-    if (state.program.enrolled[a] != 0) {
-      sponsorship[u] = std::max(sponsorship[u], state.scenario->arms()[state.program.arm[a]].program.sponsorship);
+    // Sponsorship counts while the member's program runs (its start week to its end).
+    const ProgramSpec& program = state.scenario->arms()[state.program.arm[a]].program;
+    if (state.program.enrolled[a] != 0 && state.step >= program.start_week &&
+        state.step < program.start_week + program.duration_weeks) {
+      sponsorship[u] = std::max(sponsorship[u], program.sponsorship);
     }
   }
   for (UnitId u = 0; u < units; ++u) {

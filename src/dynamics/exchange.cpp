@@ -20,10 +20,7 @@ void exchange_knowledge(SimulationState& state) {
   const ExchangeParams& params = state.scenario->dynamics().exchange;
   std::copy(pop.skills.data().begin(), pop.skills.data().end(), state.skills_next.data().begin());
   const DyadTable& dyads = state.dyads;
-  std::unordered_map<DyadId, int> circle_size;
-  for (DyadId d : state.active_dyads) {
-    if (dyads.type[d] == DyadType::group) ++circle_size[dyads.group[d]];
-  }
+  const auto circle_size = circle_sizes(state);
   for (DyadId d : state.active_dyads) {
     if (!dyads.met[d]) continue;
     const AgentId mentor = dyads.mentor[d];
@@ -31,7 +28,7 @@ void exchange_knowledge(SimulationState& state) {
     const double q = dyads.quality[d];
     double group_factor = 1.0;
     if (dyads.type[d] == DyadType::group) {
-      group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size[dyads.group[d]] - 1));
+      group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
     }
     for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
       const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
@@ -48,10 +45,12 @@ void exchange_knowledge(SimulationState& state) {
                            power_distance_damping(state, teacher, learner);
       state.skills_next(learner, flow.domain) += static_cast<float>(delta);
     }
-    // Learning by mentoring: the mentor's teaching and leadership.
+    // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
+    // for its mentor, shared among the circle's mentees.
+    const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
     for (Domain domain : {Domain::teaching, Domain::leadership}) {
       const double s = pop.skills(mentor, domain);
-      state.skills_next(mentor, domain) += static_cast<float>(params.role_learning * q * (1.0 - s));
+      state.skills_next(mentor, domain) += static_cast<float>(params.role_learning * sessions * q * (1.0 - s));
     }
   }
 }

@@ -23,12 +23,16 @@ void update_satisfaction(SimulationState& state) {
   std::vector<float> quality_sum(n, 0.0f);
   std::vector<float> time_share(n, 0.0f);
   std::vector<std::uint16_t> dyad_count(n, 0);
+  const auto circles = circle_sizes(state);
   for (DyadId d : state.active_dyads) {
     if (!state.dyads.active(d)) continue;
     const double per_week = time_required / state.program_of_dyad(d).cadence_weeks;
+    // A circle meets as one: its mentor's time is shared among the circle's mentees.
+    const double mentor_share =
+        state.dyads.type[d] == DyadType::group ? 1.0 / circles.at(state.dyads.group[d]) : 1.0;
     for (AgentId a : {state.dyads.mentor[d], state.dyads.mentee[d]}) {
       quality_sum[a] += state.dyads.quality[d];
-      time_share[a] += static_cast<float>(per_week);
+      time_share[a] += static_cast<float>(a == state.dyads.mentor[d] ? per_week * mentor_share : per_week);
       ++dyad_count[a];
     }
   }

@@ -11,8 +11,8 @@
 //   run have r = 0 and fade unless used.
 // - Merge: every merge_interval weeks the network is rebuilt with the new ties, without ties of
 //   agents who left and ties weaker than drop_threshold, and with the hires as vertices.
-// Measured per agent: degree, strength, cross-institution ties (weekly in /timeseries), effective
-// size, constraint and betweenness (in snapshots).
+// Measured per agent: degree, strength, cross-institution ties (in /timeseries every
+// output.observe_every weeks), effective size, constraint and betweenness (in snapshots).
 
 #include "mentorsim/dynamics/state.hpp"
 

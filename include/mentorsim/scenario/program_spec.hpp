@@ -26,7 +26,7 @@ struct ProgramSpec {
   std::vector<CareerStage> mentor_stages;
   std::vector<CareerStage> mentee_stages;
   double uptake = 0.5;         // share of eligible mentees who enrol
-  double mentor_uptake = 0.5;  // share of eligible mentors who enrol
+  double mentor_uptake = 0.5;  // share of eligible mentors who enrol (default when not given: uptake)
   // Pairing.
   PairingStrategy strategy = PairingStrategy::assigned_random;
   ConstraintLevel cross_institution = ConstraintLevel::allowed;  // mentor from another institution
@@ -49,8 +49,9 @@ struct ProgramSpec {
 };
 
 // Default eligible stages of each kind: reverse and reciprocal pair early-career mentors with
-// mid-career and senior mentees; traditional and group pair mid-career/senior mentors with students
-// and early-career mentees (one career stage above or more, as the review recommends).
+// mid-career and senior mentees; traditional pairs mid-career/senior mentors and group circles senior
+// mentors with students and early-career mentees (one career stage above or more, as the review
+// recommends).
 std::vector<CareerStage> default_mentor_stages(ProgramKind kind);
 std::vector<CareerStage> default_mentee_stages(ProgramKind kind);
 
