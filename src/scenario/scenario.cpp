@@ -790,6 +790,7 @@ class ScenarioBuilder {
       p.minority_weight = r.number("minority_weight", p.minority_weight, Range{0.0, 5.0});
       p.homophily_weight = r.number("homophily_weight", p.homophily_weight, Range{0.0, 10.0});
       p.max_candidates = static_cast<std::uint32_t>(r.integer("max_candidates", p.max_candidates, 1, 1000));
+      p.directory_max = static_cast<std::uint32_t>(r.integer("directory_max", p.directory_max, 0, 100000));
       r.finish();
     }
     d.finish();

@@ -89,6 +89,7 @@ struct ApproachParams {
   double minority_weight = 0.3;    // minority residents' odds of having a mentor 0.3 (Ramanan et al. 2006)
   double homophily_weight = 0.5;   // weight of similarity against complementarity when ranking
   std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
+  std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most
 };
 
 struct DynamicsSpec {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
-#include <unordered_map>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/program/teaching.hpp"
@@ -44,9 +43,12 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
   market.acceptable.resize(n);
   market.mentor_score.resize(n);
   market.saw_candidates.assign(n, 0);
-  std::unordered_map<AgentId, std::uint32_t> index_of_mentor;
+  // Pool index of each agent who is a mentor with free places (kNotMentor otherwise): one slot per
+  // agent of the population, looked up for every 2-hop contact.
+  constexpr std::uint32_t kNotMentor = 0xffffffffu;
+  std::vector<std::uint32_t> index_of_mentor(pop.size(), kNotMentor);
   for (std::uint32_t k = 0; k < in.mentors.size(); ++k) {
-    if (in.capacity[k] > 0) index_of_mentor.emplace(in.mentors[k], k);
+    if (in.capacity[k] > 0) index_of_mentor[in.mentors[k]] = k;
   }
   const double visible_expected = in.directory_visibility * static_cast<double>(in.mentors.size());
   parallel::for_each(
@@ -56,8 +58,7 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
         Stream stream = in.random.stream(in.step, Purpose::approach, mentee);
         std::vector<std::uint32_t> seen;
         auto consider = [&](AgentId candidate) {
-          const auto it = index_of_mentor.find(candidate);
-          if (it != index_of_mentor.end()) seen.push_back(it->second);
+          if (index_of_mentor[candidate] != kNotMentor) seen.push_back(index_of_mentor[candidate]);
         };
         // The 2-hop collegial neighbourhood.
         for (AgentId friend_ : net.neighbors(mentee)) {
@@ -68,9 +69,10 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           }
         }
         // The program directory: each mentor visible with probability directory_visibility
-        // (a Poisson number of uniform draws, for O(visible) cost).
+        // (a Poisson number of uniform draws, for O(visible) cost), of which a mentee reads at most
+        // directory_max profiles.
         if (!in.mentors.empty() && visible_expected > 0.0) {
-          const std::uint32_t visible = stream.poisson(visible_expected);
+          const std::uint32_t visible = std::min(stream.poisson(visible_expected), in.approach.directory_max);
           for (std::uint32_t v = 0; v < visible; ++v) {
             consider(in.mentors[stream.below(static_cast<std::uint32_t>(in.mentors.size()))]);
           }
