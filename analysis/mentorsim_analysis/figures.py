@@ -127,9 +127,12 @@ def plot_skill_gain(gains: pd.DataFrame, colors: dict[str, str] | None = None,
                 mean = rows["mean"].to_numpy(dtype=float)
                 err = np.vstack([mean - rows["ci_low"].to_numpy(dtype=float),
                                  rows["ci_high"].to_numpy(dtype=float) - mean])
-                ax.bar(x, mean, width, color=face, hatch=hatch, edgecolor="black", linewidth=0.5,
+                ok = np.isfinite(mean)  # a role absent from an arm (no mentors in a control arm) has no bar
+                if not ok.any():
+                    continue
+                ax.bar(x[ok], mean[ok], width, color=face, hatch=hatch, edgecolor="black", linewidth=0.5,
                        label=role)
-                ax.errorbar(x, mean, yerr=np.nan_to_num(err, nan=0.0), fmt="none",
+                ax.errorbar(x[ok], mean[ok], yerr=np.nan_to_num(err[:, ok], nan=0.0), fmt="none",
                             ecolor="black", elinewidth=0.7, capsize=1.5)
             ax.axhline(0, color="black", linewidth=0.6)
             ax.set_xticks(np.arange(len(domains)))
@@ -215,7 +218,8 @@ def plot_arm_comparison(summary: pd.DataFrame, labels: Sequence[str] | None = No
                 means, lows, highs = (np.asarray(v, dtype=float) * scale for v in (means, lows, highs))
                 x = np.arange(len(categories)) - 0.4 + step * (j + 0.5)
                 err = np.nan_to_num(np.vstack([means - lows, highs - means]), nan=0.0)
-                ax.errorbar(x, means, yerr=err, fmt="o", color=colors[label], markersize=4,
+                ok = np.isfinite(means)  # undefined for this arm (e.g. coverage of a control arm): no point
+                ax.errorbar(x[ok], means[ok], yerr=err[:, ok], fmt="o", color=colors[label], markersize=4,
                             elinewidth=1, capsize=2, label=label)
             ax.set_xticks(np.arange(len(categories)))
             ax.set_xticklabels([c[3] for c in categories],
@@ -252,6 +256,8 @@ def plot_forest(differences: pd.DataFrame, colors: dict[str, str] | None = None,
                     continue
                 row = rows.loc[comparison]
                 estimate = row["estimate"] * scale
+                if not np.isfinite(estimate):
+                    continue  # undefined for this pair of arms (e.g. no dyads in a control arm)
                 err = np.nan_to_num([[estimate - row["ci_low"] * scale],
                                      [row["ci_high"] * scale - estimate]], nan=0.0)
                 ax.errorbar([estimate], [i], xerr=err, fmt="o", color=colors[row["label"]],

@@ -38,6 +38,31 @@ void sort_buckets(Arc* arcs, const std::vector<std::uint64_t>& start) {
       1024);
 }
 
+// Sorts each bucket (sort_buckets), then merges the arcs of a bucket that share a target into its
+// first one (largest weight, which sorts first, and largest routine strength), packed at the front of
+// the bucket. Returns how many distinct arcs each bucket keeps.
+std::vector<std::uint64_t> sort_and_merge_buckets(Arc* arcs, const std::vector<std::uint64_t>& start) {
+  sort_buckets(arcs, start);
+  std::vector<std::uint64_t> distinct(start.size() - 1, 0);
+  parallel::for_each(
+      distinct.size(),
+      [&](std::size_t v) {
+        Arc* first = arcs + start[v];
+        Arc* last = arcs + start[v + 1];
+        Arc* out = first;
+        for (Arc* it = first; it != last; ++it) {
+          if (it != first && it->b == (out - 1)->b) {
+            (out - 1)->routine = std::max((out - 1)->routine, it->routine);
+          } else {
+            *out++ = *it;
+          }
+        }
+        distinct[v] = static_cast<std::uint64_t>(out - first);
+      },
+      1024);
+  return distinct;
+}
+
 }  // namespace
 
 CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) {
@@ -63,24 +88,8 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
   }
   ties.clear();
   ties.shrink_to_fit();
-  sort_buckets(arcs.get(), bucket);
-  std::vector<std::uint64_t> upper(n, 0);  // distinct larger neighbours of each vertex
-  parallel::for_each(
-      n,
-      [&](std::size_t v) {
-        Arc* first = arcs.get() + bucket[v];
-        Arc* last = arcs.get() + bucket[v + 1];
-        Arc* out = first;
-        for (Arc* it = first; it != last; ++it) {
-          if (it != first && it->b == (out - 1)->b) {
-            (out - 1)->routine = std::max((out - 1)->routine, it->routine);
-          } else {
-            *out++ = *it;
-          }
-        }
-        upper[v] = static_cast<std::uint64_t>(out - first);
-      },
-      1024);
+  // Distinct larger neighbours of each vertex.
+  const std::vector<std::uint64_t> upper = sort_and_merge_buckets(arcs.get(), bucket);
 
   // 2. Rows: smaller neighbours (from the other buckets) first, then the larger ones (the bucket).
   std::vector<std::uint64_t> lower(n, 0);
@@ -179,24 +188,7 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
   }
   added.clear();
   added.shrink_to_fit();
-  sort_buckets(arcs.get(), bucket);
-  std::vector<std::uint64_t> distinct(n, 0);
-  parallel::for_each(
-      n,
-      [&](std::size_t v) {
-        Arc* first = arcs.get() + bucket[v];
-        Arc* last = arcs.get() + bucket[v + 1];
-        Arc* out = first;
-        for (Arc* it = first; it != last; ++it) {
-          if (it != first && it->b == (out - 1)->b) {
-            (out - 1)->routine = std::max((out - 1)->routine, it->routine);
-          } else {
-            *out++ = *it;
-          }
-        }
-        distinct[v] = static_cast<std::uint64_t>(out - first);
-      },
-      1024);
+  const std::vector<std::uint64_t> distinct = sort_and_merge_buckets(arcs.get(), bucket);
 
   // 2. Each row: the kept old arcs merged with the additions (both sorted by neighbour). `emit` is
   //    called once per arc of the new row, in neighbour order.
