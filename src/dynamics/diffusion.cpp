@@ -31,16 +31,18 @@ void diffuse_informally(SimulationState& state) {
         const auto w = net.weights(a);
         // Single-precision sums over at most a few hundred ties (relative error ~1e-6, far below
         // the weekly change they feed).
-        // The six domains as one vector of four and two scalars (GCC/Clang vector extension).
+        // The six domains as two overlapping vectors of four, domains 0-3 and 2-5 (GCC/Clang vector
+        // extension); domains 4 and 5 are read from the second. Both loads stay inside the row.
         using Float4 = float __attribute__((vector_size(16)));
         static_assert(kDomains == 6);
         const float* mine = skills + static_cast<std::size_t>(a) * kDomains;
-        Float4 mine4;
-        std::memcpy(&mine4, mine, sizeof mine4);
+        Float4 mine_lo;
+        Float4 mine_hi;
+        std::memcpy(&mine_lo, mine, sizeof mine_lo);
+        std::memcpy(&mine_hi, mine + 2, sizeof mine_hi);
         const Float4 zero4 = {0.0f, 0.0f, 0.0f, 0.0f};
-        Float4 pull4 = zero4;
-        float pull4th = 0.0f;
-        float pull5th = 0.0f;
+        Float4 pull_lo = zero4;
+        Float4 pull_hi = zero4;
         float total = 0.0f;
         for (std::size_t k = 0; k < row.size(); ++k) {
           const AgentId j = row[k];
@@ -48,14 +50,16 @@ void diffuse_informally(SimulationState& state) {
           const float wk = w[k];
           total += wk;
           const float* theirs = skills + static_cast<std::size_t>(j) * kDomains;
-          Float4 theirs4;
-          std::memcpy(&theirs4, theirs, sizeof theirs4);
-          const Float4 gap4 = theirs4 - mine4;
-          pull4 += wk * (gap4 > zero4 ? gap4 : zero4);
-          pull4th += wk * std::max(0.0f, theirs[4] - mine[4]);
-          pull5th += wk * std::max(0.0f, theirs[5] - mine[5]);
+          Float4 theirs_lo;
+          Float4 theirs_hi;
+          std::memcpy(&theirs_lo, theirs, sizeof theirs_lo);
+          std::memcpy(&theirs_hi, theirs + 2, sizeof theirs_hi);
+          const Float4 gap_lo = theirs_lo - mine_lo;
+          const Float4 gap_hi = theirs_hi - mine_hi;
+          pull_lo += wk * (gap_lo > zero4 ? gap_lo : zero4);
+          pull_hi += wk * (gap_hi > zero4 ? gap_hi : zero4);
         }
-        const std::array<float, kDomains> pull{pull4[0], pull4[1], pull4[2], pull4[3], pull4th, pull5th};
+        const std::array<float, kDomains> pull{pull_lo[0], pull_lo[1], pull_lo[2], pull_lo[3], pull_hi[2], pull_hi[3]};
         auto next = state.skills_next.row(a);
         if (total > 0.0f && rate > 0.0) {
           const double scale = rate * pop.openness[a] / total;
