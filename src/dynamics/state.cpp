@@ -20,9 +20,18 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   meetings.assign(n, 0);
   skills_next.resize(n);
   const TurnoverParams& turnover = s.dynamics().turnover;
+  std::array<double, kStages> intent_sum{};
+  std::array<double, kStages> staff{};
   for (AgentId a = 0; a < n; ++a) {
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
     record_baseline(a);
+    if (!population.active(a)) continue;
+    intent_sum[index_of(population.stage[a])] += population.intent_to_leave[a];
+    staff[index_of(population.stage[a])] += 1.0;
+  }
+  for (std::size_t stage = 0; stage < kStages; ++stage) {
+    intent_reference[stage] = staff[stage] > 0.0 && intent_sum[stage] > 0.0 ? intent_sum[stage] / staff[stage]
+                                                                            : turnover.baseline_intent;
   }
   psych_safety_initial = population.psych_safety;
   for (std::uint64_t id : population.external_id) next_external_id = std::max(next_external_id, id + 1);

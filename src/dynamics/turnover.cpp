@@ -20,16 +20,16 @@ std::array<double, kStages> weekly_base(const TurnoverParams& p) {
   return out;
 }
 
-double leaving_probability(const TurnoverParams& p, double weekly, float intent) {
-  return std::min(1.0, weekly * intent / p.baseline_intent);
+double leaving_probability(double weekly, float intent, double reference) {
+  return std::min(1.0, weekly * intent / reference);
 }
 
 }  // namespace
 
 double weekly_leaving_probability(const SimulationState& state, AgentId a) {
   const TurnoverParams& p = state.scenario->dynamics().turnover;
-  const double weekly = weekly_base(p)[index_of(state.population.stage[a])];
-  return leaving_probability(p, weekly, state.population.intent_to_leave[a]);
+  const std::size_t stage = index_of(state.population.stage[a]);
+  return leaving_probability(weekly_base(p)[stage], state.population.intent_to_leave[a], state.intent_reference[stage]);
 }
 
 void turnover_and_hiring(SimulationState& state) {
@@ -42,7 +42,8 @@ void turnover_and_hiring(SimulationState& state) {
     const auto a = static_cast<AgentId>(i);
     if (!pop.active(a)) return;
     leaving[a] = state.random.stream(state.step, Purpose::turnover, a).uniform() <
-                 leaving_probability(params, weekly[index_of(pop.stage[a])], pop.intent_to_leave[a]);
+                 leaving_probability(weekly[index_of(pop.stage[a])], pop.intent_to_leave[a],
+                                     state.intent_reference[index_of(pop.stage[a])]);
   });
   std::vector<AgentId> leavers;
   for (AgentId a = 0; a < n; ++a) {

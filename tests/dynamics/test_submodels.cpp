@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
+
 #include "mentorsim/dynamics/confidence.hpp"
 #include "mentorsim/dynamics/culture.hpp"
 #include "mentorsim/dynamics/diffusion.hpp"
@@ -12,6 +15,7 @@
 #include "mentorsim/dynamics/ties.hpp"
 #include "mentorsim/dynamics/turnover.hpp"
 #include "mentorsim/program/calendar.hpp"
+#include "mentorsim/world/world.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -213,7 +217,8 @@ TEST_CASE("satisfaction stays at baseline without a program and rises in a good 
 }
 
 TEST_CASE("a leaver is replaced by an early-career hire and its dyads end", "[dynamics][turnover]") {
-  // Satisfaction 0 with a steep slope makes intent ~1, 100 times the baseline intent: certain leaving.
+  // Everyone starts at the reference satisfaction (intent = baseline_intent = 0.01, the week-0 mean of
+  // every stage); the senior's intent then rises to 1, 100 times that mean: certain leaving.
   const Scenario scenario = Scenario::parse(
       "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 3\nunits = 1\n"
       "stages = { early_career = 0.5, senior = 0.5 }\n"
@@ -222,12 +227,14 @@ TEST_CASE("a leaver is replaced by an early-career hire and its dyads end", "[dy
       "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\nsenior = 0.5\n",
       "t.toml");
   auto agents = junior_and_senior(1.0f);
-  agents[1].satisfaction = 0.0f;
+  agents[1].satisfaction = 0.65f;
   agents[1].profession = Profession::pharmacy;
   agents.push_back(TinyAgent{});
   SimulationState state(scenario, 0, tiny_world(agents, {Tie{0, 1, 0.5f}}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 0.8f);
   state.step = 3;
+  CHECK(state.intent_reference[index_of(CareerStage::senior)] == Approx(0.01));
+  state.population.intent_to_leave[1] = 1.0f;
   CHECK(weekly_leaving_probability(state, 1) == 1.0);
   CHECK(weekly_leaving_probability(state, 0) == 0.0);
   turnover_and_hiring(state);
@@ -254,4 +261,25 @@ TEST_CASE("unit culture moves toward more safety with good reverse dyads and spo
   update_culture(state);
   // Target = 0.2 + 0.5 * (2 of 2 members in a good dyad) + 0.1 * 0.5 = 0.75; psi += 0.02 (0.75 - 0.2).
   CHECK(state.population.psych_safety[0] == Approx(0.2 + 0.02 * 0.55).epsilon(1e-5));
+}
+
+TEST_CASE("at week 0 each stage leaves at its annual rate on average", "[dynamics][turnover]") {
+  // h_i = w_stage * I_i / mean(I of the stage), so the stage mean of h is w_stage exactly (no agent
+  // reaches the cap at default parameters): 1 - (1 - annual)^(1/52).
+  const Scenario scenario = Scenario::parse("[population]\nsize = 3000\n", "t.toml");
+  const RandomSource random(scenario.run().seed, 0);
+  SimulationState state(scenario, 0, mentorsim::build_world(scenario, random));
+  const auto& annual = scenario.dynamics().turnover.annual_rate;
+  std::array<double, mentorsim::kStages> sum{};
+  std::array<double, mentorsim::kStages> count{};
+  for (AgentId a = 0; a < state.population.size(); ++a) {
+    const std::size_t stage = index_of(state.population.stage[a]);
+    sum[stage] += weekly_leaving_probability(state, a);
+    count[stage] += 1.0;
+  }
+  for (std::size_t stage = 0; stage < mentorsim::kStages; ++stage) {
+    REQUIRE(count[stage] > 0.0);
+    INFO("stage " << stage);
+    CHECK(sum[stage] / count[stage] == Approx(1.0 - std::pow(1.0 - annual[stage], 1.0 / 52.0)).epsilon(1e-6));
+  }
 }

@@ -3,6 +3,7 @@
 // submodel reads the state of week t and writes only what it owns (its own buffer, or the entities it
 // updates in a fixed order), so results do not depend on the thread count.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -47,6 +48,10 @@ struct SimulationState {
   std::vector<float> psych_safety_initial;  // per unit
 
   std::uint64_t next_external_id = 0;     // for hires: above every roster id
+  // Mean intent to leave of each career stage's staff at week 0 (baseline_intent for a stage with
+  // nobody): the turnover hazard is scaled by intent relative to it, so that at week 0 each stage
+  // leaves at its annual rate on average.
+  std::array<double, kStages> intent_reference{};
   std::vector<Tie> pending_ties;         // made this interval, merged at the next tie merge
   // Block-model tables for hires' first ties: built when first needed, dropped at each tie merge.
   std::shared_ptr<const NewcomerTieSampler> newcomer_sampler;
