@@ -29,9 +29,8 @@ void diffuse_informally(SimulationState& state) {
         if (!pop.active(a)) return;
         const auto row = net.neighbors(a);
         const auto w = net.weights(a);
-        // Single-precision sums over at most a few hundred ties (relative error ~1e-6, far below
-        // the weekly change they feed).
-        // The six domains as two overlapping vectors of four, domains 0-3 and 2-5 (GCC/Clang vector
+        // Single-precision sums (relative error ~1e-6, far below the weekly change they feed) of the
+        // six domains as two overlapping vectors of four, domains 0-3 and 2-5 (GCC/Clang vector
         // extension); domains 4 and 5 are read from the second. Both loads stay inside the row.
         using Float4 = float __attribute__((vector_size(16)));
         static_assert(kDomains == 6);

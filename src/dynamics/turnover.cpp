@@ -13,7 +13,7 @@ namespace mentorsim {
 
 namespace {
 
-// The weekly hazard at baseline intent, per career stage: 1 - (1 - annual)^(1/52).
+// The weekly hazard of an agent at its stage's week-0 mean intent: 1 - (1 - annual)^(1/52).
 std::array<double, kStages> weekly_base(const TurnoverParams& p) {
   std::array<double, kStages> out{};
   for (std::size_t s = 0; s < kStages; ++s) out[s] = 1.0 - std::pow(1.0 - p.annual_rate[s], 1.0 / 52.0);
