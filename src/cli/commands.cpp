@@ -77,6 +77,14 @@ int run_command(const ScenarioArgs& args, const RunFlags& flags) {
                 << fixed(summary.stage_seconds[s], 3) << " s" << std::setw(8)
                 << fixed(total > 0 ? 100.0 * summary.stage_seconds[s] / total : 0.0, 1) << " %\n";
     }
+    std::cout << "  outside the weekly schedule:\n";
+    const std::pair<const char*, double> phases[] = {{"build world", summary.build_seconds},
+                                                     {"observe", summary.observe_seconds},
+                                                     {"finish file", summary.finish_seconds}};
+    for (const auto& [name, seconds] : phases) {
+      std::cout << "    " << std::left << std::setw(14) << name << std::right << std::setw(10) << fixed(seconds, 3)
+                << " s\n";
+    }
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
@@ -21,37 +22,57 @@ void exchange_knowledge(SimulationState& state) {
   std::copy(pop.skills.data().begin(), pop.skills.data().end(), state.skills_next.data().begin());
   const DyadTable& dyads = state.dyads;
   const auto circle_size = circle_sizes(state);
+  std::vector<DyadId> met;
   for (DyadId d : state.active_dyads) {
-    if (!dyads.met[d]) continue;
-    const AgentId mentor = dyads.mentor[d];
-    const AgentId mentee = dyads.mentee[d];
-    const double q = dyads.quality[d];
-    double group_factor = 1.0;
-    if (dyads.type[d] == DyadType::group) {
-      group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
-    }
-    for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
-      const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
-      const AgentId learner = flow.mentor_teaches ? mentee : mentor;
-      double weight = 1.0;
-      if (!flow.primary) {
-        weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
-      }
-      const double s_teacher = pop.skills(teacher, flow.domain);
-      const double s_learner = pop.skills(learner, flow.domain);
-      const double gap = std::max(0.0, s_teacher - s_learner);
-      if (gap <= 0.0 || weight <= 0.0) continue;
-      const double delta = params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) *
-                           power_distance_damping(state, teacher, learner);
-      state.skills_next(learner, flow.domain) += static_cast<float>(delta);
-    }
-    // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
-    // for its mentor, shared among the circle's mentees.
-    const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
-    for (Domain domain : {Domain::teaching, Domain::leadership}) {
-      const double s = pop.skills(mentor, domain);
-      state.skills_next(mentor, domain) += static_cast<float>(params.role_learning * sessions * q * (1.0 - s));
-    }
+    if (dyads.met[d]) met.push_back(d);
+  }
+  // Each dyad's increments are computed in parallel from this week's skills into its own slots, then
+  // added to next week's skills in dyad order, so the sums do not depend on the thread count.
+  struct Increment {
+    AgentId agent;
+    Domain domain;
+    float delta;
+  };
+  constexpr std::size_t kSlots = kMaxTeachingFlows + 2;  // the flows and two learning-by-mentoring domains
+  std::vector<Increment> increments(met.size() * kSlots, Increment{kNoAgent, Domain::clinical, 0.0f});
+  parallel::for_each(
+      met.size(),
+      [&](std::size_t k) {
+        const DyadId d = met[k];
+        Increment* slot = increments.data() + k * kSlots;
+        const AgentId mentor = dyads.mentor[d];
+        const AgentId mentee = dyads.mentee[d];
+        const double q = dyads.quality[d];
+        double group_factor = 1.0;
+        if (dyads.type[d] == DyadType::group) {
+          group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
+        }
+        for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
+          const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
+          const AgentId learner = flow.mentor_teaches ? mentee : mentor;
+          double weight = 1.0;
+          if (!flow.primary) {
+            weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
+          }
+          const double s_teacher = pop.skills(teacher, flow.domain);
+          const double s_learner = pop.skills(learner, flow.domain);
+          const double gap = std::max(0.0, s_teacher - s_learner);
+          if (gap <= 0.0 || weight <= 0.0) continue;
+          const double delta = params.rate * weight * group_factor * q * pop.openness[learner] * gap *
+                               (1.0 - s_learner) * power_distance_damping(state, teacher, learner);
+          *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};
+        }
+        // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
+        // for its mentor, shared among the circle's mentees.
+        const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
+        for (Domain domain : {Domain::teaching, Domain::leadership}) {
+          const double s = pop.skills(mentor, domain);
+          *slot++ = Increment{mentor, domain, static_cast<float>(params.role_learning * sessions * q * (1.0 - s))};
+        }
+      },
+      512);
+  for (const Increment& inc : increments) {
+    if (inc.agent != kNoAgent) state.skills_next(inc.agent, inc.domain) += inc.delta;
   }
 }
 

@@ -1,41 +1,74 @@
 #include "mentorsim/dynamics/satisfaction.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cmath>
 
 #include "mentorsim/core/parallel.hpp"
 
 namespace mentorsim {
 
-double intent_to_leave(const TurnoverParams& params, double satisfaction) {
-  const double base = std::log(params.baseline_intent / (1.0 - params.baseline_intent));
-  const double logit = base + params.satisfaction_slope * (params.reference_satisfaction - satisfaction);
+namespace {
+
+// Fixed-point scale of the per-agent sums over dyads: integer sums do not depend on the order the
+// dyads are added in, so the dyads are summed in parallel (resolution 2^-32, far below any effect).
+constexpr double kFixedPoint = 4294967296.0;
+
+std::int64_t to_fixed(double x) { return std::llround(x * kFixedPoint); }
+
+void add(std::vector<std::int64_t>& sums, AgentId a, std::int64_t x) {
+  std::atomic_ref<std::int64_t>(sums[a]).fetch_add(x, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+double intent_base_logit(const TurnoverParams& params) {
+  return std::log(params.baseline_intent / (1.0 - params.baseline_intent));
+}
+
+double intent_to_leave(const TurnoverParams& params, double base_logit, double satisfaction) {
+  const double logit = base_logit + params.satisfaction_slope * (params.reference_satisfaction - satisfaction);
   return 1.0 / (1.0 + std::exp(-logit));
+}
+
+double intent_to_leave(const TurnoverParams& params, double satisfaction) {
+  return intent_to_leave(params, intent_base_logit(params), satisfaction);
 }
 
 void update_satisfaction(SimulationState& state) {
   const SatisfactionParams& p = state.scenario->dynamics().satisfaction;
   const TurnoverParams& turnover = state.scenario->dynamics().turnover;
+  const double base_logit = intent_base_logit(turnover);
   const double time_required = state.scenario->dynamics().meetings.time_required;
   Population& pop = state.population;
   const std::size_t n = pop.size();
-  // Mean quality of each agent's active dyads and the time they take, in dyad order.
-  std::vector<float> quality_sum(n, 0.0f);
-  std::vector<float> time_share(n, 0.0f);
-  std::vector<std::uint16_t> dyad_count(n, 0);
+  // Sum of the quality of each agent's active dyads, the time they take and their count.
+  std::vector<std::int64_t> quality_sum(n, 0);
+  std::vector<std::int64_t> time_share(n, 0);
+  std::vector<std::int64_t> dyad_count(n, 0);
   const auto circles = circle_sizes(state);
-  for (DyadId d : state.active_dyads) {
-    if (!state.dyads.active(d)) continue;
-    const double per_week = time_required / state.program_of_dyad(d).cadence_weeks;
-    // A circle meets as one: its mentor's time is shared among the circle's mentees.
-    const double mentor_share =
-        state.dyads.type[d] == DyadType::group ? 1.0 / circles.at(state.dyads.group[d]) : 1.0;
-    for (AgentId a : {state.dyads.mentor[d], state.dyads.mentee[d]}) {
-      quality_sum[a] += state.dyads.quality[d];
-      time_share[a] += static_cast<float>(a == state.dyads.mentor[d] ? per_week * mentor_share : per_week);
-      ++dyad_count[a];
-    }
-  }
+  const auto& active = state.active_dyads;
+  parallel::for_each(
+      active.size(),
+      [&](std::size_t k) {
+        const DyadId d = active[k];
+        if (!state.dyads.active(d)) return;
+        const double per_week = time_required / state.program_of_dyad(d).cadence_weeks;
+        // A circle meets as one: its mentor's time is shared among the circle's mentees.
+        const double mentor_share =
+            state.dyads.type[d] == DyadType::group ? 1.0 / circles.at(state.dyads.group[d]) : 1.0;
+        const std::int64_t quality = to_fixed(state.dyads.quality[d]);
+        const AgentId mentor = state.dyads.mentor[d];
+        const AgentId mentee = state.dyads.mentee[d];
+        add(quality_sum, mentor, quality);
+        add(quality_sum, mentee, quality);
+        add(time_share, mentor, to_fixed(per_week * mentor_share));
+        add(time_share, mentee, to_fixed(per_week));
+        add(dyad_count, mentor, 1);
+        add(dyad_count, mentee, 1);
+      },
+      1024);
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     if (!pop.active(a)) return;
@@ -44,13 +77,14 @@ void update_satisfaction(SimulationState& state) {
     double target = state.baseline.satisfaction[a] + p.growth_weight * growth +
                     p.empowerment_weight * (pop.confidence[a] - state.baseline.confidence[a]);
     if (dyad_count[a] > 0) {
-      target += p.quality_weight * (quality_sum[a] / dyad_count[a] - 0.5);
+      const double mean_quality = static_cast<double>(quality_sum[a]) / kFixedPoint / static_cast<double>(dyad_count[a]);
+      target += p.quality_weight * (mean_quality - 0.5);
       const double budget = std::max(1e-3f, pop.time_budget[a]);
-      target -= p.burden_weight * std::min(1.0, time_share[a] / budget);
+      target -= p.burden_weight * std::min(1.0, static_cast<double>(time_share[a]) / kFixedPoint / budget);
     }
     target = std::clamp(target, 0.0, 1.0);
     pop.satisfaction[a] += static_cast<float>(p.adjustment * (target - pop.satisfaction[a]));
-    pop.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, pop.satisfaction[a]));
+    pop.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, base_logit, pop.satisfaction[a]));
   });
 }
 

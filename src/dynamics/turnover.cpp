@@ -51,13 +51,22 @@ void turnover_and_hiring(SimulationState& state) {
   }
   if (leavers.empty()) return;
   for (AgentId a : leavers) pop.left[a] = state.step + 1;  // the first week without them
-  for (DyadId d : state.active_dyads) {
-    if (state.dyads.active(d) && (leaving[state.dyads.mentor[d]] || leaving[state.dyads.mentee[d]])) {
-      state.end_dyad(d, EndReason::leaving);
-    }
+  // Which active dyads lose a member, found in parallel; they end in dyad order.
+  const auto& active = state.active_dyads;
+  std::vector<std::uint8_t> ends(active.size(), 0);
+  parallel::for_each(
+      active.size(),
+      [&](std::size_t k) {
+        const DyadId d = active[k];
+        ends[k] = state.dyads.active(d) && (leaving[state.dyads.mentor[d]] || leaving[state.dyads.mentee[d]]);
+      },
+      4096);
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    if (ends[k] != 0) state.end_dyad(active[k], EndReason::leaving);
   }
   // Replacement hires, in leaver order.
   const PopulationSpec& spec = state.scenario->population();
+  const double base_logit = intent_base_logit(params);
   std::vector<AgentId> hires;
   hires.reserve(leavers.size());
   for (AgentId leaver : leavers) {
@@ -71,8 +80,7 @@ void turnover_and_hiring(SimulationState& state) {
     const AgentId manager = pop.manager[leaver];
     pop.manager[hire] = manager != kNoAgent && pop.active(manager) ? manager : kNoAgent;
     draw_agent_state(pop, hire, spec, stream);
-    pop.intent_to_leave[hire] =
-        static_cast<float>(intent_to_leave(state.scenario->dynamics().turnover, pop.satisfaction[hire]));
+    pop.intent_to_leave[hire] = static_cast<float>(intent_to_leave(params, base_logit, pop.satisfaction[hire]));
     hires.push_back(hire);
   }
   state.grow_agents(hires.size());

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
 
 namespace mentorsim {
@@ -54,10 +55,40 @@ Outcomes compute_outcomes(const SimulationState& state) {
   std::vector<std::array<Mean, 2>> cov_min(arms), wtm_min(arms), ret_min(arms), sat_min(arms);
   std::vector<std::array<Mean, 4>> cov_iso(arms), wtm_iso(arms);
 
+  // The per-arm accumulators of each outcome, looked up by name once (not per agent or dyad).
+  auto& coverage = mean["coverage"];
+  auto& weeks_to_match = mean["weeks_to_match"];
+  auto& meetings_per_dyad = mean["meetings_per_dyad"];
+  auto& complementarity = mean["complementarity"];
+  auto& similarity = mean["similarity"];
+  auto& failure_rate = mean["failure_rate"];
+  auto& retention = mean["retention"];
+  auto& strength_change = mean["strength_change"];
+  auto& cross_change = mean["cross_institution_change"];
+  auto& satisfaction_change = mean["satisfaction_change"];
+  std::array<std::vector<Mean>*, enum_count<EndReason>> end_share{};
+  std::array<bool, enum_count<EndReason>> relationship_failure{};
+  for (std::size_t r = 0; r < enum_count<EndReason>; ++r) {
+    const std::string_view name = EnumTraits<EndReason>::names[r];
+    end_share[r] = &mean["end_" + std::string(name)];
+    relationship_failure[r] =
+        std::find(kRelationshipFailures.begin(), kRelationshipFailures.end(), name) != kRelationshipFailures.end();
+  }
+  std::array<std::vector<Mean>*, enum_count<Formation>> quality_by{};
+  std::array<std::vector<Mean>*, enum_count<Formation>> satisfaction_by{};
+  for (std::size_t f = 0; f < enum_count<Formation>; ++f) {
+    const std::string name(EnumTraits<Formation>::names[f]);
+    quality_by[f] = &mean["quality_" + name];
+    satisfaction_by[f] = &mean["satisfaction_change_" + name];
+  }
+  std::array<std::vector<Mean>*, kDomains> skill_gain{};
+  for (std::size_t d = 0; d < kDomains; ++d) skill_gain[d] = &mean["skill_gain_" + std::string(to_string(enum_at<Domain>(d)))];
+
   // Current strength and cross-institution ties of every agent.
   std::vector<double> strength(pop.size(), 0.0);
   std::vector<double> cross(pop.size(), 0.0);
-  for (AgentId a = 0; a < pop.size(); ++a) {
+  parallel::for_each(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
     const auto row = state.network.neighbors(a);
     const auto w = state.network.weights(a);
     for (std::size_t k = 0; k < row.size(); ++k) {
@@ -65,7 +96,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
       strength[a] += w[k];
       cross[a] += pop.institution[row[k]] != pop.institution[a] ? 1.0 : 0.0;
     }
-  }
+  });
   // Formation of each mentee's first dyad.
   std::vector<int> first_formation(pop.size(), -1);
   for (DyadId d = 0; d < dyads.size(); ++d) {
@@ -92,12 +123,12 @@ Outcomes compute_outcomes(const SimulationState& state) {
     for (AgentId a : eligible[arm]) {
       const bool matched = program.matched_week[a] != kNever;
       const int m = pop.minority[a];
-      mean["coverage"][arm].add(matched ? 1.0 : 0.0);
+      coverage[arm].add(matched ? 1.0 : 0.0);
       cov_min[arm][m].add(matched ? 1.0 : 0.0);
       cov_iso[arm][quartile[a]].add(matched ? 1.0 : 0.0);
       if (matched && program.enrolled_week[a] != kNever) {
         const double weeks = program.matched_week[a] - program.enrolled_week[a];
-        mean["weeks_to_match"][arm].add(weeks);
+        weeks_to_match[arm].add(weeks);
         wtm_min[arm][m].add(weeks);
         wtm_iso[arm][quartile[a]].add(weeks);
       }
@@ -122,22 +153,20 @@ Outcomes compute_outcomes(const SimulationState& state) {
   }
 
   // Dyads.
+  std::vector<double> dyad_count(arms, 0.0);
   for (DyadId d = 0; d < dyads.size(); ++d) {
     const ArmId arm = dyads.arm[d];
-    mean["meetings_per_dyad"][arm].add(dyads.meetings[d]);
-    mean["complementarity"][arm].add(dyads.complementarity[d]);
-    mean["similarity"][arm].add(dyads.similarity[d]);
-    const std::string_view reason = to_string(dyads.end_reason[d]);
-    const bool failed =
-        std::find(kRelationshipFailures.begin(), kRelationshipFailures.end(), reason) != kRelationshipFailures.end();
-    mean["failure_rate"][arm].add(failed ? 1.0 : 0.0);
-    for (std::string_view r : EnumTraits<EndReason>::names) mean["end_" + std::string(r)][arm].add(r == reason ? 1.0 : 0.0);
-    mean["quality_" + std::string(to_string(dyads.formation[d]))][arm].add(dyads.quality[d]);
+    dyad_count[arm] += 1.0;
+    meetings_per_dyad[arm].add(dyads.meetings[d]);
+    complementarity[arm].add(dyads.complementarity[d]);
+    similarity[arm].add(dyads.similarity[d]);
+    const std::size_t reason = index_of(dyads.end_reason[d]);
+    failure_rate[arm].add(relationship_failure[reason] ? 1.0 : 0.0);
+    for (std::size_t r = 0; r < enum_count<EndReason>; ++r) (*end_share[r])[arm].add(r == reason ? 1.0 : 0.0);
+    (*quality_by[index_of(dyads.formation[d])])[arm].add(dyads.quality[d]);
   }
   for (ArmId arm = 0; arm < arms; ++arm) {
-    double count = 0.0;
-    for (DyadId d = 0; d < dyads.size(); ++d) count += dyads.arm[d] == arm ? 1.0 : 0.0;
-    if (state.scenario->arms()[arm].program.active()) mean["dyads"][arm] = Mean{count, 1.0};
+    if (state.scenario->arms()[arm].program.active()) mean["dyads"][arm] = Mean{dyad_count[arm], 1.0};
   }
 
   // The arm's initial staff: retention, and changes of those still active.
@@ -145,22 +174,19 @@ Outcomes compute_outcomes(const SimulationState& state) {
     if (pop.hired[a] != 0) continue;
     const ArmId arm = program.arm[a];
     const bool active = pop.active(a);
-    mean["retention"][arm].add(active ? 1.0 : 0.0);
+    retention[arm].add(active ? 1.0 : 0.0);
     ret_min[arm][pop.minority[a]].add(active ? 1.0 : 0.0);
     if (!active) continue;
     for (std::size_t d = 0; d < kDomains; ++d) {
-      mean["skill_gain_" + std::string(to_string(enum_at<Domain>(d)))][arm].add(pop.skills.at(a, d) -
-                                                                                 state.baseline.skills.at(a, d));
+      (*skill_gain[d])[arm].add(pop.skills.at(a, d) - state.baseline.skills.at(a, d));
     }
-    mean["strength_change"][arm].add(strength[a] - state.baseline.strength[a]);
-    mean["cross_institution_change"][arm].add(cross[a] - state.baseline.cross_institution_ties[a]);
+    strength_change[arm].add(strength[a] - state.baseline.strength[a]);
+    cross_change[arm].add(cross[a] - state.baseline.cross_institution_ties[a]);
     if (program.role[a] != 0) {
       const double change = pop.satisfaction[a] - state.baseline.satisfaction[a];
-      mean["satisfaction_change"][arm].add(change);
+      satisfaction_change[arm].add(change);
       sat_min[arm][pop.minority[a]].add(change);
-      if (first_formation[a] >= 0) {
-        mean["satisfaction_change_" + std::string(to_string(static_cast<Formation>(first_formation[a])))][arm].add(change);
-      }
+      if (first_formation[a] >= 0) (*satisfaction_by[static_cast<std::size_t>(first_formation[a])])[arm].add(change);
     }
   }
   for (const MatchingRecord& record : state.matching_records) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -43,6 +44,22 @@ std::string stage_seconds_json(const std::array<double, kStageCount>& seconds) {
   return out.str();
 }
 
+// Adds the seconds since `since` to `total` when profiling.
+class PhaseTimer {
+ public:
+  PhaseTimer(bool on, double& total) : on_(on), total_(total), start_(std::chrono::steady_clock::now()) {}
+  PhaseTimer(const PhaseTimer&) = delete;
+  PhaseTimer& operator=(const PhaseTimer&) = delete;
+  ~PhaseTimer() {
+    if (on_) total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  bool on_;
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 }  // namespace
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -64,21 +81,27 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
   {
     Observer observer(scenario, writer);
     SimulationOptions sim_options{options.check, options.profile};
+    const bool profile = options.profile;
     for (Replicate r = 0; r < scenario.run().replicates; ++r) {
+      std::optional<PhaseTimer> build_timer(std::in_place, profile, summary.build_seconds);
       Simulation simulation(scenario, r, sim_options);
+      build_timer.reset();
       SimulationState& state = simulation.state();
       if (!state.network_report.clustering_reached && !state.network_report.note.empty()) {
         const std::string warning = "replicate " + std::to_string(r) + ": " + state.network_report.note;
         summary.warnings.push_back(warning);
         if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
       }
-      if (r == 0) writer.write_codes(state.population, arm_names);
-      observer.observe(state, r);
-      observer.snapshot(state, r);
-      while (state.step < scenario.run().weeks) {
-        simulation.step();
+      const auto observe = [&] {
+        const PhaseTimer timer(profile, summary.observe_seconds);
         observer.observe(state, r);
         observer.snapshot(state, r);
+      };
+      if (r == 0) writer.write_codes(state.population, arm_names);
+      observe();
+      while (state.step < scenario.run().weeks) {
+        simulation.step();
+        observe();
       }
       merge_ties(state);  // the final network holds this interval's new ties and none of the leavers'
       if (r == 0) {
@@ -94,6 +117,7 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
           if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
         }
       }
+      const PhaseTimer finish_timer(profile, summary.observe_seconds);
       if (r == 0) summary.network = summarize_network(state.network, state.population);
       observer.finish_replicate(state, r);
       for (std::size_t s = 0; s < kStageCount; ++s) summary.stage_seconds[s] += simulation.stage_seconds()[s];
@@ -101,11 +125,15 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
         *options.log << "replicate " << (r + 1) << "/" << scenario.run().replicates << " done\n";
       }
     }
+    const PhaseTimer finish_timer(options.profile, summary.finish_seconds);
     observer.finish();
   }
-  writer.file().set_attribute(io::schema::kMeta, "stage_seconds", stage_seconds_json(summary.stage_seconds));
-  summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  writer.commit(summary.elapsed_seconds);
+  {
+    const PhaseTimer commit_timer(options.profile, summary.finish_seconds);
+    writer.file().set_attribute(io::schema::kMeta, "stage_seconds", stage_seconds_json(summary.stage_seconds));
+    summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    writer.commit(summary.elapsed_seconds);
+  }
   return summary;
 }
 

@@ -23,6 +23,9 @@ constexpr std::array<TeachingFlow, 4> kReciprocal = {{{D::digital, true, true},
                                                       {D::clinical, false, false},
                                                       {D::leadership, false, false}}};
 
+static_assert(kTraditional.size() <= kMaxTeachingFlows && kGroup.size() <= kMaxTeachingFlows &&
+              kReverse.size() <= kMaxTeachingFlows && kReciprocal.size() <= kMaxTeachingFlows);
+
 }  // namespace
 
 std::span<const TeachingFlow> teaching_flows(DyadType type) {

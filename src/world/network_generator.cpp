@@ -374,30 +374,41 @@ std::vector<Tie> NewcomerTieSampler::ties_for(const RandomSource& random, Step s
   const Population& population = *population_;
   const NetworkSpec& spec = *spec_;
   const BlockSampler& sampler = *tables_;
+  // Each newcomer draws from its own stream into its own list, in parallel; the lists are joined in
+  // newcomer order.
+  std::vector<std::vector<Tie>> made(newcomers.size());
+  parallel::for_each(
+      newcomers.size(),
+      [&](std::size_t k) {
+        const AgentId a = newcomers[k];
+        std::vector<Tie>& out = made[k];
+        std::vector<BlockSampler::Anchor> anchors;
+        std::vector<AgentId> partners;
+        Stream stream = random.stream(step, Purpose::network_stubs, a);
+        const std::uint32_t wanted = stream.poisson(spec.mean_degree);
+        sampler.anchors_of(a, anchors);
+        // Distinct partners: repeated draws of the same colleague are drawn again (bounded attempts).
+        for (std::uint32_t attempt = 0; partners.size() < wanted && attempt < 4 * wanted + 8; ++attempt) {
+          AgentId b = kNoAgent;
+          if (!partners.empty() && stream.uniform() < closure_share) {
+            // Triadic closure through a contact already made.
+            const auto row = network.neighbors(partners[stream.below(static_cast<std::uint32_t>(partners.size()))]);
+            if (!row.empty()) b = row[stream.below(static_cast<std::uint32_t>(row.size()))];
+          } else {
+            b = sampler.draw_for(a, anchors, stream);
+          }
+          if (b == kNoAgent || b == a || !population.active(b)) continue;
+          if (std::find(partners.begin(), partners.end(), b) != partners.end()) continue;
+          partners.push_back(b);
+          out.push_back(Tie{a, b, initial_tie_weight(random, a, b, spec.initial_weight)});
+        }
+      },
+      16);
+  std::size_t total = 0;
+  for (const auto& list : made) total += list.size();
   std::vector<Tie> out;
-  std::vector<BlockSampler::Anchor> anchors;
-  std::vector<AgentId> partners;
-  for (AgentId a : newcomers) {
-    Stream stream = random.stream(step, Purpose::network_stubs, a);
-    const std::uint32_t wanted = stream.poisson(spec.mean_degree);
-    sampler.anchors_of(a, anchors);
-    partners.clear();
-    // Distinct partners: repeated draws of the same colleague are drawn again (bounded attempts).
-    for (std::uint32_t attempt = 0; partners.size() < wanted && attempt < 4 * wanted + 8; ++attempt) {
-      AgentId b = kNoAgent;
-      if (!partners.empty() && stream.uniform() < closure_share) {
-        // Triadic closure through a contact already made.
-        const auto row = network.neighbors(partners[stream.below(static_cast<std::uint32_t>(partners.size()))]);
-        if (!row.empty()) b = row[stream.below(static_cast<std::uint32_t>(row.size()))];
-      } else {
-        b = sampler.draw_for(a, anchors, stream);
-      }
-      if (b == kNoAgent || b == a || !population.active(b)) continue;
-      if (std::find(partners.begin(), partners.end(), b) != partners.end()) continue;
-      partners.push_back(b);
-      out.push_back(Tie{a, b, initial_tie_weight(random, a, b, spec.initial_weight)});
-    }
-  }
+  out.reserve(total);
+  for (const auto& list : made) out.insert(out.end(), list.begin(), list.end());
   return out;
 }
 

@@ -9,25 +9,6 @@
 namespace mentorsim {
 namespace {
 
-// |N(u) ∩ N(v)| by merging two sorted rows.
-std::size_t common_neighbors(std::span<const AgentId> a, std::span<const AgentId> b) {
-  std::size_t count = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++count;
-      ++i;
-      ++j;
-    }
-  }
-  return count;
-}
-
 double total_weight(std::span<const float> w) {
   double sum = 0.0;
   for (float x : w) sum += x;
@@ -46,8 +27,16 @@ double local_clustering(const CollegialNetwork& network, AgentId v) {
   const auto mine = network.neighbors(v);
   const std::size_t d = mine.size();
   if (d < 2) return 0.0;
+  // Twice the triangles at v: the neighbours of each neighbour that are neighbours of v, found with a
+  // per-thread marker array (cleared again before returning) rather than by merging sorted rows.
+  thread_local std::vector<std::uint8_t> mark;
+  if (mark.size() < network.vertex_count()) mark.resize(network.vertex_count(), 0);
+  for (AgentId u : mine) mark[u] = 1;
   std::size_t twice_triangles = 0;
-  for (AgentId u : mine) twice_triangles += common_neighbors(mine, network.neighbors(u));
+  for (AgentId u : mine) {
+    for (AgentId w : network.neighbors(u)) twice_triangles += mark[w];
+  }
+  for (AgentId u : mine) mark[u] = 0;
   return static_cast<double>(twice_triangles) / static_cast<double>(d * (d - 1));
 }
 

@@ -133,23 +133,53 @@ NetworkSummary summarize_network(const CollegialNetwork& network, const Populati
   }
   s.largest_component_share = s.agents > 0 ? static_cast<double>(largest) / static_cast<double>(s.agents) : 0.0;
 
-  // Tie composition and tie counts per pair class across units.
+  // Tie composition and tie counts per pair class across units: integer counts per block of
+  // vertices (each tie counted at its smaller end), so the sums do not depend on the thread count.
+  struct Composition {
+    std::array<std::uint64_t, 4> across{};  // ties across units, by [same profession][same institution]
+    std::uint64_t ties = 0;
+    std::uint64_t within_unit = 0;
+    std::uint64_t same_prof = 0;
+    std::uint64_t cross_inst = 0;
+  };
+  const Composition c = parallel::deterministic_reduce(
+      network.vertex_count(), Composition{},
+      [&](std::size_t begin, std::size_t end) {
+        Composition part;
+        for (std::size_t v = begin; v < end; ++v) {
+          const auto a = static_cast<AgentId>(v);
+          if (!population.active(a)) continue;
+          for (AgentId b : network.neighbors(a)) {
+            if (b <= a || !population.active(b)) continue;
+            ++part.ties;
+            const bool unit = population.unit[a] == population.unit[b];
+            const bool prof = population.profession[a] == population.profession[b];
+            const bool inst = population.institution[a] == population.institution[b];
+            part.within_unit += unit ? 1 : 0;
+            part.same_prof += prof ? 1 : 0;
+            part.cross_inst += inst ? 0 : 1;
+            if (!unit) ++part.across[(prof ? 2 : 0) + (inst ? 1 : 0)];
+          }
+        }
+        return part;
+      },
+      [](Composition acc, const Composition& part) {
+        for (std::size_t k = 0; k < 4; ++k) acc.across[k] += part.across[k];
+        acc.ties += part.ties;
+        acc.within_unit += part.within_unit;
+        acc.same_prof += part.same_prof;
+        acc.cross_inst += part.cross_inst;
+        return acc;
+      },
+      16384);
   std::array<std::array<double, 2>, 2> ties_across{};
-  std::size_t ties = 0;
-  std::size_t within_unit = 0;
-  std::size_t same_prof = 0;
-  std::size_t cross_inst = 0;
-  for (const Tie& t : network.ties()) {
-    if (!population.active(t.a) || !population.active(t.b)) continue;
-    ++ties;
-    const bool unit = population.unit[t.a] == population.unit[t.b];
-    const bool prof = population.profession[t.a] == population.profession[t.b];
-    const bool inst = population.institution[t.a] == population.institution[t.b];
-    within_unit += unit ? 1 : 0;
-    same_prof += prof ? 1 : 0;
-    cross_inst += inst ? 0 : 1;
-    if (!unit) ties_across[prof ? 1 : 0][inst ? 1 : 0] += 1.0;
+  for (int sp = 0; sp < 2; ++sp) {
+    for (int si = 0; si < 2; ++si) ties_across[sp][si] = static_cast<double>(c.across[sp * 2 + si]);
   }
+  const std::size_t ties = c.ties;
+  const std::size_t within_unit = c.within_unit;
+  const std::size_t same_prof = c.same_prof;
+  const std::size_t cross_inst = c.cross_inst;
   s.ties = ties;
   s.mean_degree = s.agents > 0 ? 2.0 * static_cast<double>(ties) / static_cast<double>(s.agents) : 0.0;
   if (ties > 0) {

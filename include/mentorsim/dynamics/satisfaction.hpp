@@ -4,7 +4,8 @@
 // by S += adjustment (S* - S); S0, c0 the agent's week-0 (or hire) satisfaction and confidence, qbar
 // the mean quality of its active dyads, G its cumulative skill gain (sum over domains since week 0),
 // B = min(1, dyads * time_required / (cadence * time_budget)) the share of its time budget mentoring
-// takes. Without a program every effect but G is zero, so controls stay near their baseline.
+// takes (sums over an agent's dyads are kept in fixed point, 2^-32, so they are added in parallel in
+// any order). Without a program every effect but G is zero, so controls stay near their baseline.
 // Intent to leave: logit(I) = logit(baseline_intent) + slope (S_ref - S) (18.8% of faculty
 // considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with
 // satisfaction (rho 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
@@ -14,6 +15,9 @@
 namespace mentorsim {
 
 double intent_to_leave(const TurnoverParams& params, double satisfaction);
+// The same with logit(baseline_intent) computed once by the caller (intent_base_logit).
+double intent_base_logit(const TurnoverParams& params);
+double intent_to_leave(const TurnoverParams& params, double base_logit, double satisfaction);
 
 void update_satisfaction(SimulationState& state);
 

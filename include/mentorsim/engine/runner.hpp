@@ -29,6 +29,12 @@ struct RunSummary {
   NetworkSummary network;  // replicate 0, at the end
   std::vector<std::string> warnings;
   std::array<double, 10> stage_seconds{};  // summed over replicates, when profiling
+  // Outside the weekly schedule, summed over replicates, when profiling: building each replicate's
+  // world and program state; observing (time series, snapshots, end-of-replicate datasets); closing
+  // the file (outcomes, compression of the last chunks, commit).
+  double build_seconds = 0.0;
+  double observe_seconds = 0.0;
+  double finish_seconds = 0.0;
 };
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options = {});

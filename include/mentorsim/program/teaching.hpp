@@ -22,6 +22,9 @@ struct TeachingFlow {
   bool primary;         // the dyad's purpose (weight 1); secondary flows carry a back-flow weight
 };
 
+// The most flows any dyad type has (traditional: four primary, two back-flows).
+inline constexpr std::size_t kMaxTeachingFlows = 6;
+
 // The flows of a dyad type, primary first.
 std::span<const TeachingFlow> teaching_flows(DyadType type);
 
