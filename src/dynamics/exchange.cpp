@@ -19,7 +19,12 @@ double power_distance_damping(const SimulationState& state, AgentId teacher, Age
 void exchange_knowledge(SimulationState& state) {
   const Population& pop = state.population;
   const ExchangeParams& params = state.scenario->dynamics().exchange;
-  std::copy(pop.skills.data().begin(), pop.skills.data().end(), state.skills_next.data().begin());
+  const auto from = pop.skills.data();
+  const auto to = state.skills_next.data();
+  parallel::for_blocks(from.size(), 1 << 16, [&](std::size_t begin, std::size_t end) {
+    std::copy(from.begin() + static_cast<std::ptrdiff_t>(begin), from.begin() + static_cast<std::ptrdiff_t>(end),
+              to.begin() + static_cast<std::ptrdiff_t>(begin));
+  });
   const DyadTable& dyads = state.dyads;
   const auto circle_size = circle_sizes(state);
   std::vector<DyadId> met;

@@ -17,12 +17,16 @@ double quality_factor(const SimulationState& state, double quality) {
 
 double meeting_probability(const SimulationState& state, DyadId d) {
   const double cadence = state.program_of_dyad(d).cadence_weeks;
-  const double p = availability(state, state.dyads.mentor[d]) * availability(state, state.dyads.mentee[d]) *
-                   quality_factor(state, state.dyads.quality[d]) / cadence;
+  const auto& cache = state.dyad_cache;
+  const bool cached = d < cache.mentor_availability.size();
+  const double a_mentor = cached ? cache.mentor_availability[d] : availability(state, state.dyads.mentor[d]);
+  const double a_mentee = cached ? cache.mentee_availability[d] : availability(state, state.dyads.mentee[d]);
+  const double p = a_mentor * a_mentee * quality_factor(state, state.dyads.quality[d]) / cadence;
   return std::min(1.0, p);
 }
 
 void hold_meetings(SimulationState& state) {
+  state.cache_dyads();
   DyadTable& dyads = state.dyads;
   std::fill(dyads.met.begin(), dyads.met.end(), std::uint8_t{0});
   std::fill(dyads.succeeded.begin(), dyads.succeeded.end(), std::uint8_t{0});
@@ -48,7 +52,7 @@ void hold_meetings(SimulationState& state) {
     if (dyads.type[d] == DyadType::group) {
       // The circle's own draw used the first dyad's stream word 0; attendance uses word 1.
       stream.uniform();
-      dyads.met[d] = circle_meets.at(dyads.group[d]) && stream.uniform() < availability(state, dyads.mentee[d]);
+      dyads.met[d] = circle_meets.at(dyads.group[d]) && stream.uniform() < state.dyad_cache.mentee_availability[d];
     } else {
       dyads.met[d] = stream.uniform() < meeting_probability(state, d);
     }

@@ -28,6 +28,19 @@ double power_imbalance(const SimulationState& state, DyadId d) {
   return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);
 }
 
+namespace {
+
+// power_imbalance from the dyad cache (same value, fewer reads of agents).
+double cached_power_imbalance(const SimulationState& state, DyadId d) {
+  const double h = state.dyad_cache.upward_hierarchy[d];
+  if (h == 0.0) return 0.0;
+  const Population& pop = state.population;
+  const double psi = pop.psych_safety[state.dyad_cache.mentee_unit[d]];
+  return h * (1.0 - pop.confidence[state.dyads.mentor[d]]) * (1.0 - psi);
+}
+
+}  // namespace
+
 double success_probability(const SimulationState& state, DyadId d) {
   const double q = state.dyads.quality[d];
   return (0.5 + 0.5 * q) * (1.0 - role_ambiguity(state, d)) * (1.0 - power_imbalance(state, d));
@@ -37,6 +50,8 @@ void update_relationships(SimulationState& state) {
   const RelationshipParams& p = state.scenario->dynamics().relationships;
   DyadTable& dyads = state.dyads;
   const auto& active = state.active_dyads;
+  state.cache_dyads();
+  const SimulationState::DyadCache& cache = state.dyad_cache;
   // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
   // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
   constexpr std::uint8_t kStays = 0xff;
@@ -52,11 +67,11 @@ void update_relationships(SimulationState& state) {
         const double u_cause = stream.uniform();
         const double u_end = stream.uniform();
         double q = dyads.quality[d];
-        const double shortage = 1.0 - availability(state, dyads.mentor[d]) * availability(state, dyads.mentee[d]);
+        const double shortage = 1.0 - cache.mentor_availability[d] * cache.mentee_availability[d];
         if (dyads.met[d]) {
           ++dyads.meetings[d];
           const double ambiguity = role_ambiguity(state, d);
-          const double imbalance = power_imbalance(state, d);
+          const double imbalance = cached_power_imbalance(state, d);
           const double communication = 0.5 - 0.5 * q;
           const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
           if (u_success < p_success) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <utility>
 #include <cmath>
 
 #include "mentorsim/core/parallel.hpp"
@@ -17,9 +18,7 @@ constexpr double kFixedPoint = 4294967296.0;
 
 std::int64_t to_fixed(double x) { return std::llround(x * kFixedPoint); }
 
-void add(std::vector<std::int64_t>& sums, AgentId a, std::int64_t x) {
-  std::atomic_ref<std::int64_t>(sums[a]).fetch_add(x, std::memory_order_relaxed);
-}
+void add(std::int64_t& sum, std::int64_t x) { std::atomic_ref<std::int64_t>(sum).fetch_add(x, std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -43,10 +42,10 @@ void update_satisfaction(SimulationState& state) {
   const double time_required = state.scenario->dynamics().meetings.time_required;
   Population& pop = state.population;
   const std::size_t n = pop.size();
-  // Sum of the quality of each agent's active dyads, the time they take and their count.
-  std::vector<std::int64_t> quality_sum(n, 0);
-  std::vector<std::int64_t> time_share(n, 0);
-  std::vector<std::int64_t> dyad_count(n, 0);
+  // Sum of the quality of each agent's active dyads, the time they take and their count, in the
+  // state's per-agent buffer (all zero between calls: only the entries used are cleared afterwards).
+  auto& sums = state.dyad_sums;
+  if (sums.size() < n) sums.resize(n);
   const auto circles = circle_sizes(state);
   const auto& active = state.active_dyads;
   parallel::for_each(
@@ -59,28 +58,30 @@ void update_satisfaction(SimulationState& state) {
         const double mentor_share =
             state.dyads.type[d] == DyadType::group ? 1.0 / circles.at(state.dyads.group[d]) : 1.0;
         const std::int64_t quality = to_fixed(state.dyads.quality[d]);
-        const AgentId mentor = state.dyads.mentor[d];
-        const AgentId mentee = state.dyads.mentee[d];
-        add(quality_sum, mentor, quality);
-        add(quality_sum, mentee, quality);
-        add(time_share, mentor, to_fixed(per_week * mentor_share));
-        add(time_share, mentee, to_fixed(per_week));
-        add(dyad_count, mentor, 1);
-        add(dyad_count, mentee, 1);
+        SimulationState::DyadSums& mentor = sums[state.dyads.mentor[d]];
+        SimulationState::DyadSums& mentee = sums[state.dyads.mentee[d]];
+        add(mentor.quality, quality);
+        add(mentee.quality, quality);
+        add(mentor.time, to_fixed(per_week * mentor_share));
+        add(mentee.time, to_fixed(per_week));
+        add(mentor.count, 1);
+        add(mentee.count, 1);
       },
       1024);
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
+    SimulationState::DyadSums mine;
+    if (sums[a].count != 0) mine = std::exchange(sums[a], SimulationState::DyadSums{});  // left all zero
     if (!pop.active(a)) return;
     double growth = 0.0;
     for (std::size_t d = 0; d < kDomains; ++d) growth += pop.skills.at(a, d) - state.baseline.skills.at(a, d);
     double target = state.baseline.satisfaction[a] + p.growth_weight * growth +
                     p.empowerment_weight * (pop.confidence[a] - state.baseline.confidence[a]);
-    if (dyad_count[a] > 0) {
-      const double mean_quality = static_cast<double>(quality_sum[a]) / kFixedPoint / static_cast<double>(dyad_count[a]);
+    if (mine.count > 0) {
+      const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
       target += p.quality_weight * (mean_quality - 0.5);
       const double budget = std::max(1e-3f, pop.time_budget[a]);
-      target -= p.burden_weight * std::min(1.0, static_cast<double>(time_share[a]) / kFixedPoint / budget);
+      target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget);
     }
     target = std::clamp(target, 0.0, 1.0);
     pop.satisfaction[a] += static_cast<float>(p.adjustment * (target - pop.satisfaction[a]));

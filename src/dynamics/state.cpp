@@ -72,6 +72,20 @@ void SimulationState::end_dyad(DyadId d, EndReason reason) {
   mentorsim::end_dyad(world, d, step, reason);
 }
 
+void SimulationState::cache_dyads() {
+  DyadCache& c = dyad_cache;
+  for (auto d = static_cast<DyadId>(c.mentor_availability.size()); d < dyads.size(); ++d) {
+    const AgentId mentor = dyads.mentor[d];
+    const AgentId mentee = dyads.mentee[d];
+    c.mentor_availability.push_back(availability(*this, mentor));
+    c.mentee_availability.push_back(availability(*this, mentee));
+    c.upward_hierarchy.push_back(population.stage[mentor] >= population.stage[mentee]
+                                     ? 0.0
+                                     : population.institutions[population.institution[mentee]].hierarchy);
+    c.mentee_unit.push_back(population.unit[mentee]);
+  }
+}
+
 double availability(const SimulationState& state, AgentId a) {
   const double required = state.scenario->dynamics().meetings.time_required;
   return std::min(1.0, static_cast<double>(state.population.time_budget[a]) / required);

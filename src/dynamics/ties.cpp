@@ -1,6 +1,7 @@
 #include "mentorsim/dynamics/ties.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "mentorsim/core/parallel.hpp"
 
@@ -30,12 +31,14 @@ void merge_ties(SimulationState& state) {
   state.pending_ties.clear();
   state.newcomer_sampler.reset();  // rebuilt from the staff of now when next needed
   const ActiveMask active(pop);
-  state.network = state.network.merged(
+  CollegialNetwork next = state.network.merged(
       static_cast<AgentId>(pop.size()),
       [&](AgentId a, AgentId b, float weight, float routine) {
         return active(a) && active(b) && !(weight < threshold && routine < threshold);
       },
-      std::move(added));
+      std::move(added), std::move(state.spare_network));
+  // The network before the merge lends its storage to the next merge.
+  state.spare_network = std::exchange(state.network, std::move(next));
 }
 
 void update_ties(SimulationState& state) {

@@ -45,10 +45,7 @@ void turnover_and_hiring(SimulationState& state) {
                  leaving_probability(weekly[index_of(pop.stage[a])], pop.intent_to_leave[a],
                                      state.intent_reference[index_of(pop.stage[a])]);
   });
-  std::vector<AgentId> leavers;
-  for (AgentId a = 0; a < n; ++a) {
-    if (leaving[a]) leavers.push_back(a);
-  }
+  const std::vector<AgentId> leavers = parallel::indices_where<AgentId>(n, [&](std::size_t a) { return leaving[a] != 0; });
   if (leavers.empty()) return;
   for (AgentId a : leavers) pop.left[a] = state.step + 1;  // the first week without them
   // Which active dyads lose a member, found in parallel; they end in dyad order.

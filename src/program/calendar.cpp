@@ -4,6 +4,7 @@
 #include <map>
 
 #include "mentorsim/core/apportion.hpp"
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/program/pairing/assigned_optimal.hpp"
 #include "mentorsim/program/pairing/assigned_random.hpp"
 #include "mentorsim/program/pairing/self_identified.hpp"
@@ -135,12 +136,13 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.time_required = scenario.dynamics().meetings.time_required;
   input.assigned_formation = assigned_formation;
   input.mentees = std::move(mentees);
-  for (AgentId a = 0; a < pop.size(); ++a) {
-    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMentorRole)) continue;
-    if (program.mentor_load[a] >= p.mentor_capacity) continue;
-    input.mentors.push_back(a);
-    input.capacity.push_back(p.mentor_capacity - program.mentor_load[a]);
-  }
+  input.mentors = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMentorRole) &&
+           program.mentor_load[a] < p.mentor_capacity;
+  });
+  input.capacity.reserve(input.mentors.size());
+  for (AgentId a : input.mentors) input.capacity.push_back(p.mentor_capacity - program.mentor_load[a]);
   const PairingResult result = strategy.pair(input);
   // Group mentoring: a mentor's mentees of this round form one circle, identified by its first dyad.
   std::map<AgentId, DyadId> circle;
@@ -202,15 +204,14 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
 
 // Enrolled mentees of the arm without an active dyad as mentee, optionally only those whose dyad dissolved.
 std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved) {
-  std::vector<AgentId> out;
   const Population& pop = world.population;
   const ProgramState& program = world.program;
-  for (AgentId a = 0; a < pop.size(); ++a) {
-    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) continue;
-    if (program.mentee_load[a] > 0) continue;
-    if (only_dissolved ? program.dissolved[a] != 0 : program.matched_week[a] == kNever) out.push_back(a);
-  }
-  return out;
+  return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) return false;
+    if (program.mentee_load[a] > 0) return false;
+    return only_dissolved ? program.dissolved[a] != 0 : program.matched_week[a] == kNever;
+  });
 }
 
 }  // namespace
@@ -219,9 +220,10 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
                                          Step step) {
   std::vector<MatchingRecord> records;
   // Dyads that reach their planned end finish first, so their mentors are free for new rounds.
-  for (DyadId d = 0; d < world.dyads.size(); ++d) {
-    if (world.dyads.active(d) && world.dyads.planned_end[d] <= step) end_dyad(world, d, step, EndReason::program_end);
-  }
+  const auto ending = parallel::indices_where<DyadId>(world.dyads.size(), [&](std::size_t d) {
+    return world.dyads.active(static_cast<DyadId>(d)) && world.dyads.planned_end[d] <= step;
+  });
+  for (DyadId d : ending) end_dyad(world, d, step, EndReason::program_end);
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active() || step < p.start_week || step >= p.start_week + p.duration_weeks) continue;

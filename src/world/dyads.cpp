@@ -1,5 +1,7 @@
 #include "mentorsim/world/dyads.hpp"
 
+#include "mentorsim/core/parallel.hpp"
+
 namespace mentorsim {
 
 DyadId DyadTable::add(const NewDyad& d, Step step) {
@@ -33,11 +35,7 @@ void DyadTable::finish(DyadId d, Step step, EndReason reason) {
 }
 
 std::vector<DyadId> DyadTable::active_ids() const {
-  std::vector<DyadId> out;
-  for (DyadId d = 0; d < size(); ++d) {
-    if (active(d)) out.push_back(d);
-  }
-  return out;
+  return parallel::indices_where<DyadId>(size(), [&](std::size_t d) { return active(static_cast<DyadId>(d)); });
 }
 
 EndReason DyadTable::dominant_failure(DyadId d) const {

@@ -163,7 +163,7 @@ void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weigh
 
 CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
                                           FunctionRef<bool(AgentId, AgentId, float, float)> keep,
-                                          std::vector<Tie> added) const {
+                                          std::vector<Tie> added, CollegialNetwork recycled) const {
   const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
   // 1. The additions as arcs in both directions, bucketed by source, each bucket sorted by
   //    (target, weight descending, routine descending) and its duplicates merged.
@@ -219,7 +219,13 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
       }
     }
   };
-  std::vector<std::uint64_t> rowstart(n + 1, 0);
+  // Arrays taken from `recycled`: resize() clears only what they grow by; every entry is written below.
+  std::vector<std::uint64_t> rowstart = std::move(recycled.graph_.m_forward.m_rowstart);
+  std::vector<AgentId> column = std::move(recycled.graph_.m_forward.m_column);
+  std::vector<float> arc_weight = std::move(recycled.weights_);
+  std::vector<float> arc_routine = std::move(recycled.routines_);
+  rowstart.resize(n + 1);
+  rowstart[0] = 0;
   parallel::for_each(
       n,
       [&](std::size_t v) {
@@ -230,9 +236,9 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
       1024);
   for (std::size_t v = 0; v < n; ++v) rowstart[v + 1] += rowstart[v];
   const std::uint64_t total = rowstart.back();
-  std::vector<AgentId> column(total);
-  std::vector<float> arc_weight(total);
-  std::vector<float> arc_routine(total);
+  column.resize(total);
+  arc_weight.resize(total);
+  arc_routine.resize(total);
   parallel::for_each(
       n,
       [&](std::size_t v) {

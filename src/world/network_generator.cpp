@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -35,26 +36,15 @@ class BlockSampler {
   BlockSampler(const Population& population, const NetworkSpec& spec) : population_(population), spec_(spec) {
     const std::size_t units = population.units.size();
     const std::size_t cells = units * kProfessions;
-    // unit_order: by (unit, profession); prof_order: by (profession, unit). Units of an institution are
-    // contiguous, so institution ranges are contiguous in both orders.
-    unit_start_.assign(cells + 1, 0);
-    prof_start_.assign(cells + 1, 0);
-    for (AgentId a = 0; a < population.size(); ++a) {
-      if (!population.active(a)) continue;
-      ++unit_start_[unit_cell(population.unit[a], population.profession[a]) + 1];
-      ++prof_start_[prof_cell(population.profession[a], population.unit[a]) + 1];
-    }
-    std::partial_sum(unit_start_.begin(), unit_start_.end(), unit_start_.begin());
-    std::partial_sum(prof_start_.begin(), prof_start_.end(), prof_start_.begin());
-    unit_order_.resize(unit_start_.back());
-    prof_order_.resize(prof_start_.back());
-    auto unit_fill = unit_start_;
-    auto prof_fill = prof_start_;
-    for (AgentId a = 0; a < population.size(); ++a) {
-      if (!population.active(a)) continue;
-      unit_order_[unit_fill[unit_cell(population.unit[a], population.profession[a])]++] = a;
-      prof_order_[prof_fill[prof_cell(population.profession[a], population.unit[a])]++] = a;
-    }
+    // unit_order: by (unit, profession); prof_order: by (profession, unit); by agent id within a cell.
+    // Units of an institution are contiguous, so institution ranges are contiguous in both orders.
+    const ActiveMask active(population);
+    bucket_agents(
+        cells, [&](AgentId a) { return active(a) ? unit_cell(population.unit[a], population.profession[a]) : cells; },
+        unit_start_, unit_order_);
+    bucket_agents(
+        cells, [&](AgentId a) { return active(a) ? prof_cell(population.profession[a], population.unit[a]) : cells; },
+        prof_start_, prof_order_);
     active_ = unit_order_.size();
   }
 
@@ -198,6 +188,35 @@ class BlockSampler {
       if (population_.profession[candidate] != p) return candidate;
     }
     return kNoAgent;
+  }
+
+  // Counting sort of the population's agents into `cells` cells (cell_of(a) == cells: left out), in
+  // parallel: counts by atomic increments, agents scattered to their cells in any order, then each
+  // cell sorted by id, so the result does not depend on the thread count.
+  template <class CellOf>
+  void bucket_agents(std::size_t cells, CellOf&& cell_of, std::vector<std::uint64_t>& start,
+                     std::vector<AgentId>& order) const {
+    const std::size_t n = population_.size();
+    start.assign(cells + 1, 0);
+    parallel::for_each(n, [&](std::size_t i) {
+      const std::size_t cell = cell_of(static_cast<AgentId>(i));
+      if (cell < cells) std::atomic_ref<std::uint64_t>(start[cell + 1]).fetch_add(1, std::memory_order_relaxed);
+    });
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    order.resize(start.back());
+    std::vector<std::uint64_t> fill(start.begin(), start.end() - 1);
+    parallel::for_each(n, [&](std::size_t i) {
+      const auto a = static_cast<AgentId>(i);
+      const std::size_t cell = cell_of(a);
+      if (cell < cells) order[std::atomic_ref<std::uint64_t>(fill[cell]).fetch_add(1, std::memory_order_relaxed)] = a;
+    });
+    parallel::for_each(
+        cells,
+        [&](std::size_t c) {
+          std::sort(order.begin() + static_cast<std::ptrdiff_t>(start[c]),
+                    order.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
+        },
+        1024);
   }
 
   const Population& population_;

@@ -1,6 +1,7 @@
 #include "mentorsim/world/synthesizer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "mentorsim/core/apportion.hpp"
@@ -126,29 +127,50 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
       const auto per_stage = apportion(per_profession[p], inst.stage_mix);
       for (std::size_t s = 0; s < kStages; ++s) {
         for (std::uint64_t k = 0; k < per_stage[s]; ++k) {
-          Stream stream = random.stream(layout_step::unit_key, Purpose::population_layout,
-                                        static_cast<std::uint32_t>(provisional_index));
-          // Random high bits, provisional index low bits: a total order, so the sort is deterministic.
-          const std::uint64_t key = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | provisional_index;
-          staff.push_back(Provisional{key, enum_at<Profession>(p), enum_at<CareerStage>(s)});
-          ++provisional_index;
+          staff.push_back(Provisional{0, enum_at<Profession>(p), enum_at<CareerStage>(s)});
         }
       }
     }
+    // Random high bits, provisional index low bits: a total order, so the sort is deterministic.
+    const std::uint64_t base_index = provisional_index;
+    std::vector<unsigned long long> keys(staff.size());
+    parallel::for_each(staff.size(), [&](std::size_t k) {
+      const std::uint64_t index = base_index + k;
+      Stream stream = random.stream(layout_step::unit_key, Purpose::population_layout, static_cast<std::uint32_t>(index));
+      keys[k] = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | (index & 0xffffffffULL);
+      staff[k].unit_key = keys[k];
+    });
+    provisional_index += staff.size();
     // Units get equal shares (sizes differ by at most one) of a random order of the staff.
-    std::sort(staff.begin(), staff.end(), [](const Provisional& a, const Provisional& b) { return a.unit_key < b.unit_key; });
+    parallel::sort_u64(keys);
+    {
+      std::vector<Provisional> sorted(staff.size());
+      parallel::for_each(staff.size(), [&](std::size_t k) {
+        sorted[k] = staff[((keys[k] & 0xffffffffULL) - (base_index & 0xffffffffULL)) & 0xffffffffULL];
+      });
+      staff = std::move(sorted);
+    }
     std::vector<UnitId> unit_of(staff.size());
     for (std::size_t k = 0; k < staff.size(); ++k) {
       unit_of[k] = info.first_unit + static_cast<UnitId>(k * info.unit_count / staff.size());
     }
+    // Within each unit (a contiguous run of the random order), staff by profession, then stage, then
+    // random order: a stable counting sort of each unit's run, units in parallel.
+    std::vector<std::size_t> unit_begin(info.unit_count + 1, staff.size());
+    for (std::size_t k = staff.size(); k-- > 0;) unit_begin[unit_of[k] - info.first_unit] = k;
+    for (std::size_t u = info.unit_count; u-- > 0;) unit_begin[u] = std::min(unit_begin[u], unit_begin[u + 1]);
     std::vector<std::size_t> order(staff.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (unit_of[a] != unit_of[b]) return unit_of[a] < unit_of[b];
-      if (staff[a].profession != staff[b].profession) return staff[a].profession < staff[b].profession;
-      if (staff[a].stage != staff[b].stage) return staff[a].stage < staff[b].stage;
-      return staff[a].unit_key < staff[b].unit_key;
-    });
+    parallel::for_each(
+        info.unit_count,
+        [&](std::size_t u) {
+          constexpr std::size_t kCells = kProfessions * kStages;
+          std::array<std::size_t, kCells + 1> at{};
+          const auto cell = [&](std::size_t k) { return index_of(staff[k].profession) * kStages + index_of(staff[k].stage); };
+          for (std::size_t k = unit_begin[u]; k < unit_begin[u + 1]; ++k) ++at[cell(k) + 1];
+          std::partial_sum(at.begin(), at.end(), at.begin());
+          for (std::size_t k = unit_begin[u]; k < unit_begin[u + 1]; ++k) order[unit_begin[u] + at[cell(k)]++] = k;
+        },
+        64);
     const AgentId first = next_id;
     for (std::size_t k : order) {
       const AgentId a = next_id++;
@@ -162,10 +184,13 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
 
     // Minority status: exactly round(n * share) staff, those with the smallest random keys.
     auto choose = [&](Step sub_step, std::uint64_t count, auto eligible) {
-      std::vector<std::pair<std::uint32_t, AgentId>> keyed;
-      for (AgentId a = first; a < end; ++a) {
-        if (eligible(a)) keyed.emplace_back(random.stream(sub_step, Purpose::population_layout, a).next_u32(), a);
-      }
+      const std::vector<AgentId> candidates =
+          parallel::indices_where<AgentId>(end - first, [&](std::size_t k) { return eligible(static_cast<AgentId>(first + k)); });
+      std::vector<std::pair<std::uint32_t, AgentId>> keyed(candidates.size());
+      parallel::for_each(candidates.size(), [&](std::size_t k) {
+        const AgentId a = first + candidates[k];
+        keyed[k] = {random.stream(sub_step, Purpose::population_layout, a).next_u32(), a};
+      });
       count = std::min<std::uint64_t>(count, keyed.size());
       std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(count), keyed.end());
       std::vector<AgentId> chosen;

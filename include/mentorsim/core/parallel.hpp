@@ -53,6 +53,29 @@ T deterministic_reduce(std::size_t n, T init, BlockFn&& block_result, Combine&& 
   return acc;
 }
 
+// The indices i in [0, n) with keep(i), in increasing order: fixed blocks are filtered in parallel
+// and joined in block order, so the result does not depend on the thread count.
+template <class Index, class Keep>
+std::vector<Index> indices_where(std::size_t n, Keep&& keep, std::size_t block = 16384) {
+  if (n == 0) return {};
+  const std::size_t blocks = (n + block - 1) / block;
+  std::vector<std::vector<Index>> parts(blocks);
+  for_blocks(blocks, 1, [&](std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::size_t end = (b + 1) * block < n ? (b + 1) * block : n;
+      for (std::size_t i = b * block; i < end; ++i) {
+        if (keep(i)) parts[b].push_back(static_cast<Index>(i));
+      }
+    }
+  });
+  std::size_t total = 0;
+  for (const auto& part : parts) total += part.size();
+  std::vector<Index> out;
+  out.reserve(total);
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
 // Sorts [first, last) with operator< in parallel. The result is unique whenever the order is total
 // (no two elements compare equivalent), so it does not depend on the thread count.
 void sort_u64(std::vector<unsigned long long>& values);

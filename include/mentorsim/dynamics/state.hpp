@@ -41,6 +41,7 @@ struct SimulationState {
 
   Population population;
   CollegialNetwork network;
+  CollegialNetwork spare_network;  // the network before the last tie merge: storage for the next merge
   NetworkGenerationReport network_report;
   DyadTable dyads;
   ProgramState program;
@@ -61,6 +62,28 @@ struct SimulationState {
 
   // Dyads active at the start of this week's stages 2-9, in id order (refreshed by the engine).
   std::vector<DyadId> active_dyads;
+
+  // What never changes in a dyad's life, per dyad id, so that the weekly dyad loops read it in dyad
+  // order instead of from the two agents: each partner's availability (time budgets are fixed), and
+  // for power imbalance the hierarchy of the mentee's institution when the mentor is at an earlier
+  // stage than the mentee (0 otherwise) and the mentee's unit. Extended by cache_dyads().
+  struct DyadCache {
+    std::vector<double> mentor_availability;
+    std::vector<double> mentee_availability;
+    std::vector<double> upward_hierarchy;
+    std::vector<UnitId> mentee_unit;
+  } dyad_cache;
+  // Adds the cache entries of dyads formed since the last call.
+  void cache_dyads();
+
+  // Per agent, scratch of the satisfaction stage: sums over the agent's active dyads in fixed point.
+  // All zero between calls (the stage clears what it used), so it is not refilled every week.
+  struct DyadSums {
+    std::int64_t quality = 0;
+    std::int64_t time = 0;
+    std::int64_t count = 0;
+  };
+  std::vector<DyadSums> dyad_sums;
 
   // Appends `count` agents' worth of per-agent side state (program, baseline, counters).
   void grow_agents(std::size_t count);

@@ -71,8 +71,10 @@ class CollegialNetwork {
   // in as the constructor merges ties: a tie present twice keeps its largest weight and largest
   // routine strength. Gives exactly what the constructor gives for the kept ties plus `added`, in
   // time linear in the arcs (the rows are already sorted; only the additions are sorted).
+  // `recycled`, a network no longer needed, lends its storage to the result (its contents are
+  // overwritten, never read), so that periodic merges do not allocate and clear new arrays.
   [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
-                                        std::vector<Tie> added) const;
+                                        std::vector<Tie> added, CollegialNetwork recycled = CollegialNetwork()) const;
   // Every tie once, a < b, sorted by (a, b).
   [[nodiscard]] std::vector<Tie> ties() const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
