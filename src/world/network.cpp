@@ -281,16 +281,31 @@ bool CollegialNetwork::has_tie(AgentId u, AgentId v) const noexcept {
 }
 
 std::vector<Tie> CollegialNetwork::ties() const {
-  std::vector<Tie> out;
-  out.reserve(tie_count());
-  for (AgentId a = 0; a < vertex_count(); ++a) {
-    const auto row = neighbors(a);
-    const auto w = weights(a);
-    const auto r = routines(a);
-    for (std::size_t k = 0; k < row.size(); ++k) {
-      if (row[k] > a) out.push_back(Tie{a, row[k], w[k], r[k]});
-    }
-  }
+  // Each vertex's ties to larger neighbours go to its own slice (offsets from a prefix sum).
+  const std::size_t n = vertex_count();
+  std::vector<std::uint64_t> offset(n + 1, 0);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        const auto row = neighbors(static_cast<AgentId>(v));
+        offset[v + 1] = static_cast<std::uint64_t>(row.end() - std::upper_bound(row.begin(), row.end(), static_cast<AgentId>(v)));
+      },
+      4096);
+  for (std::size_t v = 0; v < n; ++v) offset[v + 1] += offset[v];
+  std::vector<Tie> out(offset[n]);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        const auto a = static_cast<AgentId>(v);
+        const auto row = neighbors(a);
+        const auto w = weights(a);
+        const auto r = routines(a);
+        std::uint64_t at = offset[v];
+        for (std::size_t k = 0; k < row.size(); ++k) {
+          if (row[k] > a) out[at++] = Tie{a, row[k], w[k], r[k]};
+        }
+      },
+      4096);
   return out;
 }
 

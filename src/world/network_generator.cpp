@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -36,15 +35,26 @@ class BlockSampler {
   BlockSampler(const Population& population, const NetworkSpec& spec) : population_(population), spec_(spec) {
     const std::size_t units = population.units.size();
     const std::size_t cells = units * kProfessions;
-    // unit_order: by (unit, profession); prof_order: by (profession, unit); by agent id within a cell.
-    // Units of an institution are contiguous, so institution ranges are contiguous in both orders.
-    const ActiveMask active(population);
-    bucket_agents(
-        cells, [&](AgentId a) { return active(a) ? unit_cell(population.unit[a], population.profession[a]) : cells; },
-        unit_start_, unit_order_);
-    bucket_agents(
-        cells, [&](AgentId a) { return active(a) ? prof_cell(population.profession[a], population.unit[a]) : cells; },
-        prof_start_, prof_order_);
+    // unit_order: by (unit, profession); prof_order: by (profession, unit). Units of an institution are
+    // contiguous, so institution ranges are contiguous in both orders.
+    unit_start_.assign(cells + 1, 0);
+    prof_start_.assign(cells + 1, 0);
+    for (AgentId a = 0; a < population.size(); ++a) {
+      if (!population.active(a)) continue;
+      ++unit_start_[unit_cell(population.unit[a], population.profession[a]) + 1];
+      ++prof_start_[prof_cell(population.profession[a], population.unit[a]) + 1];
+    }
+    std::partial_sum(unit_start_.begin(), unit_start_.end(), unit_start_.begin());
+    std::partial_sum(prof_start_.begin(), prof_start_.end(), prof_start_.begin());
+    unit_order_.resize(unit_start_.back());
+    prof_order_.resize(prof_start_.back());
+    auto unit_fill = unit_start_;
+    auto prof_fill = prof_start_;
+    for (AgentId a = 0; a < population.size(); ++a) {
+      if (!population.active(a)) continue;
+      unit_order_[unit_fill[unit_cell(population.unit[a], population.profession[a])]++] = a;
+      prof_order_[prof_fill[prof_cell(population.profession[a], population.unit[a])]++] = a;
+    }
     active_ = unit_order_.size();
   }
 
@@ -190,35 +200,6 @@ class BlockSampler {
     return kNoAgent;
   }
 
-  // Counting sort of the population's agents into `cells` cells (cell_of(a) == cells: left out), in
-  // parallel: counts by atomic increments, agents scattered to their cells in any order, then each
-  // cell sorted by id, so the result does not depend on the thread count.
-  template <class CellOf>
-  void bucket_agents(std::size_t cells, CellOf&& cell_of, std::vector<std::uint64_t>& start,
-                     std::vector<AgentId>& order) const {
-    const std::size_t n = population_.size();
-    start.assign(cells + 1, 0);
-    parallel::for_each(n, [&](std::size_t i) {
-      const std::size_t cell = cell_of(static_cast<AgentId>(i));
-      if (cell < cells) std::atomic_ref<std::uint64_t>(start[cell + 1]).fetch_add(1, std::memory_order_relaxed);
-    });
-    std::partial_sum(start.begin(), start.end(), start.begin());
-    order.resize(start.back());
-    std::vector<std::uint64_t> fill(start.begin(), start.end() - 1);
-    parallel::for_each(n, [&](std::size_t i) {
-      const auto a = static_cast<AgentId>(i);
-      const std::size_t cell = cell_of(a);
-      if (cell < cells) order[std::atomic_ref<std::uint64_t>(fill[cell]).fetch_add(1, std::memory_order_relaxed)] = a;
-    });
-    parallel::for_each(
-        cells,
-        [&](std::size_t c) {
-          std::sort(order.begin() + static_cast<std::ptrdiff_t>(start[c]),
-                    order.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
-        },
-        1024);
-  }
-
   const Population& population_;
   const NetworkSpec& spec_;
   std::vector<std::uint64_t> unit_start_;
@@ -325,10 +306,11 @@ class Generator {
     // New distinct ties are collected against the current graph (binary search) and among
     // themselves (sorted), round after round, and merged in one rebuild.
     const std::uint64_t have = network.tie_count();
-    std::vector<Tie> extra;
+    // Each new tie as the key (a << 32) | b with a < b, sorted: distinct keys are distinct ties.
+    std::vector<unsigned long long> extra;
     for (int round = 0; round < kTopUpRounds && have + extra.size() < target; ++round) {
       const std::uint64_t missing = target - have - extra.size();
-      std::vector<Tie> drawn(missing);
+      std::vector<unsigned long long> drawn(missing);
       parallel::for_each(missing, [&](std::size_t k) {
         Stream stream = random_.stream(round, Purpose::network_topup, static_cast<std::uint32_t>(k));
         const AgentId a = active_ids[stream.below(static_cast<std::uint32_t>(active_ids.size()))];
@@ -336,18 +318,21 @@ class Generator {
         sampler_.anchors_of(a, anchors);
         Tie t = make_tie(a, sampler_.draw_for(a, anchors, stream));
         if (t.a > t.b) std::swap(t.a, t.b);
-        drawn[k] = t;
+        // A failed draw or a tie the graph has already: key 0 (a = b = 0), dropped below.
+        drawn[k] = t.a == t.b || network.has_tie(t.a, t.b) ? 0ULL : (static_cast<unsigned long long>(t.a) << 32) | t.b;
       });
-      std::erase_if(drawn, [&](const Tie& t) { return t.a == t.b || network.has_tie(t.a, t.b); });
+      std::erase(drawn, 0ULL);
       extra.insert(extra.end(), drawn.begin(), drawn.end());
-      std::sort(extra.begin(), extra.end(), [](const Tie& x, const Tie& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
-      extra.erase(std::unique(extra.begin(), extra.end(), [](const Tie& x, const Tie& y) { return x.a == y.a && x.b == y.b; }),
-                  extra.end());
+      parallel::sort_u64(extra);
+      extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
     }
     if (have + extra.size() > target) extra.resize(target - have);
     if (extra.empty()) return network;
     std::vector<Tie> all = network.ties();
-    all.insert(all.end(), extra.begin(), extra.end());
+    all.reserve(all.size() + extra.size());
+    for (unsigned long long key : extra) {
+      all.push_back(make_tie(static_cast<AgentId>(key >> 32), static_cast<AgentId>(key & 0xffffffffULL)));
+    }
     return CollegialNetwork(static_cast<AgentId>(population_.size()), std::move(all));
   }
 
