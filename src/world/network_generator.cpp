@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/world/network_measures.hpp"
@@ -33,28 +34,16 @@ enum Pool : std::size_t {
 class BlockSampler {
  public:
   BlockSampler(const Population& population, const NetworkSpec& spec) : population_(population), spec_(spec) {
-    const std::size_t units = population.units.size();
-    const std::size_t cells = units * kProfessions;
-    // unit_order: by (unit, profession); prof_order: by (profession, unit). Units of an institution are
-    // contiguous, so institution ranges are contiguous in both orders.
-    unit_start_.assign(cells + 1, 0);
-    prof_start_.assign(cells + 1, 0);
-    for (AgentId a = 0; a < population.size(); ++a) {
-      if (!population.active(a)) continue;
-      ++unit_start_[unit_cell(population.unit[a], population.profession[a]) + 1];
-      ++prof_start_[prof_cell(population.profession[a], population.unit[a]) + 1];
-    }
-    std::partial_sum(unit_start_.begin(), unit_start_.end(), unit_start_.begin());
-    std::partial_sum(prof_start_.begin(), prof_start_.end(), prof_start_.begin());
-    unit_order_.resize(unit_start_.back());
-    prof_order_.resize(prof_start_.back());
-    auto unit_fill = unit_start_;
-    auto prof_fill = prof_start_;
-    for (AgentId a = 0; a < population.size(); ++a) {
-      if (!population.active(a)) continue;
-      unit_order_[unit_fill[unit_cell(population.unit[a], population.profession[a])]++] = a;
-      prof_order_[prof_fill[prof_cell(population.profession[a], population.unit[a])]++] = a;
-    }
+    const std::size_t cells = population.units.size() * kProfessions;
+    // unit_order: by (unit, profession); prof_order: by (profession, unit); by agent id within a cell.
+    // Units of an institution are contiguous, so institution ranges are contiguous in both orders.
+    const ActiveMask active(population);
+    bucket_agents(
+        cells, [&](AgentId a) { return active(a) ? unit_cell(population.unit[a], population.profession[a]) : cells; },
+        unit_start_, unit_order_);
+    bucket_agents(
+        cells, [&](AgentId a) { return active(a) ? prof_cell(population.profession[a], population.unit[a]) : cells; },
+        prof_start_, prof_order_);
     active_ = unit_order_.size();
   }
 
@@ -198,6 +187,38 @@ class BlockSampler {
       if (population_.profession[candidate] != p) return candidate;
     }
     return kNoAgent;
+  }
+
+  // Stable counting sort of the agents into `cells` cells (cell_of(a) == cells: left out), in parallel
+  // over a fixed number of contiguous blocks of ids: each block counts its agents per cell, the
+  // counts give each (cell, block) its offset, and each block writes its agents in id order. The
+  // result is the serial counting sort's, whatever the thread count.
+  template <class CellOf>
+  void bucket_agents(std::size_t cells, CellOf&& cell_of, std::vector<std::uint64_t>& start,
+                     std::vector<AgentId>& order) const {
+    const std::size_t n = population_.size();
+    constexpr std::size_t kBlocks = 8;
+    const std::size_t per_block = (n + kBlocks - 1) / kBlocks;
+    std::vector<std::uint64_t> next(kBlocks * cells, 0);  // [block][cell]: counts, then write positions
+    auto each_in_block = [&](std::size_t b, auto&& body) {
+      const std::size_t end = std::min(n, (b + 1) * per_block);
+      for (std::size_t i = b * per_block; i < end; ++i) {
+        const auto a = static_cast<AgentId>(i);
+        const std::size_t cell = cell_of(a);
+        if (cell < cells) body(a, next[b * cells + cell]);
+      }
+    };
+    parallel::for_each(kBlocks, [&](std::size_t b) { each_in_block(b, [](AgentId, std::uint64_t& count) { ++count; }); }, 1);
+    start.assign(cells + 1, 0);
+    std::uint64_t total = 0;
+    for (std::size_t c = 0; c < cells; ++c) {
+      start[c] = total;
+      for (std::size_t b = 0; b < kBlocks; ++b) total += std::exchange(next[b * cells + c], total);
+    }
+    start[cells] = total;
+    order.resize(total);
+    parallel::for_each(
+        kBlocks, [&](std::size_t b) { each_in_block(b, [&](AgentId a, std::uint64_t& at) { order[at++] = a; }); }, 1);
   }
 
   const Population& population_;

@@ -92,3 +92,24 @@ TEST_CASE("merged gives exactly the rows a rebuild from scratch gives", "[networ
     CHECK(rows_of(got) == rows_of(expected));
   }
 }
+
+TEST_CASE("merged into recycled storage gives the same rows as into new storage", "[network]") {
+  const mentorsim::RandomSource random(11, 0);
+  mentorsim::Stream stream = random.stream(0, mentorsim::Purpose::network_stubs, 0);
+  const AgentId n = 80;
+  std::vector<Tie> initial;
+  std::vector<Tie> added;
+  std::vector<Tie> other;
+  for (int k = 0; k < 300; ++k) initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform())});
+  for (int k = 0; k < 100; ++k) added.push_back(Tie{stream.below(n + 5), stream.below(n + 5), static_cast<float>(stream.uniform())});
+  // Storage to recycle: larger and smaller than the result in turn, with unrelated contents.
+  for (int k = 0; k < 900; ++k) other.push_back(Tie{stream.below(200), stream.below(200), 0.5f});
+  const CollegialNetwork net(n, initial);
+  const auto keep = [](AgentId a, AgentId b, float w, float) { return (a + b) % 5 != 0 && w > 0.1f; };
+  const CollegialNetwork fresh = net.merged(n + 5, keep, added);
+  const CollegialNetwork big = net.merged(n + 5, keep, added, CollegialNetwork(200, other));
+  const CollegialNetwork small = net.merged(n + 5, keep, added, CollegialNetwork(3, {{0, 1, 0.2f}}));
+  CHECK(big.vertex_count() == n + 5);
+  CHECK(rows_of(big) == rows_of(fresh));
+  CHECK(rows_of(small) == rows_of(fresh));
+}
