@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--check", run_flags.check,
                 "Verify the model's invariants after every stage; stop with the step, stage, entity and value");
-  run->add_flag("--profile", run_flags.profile, "Print the time spent in each stage of the weekly schedule");
+  run->add_flag("--profile", run_flags.profile, "Print the time spent in each stage of the weekly schedule, and in world building, observation and closing the file");
 
   ScenarioArgs validate_args;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and report every problem in it");

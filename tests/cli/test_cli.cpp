@@ -130,3 +130,16 @@ TEST_CASE("the results file holds provenance and the per-agent and network group
   CHECK(in.exists("/network/final/src"));
   CHECK(in.read_strings("/codes/profession").size() == 8);
 }
+
+TEST_CASE("run --profile prints every stage and the phases outside the weekly schedule", "[cli]") {
+  TempDir dir;
+  write_file(dir / "small.toml", kSmall);
+  const auto r = run_mentorsim("run '" + (dir / "small.toml").string() + "' --profile -o '" + (dir / "out.h5").string() + "'");
+  CHECK(r.exit_code == 0);
+  for (const char* name : {"calendar", "meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
+                           "satisfaction", "turnover", "culture", "build world", "observe", "finish file"}) {
+    INFO(name);
+    CHECK(r.out.find(std::string("    ") + name) != std::string::npos);
+  }
+  CHECK(r.out.find("outside the weekly schedule:") != std::string::npos);
+}
