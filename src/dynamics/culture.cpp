@@ -18,12 +18,9 @@ void update_culture(SimulationState& state) {
   std::vector<std::uint8_t> in_good_dyad(pop.size(), 0);
   // Flags, counts and maxima do not depend on the order of the updates, so dyads and members are
   // visited in parallel with atomic updates.
-  const auto& active = state.active_dyads;
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        const DyadId d = active[k];
-        if (!state.dyads.active(d)) return;
+  for_each_active_dyad(
+      state,
+      [&](DyadId d) {
         const DyadType type = state.dyads.type[d];
         if ((type == DyadType::reverse || type == DyadType::reciprocal) && state.dyads.quality[d] >= p.good_quality) {
           std::atomic_ref<std::uint8_t>(in_good_dyad[state.dyads.mentor[d]]).store(1, std::memory_order_relaxed);

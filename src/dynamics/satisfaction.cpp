@@ -47,12 +47,9 @@ void update_satisfaction(SimulationState& state) {
   auto& sums = state.dyad_sums;
   if (sums.size() < n) sums.resize(n);
   const auto circles = circle_sizes(state);
-  const auto& active = state.active_dyads;
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        const DyadId d = active[k];
-        if (!state.dyads.active(d)) return;
+  for_each_active_dyad(
+      state,
+      [&](DyadId d) {
         const double per_week = time_required / state.program_of_dyad(d).cadence_weeks;
         // A circle meets as one: its mentor's time is shared among the circle's mentees.
         const double mentor_share =

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
 #include "mentorsim/program/calendar.hpp"
 #include "mentorsim/program/program_state.hpp"
@@ -94,6 +95,19 @@ struct SimulationState {
   // The arm's program of agent a.
   [[nodiscard]] const ProgramSpec& program_of_dyad(DyadId d) const { return scenario->arms()[dyads.arm[d]].program; }
 };
+
+// body(d) for every dyad d of state.active_dyads that is still active, in parallel: body must write
+// only what d owns, or update shared state in an order-independent way (atomics).
+template <class Body>
+void for_each_active_dyad(const SimulationState& state, Body&& body, std::size_t grain = 1024) {
+  parallel::for_each(
+      state.active_dyads.size(),
+      [&](std::size_t k) {
+        const DyadId d = state.active_dyads[k];
+        if (state.dyads.active(d)) body(d);
+      },
+      grain);
+}
 
 // Share of a nominal meeting's time the agent can give: min(1, time_budget / time_required).
 double availability(const SimulationState& state, AgentId a);
