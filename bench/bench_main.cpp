@@ -3,7 +3,7 @@
 //   --threads=N   worker threads of the library's parallel loops (0 = all hardware threads, the
 //                 default), set once before any benchmark runs, as `mentorsim run --threads` does.
 //
-// The thread count used and the hardware threads are added to the benchmark context (printed in the
+// The thread count used, the hardware threads and the huge-page setting are added to the benchmark context (printed in the
 // header and stored in the JSON output's "context").
 
 #include <benchmark/benchmark.h>
@@ -15,8 +15,12 @@
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/process_memory.hpp"
 
 int main(int argc, char** argv) {
+  // The same heap settings as `mentorsim run` (huge pages, large blocks kept when freed), so the
+  // figures are those of the program; may re-execute the program once.
+  mentorsim::configure_process_memory(argv);
   int threads = 0;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
@@ -40,6 +44,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("mentorsim_threads", std::to_string(mentorsim::parallel::threads()));
   benchmark::AddCustomContext("hardware_threads", std::to_string(mentorsim::parallel::hardware_threads()));
   benchmark::AddCustomContext("tbb", mentorsim::parallel::runtime_version());
+  benchmark::AddCustomContext("huge_pages", mentorsim::huge_pages_status());
 
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;

@@ -10,6 +10,7 @@
 #include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/process_memory.hpp"
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/engine/schedule.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
@@ -108,7 +109,8 @@ int info_command() {
   std::cout << "mentorsim " << MENTORSIM_VERSION << "\n"
             << "commit        " << MENTORSIM_GIT_COMMIT << "\n"
             << "dependencies  " << io::dependency_versions() << ", " << parallel::runtime_version() << "\n"
-            << "threads       " << parallel::hardware_threads() << " available\n";
+            << "threads       " << parallel::hardware_threads() << " available\n"
+            << "huge pages    " << huge_pages_status() << "\n";
   return 0;
 }
 

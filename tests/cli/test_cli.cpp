@@ -88,6 +88,40 @@ TEST_CASE("info prints version, commit, dependencies and threads", "[cli]") {
   CHECK(r.out.find("threads") != std::string::npos);
 }
 
+#if defined(__GLIBC__) && defined(__linux__)
+TEST_CASE("the program asks glibc for huge pages unless MENTORSIM_HUGE_PAGES=0 or the user chose", "[cli][memory]") {
+  // `info` reports the GLIBC_TUNABLES the program runs with, after its one re-execution.
+  const auto line = [](const std::string& out) {
+    const auto at = out.find("huge pages    ");
+    return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at) - at);
+  };
+  const auto on = run_mentorsim("info", "", "-u GLIBC_TUNABLES -u MENTORSIM_HUGE_PAGES");
+  REQUIRE(on.exit_code == 0);
+  CHECK(line(on.out).find("GLIBC_TUNABLES=glibc.malloc.hugetlb=1;") != std::string::npos);
+  const auto off = run_mentorsim("info", "", "-u GLIBC_TUNABLES MENTORSIM_HUGE_PAGES=0");
+  REQUIRE(off.exit_code == 0);
+  CHECK(line(off.out).find("off (glibc.malloc.hugetlb not set)") != std::string::npos);
+  const auto kept = run_mentorsim("info", "", "-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.hugetlb=0");
+  REQUIRE(kept.exit_code == 0);
+  CHECK(line(kept.out).find("GLIBC_TUNABLES=glibc.malloc.hugetlb=0;") != std::string::npos);
+  const auto added = run_mentorsim("info", "", "-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.arena_max=4");
+  REQUIRE(added.exit_code == 0);
+  CHECK(line(added.out).find("GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1;") != std::string::npos);
+}
+
+TEST_CASE("results are identical with and without huge pages, except timing attributes", "[cli][determinism][memory]") {
+  TempDir dir;
+  write_file(dir / "s.toml", kSmall);
+  const auto on = run_mentorsim("run '" + (dir / "s.toml").string() + "' -o '" + (dir / "on.h5").string() + "'", "",
+                                "-u GLIBC_TUNABLES -u MENTORSIM_HUGE_PAGES");
+  const auto off = run_mentorsim("run '" + (dir / "s.toml").string() + "' -o '" + (dir / "off.h5").string() + "'", "",
+                                 "-u GLIBC_TUNABLES MENTORSIM_HUGE_PAGES=0");
+  REQUIRE(on.exit_code == 0);
+  REQUIRE(off.exit_code == 0);
+  CHECK(mentorsim::test::h5_differences(dir / "on.h5", dir / "off.h5").empty());
+}
+#endif
+
 TEST_CASE("info network compares the achieved network with its targets", "[cli]") {
   TempDir dir;
   write_file(dir / "s.toml", kSmall);

@@ -25,13 +25,16 @@ inline std::string slurp(const std::filesystem::path& path) {
   return s.str();
 }
 
-// `arguments` is appended to the binary path as shell text (quote what needs quoting).
-inline CommandResult run_mentorsim(const std::string& arguments, const std::string& working_dir = "") {
+// `arguments` is appended to the binary path as shell text (quote what needs quoting); `environment`
+// (shell text for env(1), e.g. "-u NAME NAME2=value") changes the binary's environment.
+inline CommandResult run_mentorsim(const std::string& arguments, const std::string& working_dir = "",
+                                   const std::string& environment = "") {
   TempDir capture;
   const auto out = capture / "out.txt";
   const auto err = capture / "err.txt";
   std::string command;
   if (!working_dir.empty()) command += "cd '" + working_dir + "' && ";
+  if (!environment.empty()) command += "env " + environment + " ";
   command += std::string("'") + MENTORSIM_BINARY + "' " + arguments + " >'" + out.string() + "' 2>'" + err.string() + "'";
   const int status = std::system(command.c_str());
   CommandResult result;
