@@ -161,6 +161,21 @@ void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weigh
       1024);
 }
 
+namespace {
+// Resizes `v` for a caller that then overwrites every entry. Within capacity, resize() initialises
+// only what the vector grows by. Past capacity, the old contents are dropped rather than copied
+// (a serial copy into fresh pages, every merge, as hires grow the network) and 1/8 more room is
+// kept, so later merges of a slowly growing network stay within capacity.
+template <class T>
+void resize_for_overwrite(std::vector<T>& v, std::size_t size) {
+  if (v.capacity() < size) {
+    std::vector<T>().swap(v);
+    v.reserve(size + size / 8);
+  }
+  v.resize(size);
+}
+}  // namespace
+
 CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
                                           FunctionRef<bool(AgentId, AgentId, float, float)> keep,
                                           std::vector<Tie> added, CollegialNetwork recycled) const {
@@ -219,12 +234,13 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
       }
     }
   };
-  // Arrays taken from `recycled`: resize() clears only what they grow by; every entry is written below.
+  // Arrays taken from `recycled`, every entry of which is written below: resized without copying
+  // their old contents (see resize_for_overwrite).
   std::vector<std::uint64_t> rowstart = std::move(recycled.graph_.m_forward.m_rowstart);
   std::vector<AgentId> column = std::move(recycled.graph_.m_forward.m_column);
   std::vector<float> arc_weight = std::move(recycled.weights_);
   std::vector<float> arc_routine = std::move(recycled.routines_);
-  rowstart.resize(n + 1);
+  resize_for_overwrite(rowstart, n + 1);
   rowstart[0] = 0;
   parallel::for_each(
       n,
@@ -236,9 +252,9 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
       1024);
   for (std::size_t v = 0; v < n; ++v) rowstart[v + 1] += rowstart[v];
   const std::uint64_t total = rowstart.back();
-  column.resize(total);
-  arc_weight.resize(total);
-  arc_routine.resize(total);
+  resize_for_overwrite(column, total);
+  resize_for_overwrite(arc_weight, total);
+  resize_for_overwrite(arc_routine, total);
   parallel::for_each(
       n,
       [&](std::size_t v) {

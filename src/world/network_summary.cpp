@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -13,6 +14,78 @@ namespace mentorsim {
 namespace {
 
 double pairs(double n) { return n * (n - 1.0) / 2.0; }
+
+struct ComponentSizes {
+  std::size_t count = 0;
+  std::size_t largest = 0;
+};
+
+// Connected components of the network among active agents (agents who left, and their ties, are
+// left out): how many, and the size of the largest. Union-find over the ties in parallel: a root
+// is linked under a smaller root by compare-and-swap, so parents only ever point to smaller ids
+// and there are no cycles; path halving keeps the trees flat. The forest may differ from run to
+// run, but the partition into components does not, and so neither do the count and the sizes.
+ComponentSizes active_components(const CollegialNetwork& network, const Population& population) {
+  const std::size_t n = population.size();
+  std::vector<AgentId> parent(n);
+  parallel::for_each(n, [&](std::size_t v) { parent[v] = static_cast<AgentId>(v); }, 16384);
+  const auto ref = [&](AgentId v) { return std::atomic_ref<AgentId>(parent[v]); };
+  const auto find = [&](AgentId v) {
+    while (true) {
+      AgentId p = ref(v).load(std::memory_order_acquire);
+      if (p == v) return v;
+      const AgentId grandparent = ref(p).load(std::memory_order_acquire);
+      if (grandparent != p) ref(v).compare_exchange_weak(p, grandparent, std::memory_order_acq_rel);
+      v = grandparent;
+    }
+  };
+  parallel::for_each(
+      std::min<std::size_t>(n, network.vertex_count()),
+      [&](std::size_t v) {
+        const auto a = static_cast<AgentId>(v);
+        if (!population.active(a)) return;
+        for (AgentId b : network.neighbors(a)) {
+          if (b <= a || !population.active(b)) continue;
+          AgentId x = a;
+          AgentId y = b;
+          while (true) {
+            x = find(x);
+            y = find(y);
+            if (x == y) break;
+            if (x < y) std::swap(x, y);  // link the larger root x under the smaller y
+            AgentId expected = x;
+            if (ref(x).compare_exchange_strong(expected, y, std::memory_order_acq_rel)) break;
+          }
+        }
+      },
+      1024);
+  // Sizes counted at each root (integer counts: the same whatever the order of increments).
+  std::vector<std::uint32_t> size(n, 0);
+  parallel::for_each(
+      n,
+      [&](std::size_t v) {
+        const auto a = static_cast<AgentId>(v);
+        if (population.active(a)) std::atomic_ref<std::uint32_t>(size[find(a)]).fetch_add(1, std::memory_order_relaxed);
+      },
+      16384);
+  return parallel::deterministic_reduce(
+      n, ComponentSizes{},
+      [&](std::size_t begin, std::size_t end) {
+        ComponentSizes part;
+        for (std::size_t v = begin; v < end; ++v) {
+          if (size[v] == 0) continue;
+          ++part.count;
+          part.largest = std::max<std::size_t>(part.largest, size[v]);
+        }
+        return part;
+      },
+      [](ComponentSizes acc, const ComponentSizes& part) {
+        acc.count += part.count;
+        acc.largest = std::max(acc.largest, part.largest);
+        return acc;
+      },
+      16384);
+}
 
 // Binomial log-likelihood of the tie counts under coefficients beta (overflow-safe log(1 + e^eta)).
 double log_likelihood(const std::array<double, 3>& beta, const std::array<std::array<double, 2>, 2>& pair_count,
@@ -112,25 +185,9 @@ NetworkSummary summarize_network(const CollegialNetwork& network, const Populati
   s.agents = active.size();
   s.average_clustering = average_clustering(network, active);
 
-  // Components by breadth-first search over active agents.
-  std::vector<std::uint8_t> seen(n, 0);
-  std::vector<AgentId> queue;
-  std::size_t largest = 0;
-  for (AgentId start : active) {
-    if (seen[start]) continue;
-    ++s.components;
-    queue.assign(1, start);
-    seen[start] = 1;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      for (AgentId w : network.neighbors(queue[head])) {
-        if (!seen[w] && population.active(w)) {
-          seen[w] = 1;
-          queue.push_back(w);
-        }
-      }
-    }
-    largest = std::max(largest, queue.size());
-  }
+  const ComponentSizes components = active_components(network, population);
+  s.components = components.count;
+  const std::size_t largest = components.largest;
   s.largest_component_share = s.agents > 0 ? static_cast<double>(largest) / static_cast<double>(s.agents) : 0.0;
 
   // Tie composition and tie counts per pair class across units: integer counts per block of

@@ -492,6 +492,56 @@ TEST_CASE("summarize_network counts isolates as components and ignores agents wh
   }
 }
 
+TEST_CASE("components of a large sparse random network match a breadth-first search for any thread count", "[measures]") {
+  // Mean degree 1.4 (about 1.1 among active agents, just above the threshold): one large component
+  // and thousands of small ones; every tenth agent has left. The reference is a plain serial
+  // breadth-first search over active agents.
+  constexpr AgentId n = 30000;
+  mentorsim::Stream s(7, 0, 0, mentorsim::Purpose::ties, 0);
+  std::vector<Tie> ties;
+  for (int k = 0; k < 21000; ++k) ties.push_back({s.below(n), s.below(n), 1.0f});
+  const CollegialNetwork net(n, ties);
+  auto population = population_of(n);  // everyone in unit 0 of institution 0
+  population.institutions.resize(1);
+  population.institutions[0].first_unit = 0;
+  population.institutions[0].unit_count = 1;
+  population.units = {{0, "i0/0"}};
+  for (AgentId a = 0; a < n; a += 10) population.left[a] = 1;
+  std::vector<char> seen(n, 0);
+  std::size_t expected_components = 0;
+  std::size_t expected_largest = 0;
+  for (AgentId start = 0; start < n; ++start) {
+    if (seen[start] || !population.active(start)) continue;
+    ++expected_components;
+    std::deque<AgentId> queue{start};
+    seen[start] = 1;
+    std::size_t size = 0;
+    while (!queue.empty()) {
+      const AgentId v = queue.front();
+      queue.pop_front();
+      ++size;
+      for (AgentId w : net.neighbors(v)) {
+        if (!seen[w] && population.active(w)) {
+          seen[w] = 1;
+          queue.push_back(w);
+        }
+      }
+    }
+    expected_largest = std::max(expected_largest, size);
+  }
+  REQUIRE(expected_components > 1000);     // the case has many components...
+  REQUIRE(expected_largest > 100);         // ...and a large one
+  for (const int threads : {1, 2, 4}) {
+    mentorsim::parallel::set_threads(threads);
+    const auto summary = mentorsim::summarize_network(net, population);
+    INFO("threads " << threads);
+    CHECK(summary.components == expected_components);
+    CHECK(summary.largest_component_share ==
+          static_cast<double>(expected_largest) / static_cast<double>(n - n / 10));
+  }
+  mentorsim::parallel::set_threads(0);
+}
+
 TEST_CASE("Boost.Graph sees the same graph as the network's own rows", "[measures][boost]") {
   const mentorsim::CollegialNetwork net(6, {{0, 1, 0.5f}, {1, 2, 0.4f}, {0, 5, 0.3f}, {4, 2, 0.2f}, {2, 0, 0.7f}});
   const auto& g = net.graph();
