@@ -31,12 +31,9 @@ void merge_ties(SimulationState& state) {
   state.pending_ties.clear();
   state.newcomer_sampler.reset();  // rebuilt from the staff of now when next needed
   const ActiveMask active(pop);
-  CollegialNetwork next = state.network.merged(
-      static_cast<AgentId>(pop.size()),
-      [&](AgentId a, AgentId b, float weight, float routine) {
-        return active(a) && active(b) && !(weight < threshold && routine < threshold);
-      },
-      std::move(added), std::move(state.spare_network));
+  CollegialNetwork next =
+      state.network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold},
+                           std::move(added), std::move(state.spare_network));
   // The network before the merge lends its storage to the next merge.
   state.spare_network = std::exchange(state.network, std::move(next));
 }

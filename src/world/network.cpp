@@ -176,9 +176,9 @@ void resize_for_overwrite(std::vector<T>& v, std::size_t size) {
 }
 }  // namespace
 
-CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
-                                          FunctionRef<bool(AgentId, AgentId, float, float)> keep,
-                                          std::vector<Tie> added, CollegialNetwork recycled) const {
+template <class Keep>
+CollegialNetwork CollegialNetwork::merge_with(AgentId new_vertex_count, const Keep& keep, std::vector<Tie> added,
+                                              CollegialNetwork recycled) const {
   const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
   // 1. The additions as arcs in both directions, bucketed by source, each bucket sorted by
   //    (target, weight descending, routine descending) and its duplicates merged.
@@ -275,6 +275,16 @@ CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
   result.weights_ = std::move(arc_weight);
   result.routines_ = std::move(arc_routine);
   return result;
+}
+
+CollegialNetwork CollegialNetwork::merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
+                                          std::vector<Tie> added, CollegialNetwork recycled) const {
+  return merge_with(vertex_count, keep, std::move(added), std::move(recycled));
+}
+
+CollegialNetwork CollegialNetwork::merged(AgentId vertex_count, const KeepRule& keep, std::vector<Tie> added,
+                                          CollegialNetwork recycled) const {
+  return merge_with(vertex_count, keep, std::move(added), std::move(recycled));
 }
 
 std::ptrdiff_t CollegialNetwork::position(AgentId u, AgentId v) const noexcept {

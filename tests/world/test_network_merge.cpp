@@ -113,3 +113,46 @@ TEST_CASE("merged into recycled storage gives the same rows as into new storage"
   CHECK(rows_of(big) == rows_of(fresh));
   CHECK(rows_of(small) == rows_of(fresh));
 }
+
+TEST_CASE("merged with the tie-dynamics KeepRule equals merged with the same predicate", "[network]") {
+  // The rule keeps ties between active agents at or above the threshold in weight or routine; it
+  // compares in double precision, so a weight of 0.3f (just above 0.3) is kept at threshold 0.3.
+  const mentorsim::RandomSource random(5, 0);
+  mentorsim::Stream stream = random.stream(0, mentorsim::Purpose::network_stubs, 0);
+  const AgentId n = 90;
+  mentorsim::Population pop;
+  pop.resize(n);
+  for (AgentId a = 0; a < n; ++a) pop.left[a] = a % 9 == 4 ? 3 : mentorsim::kNever;
+  const mentorsim::ActiveMask active(pop);
+  std::vector<Tie> initial;
+  std::vector<Tie> added;
+  for (int k = 0; k < 400; ++k) {
+    initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform()),
+                          stream.uniform() < 0.5 ? 0.0f : static_cast<float>(stream.uniform())});
+  }
+  initial.push_back(Tie{1, 2, 0.3f, 0.0f});
+  for (int k = 0; k < 120; ++k) added.push_back(Tie{stream.below(n), stream.below(n), 0.2f, 0.0f});
+  const CollegialNetwork net(n, initial);
+  const double threshold = 0.3;
+  const auto keep = [&](AgentId a, AgentId b, float w, float r) {
+    return active(a) && active(b) && !(w < threshold && r < threshold);
+  };
+  const CollegialNetwork by_rule = net.merged(n, CollegialNetwork::KeepRule{&active, threshold}, added);
+  const CollegialNetwork by_predicate = net.merged(n, keep, added);
+  CHECK(rows_of(by_rule) == rows_of(by_predicate));
+  CHECK(by_rule.has_tie(1, 2));
+  // Old ties survive only between active agents and when strong enough (the additions, all of
+  // strength 0.2 and routine 0, are not subject to the rule).
+  std::size_t old_kept = 0;
+  for (AgentId v = 0; v < n; ++v) {
+    for (std::size_t k = 0; k < by_rule.degree(v); ++k) {
+      const AgentId u = by_rule.neighbors(v)[k];
+      if (by_rule.weights(v)[k] == 0.2f && by_rule.routines(v)[k] == 0.0f) continue;
+      ++old_kept;
+      CHECK((active(v) && active(u)));
+      CHECK((by_rule.weights(v)[k] >= 0.3f || by_rule.routines(v)[k] >= 0.3f));
+    }
+  }
+  CHECK(old_kept > 0u);
+  CHECK(old_kept < 2 * net.tie_count());
+}

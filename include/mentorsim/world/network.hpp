@@ -12,6 +12,7 @@
 
 #include "mentorsim/core/function_ref.hpp"
 #include "mentorsim/core/types.hpp"
+#include "mentorsim/world/population.hpp"
 
 namespace mentorsim {
 
@@ -75,6 +76,19 @@ class CollegialNetwork {
   // overwritten, never read), so that periodic merges do not allocate and clear new arrays.
   [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
                                         std::vector<Tie> added, CollegialNetwork recycled = CollegialNetwork()) const;
+  // The periodic merge of the tie dynamics: keeps the ties between two active agents (`active`, the
+  // mask of now) that are at or above `threshold` in weight or in routine strength. Same result as
+  // merged() with that predicate; the rule is applied inline, not through a function reference,
+  // because it runs twice for every arc of a network of millions.
+  struct KeepRule {
+    const ActiveMask* active;
+    double threshold;  // compared in double precision, as the scenario gives it
+    [[nodiscard]] bool operator()(AgentId a, AgentId b, float weight, float routine) const noexcept {
+      return (*active)(a) && (*active)(b) && !(weight < threshold && routine < threshold);
+    }
+  };
+  [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, const KeepRule& keep, std::vector<Tie> added,
+                                        CollegialNetwork recycled = CollegialNetwork()) const;
   // Every tie once, a < b, sorted by (a, b).
   [[nodiscard]] std::vector<Tie> ties() const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
@@ -82,6 +96,9 @@ class CollegialNetwork {
   [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }
 
  private:
+  template <class Keep>
+  [[nodiscard]] CollegialNetwork merge_with(AgentId vertex_count, const Keep& keep, std::vector<Tie> added,
+                                            CollegialNetwork recycled) const;
   [[nodiscard]] std::uint64_t row_begin(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v]; }
   [[nodiscard]] std::uint64_t row_end(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v + 1]; }
 
