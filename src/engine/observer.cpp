@@ -123,6 +123,8 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
     roles[state.dyads.mentee[d]] |= kMenteeRole;
   }
   const std::size_t width = m_count;
+  // Neighbours' activity from a bit mask (it stays in cache; their `left` weeks would not).
+  const ActiveMask is_active(pop);
   using Sums = std::vector<double>;
   const Sums totals = parallel::deterministic_reduce(
       n, Sums(groups_ * width, 0.0),
@@ -150,7 +152,7 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
           std::uint32_t degree = 0;
           std::uint32_t cross = 0;
           for (std::size_t k = 0; k < row.size(); ++k) {
-            if (!pop.active(row[k])) continue;
+            if (!is_active(row[k])) continue;
             ++degree;
             strength += w[k];
             cross += pop.institution[row[k]] != pop.institution[a] ? 1 : 0;
