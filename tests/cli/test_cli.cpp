@@ -95,18 +95,23 @@ TEST_CASE("the program asks glibc for huge pages unless MENTORSIM_HUGE_PAGES=0 o
     const auto at = out.find("huge pages    ");
     return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at) - at);
   };
-  const auto on = run_mentorsim("info", "", "-u GLIBC_TUNABLES -u MENTORSIM_HUGE_PAGES");
-  REQUIRE(on.exit_code == 0);
-  CHECK(line(on.out).find("GLIBC_TUNABLES=glibc.malloc.hugetlb=1;") != std::string::npos);
-  const auto off = run_mentorsim("info", "", "-u GLIBC_TUNABLES MENTORSIM_HUGE_PAGES=0");
-  REQUIRE(off.exit_code == 0);
-  CHECK(line(off.out).find("off (glibc.malloc.hugetlb not set)") != std::string::npos);
-  const auto kept = run_mentorsim("info", "", "-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.hugetlb=0");
-  REQUIRE(kept.exit_code == 0);
-  CHECK(line(kept.out).find("GLIBC_TUNABLES=glibc.malloc.hugetlb=0;") != std::string::npos);
-  const auto added = run_mentorsim("info", "", "-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.arena_max=4");
-  REQUIRE(added.exit_code == 0);
-  CHECK(line(added.out).find("GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1;") != std::string::npos);
+  struct Case {
+    const char* env;       // env(1) arguments for the run
+    const char* expected;  // what its "huge pages" line must contain
+  };
+  const Case cases[] = {
+      {"-u GLIBC_TUNABLES -u MENTORSIM_HUGE_PAGES", "GLIBC_TUNABLES=glibc.malloc.hugetlb=1;"},
+      {"-u GLIBC_TUNABLES MENTORSIM_HUGE_PAGES=0", "off (glibc.malloc.hugetlb not set)"},
+      {"-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.hugetlb=0", "GLIBC_TUNABLES=glibc.malloc.hugetlb=0;"},
+      {"-u MENTORSIM_HUGE_PAGES GLIBC_TUNABLES=glibc.malloc.arena_max=4",
+       "GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1;"},
+  };
+  for (const Case& c : cases) {
+    INFO("env " << c.env);
+    const auto r = run_mentorsim("info", "", c.env);
+    REQUIRE(r.exit_code == 0);
+    CHECK(line(r.out).find(c.expected) != std::string::npos);
+  }
 }
 
 TEST_CASE("results are identical with and without huge pages, except timing attributes", "[cli][determinism][memory]") {
