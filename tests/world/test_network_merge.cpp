@@ -115,8 +115,9 @@ TEST_CASE("merged into recycled storage gives the same rows as into new storage"
 }
 
 TEST_CASE("merged with the tie-dynamics KeepRule equals merged with the same predicate", "[network]") {
-  // The rule keeps ties between active agents at or above the threshold in weight or routine; it
-  // compares in double precision, so a weight of 0.3f (just above 0.3) is kept at threshold 0.3.
+  // The rule keeps ties between active agents at or above the threshold in weight or routine,
+  // compared in double precision as the predicate below does; a tie of 0.3f (which is just above
+  // 0.3) stays at threshold 0.3.
   const mentorsim::RandomSource random(5, 0);
   mentorsim::Stream stream = random.stream(0, mentorsim::Purpose::network_stubs, 0);
   const AgentId n = 90;
