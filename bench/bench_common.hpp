@@ -36,8 +36,8 @@ inline std::int64_t scaled(std::int64_t n) { return quick() ? std::max<std::int6
 // default collegial network (mean degree 10, clustering 0.15), run.weeks = `weeks`, plus `extra` TOML
 // (tables other than [run], [population] and [network]).
 inline std::string population_toml(std::int64_t size, std::string_view extra = {}, int weeks = 104) {
-  std::string text = "[run]\nseed = 20240601\nweeks = " + std::to_string(weeks) + "\n[population]\nsize = " +
-                     std::to_string(size) + "\n[network]\nmean_degree = 10\n";
+  std::string text = "[run]\nseed = 20240601\nweeks = " + std::to_string(weeks) +
+                     "\n[population]\nsize = " + std::to_string(size) + "\n[network]\nmean_degree = 10\n";
   text += extra;
   return text;
 }

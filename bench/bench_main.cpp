@@ -3,8 +3,8 @@
 //   --threads=N   worker threads of the library's parallel loops (0 = all hardware threads, the
 //                 default), set once before any benchmark runs, as `mentorsim run --threads` does.
 //
-// The thread count used, the hardware threads and the huge-page setting are added to the benchmark context (printed in the
-// header and stored in the JSON output's "context").
+// The thread count used, the hardware threads and the huge-page setting are added to the benchmark context (printed in
+// the header and stored in the JSON output's "context").
 
 #include <benchmark/benchmark.h>
 

@@ -137,10 +137,18 @@ void BM_Pairing(benchmark::State& state, Strategy strategy) {
   PairingResult result;
   for (auto _ : state) {
     switch (strategy) {
-      case Strategy::assigned_random: result = AssignedRandomPairing{}.pair(in); break;
-      case Strategy::assigned_optimal: result = AssignedOptimalPairing{}.pair(in); break;
-      case Strategy::self_identified: result = SelfIdentifiedPairing{}.pair(in); break;
-      case Strategy::hybrid: result = hybrid_pair(in); break;
+      case Strategy::assigned_random:
+        result = AssignedRandomPairing{}.pair(in);
+        break;
+      case Strategy::assigned_optimal:
+        result = AssignedOptimalPairing{}.pair(in);
+        break;
+      case Strategy::self_identified:
+        result = SelfIdentifiedPairing{}.pair(in);
+        break;
+      case Strategy::hybrid:
+        result = hybrid_pair(in);
+        break;
     }
     benchmark::DoNotOptimize(result.pairs.data());
   }

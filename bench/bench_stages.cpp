@@ -39,7 +39,7 @@
 namespace mentorsim::bench {
 namespace {
 
-constexpr Step kWarmupWeeks = 6;  // the program matches at week 4
+constexpr Step kWarmupWeeks = 6;                  // the program matches at week 4
 constexpr benchmark::IterationCount kWeeks = 12;  // weeks measured by each benchmark
 
 std::string stages_toml(std::int64_t size) {

@@ -40,8 +40,8 @@ Scenario world_scenario(std::int64_t size) { return Scenario::parse(population_t
 void throughput_counters(benchmark::State& state, double agents) {
   state.counters["agents"] = agents;
   state.counters["agents_per_s"] = benchmark::Counter(agents, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["s_per_agent"] = benchmark::Counter(
-      agents, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["s_per_agent"] =
+      benchmark::Counter(agents, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void network_counters(benchmark::State& state, const CollegialNetwork& network, const NetworkGenerationReport& r) {

@@ -2,7 +2,7 @@
 # Idempotent: packages already installed are left alone; apt runs only if something is missing.
 
 MENTORSIM_PACKAGES=(
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config clang-format clang-tidy
   libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
@@ -31,3 +31,8 @@ install_missing_packages() {
 
 # Debian's interpreter, which sees Debian's Python packages (another python3 may come first on PATH).
 PYTHON=/usr/bin/python3
+
+# The C++ files of the tree that clang-format governs (.clang-format at the root).
+cxx_sources() {
+  git ls-files --cached --others --exclude-standard -- '*.cpp' '*.hpp' 2>/dev/null || find src include tests bench -name '*.cpp' -o -name '*.hpp'
+}

@@ -150,10 +150,11 @@ int info_network_command(const ScenarioArgs& args, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"mentorsim: agent-based simulation of mentoring programs (traditional, reverse, reciprocal, group)\n"
-               "in a connected hospital-university-research institute workforce.\n"
-               "Exit codes: 0 ok, 2 bad input, 3 I/O error, 4 internal error.",
-               "mentorsim"};
+  CLI::App app{
+      "mentorsim: agent-based simulation of mentoring programs (traditional, reverse, reciprocal, group)\n"
+      "in a connected hospital-university-research institute workforce.\n"
+      "Exit codes: 0 ok, 2 bad input, 3 I/O error, 4 internal error.",
+      "mentorsim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("mentorsim ") + MENTORSIM_VERSION + " (" + MENTORSIM_GIT_COMMIT + ")");
 
@@ -166,16 +167,20 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--check", run_flags.check,
                 "Verify the model's invariants after every stage; stop with the step, stage, entity and value");
-  run->add_flag("--profile", run_flags.profile, "Print the time spent in each stage of the weekly schedule, and in world building, observation and closing the file");
+  run->add_flag("--profile", run_flags.profile,
+                "Print the time spent in each stage of the weekly schedule, and in world building, observation and "
+                "closing the file");
 
   ScenarioArgs validate_args;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and report every problem in it");
   add_scenario_args(*validate, validate_args);
 
-  CLI::App* info = app.add_subcommand("info", "Version, commit, dependencies and threads; `info network` describes a network");
+  CLI::App* info =
+      app.add_subcommand("info", "Version, commit, dependencies and threads; `info network` describes a network");
   ScenarioArgs network_args;
   int network_threads = -1;
-  CLI::App* info_network = info->add_subcommand("network", "Achieved network degree, clustering, homophily and components vs the targets");
+  CLI::App* info_network =
+      info->add_subcommand("network", "Achieved network degree, clustering, homophily and components vs the targets");
   add_scenario_args(*info_network, network_args);
   info_network->add_option("--threads", network_threads, "Worker threads, 0 = all")->check(CLI::NonNegativeNumber);
 

@@ -30,15 +30,17 @@ std::string Diagnostic::to_string() const {
 }
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
-    : Error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : Error(join_lines(diagnostics)),
+      diagnostics_(std::move(diagnostics)) {}
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
-    : Error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : Error(join_lines(diagnostics)),
+      diagnostics_(std::move(diagnostics)) {}
 
 InputError::InputError(Diagnostic diagnostic) : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
 InvariantError::InvariantError(std::int32_t step, std::string stage, std::string entity, std::string detail)
-    : Error("invariant violated at step " + std::to_string(step) + ", stage " + stage + ", " + entity + ": " +
-            detail) {}
+    : Error("invariant violated at step " + std::to_string(step) + ", stage " + stage + ", " + entity + ": " + detail) {
+}
 
 }  // namespace mentorsim

@@ -50,8 +50,8 @@ void update_culture(SimulationState& state) {
       4096);
   for (UnitId u = 0; u < units; ++u) {
     const double share = members[u] > 0 ? static_cast<double>(good[u]) / members[u] : 0.0;
-    const double target =
-        std::clamp(state.psych_safety_initial[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
+    const double target = std::clamp(
+        state.psych_safety_initial[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
     pop.psych_safety[u] += static_cast<float>(p.adjustment * (target - pop.psych_safety[u]));
   }
 }

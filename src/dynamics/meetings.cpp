@@ -42,8 +42,8 @@ void hold_meetings(SimulationState& state) {
   for (const auto& [group, totals] : circle_quality) {
     const DyadId first = group;  // the circle's first dyad: same mentor and arm as the others
     const double cadence = state.program_of_dyad(first).cadence_weeks;
-    const double p = std::min(1.0, availability(state, dyads.mentor[first]) *
-                                       quality_factor(state, totals.first / totals.second) / cadence);
+    const double p = std::min(
+        1.0, availability(state, dyads.mentor[first]) * quality_factor(state, totals.first / totals.second) / cadence);
     circle_meets[group] = state.random.stream(state.step, Purpose::meetings, group).uniform() < p;
   }
   parallel::for_each(state.active_dyads.size(), [&](std::size_t k) {

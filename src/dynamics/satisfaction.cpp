@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <utility>
-#include <cmath>
 
 #include "mentorsim/core/parallel.hpp"
 
@@ -18,7 +18,9 @@ constexpr double kFixedPoint = 4294967296.0;
 
 std::int64_t to_fixed(double x) { return std::llround(x * kFixedPoint); }
 
-void add(std::int64_t& sum, std::int64_t x) { std::atomic_ref<std::int64_t>(sum).fetch_add(x, std::memory_order_relaxed); }
+void add(std::int64_t& sum, std::int64_t x) {
+  std::atomic_ref<std::int64_t>(sum).fetch_add(x, std::memory_order_relaxed);
+}
 
 }  // namespace
 

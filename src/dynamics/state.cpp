@@ -7,8 +7,11 @@
 namespace mentorsim {
 
 SimulationState::SimulationState(const Scenario& s, Replicate replicate, World world)
-    : scenario(&s), random(s.run().seed, replicate), population(std::move(world.population)),
-      network(std::move(world.network)), network_report(world.network_report) {
+    : scenario(&s),
+      random(s.run().seed, replicate),
+      population(std::move(world.population)),
+      network(std::move(world.network)),
+      network_report(world.network_report) {
   const std::size_t n = population.size();
   program.resize(n);
   baseline.skills.resize(n);
@@ -30,8 +33,8 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
     staff[index_of(population.stage[a])] += 1.0;
   }
   for (std::size_t stage = 0; stage < kStages; ++stage) {
-    intent_reference[stage] = staff[stage] > 0.0 && intent_sum[stage] > 0.0 ? intent_sum[stage] / staff[stage]
-                                                                            : turnover.baseline_intent;
+    intent_reference[stage] =
+        staff[stage] > 0.0 && intent_sum[stage] > 0.0 ? intent_sum[stage] / staff[stage] : turnover.baseline_intent;
   }
   psych_safety_initial = population.psych_safety;
   for (std::uint64_t id : population.external_id) next_external_id = std::max(next_external_id, id + 1);

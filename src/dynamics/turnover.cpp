@@ -45,7 +45,8 @@ void turnover_and_hiring(SimulationState& state) {
                  leaving_probability(weekly[index_of(pop.stage[a])], pop.intent_to_leave[a],
                                      state.intent_reference[index_of(pop.stage[a])]);
   });
-  const std::vector<AgentId> leavers = parallel::indices_where<AgentId>(n, [&](std::size_t a) { return leaving[a] != 0; });
+  const std::vector<AgentId> leavers =
+      parallel::indices_where<AgentId>(n, [&](std::size_t a) { return leaving[a] != 0; });
   if (leavers.empty()) return;
   for (AgentId a : leavers) pop.left[a] = state.step + 1;  // the first week without them
   // Which active dyads lose a member, found in parallel; they end in dyad order.
@@ -89,8 +90,8 @@ void turnover_and_hiring(SimulationState& state) {
   if (!state.newcomer_sampler || !state.newcomer_sampler->built_for(pop)) {
     state.newcomer_sampler = std::make_shared<const NewcomerTieSampler>(pop, state.scenario->network());
   }
-  const auto ties =
-      state.newcomer_sampler->ties_for(state.random, state.step, hires, state.network, state.network_report.closure_share);
+  const auto ties = state.newcomer_sampler->ties_for(state.random, state.step, hires, state.network,
+                                                     state.network_report.closure_share);
   state.pending_ties.insert(state.pending_ties.end(), ties.begin(), ties.end());
 }
 

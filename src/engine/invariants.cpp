@@ -51,7 +51,8 @@ class Checker {
   void units() const {
     const auto& psi = state_.population.psych_safety;
     for (UnitId u = 0; u < psi.size(); ++u) {
-      if (!in_unit(psi[u])) fail("unit " + std::to_string(u), "psych_safety = " + number(psi[u]) + " is outside [0, 1]");
+      if (!in_unit(psi[u]))
+        fail("unit " + std::to_string(u), "psych_safety = " + number(psi[u]) + " is outside [0, 1]");
     }
   }
 
@@ -90,7 +91,8 @@ class Checker {
       const auto row = net.neighbors(u);
       const auto w = net.weights(u);
       for (std::size_t k = 0; k < row.size(); ++k) {
-        if (!in_unit(w[k])) fail("tie " + std::to_string(u) + "-" + std::to_string(row[k]), "strength = " + number(w[k]));
+        if (!in_unit(w[k]))
+          fail("tie " + std::to_string(u) + "-" + std::to_string(row[k]), "strength = " + number(w[k]));
         const float back = net.weight(row[k], u);
         if (back != w[k]) {
           fail("tie " + std::to_string(u) + "-" + std::to_string(row[k]),

@@ -13,9 +13,24 @@ namespace mentorsim {
 namespace {
 
 enum Metric : std::size_t {
-  m_n, m_n_initial, m_retained, m_leavers, m_hires, m_skill_first, m_confidence = m_skill_first + kDomains,
-  m_satisfaction, m_intent, m_psych_safety, m_degree, m_strength, m_cross, m_in_mentoring, m_as_mentor,
-  m_as_mentee, m_meetings, m_count
+  m_n,
+  m_n_initial,
+  m_retained,
+  m_leavers,
+  m_hires,
+  m_skill_first,
+  m_confidence = m_skill_first + kDomains,
+  m_satisfaction,
+  m_intent,
+  m_psych_safety,
+  m_degree,
+  m_strength,
+  m_cross,
+  m_in_mentoring,
+  m_as_mentor,
+  m_as_mentee,
+  m_meetings,
+  m_count
 };
 static_assert(m_count == kTimeseriesMetrics.size());
 
@@ -62,12 +77,12 @@ Observer::Observer(const Scenario& scenario, ResultsWriter& writer) : scenario_(
     outcome_datasets_.push_back(file.create_dataset(oc + "/" + name, io::ElementType::f64, {replicates, arms}, kNaN));
   }
   for (std::string_view name : kMinorityOutcomes) {
-    minority_datasets_.push_back(
-        file.create_dataset(oc + "/by_minority/" + std::string(name), io::ElementType::f64, {replicates, arms, 2}, kNaN));
+    minority_datasets_.push_back(file.create_dataset(oc + "/by_minority/" + std::string(name), io::ElementType::f64,
+                                                     {replicates, arms, 2}, kNaN));
   }
   for (std::string_view name : kIsolationOutcomes) {
-    isolation_datasets_.push_back(
-        file.create_dataset(oc + "/by_isolation/" + std::string(name), io::ElementType::f64, {replicates, arms, 4}, kNaN));
+    isolation_datasets_.push_back(file.create_dataset(oc + "/by_isolation/" + std::string(name), io::ElementType::f64,
+                                                      {replicates, arms, 4}, kNaN));
   }
   struct GroupRecord {
     std::uint16_t arm;
@@ -209,7 +224,8 @@ void Observer::snapshot(const SimulationState& state, Replicate replicate) {
   if (replicate != 0 && !scenario_.output().all_replicates) return;
   write_agent_snapshot(replicate_group(replicate, week_group(state.step)), state);
   if (scenario_.output().network) {
-    writer_.write_network(replicate_group(replicate, network_week_group(state.step)), state.network, state.network_report);
+    writer_.write_network(replicate_group(replicate, network_week_group(state.step)), state.network,
+                          state.network_report);
   }
 }
 

@@ -25,22 +25,22 @@ struct Mean {
 };
 
 const std::array<std::string_view, 4> kRelationshipFailures = {"lack_of_time", "poor_communication", "power_imbalance",
-                                                                "role_ambiguity"};
+                                                               "role_ambiguity"};
 
 }  // namespace
 
 std::vector<std::string> outcome_names() {
-  std::vector<std::string> names = {"eligible_mentees", "enrolled_mentees", "coverage", "weeks_to_match",
-                                    "dyads", "meetings_per_dyad", "complementarity", "similarity", "failure_rate"};
+  std::vector<std::string> names = {"eligible_mentees",  "enrolled_mentees", "coverage",   "weeks_to_match", "dyads",
+                                    "meetings_per_dyad", "complementarity",  "similarity", "failure_rate"};
   for (std::string_view r : EnumTraits<EndReason>::names) names.push_back("end_" + std::string(r));
   for (std::string_view f : EnumTraits<Formation>::names) names.push_back("quality_" + std::string(f));
-  names.insert(names.end(), {"satisfaction_change", "satisfaction_change_assigned",
-                             "satisfaction_change_self_identified", "satisfaction_change_hybrid_fallback",
-                             "retention"});
+  names.insert(names.end(),
+               {"satisfaction_change", "satisfaction_change_assigned", "satisfaction_change_self_identified",
+                "satisfaction_change_hybrid_fallback", "retention"});
   for (std::string_view d : EnumTraits<Domain>::names) names.push_back("skill_gain_" + std::string(d));
-  names.insert(names.end(), {"strength_change", "cross_institution_change", "unmatched_infeasible",
-                             "unmatched_no_capacity", "unmatched_not_approached", "unmatched_declined",
-                             "optimality_gap"});
+  names.insert(names.end(),
+               {"strength_change", "cross_institution_change", "unmatched_infeasible", "unmatched_no_capacity",
+                "unmatched_not_approached", "unmatched_declined", "optimality_gap"});
   return names;
 }
 
@@ -82,7 +82,8 @@ Outcomes compute_outcomes(const SimulationState& state) {
     satisfaction_by[f] = &mean["satisfaction_change_" + name];
   }
   std::array<std::vector<Mean>*, kDomains> skill_gain{};
-  for (std::size_t d = 0; d < kDomains; ++d) skill_gain[d] = &mean["skill_gain_" + std::string(to_string(enum_at<Domain>(d)))];
+  for (std::size_t d = 0; d < kDomains; ++d)
+    skill_gain[d] = &mean["skill_gain_" + std::string(to_string(enum_at<Domain>(d)))];
 
   // Current strength and cross-institution ties of every agent.
   std::vector<double> strength(pop.size(), 0.0);
@@ -113,9 +114,10 @@ Outcomes compute_outcomes(const SimulationState& state) {
     std::vector<AgentId> sorted = list;
     std::sort(sorted.begin(), sorted.end(), [&](AgentId x, AgentId y) {
       return state.baseline.degree[x] != state.baseline.degree[y] ? state.baseline.degree[x] < state.baseline.degree[y]
-                                                                    : x < y;
+                                                                  : x < y;
     });
-    for (std::size_t k = 0; k < sorted.size(); ++k) quartile[sorted[k]] = static_cast<std::uint8_t>(4 * k / sorted.size());
+    for (std::size_t k = 0; k < sorted.size(); ++k)
+      quartile[sorted[k]] = static_cast<std::uint8_t>(4 * k / sorted.size());
   }
 
   for (ArmId arm = 0; arm < arms; ++arm) {
@@ -207,7 +209,8 @@ Outcomes compute_outcomes(const SimulationState& state) {
   };
   auto four = [&](const std::vector<std::array<Mean, 4>>& m) {
     std::vector<std::array<double, 4>> v(arms);
-    for (ArmId arm = 0; arm < arms; ++arm) v[arm] = {m[arm][0].value(), m[arm][1].value(), m[arm][2].value(), m[arm][3].value()};
+    for (ArmId arm = 0; arm < arms; ++arm)
+      v[arm] = {m[arm][0].value(), m[arm][1].value(), m[arm][2].value(), m[arm][3].value()};
     return v;
   };
   out.by_minority = {two(cov_min), two(wtm_min), two(ret_min), two(sat_min)};

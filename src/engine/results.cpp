@@ -38,8 +38,11 @@ AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const P
   if (!scenario.wants_agent_field("betweenness")) return measures;
   const std::size_t n = network.vertex_count();
   switch (out.betweenness) {
-    case BetweennessMode::off: return measures;
-    case BetweennessMode::exact: measures.betweenness_info = betweenness_exact(network); break;
+    case BetweennessMode::off:
+      return measures;
+    case BetweennessMode::exact:
+      measures.betweenness_info = betweenness_exact(network);
+      break;
     case BetweennessMode::sampled:
       measures.betweenness_info = betweenness_sampled(network, out.betweenness_sources, random);
       break;
@@ -54,7 +57,8 @@ AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const P
 }
 
 ResultsWriter::ResultsWriter(const Scenario& scenario, const std::filesystem::path& path)
-    : scenario_(scenario), file_(path) {}
+    : scenario_(scenario),
+      file_(path) {}
 
 void ResultsWriter::write_provenance(const io::Provenance& p) {
   file_.set_attribute("/", "schema_version", io::schema::kSchemaVersion);
@@ -101,7 +105,8 @@ void ResultsWriter::write_codes(const Population& population, const std::vector<
   file_.write_strings(codes + "/arm", arm_names);
 }
 
-void ResultsWriter::write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& m) {
+void ResultsWriter::write_agents(const std::string& group, const SimulationState& state,
+                                 const AgentNetworkMeasures& m) {
   const Population& pop = state.population;
   const ProgramState& program = state.program;
   file_.create_group(group);
@@ -132,7 +137,8 @@ void ResultsWriter::write_agents(const std::string& group, const SimulationState
   if (want("joint_institution")) {
     std::vector<std::int16_t> joint(n);
     for (std::size_t a = 0; a < n; ++a) {
-      joint[a] = pop.joint_institution[a] == kNoInstitution ? std::int16_t{-1} : static_cast<std::int16_t>(pop.joint_institution[a]);
+      joint[a] = pop.joint_institution[a] == kNoInstitution ? std::int16_t{-1}
+                                                            : static_cast<std::int16_t>(pop.joint_institution[a]);
     }
     file_.write(path("joint_institution"), joint);
   }
@@ -153,20 +159,23 @@ void ResultsWriter::write_agents(const std::string& group, const SimulationState
   if (want("degree")) file_.write(path("degree"), padded(m.degree, std::uint32_t{0}));
   if (want("degree_initial")) file_.write(path("degree_initial"), state.baseline.degree);
   if (want("strength")) file_.write(path("strength"), padded(m.strength, 0.0f));
-  if (want("cross_institution_ties")) file_.write(path("cross_institution_ties"), padded(m.cross_institution_ties, std::uint32_t{0}));
+  if (want("cross_institution_ties"))
+    file_.write(path("cross_institution_ties"), padded(m.cross_institution_ties, std::uint32_t{0}));
   constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
   if (want("effective_size")) file_.write(path("effective_size"), padded(m.effective_size, kNaN));
   if (want("constraint")) file_.write(path("constraint"), padded(m.constraint, kNaN));
   if (want("clustering")) file_.write(path("clustering"), padded(m.clustering, 0.0f));
   if (want("betweenness") && !m.betweenness.empty()) {
     file_.write(path("betweenness"), padded(m.betweenness, 0.0));
-    file_.set_attribute(path("betweenness"), "method", std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
+    file_.set_attribute(path("betweenness"), "method",
+                        std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
     file_.set_attribute(path("betweenness"), "sources", static_cast<std::int64_t>(m.betweenness_info.sources));
     file_.set_attribute(path("betweenness"), "mean_standard_error", m.betweenness_info.mean_standard_error);
   }
   if (want("manager")) {
     std::vector<std::int64_t> manager(n);
-    for (std::size_t a = 0; a < n; ++a) manager[a] = pop.manager[a] == kNoAgent ? -1 : static_cast<std::int64_t>(pop.manager[a]);
+    for (std::size_t a = 0; a < n; ++a)
+      manager[a] = pop.manager[a] == kNoAgent ? -1 : static_cast<std::int64_t>(pop.manager[a]);
     file_.write(path("manager"), manager);
   }
   if (want("hired")) file_.write(path("hired"), pop.hired);

@@ -107,7 +107,8 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
       if (r == 0) {
         // Infeasibility that only shows at run time is recorded (unmatched with a reason) and reported.
         for (const MatchingRecord& record : state.matching_records) {
-          const auto infeasible = std::count(record.reasons.begin(), record.reasons.end(), UnmatchedReason::no_feasible_mentor);
+          const auto infeasible =
+              std::count(record.reasons.begin(), record.reasons.end(), UnmatchedReason::no_feasible_mentor);
           if (infeasible == 0) continue;
           const std::string warning = "replicate 0, week " + std::to_string(record.step) + ", arm \"" +
                                       scenario.arms()[record.arm].name + "\": " + std::to_string(infeasible) + " of " +

@@ -11,7 +11,8 @@ Simulation::Simulation(const Scenario& scenario, Replicate replicate, Simulation
     : Simulation(scenario, replicate, build_world(scenario, RandomSource(scenario.run().seed, replicate)), options) {}
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, World world, SimulationOptions options)
-    : state_(scenario, replicate, std::move(world)), options_(options) {
+    : state_(scenario, replicate, std::move(world)),
+      options_(options) {
   assign_arms(state_.program, state_.population, scenario.arms(), scenario.randomisation(), state_.random);
   if (options_.check) check_invariants(state_, "initialisation");
 }
@@ -21,7 +22,8 @@ void Simulation::step() {
     if (options_.profile) {
       const auto start = std::chrono::steady_clock::now();
       stage.run(state_);
-      stage_seconds_[index_of(stage.stage)] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      stage_seconds_[index_of(stage.stage)] +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     } else {
       stage.run(state_);
     }

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -55,32 +55,52 @@ extern "C" void remove_temporaries_and_die(int signal_number) {
 // ---- HDF5 helpers ----
 const H5::PredType& memory_type(ElementType type) {
   switch (type) {
-    case ElementType::u8: return H5::PredType::NATIVE_UINT8;
-    case ElementType::i8: return H5::PredType::NATIVE_INT8;
-    case ElementType::u16: return H5::PredType::NATIVE_UINT16;
-    case ElementType::i16: return H5::PredType::NATIVE_INT16;
-    case ElementType::u32: return H5::PredType::NATIVE_UINT32;
-    case ElementType::i32: return H5::PredType::NATIVE_INT32;
-    case ElementType::u64: return H5::PredType::NATIVE_UINT64;
-    case ElementType::i64: return H5::PredType::NATIVE_INT64;
-    case ElementType::f32: return H5::PredType::NATIVE_FLOAT;
-    case ElementType::f64: return H5::PredType::NATIVE_DOUBLE;
+    case ElementType::u8:
+      return H5::PredType::NATIVE_UINT8;
+    case ElementType::i8:
+      return H5::PredType::NATIVE_INT8;
+    case ElementType::u16:
+      return H5::PredType::NATIVE_UINT16;
+    case ElementType::i16:
+      return H5::PredType::NATIVE_INT16;
+    case ElementType::u32:
+      return H5::PredType::NATIVE_UINT32;
+    case ElementType::i32:
+      return H5::PredType::NATIVE_INT32;
+    case ElementType::u64:
+      return H5::PredType::NATIVE_UINT64;
+    case ElementType::i64:
+      return H5::PredType::NATIVE_INT64;
+    case ElementType::f32:
+      return H5::PredType::NATIVE_FLOAT;
+    case ElementType::f64:
+      return H5::PredType::NATIVE_DOUBLE;
   }
   throw std::logic_error("unknown element type");
 }
 
 const H5::PredType& file_type(ElementType type) {
   switch (type) {
-    case ElementType::u8: return H5::PredType::STD_U8LE;
-    case ElementType::i8: return H5::PredType::STD_I8LE;
-    case ElementType::u16: return H5::PredType::STD_U16LE;
-    case ElementType::i16: return H5::PredType::STD_I16LE;
-    case ElementType::u32: return H5::PredType::STD_U32LE;
-    case ElementType::i32: return H5::PredType::STD_I32LE;
-    case ElementType::u64: return H5::PredType::STD_U64LE;
-    case ElementType::i64: return H5::PredType::STD_I64LE;
-    case ElementType::f32: return H5::PredType::IEEE_F32LE;
-    case ElementType::f64: return H5::PredType::IEEE_F64LE;
+    case ElementType::u8:
+      return H5::PredType::STD_U8LE;
+    case ElementType::i8:
+      return H5::PredType::STD_I8LE;
+    case ElementType::u16:
+      return H5::PredType::STD_U16LE;
+    case ElementType::i16:
+      return H5::PredType::STD_I16LE;
+    case ElementType::u32:
+      return H5::PredType::STD_U32LE;
+    case ElementType::i32:
+      return H5::PredType::STD_I32LE;
+    case ElementType::u64:
+      return H5::PredType::STD_U64LE;
+    case ElementType::i64:
+      return H5::PredType::STD_I64LE;
+    case ElementType::f32:
+      return H5::PredType::IEEE_F32LE;
+    case ElementType::f64:
+      return H5::PredType::IEEE_F64LE;
   }
   throw std::logic_error("unknown element type");
 }
@@ -208,7 +228,9 @@ std::string system_error_text(int error) { return std::generic_category().messag
 
 }  // namespace
 
-OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()), final_path_(std::move(final_path)) {
+OutputFile::OutputFile(std::filesystem::path final_path)
+    : impl_(std::make_unique<Impl>()),
+      final_path_(std::move(final_path)) {
   std::filesystem::path directory = final_path_.parent_path();
   if (directory.empty()) directory = ".";
   std::error_code ec;
@@ -233,8 +255,8 @@ OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_uniqu
     H5::FileAccPropList access;
     access.setCore(kCoreIncrement, false);
     access.setFcloseDegree(H5F_CLOSE_SEMI);
-    impl_->file = H5::H5File(temporary_path_.string() + ".in-memory", H5F_ACC_EXCL, H5::FileCreatPropList::DEFAULT,
-                             access);
+    impl_->file =
+        H5::H5File(temporary_path_.string() + ".in-memory", H5F_ACC_EXCL, H5::FileCreatPropList::DEFAULT, access);
   } catch (const H5::Exception& e) {
     ::close(impl_->descriptor);
     ::unlink(temporary_path_.c_str());
@@ -413,8 +435,8 @@ Dataset OutputFile::create_dataset(std::string_view path, ElementType type, cons
     H5::LinkCreatPropList link_plist(link_properties());
     Dataset out;
     out.impl_ = std::make_unique<Dataset::Impl>();
-    out.impl_->dataset = impl_->file.createDataSet(name, file_type(type), space, plist, H5::DSetAccPropList::DEFAULT,
-                                                   link_plist);
+    out.impl_->dataset =
+        impl_->file.createDataSet(name, file_type(type), space, plist, H5::DSetAccPropList::DEFAULT, link_plist);
     out.impl_->type = type;
     out.impl_->path = name;
     return out;
@@ -549,7 +571,8 @@ std::vector<std::string> InputFile::read_strings(std::string_view path) const {
 namespace {
 
 template <class Fn>
-auto with_attribute(H5::H5File& file, std::string_view object, std::string_view name, const std::string& where, Fn&& fn) {
+auto with_attribute(H5::H5File& file, std::string_view object, std::string_view name, const std::string& where,
+                    Fn&& fn) {
   try {
     const std::string target(object);
     H5::Attribute attribute;

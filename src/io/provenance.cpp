@@ -1,9 +1,9 @@
 #include "mentorsim/io/provenance.hpp"
 
 #include <H5Cpp.h>
-#include <boost/version.hpp>
 #include <toml++/toml.h>
 #include <unistd.h>
+#include <boost/version.hpp>
 
 #include <chrono>
 #include <cstdlib>

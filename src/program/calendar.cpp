@@ -14,10 +14,13 @@ namespace mentorsim {
 
 std::unique_ptr<PairingStrategyBase> make_pairing(const ProgramSpec& program) {
   switch (program.strategy) {
-    case PairingStrategy::assigned_random: return std::make_unique<AssignedRandomPairing>();
-    case PairingStrategy::assigned_optimal: return std::make_unique<AssignedOptimalPairing>();
+    case PairingStrategy::assigned_random:
+      return std::make_unique<AssignedRandomPairing>();
+    case PairingStrategy::assigned_optimal:
+      return std::make_unique<AssignedOptimalPairing>();
     case PairingStrategy::self_identified:
-    case PairingStrategy::hybrid: return std::make_unique<SelfIdentifiedPairing>();  // hybrid: first phase
+    case PairingStrategy::hybrid:
+      return std::make_unique<SelfIdentifiedPairing>();  // hybrid: first phase
   }
   return std::make_unique<AssignedRandomPairing>();
 }
@@ -230,7 +233,8 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
     const auto strategy = make_pairing(p);
     if (step == p.start_week) {
       std::vector<AgentId> mentees = enrol(world, scenario, random, arm, step);
-      records.push_back(match_round(world, scenario, random, arm, step, std::move(mentees), *strategy, Formation::assigned));
+      records.push_back(
+          match_round(world, scenario, random, arm, step, std::move(mentees), *strategy, Formation::assigned));
       continue;
     }
     if (p.strategy == PairingStrategy::hybrid && step == p.start_week + p.fallback_weeks) {
@@ -240,9 +244,9 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
     if (p.rematch && (step - p.start_week) % p.rematch_interval_weeks == 0) {
       auto again = seeking(world, arm, true);
       if (!again.empty()) {
-        records.push_back(match_round(world, scenario, random, arm, step, std::move(again), *strategy,
-                                      p.strategy == PairingStrategy::hybrid ? Formation::hybrid_fallback
-                                                                            : Formation::assigned));
+        records.push_back(
+            match_round(world, scenario, random, arm, step, std::move(again), *strategy,
+                        p.strategy == PairingStrategy::hybrid ? Formation::hybrid_fallback : Formation::assigned));
       }
     }
   }

@@ -13,10 +13,8 @@ constexpr std::array<TeachingFlow, 6> kTraditional = {{{D::clinical, true, true}
                                                        {D::leadership, true, true},
                                                        {D::digital, false, false},
                                                        {D::culture_wellbeing, false, false}}};
-constexpr std::array<TeachingFlow, 4> kGroup = {{{D::clinical, true, true},
-                                                 {D::research, true, true},
-                                                 {D::teaching, true, true},
-                                                 {D::leadership, true, true}}};
+constexpr std::array<TeachingFlow, 4> kGroup = {
+    {{D::clinical, true, true}, {D::research, true, true}, {D::teaching, true, true}, {D::leadership, true, true}}};
 constexpr std::array<TeachingFlow, 2> kReverse = {{{D::digital, true, true}, {D::culture_wellbeing, true, true}}};
 constexpr std::array<TeachingFlow, 4> kReciprocal = {{{D::digital, true, true},
                                                       {D::culture_wellbeing, true, true},
@@ -30,20 +28,28 @@ static_assert(kTraditional.size() <= kMaxTeachingFlows && kGroup.size() <= kMaxT
 
 std::span<const TeachingFlow> teaching_flows(DyadType type) {
   switch (type) {
-    case DyadType::traditional: return kTraditional;
-    case DyadType::group: return kGroup;
-    case DyadType::reverse: return kReverse;
-    case DyadType::reciprocal: return kReciprocal;
+    case DyadType::traditional:
+      return kTraditional;
+    case DyadType::group:
+      return kGroup;
+    case DyadType::reverse:
+      return kReverse;
+    case DyadType::reciprocal:
+      return kReciprocal;
   }
   return {};
 }
 
 DyadType dyad_type_of(ProgramKind kind) {
   switch (kind) {
-    case ProgramKind::reverse: return DyadType::reverse;
-    case ProgramKind::reciprocal: return DyadType::reciprocal;
-    case ProgramKind::group: return DyadType::group;
-    default: return DyadType::traditional;
+    case ProgramKind::reverse:
+      return DyadType::reverse;
+    case ProgramKind::reciprocal:
+      return DyadType::reciprocal;
+    case ProgramKind::group:
+      return DyadType::group;
+    default:
+      return DyadType::traditional;
   }
 }
 

@@ -29,16 +29,24 @@ SourceLocation location_of_node(const toml::node* node, const SourceLocation& fa
 
 std::string_view type_name_of(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date/time";
+    default:
+      return "nothing";
   }
 }
 
@@ -91,7 +99,11 @@ SourceLocation ReadContext::locate(const std::string& key_path, const toml::node
 
 Reader::Reader(ReadContext& context, const toml::table* table, std::string path, toml::table& resolved,
                SourceLocation fallback)
-    : context_(&context), table_(table), path_(std::move(path)), resolved_(&resolved), fallback_(std::move(fallback)) {
+    : context_(&context),
+      table_(table),
+      path_(std::move(path)),
+      resolved_(&resolved),
+      fallback_(std::move(fallback)) {
   if (table_ != nullptr) fallback_ = location_of_node(table_, fallback_);
 }
 
@@ -213,8 +225,8 @@ std::optional<std::string> Reader::optional_string(std::string_view key) {
   return string(key, "");
 }
 
-std::vector<std::int64_t> Reader::integers(std::string_view key, std::vector<std::int64_t> fallback,
-                                           std::int64_t min, std::int64_t max) {
+std::vector<std::int64_t> Reader::integers(std::string_view key, std::vector<std::int64_t> fallback, std::int64_t min,
+                                           std::int64_t max) {
   std::vector<std::int64_t> values = std::move(fallback);
   if (const toml::node* node = find(key)) {
     if (const toml::array* array = node->as_array()) {
@@ -226,8 +238,8 @@ std::vector<std::int64_t> Reader::integers(std::string_view key, std::vector<std
         if (auto v = element.value_exact<std::int64_t>()) {
           if (*v < min || *v > max) {
             context_->error(context_->locate(key_path(key), &element, fallback_), where,
-                            "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
-                                "], got " + std::to_string(*v));
+                            "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " +
+                                std::to_string(*v));
             ok = false;
           }
           read.push_back(*v);
@@ -362,7 +374,8 @@ std::vector<double> Reader::share_table(std::string_view key, const std::vector<
         if (it == allowed.end()) {
           std::vector<std::string> candidates(allowed.begin(), allowed.end());
           std::string message = "unknown " + std::string(type_name) + " \"" + std::string(name.str()) + "\"";
-          if (auto guess = closest(name.str(), candidates); !guess.empty()) message += "; did you mean \"" + guess + "\"?";
+          if (auto guess = closest(name.str(), candidates); !guess.empty())
+            message += "; did you mean \"" + guess + "\"?";
           context_->error(at, where, message);
           ok = false;
           continue;

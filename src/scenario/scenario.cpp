@@ -49,11 +49,16 @@ constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness
 
 double& trait_ref(TraitPriors& t, std::size_t i) {
   switch (i) {
-    case 0: return t.confidence;
-    case 1: return t.openness;
-    case 2: return t.time_budget;
-    case 3: return t.workload;
-    default: return t.satisfaction;
+    case 0:
+      return t.confidence;
+    case 1:
+      return t.openness;
+    case 2:
+      return t.time_budget;
+    case 3:
+      return t.workload;
+    default:
+      return t.satisfaction;
   }
 }
 
@@ -126,10 +131,14 @@ std::vector<InstitutionSpec> default_institutions() {
 std::vector<CareerStage> default_mentor_stages(ProgramKind kind) {
   switch (kind) {
     case ProgramKind::reverse:
-    case ProgramKind::reciprocal: return {CareerStage::early_career};
-    case ProgramKind::traditional: return {CareerStage::mid_career, CareerStage::senior};
-    case ProgramKind::group: return {CareerStage::senior};
-    case ProgramKind::none: break;
+    case ProgramKind::reciprocal:
+      return {CareerStage::early_career};
+    case ProgramKind::traditional:
+      return {CareerStage::mid_career, CareerStage::senior};
+    case ProgramKind::group:
+      return {CareerStage::senior};
+    case ProgramKind::none:
+      break;
   }
   return {};
 }
@@ -137,10 +146,13 @@ std::vector<CareerStage> default_mentor_stages(ProgramKind kind) {
 std::vector<CareerStage> default_mentee_stages(ProgramKind kind) {
   switch (kind) {
     case ProgramKind::reverse:
-    case ProgramKind::reciprocal: return {CareerStage::mid_career, CareerStage::senior};
+    case ProgramKind::reciprocal:
+      return {CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::traditional:
-    case ProgramKind::group: return {CareerStage::student, CareerStage::early_career};
-    case ProgramKind::none: break;
+    case ProgramKind::group:
+      return {CareerStage::student, CareerStage::early_career};
+    case ProgramKind::none:
+      break;
   }
   return {};
 }
@@ -155,8 +167,7 @@ bool Scenario::wants_agent_field(std::string_view field) const {
 
 class ScenarioBuilder {
  public:
-  ScenarioBuilder(std::string name, std::filesystem::path base_dir)
-      : context_(name), base_dir_(std::move(base_dir)) {
+  ScenarioBuilder(std::string name, std::filesystem::path base_dir) : context_(name), base_dir_(std::move(base_dir)) {
     scenario_.name_ = std::move(name);
   }
 
@@ -168,9 +179,9 @@ class ScenarioBuilder {
       document = toml::parse(text, context_.file());
     } catch (const toml::parse_error& e) {
       const auto& where = e.source().begin;
-      throw ScenarioError({Diagnostic{
-          SourceLocation{context_.file(), static_cast<int>(where.line), static_cast<int>(where.column)}, "",
-          "TOML syntax error: " + std::string(e.description())}});
+      throw ScenarioError(
+          {Diagnostic{SourceLocation{context_.file(), static_cast<int>(where.line), static_cast<int>(where.column)}, "",
+                      "TOML syntax error: " + std::string(e.description())}});
     }
     apply_overrides(document, overrides);
 
@@ -296,8 +307,8 @@ class ScenarioBuilder {
     return path;
   }
 
-  InstitutionSpec read_institution(Reader& r, const InstitutionSpec* implicit, bool roster, std::size_t institution_index,
-                                   double minority_default) {
+  InstitutionSpec read_institution(Reader& r, const InstitutionSpec* implicit, bool roster,
+                                   std::size_t institution_index, double minority_default) {
     InstitutionSpec spec;
     if (implicit != nullptr) {
       spec = *implicit;
@@ -518,8 +529,9 @@ class ScenarioBuilder {
       if (p.mentor_stages.empty()) r.error("mentor_stages", "a program needs at least one mentor stage");
       if (p.mentee_stages.empty()) r.error("mentee_stages", "a program needs at least one mentee stage");
       if (p.kind == ProgramKind::group && p.mentor_capacity != p.group_size && r.has("mentor_capacity")) {
-        r.error("mentor_capacity", "group mentoring gives each mentor one circle of group_size mentees; "
-                                   "set group_size instead");
+        r.error("mentor_capacity",
+                "group mentoring gives each mentor one circle of group_size mentees; "
+                "set group_size instead");
       }
       if (p.kind != ProgramKind::group && r.has("group_size")) {
         r.error("group_size", "group_size applies to group mentoring only (kind = \"group\")");
@@ -529,9 +541,9 @@ class ScenarioBuilder {
                                   ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
       }
       if (p.strategy == PairingStrategy::hybrid && p.fallback_weeks >= p.duration_weeks) {
-        r.error("fallback_weeks", "the assigned fallback after " + std::to_string(p.fallback_weeks) +
-                                      " weeks comes after the program ends (duration_weeks = " +
-                                      std::to_string(p.duration_weeks) + ")");
+        r.error("fallback_weeks",
+                "the assigned fallback after " + std::to_string(p.fallback_weeks) +
+                    " weeks comes after the program ends (duration_weeks = " + std::to_string(p.duration_weeks) + ")");
       }
       if (p.cadence_weeks > p.duration_weeks) {
         r.error("cadence_weeks", "meetings every " + std::to_string(p.cadence_weeks) + " weeks do not fit in " +
@@ -543,7 +555,8 @@ class ScenarioBuilder {
 
   // Staff of each (profession, stage) cell the synthesizer will create in the eligible institutions,
   // for static checks of eligibility; empty for a roster (unknown until it is read).
-  std::optional<std::array<std::array<std::uint64_t, kStages>, kProfessions>> eligible_cells(const ProgramSpec& p) const {
+  std::optional<std::array<std::array<std::uint64_t, kStages>, kProfessions>> eligible_cells(
+      const ProgramSpec& p) const {
     const PopulationSpec& pop = scenario_.population_;
     if (pop.roster) return std::nullopt;
     std::array<std::array<std::uint64_t, kStages>, kProfessions> cells{};
@@ -577,31 +590,36 @@ class ScenarioBuilder {
         for (CareerStage st : p.mentee_stages) mentees += (*cells)[prof][index_of(st)];
         professions.insert(prof);
       }
-      if (mentors == 0) r.error("mentor_stages", label + ": no staff are eligible as mentors (check institutions, "
-                                                        "professions and mentor_stages)");
-      if (mentees == 0) r.error("mentee_stages", label + ": no staff are eligible as mentees (check institutions, "
-                                                        "professions and mentee_stages)");
+      if (mentors == 0)
+        r.error("mentor_stages", label +
+                                     ": no staff are eligible as mentors (check institutions, "
+                                     "professions and mentor_stages)");
+      if (mentees == 0)
+        r.error("mentee_stages", label +
+                                     ": no staff are eligible as mentees (check institutions, "
+                                     "professions and mentee_stages)");
       // The arm's share of the staff (or of the units) is its share of each cell, on average.
       const double places = static_cast<double>(mentors) * arm.share * p.mentor_uptake * p.mentor_capacity;
       const double seekers = static_cast<double>(mentees) * arm.share * p.uptake;
       if (mentors > 0 && mentees > 0 && places < seekers) {
-        scenario_.warnings_.push_back(label + ": about " + std::to_string(static_cast<long long>(seekers)) +
-                                      " mentees will enrol for about " +
-                                      std::to_string(static_cast<long long>(places)) +
-                                      " mentor places; the rest stay unmatched (no_capacity)");
+        scenario_.warnings_.push_back(
+            label + ": about " + std::to_string(static_cast<long long>(seekers)) + " mentees will enrol for about " +
+            std::to_string(static_cast<long long>(places)) + " mentor places; the rest stay unmatched (no_capacity)");
       }
     }
     const std::size_t institutions =
         p.institutions.empty() ? scenario_.population_.institutions.size() : p.institutions.size();
     if (p.cross_institution == ConstraintLevel::required && institutions < 2) {
-      r.error("cross_institution", label + ": a mentor from another institution is required, but only one "
-                                           "institution takes part");
+      r.error("cross_institution", label +
+                                       ": a mentor from another institution is required, but only one "
+                                       "institution takes part");
     }
-    const std::size_t profession_count = p.professions.empty() ? (professions.empty() ? kProfessions : professions.size())
-                                                               : p.professions.size();
+    const std::size_t profession_count =
+        p.professions.empty() ? (professions.empty() ? kProfessions : professions.size()) : p.professions.size();
     if (p.cross_profession == ConstraintLevel::required && profession_count < 2) {
-      r.error("cross_profession", label + ": a mentor from another profession is required, but only one "
-                                          "profession takes part");
+      r.error("cross_profession", label +
+                                      ": a mentor from another profession is required, but only one "
+                                      "profession takes part");
     }
   }
 
@@ -612,7 +630,8 @@ class ScenarioBuilder {
     std::vector<ArmSpec> arms;
     if (auto tables = root.tables("arms")) {
       if (tables->empty()) root.error("arms", "at least one arm is needed");
-      const bool any_share = std::any_of(tables->begin(), tables->end(), [](const Reader& t) { return t.has("share"); });
+      const bool any_share =
+          std::any_of(tables->begin(), tables->end(), [](const Reader& t) { return t.has("share"); });
       double total = 0.0;
       std::set<std::string> names;
       for (auto& r : *tables) {
@@ -664,8 +683,8 @@ class ScenarioBuilder {
           wave.program.start_week = base.program.start_week + static_cast<Step>(k) * rz.wave_interval_weeks;
           if (wave.program.start_week >= scenario_.run_.weeks) {
             z.error("waves", "wave " + std::to_string(k + 1) + " would start at week " +
-                                 std::to_string(wave.program.start_week) + ", after the run ends (run.weeks = " +
-                                 std::to_string(scenario_.run_.weeks) + ")");
+                                 std::to_string(wave.program.start_week) +
+                                 ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
             break;
           }
           arms.push_back(std::move(wave));

@@ -24,7 +24,9 @@ struct Accumulator {
 class BrandesWorker {
  public:
   explicit BrandesWorker(const CollegialNetwork& network)
-      : network_(network), distance_(network.vertex_count(), -1), paths_(network.vertex_count(), 0.0),
+      : network_(network),
+        distance_(network.vertex_count(), -1),
+        paths_(network.vertex_count(), 0.0),
         dependency_(network.vertex_count(), 0.0) {
     order_.reserve(network.vertex_count());
   }
@@ -118,7 +120,8 @@ BetweennessResult betweenness_sampled(const CollegialNetwork& network, std::uint
   std::vector<std::pair<std::uint64_t, AgentId>> keyed(n);
   parallel::for_each(n, [&](std::size_t v) {
     const auto id = static_cast<AgentId>(v);
-    keyed[v] = {(static_cast<std::uint64_t>(random.stream(0, Purpose::measure_sampling, id).next_u32()) << 32) | id, id};
+    keyed[v] = {(static_cast<std::uint64_t>(random.stream(0, Purpose::measure_sampling, id).next_u32()) << 32) | id,
+                id};
   });
   std::nth_element(keyed.begin(), keyed.begin() + sources, keyed.end());
   std::sort(keyed.begin(), keyed.begin() + sources);

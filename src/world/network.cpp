@@ -314,7 +314,8 @@ std::vector<Tie> CollegialNetwork::ties() const {
       n,
       [&](std::size_t v) {
         const auto row = neighbors(static_cast<AgentId>(v));
-        offset[v + 1] = static_cast<std::uint64_t>(row.end() - std::upper_bound(row.begin(), row.end(), static_cast<AgentId>(v)));
+        offset[v + 1] =
+            static_cast<std::uint64_t>(row.end() - std::upper_bound(row.begin(), row.end(), static_cast<AgentId>(v)));
       },
       4096);
   for (std::size_t v = 0; v < n; ++v) offset[v + 1] += offset[v];

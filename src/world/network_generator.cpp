@@ -134,10 +134,13 @@ class BlockSampler {
   [[nodiscard]] Range unit_range(UnitId u, Profession p) const {
     return {unit_start_[unit_cell(u, p)], unit_start_[unit_cell(u, p) + 1]};
   }
-  [[nodiscard]] Range unit_range(UnitId u) const { return {unit_start_[u * kProfessions], unit_start_[(u + 1) * kProfessions]}; }
+  [[nodiscard]] Range unit_range(UnitId u) const {
+    return {unit_start_[u * kProfessions], unit_start_[(u + 1) * kProfessions]};
+  }
   [[nodiscard]] Range inst_range(InstitutionId i) const {
     const auto& info = population_.institutions[i];
-    return {unit_start_[info.first_unit * kProfessions], unit_start_[(info.first_unit + info.unit_count) * kProfessions]};
+    return {unit_start_[info.first_unit * kProfessions],
+            unit_start_[(info.first_unit + info.unit_count) * kProfessions]};
   }
   [[nodiscard]] Range prof_range(Profession p) const {
     const std::size_t units = population_.units.size();
@@ -208,7 +211,8 @@ class BlockSampler {
         if (cell < cells) body(a, next[b * cells + cell]);
       }
     };
-    parallel::for_each(kBlocks, [&](std::size_t b) { each_in_block(b, [](AgentId, std::uint64_t& count) { ++count; }); }, 1);
+    parallel::for_each(
+        kBlocks, [&](std::size_t b) { each_in_block(b, [](AgentId, std::uint64_t& count) { ++count; }); }, 1);
     start.assign(cells + 1, 0);
     std::uint64_t total = 0;
     for (std::size_t c = 0; c < cells; ++c) {
@@ -238,9 +242,8 @@ std::vector<Tie> initiate(std::size_t n, CountFn&& count_of, MakeFn&& make) {
   parallel::for_each(n, [&](std::size_t a) { offset[a + 1] = count_of(static_cast<AgentId>(a)); });
   std::partial_sum(offset.begin(), offset.end(), offset.begin());
   std::vector<Tie> ties(offset.back(), Tie{0, 0, 0.0f});
-  parallel::for_each(n, [&](std::size_t a) {
-    make(static_cast<AgentId>(a), ties.data() + offset[a], offset[a + 1] - offset[a]);
-  });
+  parallel::for_each(
+      n, [&](std::size_t a) { make(static_cast<AgentId>(a), ties.data() + offset[a], offset[a + 1] - offset[a]); });
   std::erase_if(ties, [](const Tie& t) { return t.a == t.b; });  // failed draws are self-ties
   return ties;
 }
@@ -248,7 +251,10 @@ std::vector<Tie> initiate(std::size_t n, CountFn&& count_of, MakeFn&& make) {
 class Generator {
  public:
   Generator(const Population& population, const NetworkSpec& spec, const RandomSource& random)
-      : population_(population), spec_(spec), random_(random), sampler_(population, spec) {}
+      : population_(population),
+        spec_(spec),
+        random_(random),
+        sampler_(population, spec) {}
 
   CollegialNetwork build(double closure_share) {
     const std::size_t n = population_.size();
@@ -389,13 +395,14 @@ class NewcomerTieSampler::Tables : public BlockSampler {
 };
 
 NewcomerTieSampler::NewcomerTieSampler(const Population& population, const NetworkSpec& spec)
-    : population_(&population), spec_(&spec), tables_(std::make_unique<Tables>(population, spec)) {}
+    : population_(&population),
+      spec_(&spec),
+      tables_(std::make_unique<Tables>(population, spec)) {}
 
 NewcomerTieSampler::~NewcomerTieSampler() = default;
 
-std::vector<Tie> NewcomerTieSampler::ties_for(const RandomSource& random, Step step,
-                                              std::span<const AgentId> newcomers, const CollegialNetwork& network,
-                                              double closure_share) const {
+std::vector<Tie> NewcomerTieSampler::ties_for(const RandomSource& random, Step step, std::span<const AgentId> newcomers,
+                                              const CollegialNetwork& network, double closure_share) const {
   const Population& population = *population_;
   const NetworkSpec& spec = *spec_;
   const BlockSampler& sampler = *tables_;
@@ -487,7 +494,10 @@ Calibration calibrate(const Population& population, const NetworkSpec& spec, con
       ++rounds;
       break;
     }
-    if (error < 0.0) lo = share; else hi = share;
+    if (error < 0.0)
+      lo = share;
+    else
+      hi = share;
     if (error > 0.0 && share <= 0.0) {
       note = "clustering without any triadic closure is already " + std::to_string(clustering) +
              "; lower network.within_unit or raise network.mean_degree to reach " + std::to_string(target);
@@ -533,7 +543,8 @@ Population unit_subsample(const Population& population, const RandomSource& rand
   for (AgentId a = 0; a < population.size(); ++a) members[population.unit[a]] += population.active(a) ? 1 : 0;
   std::vector<std::pair<std::uint64_t, UnitId>> order(units);
   for (UnitId u = 0; u < units; ++u) {
-    order[u] = {(static_cast<std::uint64_t>(random.stream(0, Purpose::network_calibration, u).next_u32()) << 32) | u, u};
+    order[u] = {(static_cast<std::uint64_t>(random.stream(0, Purpose::network_calibration, u).next_u32()) << 32) | u,
+                u};
   }
   std::sort(order.begin(), order.end());
   std::vector<std::uint8_t> chosen(units, 0);
@@ -582,14 +593,14 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
   int sample_rounds = 0;
   if (active > 2 * kCalibrationAgents) {
     // Calibrate on a subsample of whole units, then build the full network from its share.
-    const Calibration small =
-        calibrate(unit_subsample(population, random, kCalibrationAgents), spec, random, start, kClusteringTolerance / 2.0);
+    const Calibration small = calibrate(unit_subsample(population, random, kCalibrationAgents), spec, random, start,
+                                        kClusteringTolerance / 2.0);
     start = small.share;
     sample_rounds = small.rounds;
   }
   // On the full network the stated tolerance suffices when the share comes from the subsample.
-  Calibration full = calibrate(population, spec, random, start,
-                               sample_rounds > 0 ? kClusteringTolerance : kClusteringTolerance / 2.0);
+  Calibration full =
+      calibrate(population, spec, random, start, sample_rounds > 0 ? kClusteringTolerance : kClusteringTolerance / 2.0);
   CollegialNetwork& best = full.network;
   const double target = spec.clustering;
   const double best_share = full.share;
@@ -601,7 +612,8 @@ CollegialNetwork generate_network(const Population& population, const NetworkSpe
   best.assign_weights([&](AgentId a, AgentId b) { return initial_tie_weight(random, a, b, spec.initial_weight); });
   if (report != nullptr) {
     report->target_mean_degree = spec.mean_degree;
-    report->achieved_mean_degree = active > 0 ? 2.0 * static_cast<double>(best.tie_count()) / static_cast<double>(active) : 0.0;
+    report->achieved_mean_degree =
+        active > 0 ? 2.0 * static_cast<double>(best.tie_count()) / static_cast<double>(active) : 0.0;
     report->target_clustering = target;
     report->calibrated_clustering = best_clustering;
     report->closure_share = best_share;

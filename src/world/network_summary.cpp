@@ -28,7 +28,8 @@ struct ComponentSizes {
 ComponentSizes active_components(const CollegialNetwork& network, const Population& population) {
   const std::size_t n = population.size();
   std::vector<AgentId> parent(n);
-  parallel::for_each(n, [&](std::size_t v) { parent[v] = static_cast<AgentId>(v); }, 16384);
+  parallel::for_each(
+      n, [&](std::size_t v) { parent[v] = static_cast<AgentId>(v); }, 16384);
   const auto ref = [&](AgentId v) { return std::atomic_ref<AgentId>(parent[v]); };
   const auto find = [&](AgentId v) {
     while (true) {
@@ -95,8 +96,8 @@ double log_likelihood(const std::array<double, 3>& beta, const std::array<std::a
     for (int si = 0; si < 2; ++si) {
       if (pair_count[sp][si] <= 0.0) continue;
       const double eta = beta[0] + beta[1] * sp + beta[2] * si;
-      sum += tie_count[sp][si] * eta -
-             pair_count[sp][si] * (std::max(eta, 0.0) + std::log1p(std::exp(-std::fabs(eta))));
+      sum +=
+          tie_count[sp][si] * eta - pair_count[sp][si] * (std::max(eta, 0.0) + std::log1p(std::exp(-std::fabs(eta))));
     }
   }
   return sum;

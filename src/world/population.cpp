@@ -54,8 +54,7 @@ void Population::reserve(std::size_t n) {
   intent_to_leave.reserve(n);
 }
 
-AgentId Population::append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority,
-                           Step hired_at) {
+AgentId Population::append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority, Step hired_at) {
   const auto id = static_cast<AgentId>(size());
   resize(size() + 1);
   external_id[id] = id;

@@ -249,7 +249,11 @@ class Row {
  public:
   Row(const Header& header, const Columns& columns, std::span<const std::string_view> fields, int line,
       Problems& problems)
-      : header_(header), columns_(columns), fields_(fields), line_(line), problems_(problems) {}
+      : header_(header),
+        columns_(columns),
+        fields_(fields),
+        line_(line),
+        problems_(problems) {}
 
   [[nodiscard]] bool has(std::size_t c) const { return header_.field_of[c] >= 0; }
   [[nodiscard]] std::string_view cell(std::size_t c) const {

@@ -136,7 +136,8 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
     std::vector<unsigned long long> keys(staff.size());
     parallel::for_each(staff.size(), [&](std::size_t k) {
       const std::uint64_t index = base_index + k;
-      Stream stream = random.stream(layout_step::unit_key, Purpose::population_layout, static_cast<std::uint32_t>(index));
+      Stream stream =
+          random.stream(layout_step::unit_key, Purpose::population_layout, static_cast<std::uint32_t>(index));
       keys[k] = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | (index & 0xffffffffULL);
       staff[k].unit_key = keys[k];
     });
@@ -165,7 +166,9 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
         [&](std::size_t u) {
           constexpr std::size_t kCells = kProfessions * kStages;
           std::array<std::size_t, kCells + 1> at{};
-          const auto cell = [&](std::size_t k) { return index_of(staff[k].profession) * kStages + index_of(staff[k].stage); };
+          const auto cell = [&](std::size_t k) {
+            return index_of(staff[k].profession) * kStages + index_of(staff[k].stage);
+          };
           for (std::size_t k = unit_begin[u]; k < unit_begin[u + 1]; ++k) ++at[cell(k) + 1];
           std::partial_sum(at.begin(), at.end(), at.begin());
           for (std::size_t k = unit_begin[u]; k < unit_begin[u + 1]; ++k) order[unit_begin[u] + at[cell(k)]++] = k;
@@ -184,8 +187,8 @@ Population synthesize_population(const PopulationSpec& spec, const RandomSource&
 
     // Minority status: exactly round(n * share) staff, those with the smallest random keys.
     auto choose = [&](Step sub_step, std::uint64_t count, auto eligible) {
-      const std::vector<AgentId> candidates =
-          parallel::indices_where<AgentId>(end - first, [&](std::size_t k) { return eligible(static_cast<AgentId>(first + k)); });
+      const std::vector<AgentId> candidates = parallel::indices_where<AgentId>(
+          end - first, [&](std::size_t k) { return eligible(static_cast<AgentId>(first + k)); });
       std::vector<std::pair<std::uint32_t, AgentId>> keyed(candidates.size());
       parallel::for_each(candidates.size(), [&](std::size_t k) {
         const AgentId a = first + candidates[k];

@@ -65,7 +65,8 @@ TEST_CASE("a missing scenario file is bad input", "[cli]") {
 TEST_CASE("an output directory that does not exist is an I/O error before any work", "[cli]") {
   TempDir dir;
   write_file(dir / "s.toml", kSmall);
-  const auto r = run_mentorsim("run '" + (dir / "s.toml").string() + "' -o '" + (dir / "nowhere/out.h5").string() + "'");
+  const auto r =
+      run_mentorsim("run '" + (dir / "s.toml").string() + "' -o '" + (dir / "nowhere/out.h5").string() + "'");
   CHECK(r.exit_code == 3);
   CHECK(count_lines(r.err) == 1);
   CHECK(r.err.find("does not exist") != std::string::npos);
@@ -141,8 +142,10 @@ TEST_CASE("info network compares the achieved network with its targets", "[cli]"
 TEST_CASE("results are identical with 1 and 2 threads, except timing attributes", "[cli][determinism]") {
   TempDir dir;
   write_file(dir / "s.toml", kSmall);
-  const auto one = run_mentorsim("run '" + (dir / "s.toml").string() + "' --threads 1 -o '" + (dir / "one.h5").string() + "'");
-  const auto two = run_mentorsim("run '" + (dir / "s.toml").string() + "' --threads 2 -o '" + (dir / "two.h5").string() + "'");
+  const auto one =
+      run_mentorsim("run '" + (dir / "s.toml").string() + "' --threads 1 -o '" + (dir / "one.h5").string() + "'");
+  const auto two =
+      run_mentorsim("run '" + (dir / "s.toml").string() + "' --threads 2 -o '" + (dir / "two.h5").string() + "'");
   REQUIRE(one.exit_code == 0);
   REQUIRE(two.exit_code == 0);
   CHECK(mentorsim::test::h5_differences(dir / "one.h5", dir / "two.h5").empty());
@@ -173,7 +176,8 @@ TEST_CASE("the results file holds provenance and the per-agent and network group
 TEST_CASE("run --profile prints every stage and the phases outside the weekly schedule", "[cli]") {
   TempDir dir;
   write_file(dir / "small.toml", kSmall);
-  const auto r = run_mentorsim("run '" + (dir / "small.toml").string() + "' --profile -o '" + (dir / "out.h5").string() + "'");
+  const auto r =
+      run_mentorsim("run '" + (dir / "small.toml").string() + "' --profile -o '" + (dir / "out.h5").string() + "'");
   CHECK(r.exit_code == 0);
   for (const char* name : {"calendar", "meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
                            "satisfaction", "turnover", "culture", "build world", "observe", "finish file"}) {

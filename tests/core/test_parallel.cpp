@@ -31,7 +31,8 @@ TEST_CASE("indices_where keeps the indices a serial filter keeps, in order, for 
 TEST_CASE("deterministic_reduce folds blocks in block order whatever the thread count", "[parallel]") {
   // Floating-point sums are order dependent: the same blocks in the same order give the same bits.
   std::vector<double> values(50000);
-  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 1.0 / static_cast<double>(i + 1) * ((i % 3) ? 1.0 : -1e-3);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = 1.0 / static_cast<double>(i + 1) * ((i % 3) ? 1.0 : -1e-3);
   auto sum = [&] {
     return parallel::deterministic_reduce(
         values.size(), 0.0,

@@ -194,9 +194,9 @@ TEST_CASE("uniform draws lie strictly inside (0, 1) with mean 1/2 and variance 1
 
 TEST_CASE("the word-to-double map never reaches 0 or 1, even for the extreme words", "[rng]") {
   // k = top 27 bits of the first word, then top 26 bits of the second; u = (k + 1/2) / 2^53.
-  CHECK(Stream::open_unit(0u, 0u) == 0x1.0p-54);                  // k = 0
-  CHECK(Stream::open_unit(0x1fu, 0x3fu) == 0x1.0p-54);            // bits below the top 27 / 26 are dropped
-  CHECK(Stream::open_unit(0u, 0x40u) == 1.5 * 0x1.0p-53);         // k = 1
+  CHECK(Stream::open_unit(0u, 0u) == 0x1.0p-54);           // k = 0
+  CHECK(Stream::open_unit(0x1fu, 0x3fu) == 0x1.0p-54);     // bits below the top 27 / 26 are dropped
+  CHECK(Stream::open_unit(0u, 0x40u) == 1.5 * 0x1.0p-53);  // k = 1
   // k = 2^53 - 1: k + 1/2 is not a double and would round up to 2^53, i.e. u = 1 exactly.
   CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) < 1.0);
   CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) == 0x1.fffffffffffffp-1);
@@ -264,7 +264,8 @@ TEST_CASE("normal draws have the requested mean and variance", "[rng]") {
   CHECK(m.mean == Approx(0.0).margin(5.0 / std::sqrt(n)));
   CHECK(m.variance == Approx(1.0).margin(5.0 * std::sqrt(2.0 / n)));
   // Mass within one sd: Phi(1) - Phi(-1) = 0.682689; binomial se sqrt(p(1-p)/n) = 0.00104.
-  const double inside = static_cast<double>(std::count_if(x.begin(), x.end(), [](double v) { return std::fabs(v) < 1.0; }));
+  const double inside =
+      static_cast<double>(std::count_if(x.begin(), x.end(), [](double v) { return std::fabs(v) < 1.0; }));
   CHECK(inside / n == Approx(0.682689).margin(5.0 * std::sqrt(0.682689 * 0.317311 / n)));
 
   Stream t(kSeed, 0, 0, Purpose::exchange, 1);
@@ -530,7 +531,8 @@ TEST_CASE("for_each visits every index exactly once, with 1 or 2 threads", "[rng
     CHECK(mentorsim::parallel::threads() == threads);
     std::vector<std::atomic<int>> visits(n);
     for (auto& v : visits) v.store(0);
-    mentorsim::parallel::for_each(n, [&](std::size_t i) { visits[i].fetch_add(1); }, 7);
+    mentorsim::parallel::for_each(
+        n, [&](std::size_t i) { visits[i].fetch_add(1); }, 7);
     std::size_t wrong = 0;
     for (const auto& v : visits) wrong += v.load() != 1 ? 1 : 0;
     CHECK(wrong == 0);

@@ -19,9 +19,9 @@
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
-using test::TinyAgent;
 using test::tiny_scenario;
 using test::tiny_world;
+using test::TinyAgent;
 
 namespace {
 
@@ -52,7 +52,8 @@ const char* const kReverse = "[program]\nkind = \"reverse\"\nstart_week = 0\n";
 
 }  // namespace
 
-TEST_CASE("a reverse dyad that meets moves the senior's digital skill by the exchange equation", "[dynamics][exchange]") {
+TEST_CASE("a reverse dyad that meets moves the senior's digital skill by the exchange equation",
+          "[dynamics][exchange]") {
   const Scenario scenario = tiny_scenario(2, kReverse);
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 0.8f);
@@ -82,8 +83,9 @@ TEST_CASE("power distance 0 vs 1 damps the upward flow as the equation says", "[
 }
 
 TEST_CASE("a reciprocal dyad teaches back with weight back_flow", "[dynamics][exchange]") {
-  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"reciprocal\"\nstart_week = 0\n"
-                                             "[dynamics.exchange]\nback_flow = 0.5\n");
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reciprocal\"\nstart_week = 0\n"
+                                          "[dynamics.exchange]\nback_flow = 0.5\n");
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 0.8f);
   state.dyads.met[d] = 1;
@@ -113,8 +115,9 @@ TEST_CASE("the meeting probability follows cadence, availability and quality", "
 TEST_CASE("a dyad whose quality falls below the threshold ends with its failure cause", "[dynamics][relationships]") {
   // Role ambiguity 1 makes every meeting fail; at q = 1 poor communication weighs 0 and the mentor's
   // confidence 1 removes power imbalance, so the only cause is role ambiguity.
-  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\n"
-                                             "[dynamics.relationships]\nrole_ambiguity = 1.0\nfailure_loss = 0.85\n");
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\n"
+                                          "[dynamics.relationships]\nrole_ambiguity = 1.0\nfailure_loss = 0.85\n");
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 1.0f);
   state.dyads.met[d] = 1;
@@ -129,9 +132,10 @@ TEST_CASE("a dyad whose quality falls below the threshold ends with its failure 
 }
 
 TEST_CASE("a dyad that never meets for lack of time erodes and ends for lack of time", "[dynamics][relationships]") {
-  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\ncadence_weeks = 1\n"
-                                             "[dynamics.relationships]\nmissed_loss = 0.5\ntime_hazard = 0.0\n"
-                                             "quality_hazard = 0.0\n");
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\ncadence_weeks = 1\n"
+                                          "[dynamics.relationships]\nmissed_loss = 0.5\ntime_hazard = 0.0\n"
+                                          "quality_hazard = 0.0\n");
   auto agents = junior_and_senior(1.0f);
   agents[1].time_budget = 0.1f;  // availability 0.25: shortage 1 - 0.25 = 0.75
   SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
@@ -144,8 +148,9 @@ TEST_CASE("a dyad that never meets for lack of time erodes and ends for lack of 
 }
 
 TEST_CASE("a successful meeting raises quality and the partners' confidence", "[dynamics][relationships][confidence]") {
-  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\n"
-                                             "[dynamics.relationships]\nrole_ambiguity = 0.0\n");
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\n"
+                                          "[dynamics.relationships]\nrole_ambiguity = 0.0\n");
   auto agents = junior_and_senior(0.5f);
   agents[1].confidence = 0.6f;
   // Hierarchy 0: no power imbalance; q = 1: p_success = 1.
@@ -179,8 +184,10 @@ TEST_CASE("informal diffusion pulls an agent toward a more skilled colleague", "
 }
 
 TEST_CASE("ties decay toward their routine strength and mentoring bonds them", "[dynamics][ties]") {
-  const Scenario scenario = tiny_scenario(3, "[program]\nkind = \"reverse\"\nstart_week = 0\n"
-                                             "[network]\ntie_decay = 0.1\n[dynamics.ties]\nintroduction_probability = 0.0\n");
+  const Scenario scenario =
+      tiny_scenario(3,
+                    "[program]\nkind = \"reverse\"\nstart_week = 0\n"
+                    "[network]\ntie_decay = 0.1\n[dynamics.ties]\nintroduction_probability = 0.0\n");
   auto agents = junior_and_senior(1.0f);
   agents.push_back(TinyAgent{});
   // 0-1 at strength 0.6 with routine 0.5; 1-2 at its routine 0.4.

@@ -57,8 +57,8 @@ std::vector<double> final_stage_mean(const std::filesystem::path& file, const st
 
 TEST_CASE("a run with a program gives identical files with 1 and 2 threads", "[model][determinism]") {
   TempDir dir;
-  const std::string text = small("[program]\nkind = \"reciprocal\"\nstart_week = 2\n", 2, 30) +
-                           "[output]\nsnapshot_weeks = [10]\n";
+  const std::string text =
+      small("[program]\nkind = \"reciprocal\"\nstart_week = 2\n", 2, 30) + "[output]\nsnapshot_weeks = [10]\n";
   const auto one = run(text, dir, "one", 1);
   const auto two = run(text, dir, "two", 2);
   // The runs differ only in thread count and file name; the scenario names differ, so /meta's path too.
@@ -71,8 +71,8 @@ TEST_CASE("a run with a program gives identical files with 1 and 2 threads", "[m
 TEST_CASE("a program with uptake 0 gives exactly the control arm's output", "[model][crn]") {
   TempDir dir;
   const auto control = run(small("[program]\nkind = \"none\"\nname = \"arm\"\n", 2, 40), dir, "control");
-  const auto idle = run(small("[program]\nkind = \"reverse\"\nname = \"arm\"\nuptake = 0.0\nmentor_uptake = 0.0\n", 2, 40),
-                        dir, "idle");
+  const auto idle = run(
+      small("[program]\nkind = \"reverse\"\nname = \"arm\"\nuptake = 0.0\nmentor_uptake = 0.0\n", 2, 40), dir, "idle");
   // Only the provenance and who was eligible may differ: no draw of the shared model changes.
   // /outcomes describe the program too (eligible and enrolled counts, coverage): compared below for
   // the outcomes both arms share.
@@ -112,11 +112,11 @@ TEST_CASE("each kind of program raises the skills it teaches above control in ev
 
 TEST_CASE("mentor training lowers role-ambiguity failures", "[model][training]") {
   auto ambiguity_failures = [](bool trained) {
-    const Scenario scenario = Scenario::parse(
-        small(std::string("[program]\nkind = \"reverse\"\ncadence_weeks = 1\nmentor_training = ") +
-                  (trained ? "true" : "false") + "\n",
-              1, 30),
-        "t.toml");
+    const Scenario scenario =
+        Scenario::parse(small(std::string("[program]\nkind = \"reverse\"\ncadence_weeks = 1\nmentor_training = ") +
+                                  (trained ? "true" : "false") + "\n",
+                              1, 30),
+                        "t.toml");
     std::uint64_t failures = 0;
     for (Replicate r = 0; r < 3; ++r) {
       Simulation simulation(scenario, r);
@@ -136,9 +136,8 @@ TEST_CASE("mentor training lowers role-ambiguity failures", "[model][training]")
 
 TEST_CASE("the invariant check (--check) passes 520 weeks of the baseline scenario", "[model][check][slow]") {
   TempDir dir;
-  const Scenario scenario =
-      Scenario::load(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "scenarios/baseline.toml",
-                     {"run.weeks=520", "run.replicates=1", "output.snapshot_weeks=[]"});
+  const Scenario scenario = Scenario::load(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "scenarios/baseline.toml",
+                                           {"run.weeks=520", "run.replicates=1", "output.snapshot_weeks=[]"});
   RunOptions options;
   options.output_path = dir / "ten_years.h5";
   options.check = true;

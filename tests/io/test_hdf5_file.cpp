@@ -1,9 +1,9 @@
 // The HDF5 writer: round trips, and no file at the target path unless the write completed.
 
-#include <catch2/catch.hpp>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <csignal>
 #include <fstream>

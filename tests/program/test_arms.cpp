@@ -20,7 +20,8 @@ namespace {
 std::string two_arms(const std::string& randomisation, const std::string& extra = "") {
   return "[run]\nseed = 31\nweeks = 30\n[population]\nsize = 1200\n" + randomisation +
          "[[arms]]\nname = \"control\"\nshare = 0.3\nkind = \"none\"\n"
-         "[[arms]]\nname = \"reverse\"\nshare = 0.7\nkind = \"reverse\"\n" + extra;
+         "[[arms]]\nname = \"reverse\"\nshare = 0.7\nkind = \"reverse\"\n" +
+         extra;
 }
 
 }  // namespace
@@ -151,16 +152,18 @@ TEST_CASE("raising approach anxiety lowers minority coverage under self-identifi
 
 TEST_CASE("program errors: empty eligibility, impossible constraints, arm shares", "[arms][scenario]") {
   SECTION("nobody eligible as mentee") {
-    const auto e = scenario_errors("[program]\nkind = \"reverse\"\nmentee_stages = [\"student\"]\n"
-                                   "institutions = [\"institute\"]\nprofessions = [\"speech_pathology\"]\n");
+    const auto e = scenario_errors(
+        "[program]\nkind = \"reverse\"\nmentee_stages = [\"student\"]\n"
+        "institutions = [\"institute\"]\nprofessions = [\"speech_pathology\"]\n");
     INFO(render(e));
     REQUIRE(e.size() == 1);
     CHECK(e[0].key == "program.mentee_stages");
     CHECK(e[0].message.find("no staff are eligible as mentees") != std::string::npos);
   }
   SECTION("a cross-institution mentor required with one institution taking part") {
-    const auto e = scenario_errors("[program]\nkind = \"reverse\"\ncross_institution = \"required\"\n"
-                                   "institutions = [\"hospital\"]\n");
+    const auto e = scenario_errors(
+        "[program]\nkind = \"reverse\"\ncross_institution = \"required\"\n"
+        "institutions = [\"hospital\"]\n");
     REQUIRE(e.size() == 1);
     CHECK(e[0].key == "program.cross_institution");
   }
@@ -176,8 +179,9 @@ TEST_CASE("program errors: empty eligibility, impossible constraints, arm shares
     CHECK(e[0].message.find("did you mean \"hospital\"?") != std::string::npos);
   }
   SECTION("a stepped wedge with two arms") {
-    const auto e = scenario_errors("[randomisation]\nwaves = 2\n[[arms]]\nname = \"a\"\nkind = \"reverse\"\n"
-                                   "[[arms]]\nname = \"b\"\nkind = \"none\"\n");
+    const auto e = scenario_errors(
+        "[randomisation]\nwaves = 2\n[[arms]]\nname = \"a\"\nkind = \"reverse\"\n"
+        "[[arms]]\nname = \"b\"\nkind = \"none\"\n");
     REQUIRE(e.size() == 1);
     CHECK(e[0].key == "randomisation.waves");
   }

@@ -143,12 +143,11 @@ TEST_CASE("assigned_optimal on a tiny pool picks the most complementary pairs", 
 }
 
 TEST_CASE("no strategy ever violates a constraint or a capacity", "[pairing][constraints]") {
-  const std::vector<PairingConstraints> constraint_sets = {
-      {ConstraintLevel::allowed, ConstraintLevel::allowed},
-      {ConstraintLevel::required, ConstraintLevel::allowed},
-      {ConstraintLevel::allowed, ConstraintLevel::required},
-      {ConstraintLevel::required, ConstraintLevel::required},
-      {ConstraintLevel::preferred, ConstraintLevel::preferred}};
+  const std::vector<PairingConstraints> constraint_sets = {{ConstraintLevel::allowed, ConstraintLevel::allowed},
+                                                           {ConstraintLevel::required, ConstraintLevel::allowed},
+                                                           {ConstraintLevel::allowed, ConstraintLevel::required},
+                                                           {ConstraintLevel::required, ConstraintLevel::required},
+                                                           {ConstraintLevel::preferred, ConstraintLevel::preferred}};
   const AssignedRandomPairing random_strategy;
   const AssignedOptimalPairing optimal_strategy;
   const SelfIdentifiedPairing self_strategy;
@@ -216,7 +215,7 @@ TEST_CASE("the blocking-pair check finds a blocking pair when there is one", "[p
   market.proposals = {{0, 1}};
   market.acceptable = {{0, 1}};
   market.mentor_score = {{0.5, 0.5}};
-  CHECK(has_blocking_pair(market, {1}));   // matched to its second choice while the first has room
+  CHECK(has_blocking_pair(market, {1}));  // matched to its second choice while the first has room
   CHECK_FALSE(has_blocking_pair(market, {0}));
   CHECK(deferred_acceptance(market) == std::vector<int>{0});
 }
@@ -242,8 +241,8 @@ TEST_CASE("an isolated mentee with no 2-hop candidates stays unmatched", "[pairi
 
 TEST_CASE("a mentee with no feasible mentor is unmatched with that reason", "[pairing][constraints]") {
   // One institution: a required cross-institution mentor cannot exist.
-  const Scenario s = Scenario::parse("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 60\nunits = 2\n",
-                                     "p.toml");
+  const Scenario s = Scenario::parse(
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 60\nunits = 2\n", "p.toml");
   const Population pop = synthesize_population(s.population(), RandomSource(1, 0));
   const CollegialNetwork net(static_cast<AgentId>(pop.size()), {});
   const AssignedRandomPairing random_strategy;

@@ -81,8 +81,9 @@ TEST_CASE("an out-of-range value is rejected with the range", "[scenario]") {
   const Diagnostic e = only(scenario_errors("[network]\nmean_degree = -3\n"));
   CHECK(e.key == "network.mean_degree");
   CHECK(contains(e.message, "must be in (0, 500], got -3"));
-  const Diagnostic share = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                                 "minority_share = 1.5\n"));
+  const Diagnostic share =
+      only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                           "minority_share = 1.5\n"));
   CHECK(share.key == "population.institutions[0].minority_share");
   CHECK(share.where.line == 4);
   CHECK(contains(share.message, "must be in [0, 1], got 1.5"));
@@ -96,31 +97,36 @@ TEST_CASE("an unknown enum value lists the allowed ones", "[scenario]") {
 }
 
 TEST_CASE("shares that do not sum to 1 are rejected", "[scenario]") {
-  const Diagnostic e = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                             "professions = { medicine = 0.5, nursing = 0.4 }\n"));
+  const Diagnostic e =
+      only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                           "professions = { medicine = 0.5, nursing = 0.4 }\n"));
   CHECK(e.key == "population.institutions[0].professions");
   CHECK(e.where.line == 4);
   CHECK(contains(e.message, "shares must sum to 1, got 0.9"));
-  const Diagnostic unknown = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                                   "professions = { medicine = 0.5, nurses = 0.5 }\n"));
+  const Diagnostic unknown =
+      only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                           "professions = { medicine = 0.5, nurses = 0.5 }\n"));
   CHECK(unknown.key == "population.institutions[0].professions.nurses");
   CHECK(contains(unknown.message, "did you mean \"nursing\"?"));
 }
 
 TEST_CASE("contradictory settings are rejected", "[scenario]") {
   SECTION("joint appointments need a second institution") {
-    const Diagnostic e = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                               "joint_share = 0.1\n"));
+    const Diagnostic e =
+        only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                             "joint_share = 0.1\n"));
     CHECK(contains(e.message, "no other institution"));
   }
   SECTION("more units than staff") {
-    const Diagnostic e = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                               "size = 10\nunits = 11\n"));
+    const Diagnostic e =
+        only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                             "size = 10\nunits = 11\n"));
     CHECK(e.key == "population.institutions[0].units");
   }
   SECTION("two institutions with one name") {
-    const Diagnostic e = only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
-                                               "[[population.institutions]]\nname = \"h\"\nkind = \"university\"\n"));
+    const Diagnostic e =
+        only(scenario_errors("[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\n"
+                             "[[population.institutions]]\nname = \"h\"\nkind = \"university\"\n"));
     CHECK(contains(e.message, "\"h\" is used twice"));
   }
   SECTION("a snapshot after the last week") {
@@ -210,9 +216,9 @@ TEST_CASE("resolved_json holds every default and every override", "[scenario]") 
   const std::string& json = s.resolved_json();
   CHECK(contains(json, "\"seed\" : 5"));
   CHECK(contains(json, "\"clustering\" : 0.2"));
-  CHECK(contains(json, "\"mean_degree\" : 10.0"));          // a default nobody wrote
-  CHECK(contains(json, "\"name\" : \"hospital\""));          // the implicit institutions
-  CHECK(contains(json, "\"culture_wellbeing\""));            // skill priors
+  CHECK(contains(json, "\"mean_degree\" : 10.0"));   // a default nobody wrote
+  CHECK(contains(json, "\"name\" : \"hospital\""));  // the implicit institutions
+  CHECK(contains(json, "\"culture_wellbeing\""));    // skill priors
 }
 
 TEST_CASE("a scenario file that does not exist is an input error", "[scenario]") {

@@ -10,7 +10,8 @@
 namespace mentorsim::test {
 
 // The diagnostics of a rejected scenario text; empty if the scenario is accepted.
-inline std::vector<Diagnostic> scenario_errors(const std::string& text, const std::vector<std::string>& overrides = {}) {
+inline std::vector<Diagnostic> scenario_errors(const std::string& text,
+                                               const std::vector<std::string>& overrides = {}) {
   try {
     (void)Scenario::parse(text, "test.toml", overrides);
   } catch (const ScenarioError& e) {

@@ -55,15 +55,16 @@ inline World tiny_world(const std::vector<TinyAgent>& agents, std::vector<Tie> t
 // A scenario for a tiny world of `size` staff in institution "h": no diffusion, no turnover, plus
 // the extra TOML given (program, dynamics overrides).
 inline Scenario tiny_scenario(std::size_t size, const std::string& extra) {
-  const std::string text = "[run]\nseed = 7\nweeks = 20\n"
-                           "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = " +
-                           std::to_string(size) +
-                           "\nunits = 1\nprofessions = { medicine = 1.0 }\n"
-                           "stages = { early_career = 0.5, senior = 0.5 }\n"
-                           "[dynamics.diffusion]\nrate = 0.0\n"
-                           "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\n"
-                           "mid_career = 0.0\nsenior = 0.0\n" +
-                           extra;
+  const std::string text =
+      "[run]\nseed = 7\nweeks = 20\n"
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = " +
+      std::to_string(size) +
+      "\nunits = 1\nprofessions = { medicine = 1.0 }\n"
+      "stages = { early_career = 0.5, senior = 0.5 }\n"
+      "[dynamics.diffusion]\nrate = 0.0\n"
+      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\n"
+      "mid_career = 0.0\nsenior = 0.0\n" +
+      extra;
   return Scenario::parse(text, "tiny.toml");
 }
 

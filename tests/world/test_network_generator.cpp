@@ -68,7 +68,7 @@ TEST_CASE("the generated network reaches the target mean degree and clustering",
     const double clustering = mentorsim::average_clustering(net);
     CHECK(std::fabs(clustering - target) <= mentorsim::kClusteringTolerance);
     INFO(report.note << " share " << report.closure_share << " calibrated " << report.calibrated_clustering
-                      << " rounds " << report.calibration_rounds << " measured " << clustering);
+                     << " rounds " << report.calibration_rounds << " measured " << clustering);
     CHECK(report.clustering_reached);
     CHECK(report.note.empty());
     CHECK(report.target_clustering == target);
@@ -86,7 +86,8 @@ TEST_CASE("by default, ties follow profession more than institution and stay mos
   CHECK(summary.within_unit_share > 0.5);
 }
 
-TEST_CASE("the same seed gives the same ties, bit for bit, with 1 or 2 threads, and another seed does not", "[generator]") {
+TEST_CASE("the same seed gives the same ties, bit for bit, with 1 or 2 threads, and another seed does not",
+          "[generator]") {
   const Population& p = population_6000();
   const Scenario scenario = scenario_with("");
   mentorsim::parallel::set_threads(1);
@@ -134,7 +135,8 @@ TEST_CASE("no tie touches an agent who has left", "[generator]") {
   CHECK(report.achieved_mean_degree == Approx(mean_degree_over_active(net, p)).epsilon(1e-12));
 }
 
-TEST_CASE("tie strengths lie above 0 and at most 1, with the configured mean and do not depend on who initiated", "[generator]") {
+TEST_CASE("tie strengths lie above 0 and at most 1, with the configured mean and do not depend on who initiated",
+          "[generator]") {
   const Population& p = population_6000();
   const Scenario scenario = scenario_with("initial_weight = 0.3\n");
   const CollegialNetwork net = mentorsim::generate_network(p, scenario.network(), RandomSource(17, 0));

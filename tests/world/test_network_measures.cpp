@@ -99,13 +99,9 @@ CollegialNetwork grid(AgentId side) {
 // --- the network itself --------------------------------------------------------------------------
 
 TEST_CASE("a tie given twice keeps its larger weight, self-loops are dropped, weights are symmetric", "[measures]") {
-  const CollegialNetwork net(5, std::vector<Tie>{{2, 0, 0.3f},
-                                                 {0, 2, 0.7f},
-                                                 {1, 1, 0.9f},
-                                                 {3, 1, 0.5f},
-                                                 {0, 1, 0.2f},
-                                                 {1, 3, 0.4f},
-                                                 {4, 4, 0.1f}});
+  const CollegialNetwork net(
+      5, std::vector<Tie>{
+             {2, 0, 0.3f}, {0, 2, 0.7f}, {1, 1, 0.9f}, {3, 1, 0.5f}, {0, 1, 0.2f}, {1, 3, 0.4f}, {4, 4, 0.1f}});
   CHECK(net.vertex_count() == 5u);
   CHECK(net.tie_count() == 3u);
   // A tie given without a routine strength relaxes to its own weight.
@@ -426,12 +422,11 @@ TEST_CASE("summarize_network on two institutions of two units: shares, component
   // Ties: half of each same-institution class, a quarter of each cross-institution class, so the tie
   // rate does not depend on profession: the logistic model fits exactly with beta_profession = 0 and
   // beta_institution = logit(1/2) - logit(1/4) = 0 - ln(1/3) = ln 3.
-  const std::vector<Tie> ties{
-      {0, 1, 1.0f}, {2, 3, 1.0f}, {4, 5, 1.0f}, {6, 7, 1.0f},  // within units (doctor-nurse)
-      {0, 2, 1.0f}, {4, 6, 1.0f},                              // same profession, same institution
-      {0, 3, 1.0f}, {5, 6, 1.0f},                              // other profession, same institution
-      {2, 4, 1.0f}, {3, 7, 1.0f},                              // same profession, other institution
-      {0, 5, 1.0f}, {1, 4, 1.0f}};                             // other profession, other institution
+  const std::vector<Tie> ties{{0, 1, 1.0f}, {2, 3, 1.0f}, {4, 5, 1.0f}, {6, 7, 1.0f},  // within units (doctor-nurse)
+                              {0, 2, 1.0f}, {4, 6, 1.0f},   // same profession, same institution
+                              {0, 3, 1.0f}, {5, 6, 1.0f},   // other profession, same institution
+                              {2, 4, 1.0f}, {3, 7, 1.0f},   // same profession, other institution
+                              {0, 5, 1.0f}, {1, 4, 1.0f}};  // other profession, other institution
   const CollegialNetwork net(8, ties);
   const auto s = mentorsim::summarize_network(net, population);
   CHECK(s.agents == 8u);
@@ -454,8 +449,14 @@ TEST_CASE("summarize_network on two institutions of two units: shares, component
 
 TEST_CASE("when every tie across units joins the same profession, profession homophily dominates", "[measures]") {
   const auto population = two_by_two_population();
-  const CollegialNetwork net(8, std::vector<Tie>{{0, 1, 1.0f}, {2, 3, 1.0f}, {4, 5, 1.0f}, {6, 7, 1.0f},
-                                                 {0, 2, 1.0f}, {4, 6, 1.0f}, {2, 4, 1.0f}, {3, 7, 1.0f}});
+  const CollegialNetwork net(8, std::vector<Tie>{{0, 1, 1.0f},
+                                                 {2, 3, 1.0f},
+                                                 {4, 5, 1.0f},
+                                                 {6, 7, 1.0f},
+                                                 {0, 2, 1.0f},
+                                                 {4, 6, 1.0f},
+                                                 {2, 4, 1.0f},
+                                                 {3, 7, 1.0f}});
   const auto s = mentorsim::summarize_network(net, population);
   // Profession perfectly separates tie from no tie across units: its log odds ratio is as large as the
   // fit can make it, and far above the institution effect (which the same-profession pairs put near
@@ -492,7 +493,8 @@ TEST_CASE("summarize_network counts isolates as components and ignores agents wh
   }
 }
 
-TEST_CASE("components of a large sparse random network match a breadth-first search for any thread count", "[measures]") {
+TEST_CASE("components of a large sparse random network match a breadth-first search for any thread count",
+          "[measures]") {
   // Mean degree 1.4 (about 1.1 among active agents, just above the threshold): one large component
   // and thousands of small ones; every tenth agent has left. The reference is a plain serial
   // breadth-first search over active agents.
@@ -529,15 +531,14 @@ TEST_CASE("components of a large sparse random network match a breadth-first sea
     }
     expected_largest = std::max(expected_largest, size);
   }
-  REQUIRE(expected_components > 1000);     // the case has many components...
-  REQUIRE(expected_largest > 100);         // ...and a large one
+  REQUIRE(expected_components > 1000);  // the case has many components...
+  REQUIRE(expected_largest > 100);      // ...and a large one
   for (const int threads : {1, 2, 4}) {
     mentorsim::parallel::set_threads(threads);
     const auto summary = mentorsim::summarize_network(net, population);
     INFO("threads " << threads);
     CHECK(summary.components == expected_components);
-    CHECK(summary.largest_component_share ==
-          static_cast<double>(expected_largest) / static_cast<double>(n - n / 10));
+    CHECK(summary.largest_component_share == static_cast<double>(expected_largest) / static_cast<double>(n - n / 10));
   }
   mentorsim::parallel::set_threads(0);
 }

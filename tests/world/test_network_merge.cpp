@@ -48,11 +48,9 @@ TEST_CASE("merged drops the ties keep rejects, adds new ones and grows the verte
   const CollegialNetwork out = net.merged(
       5, keep, {{3, 0, 0.2f, 0.0f}, {2, 1, 0.3f, 0.0f}, {4, 0, 0.1f, 0.0f}, {2, 2, 0.9f, 0.0f}, {0, 3, 0.1f, 0.4f}});
   CHECK(out.vertex_count() == 5u);
-  CHECK(out.ties() == std::vector<Tie>{{0, 1, 0.5f, 0.5f},
-                                       {0, 3, 0.2f, 0.4f},
-                                       {0, 4, 0.1f, 0.0f},
-                                       {1, 2, 0.3f, 0.0f},
-                                       {2, 3, 0.5f, 0.5f}});
+  CHECK(out.ties() ==
+        std::vector<Tie>{
+            {0, 1, 0.5f, 0.5f}, {0, 3, 0.2f, 0.4f}, {0, 4, 0.1f, 0.0f}, {1, 2, 0.3f, 0.0f}, {2, 3, 0.5f, 0.5f}});
   CHECK(out.weight(3, 0) == 0.2f);
   CHECK(out.weight(4, 0) == 0.1f);
   // An existing tie that is added again keeps the larger weight and the larger routine strength.
@@ -100,8 +98,10 @@ TEST_CASE("merged into recycled storage gives the same rows as into new storage"
   std::vector<Tie> initial;
   std::vector<Tie> added;
   std::vector<Tie> other;
-  for (int k = 0; k < 300; ++k) initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform())});
-  for (int k = 0; k < 100; ++k) added.push_back(Tie{stream.below(n + 5), stream.below(n + 5), static_cast<float>(stream.uniform())});
+  for (int k = 0; k < 300; ++k)
+    initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform())});
+  for (int k = 0; k < 100; ++k)
+    added.push_back(Tie{stream.below(n + 5), stream.below(n + 5), static_cast<float>(stream.uniform())});
   // Storage to recycle: larger and smaller than the result in turn, with unrelated contents.
   for (int k = 0; k < 900; ++k) other.push_back(Tie{stream.below(200), stream.below(200), 0.5f});
   const CollegialNetwork net(n, initial);

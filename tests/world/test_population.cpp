@@ -95,7 +95,8 @@ std::array<std::uint64_t, N> largest_remainder(std::uint64_t total, const std::a
   }
   std::array<std::size_t, N> order{};
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
   for (std::size_t k = 0; assigned < total; ++k) {
     if (weights[order[k]] == 0) continue;
     ++parts[order[k]];
@@ -110,7 +111,8 @@ const Scenario& three_institutions() {
 }
 
 const Population& small_population() {
-  static const Population population = mentorsim::synthesize_population(three_institutions().population(), RandomSource(11, 0));
+  static const Population population =
+      mentorsim::synthesize_population(three_institutions().population(), RandomSource(11, 0));
   return population;
 }
 
@@ -123,7 +125,8 @@ std::vector<std::array<std::array<std::uint64_t, kStages>, kProfessions>> compos
 
 }  // namespace
 
-TEST_CASE("staff counts per institution x profession x stage are the largest-remainder split of the shares", "[population]") {
+TEST_CASE("staff counts per institution x profession x stage are the largest-remainder split of the shares",
+          "[population]") {
   const Population& p = small_population();
   REQUIRE(p.size() == 101u + 57u + 40u);
   const auto counts = composition(p);
@@ -239,11 +242,11 @@ TEST_CASE("assign_managers on a hand-built unit: own-profession senior first, an
   p.units = {{0, "u0"}, {0, "u1"}};
   p.institutions.resize(1);
   p.institutions[0].unit_count = 2;
-  const std::array<Profession, 7> professions{Profession::nursing, Profession::medicine, Profession::nursing,
+  const std::array<Profession, 7> professions{Profession::nursing,  Profession::medicine, Profession::nursing,
                                               Profession::medicine, Profession::pharmacy, Profession::nursing,
                                               Profession::nursing};
-  const std::array<CareerStage, 7> stages{CareerStage::senior, CareerStage::senior, CareerStage::early_career,
-                                          CareerStage::mid_career, CareerStage::student, CareerStage::senior,
+  const std::array<CareerStage, 7> stages{CareerStage::senior,      CareerStage::senior,  CareerStage::early_career,
+                                          CareerStage::mid_career,  CareerStage::student, CareerStage::senior,
                                           CareerStage::early_career};
   for (AgentId a = 0; a < 7; ++a) {
     p.unit[a] = a == 6 ? 1 : 0;
@@ -295,7 +298,8 @@ TEST_CASE("skills lie in (0, 1) with stage means near the priors, on a large pop
       CHECK(sum[s][d] / n == Approx(m).margin(5.0 * se));
     }
     const double m = spec.traits[s].confidence;
-    CHECK(confidence[s] / n == Approx(m).margin(5.0 * std::sqrt(m * (1.0 - m) / ((spec.trait_concentration + 1.0) * n))));
+    CHECK(confidence[s] / n ==
+          Approx(m).margin(5.0 * std::sqrt(m * (1.0 - m) / ((spec.trait_concentration + 1.0) * n))));
   }
 
   // Joint appointees choose the other institution in proportion to its size. Hospital (15000 staff,

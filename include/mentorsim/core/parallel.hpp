@@ -36,8 +36,7 @@ void for_each(std::size_t n, Body&& body, std::size_t grain = 1024) {
 // Deterministic reduction: block_result(begin, end) for fixed blocks of `block` elements, then
 // combine(acc, block_value) folded left in block order starting from init.
 template <class T, class BlockFn, class Combine>
-T deterministic_reduce(std::size_t n, T init, BlockFn&& block_result, Combine&& combine,
-                       std::size_t block = 4096) {
+T deterministic_reduce(std::size_t n, T init, BlockFn&& block_result, Combine&& combine, std::size_t block = 4096) {
   if (n == 0) return init;
   const std::size_t blocks = (n + block - 1) / block;
   std::vector<T> partial(blocks, init);

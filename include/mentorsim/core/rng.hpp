@@ -22,29 +22,29 @@ namespace mentorsim {
 // Every distinct use of randomness has its own purpose, so streams never overlap by accident.
 // Append new purposes at the end: reordering changes every result.
 enum class Purpose : std::uint8_t {
-  population_layout,     // unit assignment, minority, joint appointments (sort keys)
-  population_traits,     // skills and personal traits at creation
-  network_stubs,         // block-model tie initiation
-  network_closure,       // triadic closure
-  network_weights,       // initial tie strength
-  network_topup,         // degree top-up after deduplication
-  measure_sampling,      // sampled betweenness sources
-  enrollment,            // program uptake / eligibility draws
-  arm_assignment,        // randomisation to arms
-  pairing,               // pairing strategies
-  meetings,              // whether a dyad meets this week
-  exchange,              // knowledge exchange noise
-  diffusion,             // informal diffusion
-  relationship,          // quality and dissolution
-  confidence,            // confidence changes
-  ties,                  // introductions and tie formation
-  satisfaction,          // satisfaction noise
-  turnover,              // weekly leaving hazard
-  hiring,                // traits of replacement hires
-  culture,               // unit culture
-  approach,              // self-identified approaches
-  network_calibration,   // units drawn to calibrate the network generator on a subsample
-  count_                 // keep last
+  population_layout,    // unit assignment, minority, joint appointments (sort keys)
+  population_traits,    // skills and personal traits at creation
+  network_stubs,        // block-model tie initiation
+  network_closure,      // triadic closure
+  network_weights,      // initial tie strength
+  network_topup,        // degree top-up after deduplication
+  measure_sampling,     // sampled betweenness sources
+  enrollment,           // program uptake / eligibility draws
+  arm_assignment,       // randomisation to arms
+  pairing,              // pairing strategies
+  meetings,             // whether a dyad meets this week
+  exchange,             // knowledge exchange noise
+  diffusion,            // informal diffusion
+  relationship,         // quality and dissolution
+  confidence,           // confidence changes
+  ties,                 // introductions and tie formation
+  satisfaction,         // satisfaction noise
+  turnover,             // weekly leaving hazard
+  hiring,               // traits of replacement hires
+  culture,              // unit culture
+  approach,             // self-identified approaches
+  network_calibration,  // units drawn to calibrate the network generator on a subsample
+  count_                // keep last
 };
 
 inline constexpr Replicate kMaxReplicates = 1u << 24;
@@ -53,8 +53,8 @@ class Stream {
  public:
   Stream(Seed seed, Replicate replicate, Step step, Purpose purpose, std::uint32_t entity) noexcept
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
-        counter_{{entity, static_cast<std::uint32_t>(step),
-                  (replicate << 8) | static_cast<std::uint32_t>(purpose), 0u}} {}
+        counter_{
+            {entity, static_cast<std::uint32_t>(step), (replicate << 8) | static_cast<std::uint32_t>(purpose), 0u}} {}
 
   // Uniform 32-bit word.
   std::uint32_t next_u32() noexcept {

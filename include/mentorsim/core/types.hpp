@@ -17,7 +17,7 @@ using UnitId = std::uint32_t;
 using InstitutionId = std::uint16_t;
 using DyadId = std::uint32_t;
 using ArmId = std::uint16_t;
-using Step = std::int32_t;        // one step is one week
+using Step = std::int32_t;  // one step is one week
 using Replicate = std::uint32_t;
 using Seed = std::uint64_t;
 
@@ -28,7 +28,14 @@ inline constexpr Step kNever = std::numeric_limits<Step>::max();
 
 enum class InstitutionKind : std::uint8_t { hospital, university, research_institute };
 enum class Profession : std::uint8_t {
-  medicine, nursing, physiotherapy, speech_pathology, pharmacy, dentistry, education, research
+  medicine,
+  nursing,
+  physiotherapy,
+  speech_pathology,
+  pharmacy,
+  dentistry,
+  education,
+  research
 };
 enum class CareerStage : std::uint8_t { student, early_career, mid_career, senior };
 enum class Domain : std::uint8_t { clinical, digital, research, teaching, leadership, culture_wellbeing };
@@ -40,7 +47,7 @@ enum class EndReason : std::uint8_t {
   poor_communication,  // poor communication / personality mismatch
   power_imbalance,
   role_ambiguity,
-  leaving,             // mentor or mentee left the workforce
+  leaving,  // mentor or mentee left the workforce
   program_end
 };
 enum class ProgramKind : std::uint8_t { none, traditional, reverse, reciprocal, group };
@@ -49,26 +56,26 @@ enum class PairingStrategy : std::uint8_t { assigned_random, assigned_optimal, s
 template <class E>
 struct EnumTraits;  // names, in declaration order, and the name of the type for messages
 
-#define MENTORSIM_ENUM_TRAITS(E, label, ...)                                          \
-  template <>                                                                         \
-  struct EnumTraits<E> {                                                              \
-    static constexpr std::string_view type_name = label;                              \
-    static constexpr auto names = std::to_array<std::string_view>({__VA_ARGS__});     \
+#define MENTORSIM_ENUM_TRAITS(E, label, ...)                                      \
+  template <>                                                                     \
+  struct EnumTraits<E> {                                                          \
+    static constexpr std::string_view type_name = label;                          \
+    static constexpr auto names = std::to_array<std::string_view>({__VA_ARGS__}); \
   };
 
 MENTORSIM_ENUM_TRAITS(InstitutionKind, "institution kind", "hospital", "university", "research_institute")
-MENTORSIM_ENUM_TRAITS(Profession, "profession", "medicine", "nursing", "physiotherapy", "speech_pathology",
-                      "pharmacy", "dentistry", "education", "research")
+MENTORSIM_ENUM_TRAITS(Profession, "profession", "medicine", "nursing", "physiotherapy", "speech_pathology", "pharmacy",
+                      "dentistry", "education", "research")
 MENTORSIM_ENUM_TRAITS(CareerStage, "career stage", "student", "early_career", "mid_career", "senior")
 MENTORSIM_ENUM_TRAITS(Domain, "skill domain", "clinical", "digital", "research", "teaching", "leadership",
                       "culture_wellbeing")
 MENTORSIM_ENUM_TRAITS(DyadType, "dyad type", "traditional", "reverse", "reciprocal", "group")
 MENTORSIM_ENUM_TRAITS(Formation, "formation", "assigned", "self_identified", "hybrid_fallback")
-MENTORSIM_ENUM_TRAITS(EndReason, "end reason", "active", "lack_of_time", "poor_communication",
-                      "power_imbalance", "role_ambiguity", "leaving", "program_end")
+MENTORSIM_ENUM_TRAITS(EndReason, "end reason", "active", "lack_of_time", "poor_communication", "power_imbalance",
+                      "role_ambiguity", "leaving", "program_end")
 MENTORSIM_ENUM_TRAITS(ProgramKind, "program kind", "none", "traditional", "reverse", "reciprocal", "group")
-MENTORSIM_ENUM_TRAITS(PairingStrategy, "pairing strategy", "assigned_random", "assigned_optimal",
-                      "self_identified", "hybrid")
+MENTORSIM_ENUM_TRAITS(PairingStrategy, "pairing strategy", "assigned_random", "assigned_optimal", "self_identified",
+                      "hybrid")
 #undef MENTORSIM_ENUM_TRAITS
 
 template <class E>

@@ -49,16 +49,16 @@ struct SimulationState {
   Baseline baseline;
   std::vector<float> psych_safety_initial;  // per unit
 
-  std::uint64_t next_external_id = 0;     // for hires: above every roster id
+  std::uint64_t next_external_id = 0;  // for hires: above every roster id
   // Mean intent to leave of each career stage's staff at week 0 (baseline_intent for a stage with
   // nobody): the turnover hazard is scaled by intent relative to it, so that at week 0 each stage
   // leaves at its annual rate on average.
   std::array<double, kStages> intent_reference{};
-  std::vector<Tie> pending_ties;         // made this interval, merged at the next tie merge
+  std::vector<Tie> pending_ties;  // made this interval, merged at the next tie merge
   // Block-model tables for hires' first ties: built when first needed, dropped at each tie merge.
   std::shared_ptr<const NewcomerTieSampler> newcomer_sampler;
-  SkillMatrix skills_next;               // stages 3-4 write week t+1 skills here
-  std::vector<std::uint32_t> meetings;   // per agent, since the last observation
+  SkillMatrix skills_next;              // stages 3-4 write week t+1 skills here
+  std::vector<std::uint32_t> meetings;  // per agent, since the last observation
   std::vector<MatchingRecord> matching_records;
 
   // Dyads active at the start of this week's stages 2-9, in id order (refreshed by the engine).

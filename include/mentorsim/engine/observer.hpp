@@ -16,11 +16,28 @@
 namespace mentorsim {
 
 // Metric names of /timeseries, in the order they are computed.
-inline constexpr auto kTimeseriesMetrics = std::to_array<std::string_view>(
-    {"n", "n_initial", "retained", "leavers", "hires", "skill_clinical", "skill_digital", "skill_research",
-     "skill_teaching", "skill_leadership", "skill_culture_wellbeing", "confidence", "satisfaction",
-     "intent_to_leave", "psych_safety", "degree", "strength", "cross_institution_ties", "in_mentoring",
-     "mentoring_as_mentor", "mentoring_as_mentee", "meetings"});
+inline constexpr auto kTimeseriesMetrics = std::to_array<std::string_view>({"n",
+                                                                            "n_initial",
+                                                                            "retained",
+                                                                            "leavers",
+                                                                            "hires",
+                                                                            "skill_clinical",
+                                                                            "skill_digital",
+                                                                            "skill_research",
+                                                                            "skill_teaching",
+                                                                            "skill_leadership",
+                                                                            "skill_culture_wellbeing",
+                                                                            "confidence",
+                                                                            "satisfaction",
+                                                                            "intent_to_leave",
+                                                                            "psych_safety",
+                                                                            "degree",
+                                                                            "strength",
+                                                                            "cross_institution_ties",
+                                                                            "in_mentoring",
+                                                                            "mentoring_as_mentor",
+                                                                            "mentoring_as_mentee",
+                                                                            "meetings"});
 
 // The weeks observed: 0, every `every` weeks, and the last week.
 std::vector<Step> observed_weeks(Step weeks, Step every);

@@ -13,14 +13,14 @@ namespace mentorsim {
 
 // Names of the [replicate, arm] outcomes, in order.
 std::vector<std::string> outcome_names();
-inline constexpr auto kMinorityOutcomes = std::to_array<std::string_view>({"coverage", "weeks_to_match", "retention",
-                                                                           "satisfaction_change"});
+inline constexpr auto kMinorityOutcomes =
+    std::to_array<std::string_view>({"coverage", "weeks_to_match", "retention", "satisfaction_change"});
 inline constexpr auto kIsolationOutcomes = std::to_array<std::string_view>({"coverage", "weeks_to_match"});
 
 struct Outcomes {
-  std::vector<std::vector<double>> per_arm;                            // [metric][arm]
-  std::vector<std::vector<std::array<double, 2>>> by_minority;         // [metric][arm][minority]
-  std::vector<std::vector<std::array<double, 4>>> by_isolation;        // [metric][arm][quartile]
+  std::vector<std::vector<double>> per_arm;                      // [metric][arm]
+  std::vector<std::vector<std::array<double, 2>>> by_minority;   // [metric][arm][minority]
+  std::vector<std::vector<std::array<double, 4>>> by_isolation;  // [metric][arm][quartile]
 };
 
 // The network measures it needs are those of the state's current network (merge ties first).

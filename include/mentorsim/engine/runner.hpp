@@ -14,9 +14,9 @@
 namespace mentorsim {
 
 struct RunOptions {
-  std::ostream* log = nullptr;                        // progress and warnings; nullptr = quiet
-  std::optional<std::filesystem::path> output_path;   // instead of output.path
-  std::optional<int> threads;                         // instead of run.threads (0 = all)
+  std::ostream* log = nullptr;                       // progress and warnings; nullptr = quiet
+  std::optional<std::filesystem::path> output_path;  // instead of output.path
+  std::optional<int> threads;                        // instead of run.threads (0 = all)
   bool check = false;     // verify invariants after every stage (InvariantError on a violation)
   bool profile = false;   // time every stage (RunSummary::stage_seconds, /meta stage_seconds)
   bool progress = false;  // a line on `log` per finished replicate

@@ -10,14 +10,23 @@
 namespace mentorsim {
 
 enum class Stage : std::uint8_t {
-  calendar, meetings, exchange, diffusion, relationships, confidence, ties, satisfaction, turnover, culture
+  calendar,
+  meetings,
+  exchange,
+  diffusion,
+  relationships,
+  confidence,
+  ties,
+  satisfaction,
+  turnover,
+  culture
 };
 template <>
 struct EnumTraits<Stage> {
   static constexpr std::string_view type_name = "stage";
-  static constexpr auto names = std::to_array<std::string_view>({"calendar", "meetings", "exchange", "diffusion",
-                                                                  "relationships", "confidence", "ties",
-                                                                  "satisfaction", "turnover", "culture"});
+  static constexpr auto names =
+      std::to_array<std::string_view>({"calendar", "meetings", "exchange", "diffusion", "relationships", "confidence",
+                                       "ties", "satisfaction", "turnover", "culture"});
 };
 inline constexpr std::size_t kStageCount = enum_count<Stage>;
 

@@ -24,16 +24,46 @@ enum class ElementType : std::uint8_t { u8, i8, u16, i16, u32, i32, u64, i64, f3
 
 template <class T>
 constexpr ElementType element_type_of();
-template <> constexpr ElementType element_type_of<std::uint8_t>() { return ElementType::u8; }
-template <> constexpr ElementType element_type_of<std::int8_t>() { return ElementType::i8; }
-template <> constexpr ElementType element_type_of<std::uint16_t>() { return ElementType::u16; }
-template <> constexpr ElementType element_type_of<std::int16_t>() { return ElementType::i16; }
-template <> constexpr ElementType element_type_of<std::uint32_t>() { return ElementType::u32; }
-template <> constexpr ElementType element_type_of<std::int32_t>() { return ElementType::i32; }
-template <> constexpr ElementType element_type_of<std::uint64_t>() { return ElementType::u64; }
-template <> constexpr ElementType element_type_of<std::int64_t>() { return ElementType::i64; }
-template <> constexpr ElementType element_type_of<float>() { return ElementType::f32; }
-template <> constexpr ElementType element_type_of<double>() { return ElementType::f64; }
+template <>
+constexpr ElementType element_type_of<std::uint8_t>() {
+  return ElementType::u8;
+}
+template <>
+constexpr ElementType element_type_of<std::int8_t>() {
+  return ElementType::i8;
+}
+template <>
+constexpr ElementType element_type_of<std::uint16_t>() {
+  return ElementType::u16;
+}
+template <>
+constexpr ElementType element_type_of<std::int16_t>() {
+  return ElementType::i16;
+}
+template <>
+constexpr ElementType element_type_of<std::uint32_t>() {
+  return ElementType::u32;
+}
+template <>
+constexpr ElementType element_type_of<std::int32_t>() {
+  return ElementType::i32;
+}
+template <>
+constexpr ElementType element_type_of<std::uint64_t>() {
+  return ElementType::u64;
+}
+template <>
+constexpr ElementType element_type_of<std::int64_t>() {
+  return ElementType::i64;
+}
+template <>
+constexpr ElementType element_type_of<float>() {
+  return ElementType::f32;
+}
+template <>
+constexpr ElementType element_type_of<double>() {
+  return ElementType::f64;
+}
 
 // A field of a compound (table) dataset.
 struct CompoundField {

@@ -8,16 +8,16 @@ namespace mentorsim::io {
 struct Provenance {
   std::string mentorsim_version;
   std::string git_commit;
-  std::string scenario_toml;   // the scenario file's full text
+  std::string scenario_toml;  // the scenario file's full text
   std::string scenario_path;
-  std::string overrides;       // the --set arguments, one per line
-  std::string resolved_json;   // every parameter after defaults and overrides
+  std::string overrides;      // the --set arguments, one per line
+  std::string resolved_json;  // every parameter after defaults and overrides
   std::uint64_t seed = 0;
   std::int64_t replicates = 0;
   std::int64_t threads = 0;
-  std::string created_utc;     // ISO 8601; SOURCE_DATE_EPOCH is honoured
+  std::string created_utc;  // ISO 8601; SOURCE_DATE_EPOCH is honoured
   std::string hostname;
-  std::string dependencies;    // "boost 1.74, tbb 2021.8, hdf5 1.10.8, ..."
+  std::string dependencies;  // "boost 1.74, tbb 2021.8, hdf5 1.10.8, ..."
 };
 
 // The current UTC time as ISO 8601, or SOURCE_DATE_EPOCH's when that variable is set.

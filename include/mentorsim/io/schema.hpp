@@ -20,7 +20,7 @@ inline constexpr std::string_view kReplicates = "/replicates";
 
 // Attributes whose value depends on the machine or the clock, not on the model; a comparison of two
 // runs for bitwise reproducibility ignores exactly these.
-inline constexpr std::string_view kVolatileAttributes[] = {"created_utc", "threads", "elapsed_seconds",
-                                                           "hostname", "stage_seconds"};
+inline constexpr std::string_view kVolatileAttributes[] = {"created_utc", "threads", "elapsed_seconds", "hostname",
+                                                           "stage_seconds"};
 
 }  // namespace mentorsim::io::schema

@@ -17,13 +17,13 @@ struct ProgramState {
   std::vector<ArmId> arm;
   std::vector<std::uint8_t> eligible;
   std::vector<std::uint8_t> enrolled;
-  std::vector<std::uint8_t> role;        // roles ever held in a dyad
-  std::vector<Step> enrolled_week;       // as mentee; kNever if not
-  std::vector<Step> matched_week;        // first match as mentee; kNever if not
-  std::vector<std::uint16_t> mentor_load;  // active dyads as mentor
-  std::vector<std::uint16_t> mentee_load;  // active dyads as mentee
+  std::vector<std::uint8_t> role;              // roles ever held in a dyad
+  std::vector<Step> enrolled_week;             // as mentee; kNever if not
+  std::vector<Step> matched_week;              // first match as mentee; kNever if not
+  std::vector<std::uint16_t> mentor_load;      // active dyads as mentor
+  std::vector<std::uint16_t> mentee_load;      // active dyads as mentee
   std::vector<std::uint8_t> unmatched_reason;  // UnmatchedReason of the last round that left it unmatched
-  std::vector<std::uint8_t> dissolved;     // its dyad as mentee ended early: eligible for re-matching
+  std::vector<std::uint8_t> dissolved;         // its dyad as mentee ended early: eligible for re-matching
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);

@@ -14,11 +14,11 @@ struct MeetingParams {
 };
 
 struct ExchangeParams {
-  double rate = 0.2;                    // eta: share of the gap closed per meeting at q = absorb = 1
-  double back_flow = 0.8;               // reciprocal: weight of the senior's teaching back
-  double traditional_back_flow = 0.1;   // traditional: weight of the junior's teaching up
-  double group_dilution = 0.25;         // group: rate / (1 + dilution (k - 1))
-  double role_learning = 0.01;          // mentors' own teaching and leadership growth per meeting
+  double rate = 0.2;                   // eta: share of the gap closed per meeting at q = absorb = 1
+  double back_flow = 0.8;              // reciprocal: weight of the senior's teaching back
+  double traditional_back_flow = 0.1;  // traditional: weight of the junior's teaching up
+  double group_dilution = 0.25;        // group: rate / (1 + dilution (k - 1))
+  double role_learning = 0.01;         // mentors' own teaching and leadership growth per meeting
 };
 
 struct DiffusionParams {
@@ -37,46 +37,46 @@ struct RelationshipParams {
   double training_effect = 0.6;        // share of role ambiguity removed by mentor training
   double dissolve_threshold = 0.2;     // a dyad whose quality falls below ends at once
   double time_hazard = 0.03;           // weekly ending hazard per unit of time shortage
-  double quality_hazard = 0.003;      // weekly ending hazard per unit of (1 - q)
+  double quality_hazard = 0.003;       // weekly ending hazard per unit of (1 - q)
 };
 
 struct ConfidenceParams {
-  double empowerment = 0.05;     // reverse/reciprocal mentor after a successful meeting
-  double setback = 0.03;         // mentor after a failed meeting
+  double empowerment = 0.05;      // reverse/reciprocal mentor after a successful meeting
+  double setback = 0.03;          // mentor after a failed meeting
   double mentee_efficacy = 0.02;  // mentee after a successful meeting (self-efficacy d ~ 0.55)
-  double training_boost = 0.2;   // trained mentors at enrolment: c += boost (1 - c)
+  double training_boost = 0.2;    // trained mentors at enrolment: c += boost (1 - c)
 };
 
 struct TieParams {
-  double bond_gain = 0.1;              // mentor-mentee tie after a successful meeting
-  double bond_initial = 0.3;           // strength of a new mentor-mentee tie
+  double bond_gain = 0.1;                 // mentor-mentee tie after a successful meeting
+  double bond_initial = 0.3;              // strength of a new mentor-mentee tie
   double introduction_probability = 0.1;  // per partner and successful meeting
-  double introduction_weight = 0.2;    // strength of a tie made by introduction
-  double drop_threshold = 0.05;        // ties weaker than this are removed at the next merge
-  Step merge_interval = 4;             // weeks between merges of new and removed ties
+  double introduction_weight = 0.2;       // strength of a tie made by introduction
+  double drop_threshold = 0.05;           // ties weaker than this are removed at the next merge
+  Step merge_interval = 4;                // weeks between merges of new and removed ties
 };
 
 struct SatisfactionParams {
-  double adjustment = 0.05;        // weekly share of the gap to the target closed
-  double quality_weight = 0.3;     // mean quality of one's active dyads (minus 0.5)
-  double growth_weight = 0.25;     // cumulative skill gain (sum over domains)
-  double empowerment_weight = 0.3; // confidence gain since week 0
-  double burden_weight = 0.1;      // share of the time budget taken by mentoring
+  double adjustment = 0.05;         // weekly share of the gap to the target closed
+  double quality_weight = 0.3;      // mean quality of one's active dyads (minus 0.5)
+  double growth_weight = 0.25;      // cumulative skill gain (sum over domains)
+  double empowerment_weight = 0.3;  // confidence gain since week 0
+  double burden_weight = 0.1;       // share of the time budget taken by mentoring
 };
 
 struct TurnoverParams {
   // Annual leaving rates by stage (new-graduate nurses about 17% a year).
   std::array<double, kStages> annual_rate = {0.20, 0.17, 0.10, 0.08};
-  double baseline_intent = 0.188;     // share considering leaving at the reference satisfaction (Bonilha 2019)
+  double baseline_intent = 0.188;        // share considering leaving at the reference satisfaction (Bonilha 2019)
   double reference_satisfaction = 0.65;  // the baseline mean satisfaction of the priors
-  double satisfaction_slope = 5.0;    // logit of intent per unit of satisfaction below the reference
+  double satisfaction_slope = 5.0;       // logit of intent per unit of satisfaction below the reference
 };
 
 struct CultureParams {
-  double adjustment = 0.02;        // weekly share of the gap to the target closed
-  double dyad_weight = 0.5;        // share of members in good reverse/reciprocal dyads
+  double adjustment = 0.02;         // weekly share of the gap to the target closed
+  double dyad_weight = 0.5;         // share of members in good reverse/reciprocal dyads
   double sponsorship_weight = 0.1;  // leadership sponsorship where the program runs
-  double good_quality = 0.6;       // a dyad at or above this quality counts as good
+  double good_quality = 0.6;        // a dyad at or above this quality counts as good
 };
 
 // Self-identified pairing: how mentees search, rank and dare approach a mentor.
@@ -84,10 +84,10 @@ struct CultureParams {
 //           + minority_weight * [minority];  P(approach) = 1 - anxiety, clamped to [0, 1].
 struct ApproachParams {
   double base_anxiety = 0.1;
-  double power_weight = 0.6;       // juniors afraid to approach a senior (the review)
+  double power_weight = 0.6;  // juniors afraid to approach a senior (the review)
   double confidence_weight = 0.4;
-  double minority_weight = 0.3;    // minority residents' odds of having a mentor 0.3 (Ramanan et al. 2006)
-  double homophily_weight = 0.5;   // weight of similarity against complementarity when ranking
+  double minority_weight = 0.3;       // minority residents' odds of having a mentor 0.3 (Ramanan et al. 2006)
+  double homophily_weight = 0.5;      // weight of similarity against complementarity when ranking
   std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
   std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most
 };

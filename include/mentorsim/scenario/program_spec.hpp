@@ -22,7 +22,7 @@ struct ProgramSpec {
   ProgramKind kind = ProgramKind::none;
   // Eligibility (empty institution list = all institutions).
   std::vector<std::string> institutions;
-  std::vector<Profession> professions;      // empty = all
+  std::vector<Profession> professions;  // empty = all
   std::vector<CareerStage> mentor_stages;
   std::vector<CareerStage> mentee_stages;
   double uptake = 0.5;         // share of eligible mentees who enrol
@@ -31,12 +31,12 @@ struct ProgramSpec {
   PairingStrategy strategy = PairingStrategy::assigned_random;
   ConstraintLevel cross_institution = ConstraintLevel::allowed;  // mentor from another institution
   ConstraintLevel cross_profession = ConstraintLevel::allowed;   // mentor from another profession
-  std::uint32_t mentor_capacity = 1;  // mentees per mentor (group mentoring: group_size)
-  std::uint32_t group_size = 4;       // mentees per circle, group mentoring only
+  std::uint32_t mentor_capacity = 1;                             // mentees per mentor (group mentoring: group_size)
+  std::uint32_t group_size = 4;                                  // mentees per circle, group mentoring only
   double directory_visibility = 0.05;  // self-identified: chance a mentor outside one's 2-hop circle is seen
-  Step fallback_weeks = 8;            // hybrid: weeks of self-identification before assigned fallback
-  bool rematch = false;               // dissolved pairs' mentees are matched again
-  Step rematch_interval_weeks = 4;    // weeks between re-matching rounds
+  Step fallback_weeks = 8;             // hybrid: weeks of self-identification before assigned fallback
+  bool rematch = false;                // dissolved pairs' mentees are matched again
+  Step rematch_interval_weeks = 4;     // weeks between re-matching rounds
   // Calendar.
   Step start_week = 4;
   Step duration_weeks = 26;

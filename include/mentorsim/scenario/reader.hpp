@@ -44,7 +44,9 @@ class ReadContext {
  public:
   explicit ReadContext(std::string file) : file_(std::move(file)) {}
   void error(SourceLocation where, std::string key, std::string message);
-  void mark_override(std::string key_path, std::string text) { overrides_.emplace_back(std::move(key_path), std::move(text)); }
+  void mark_override(std::string key_path, std::string text) {
+    overrides_.emplace_back(std::move(key_path), std::move(text));
+  }
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
   [[nodiscard]] bool ok() const noexcept { return errors_.empty(); }
   [[nodiscard]] std::vector<Diagnostic> take_errors() { return std::move(errors_); }
@@ -97,7 +99,8 @@ class Reader {
     std::vector<std::size_t> fallback_index;
     for (E e : fallback) fallback_index.push_back(static_cast<std::size_t>(e));
     std::vector<E> out;
-    for (std::size_t i : choices(key, fallback_index, allowed, EnumTraits<E>::type_name)) out.push_back(static_cast<E>(i));
+    for (std::size_t i : choices(key, fallback_index, allowed, EnumTraits<E>::type_name))
+      out.push_back(static_cast<E>(i));
     return out;
   }
 

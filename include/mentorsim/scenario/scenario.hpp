@@ -32,9 +32,9 @@ struct RunSettings {
 struct InstitutionSpec {
   std::string name;
   InstitutionKind kind = InstitutionKind::hospital;
-  std::uint32_t size = 0;   // staff; 0 when the roster gives them
-  std::uint32_t units = 1;  // wards, departments, schools, labs
-  double hierarchy = 0.5;   // steepness h in [0, 1]
+  std::uint32_t size = 0;     // staff; 0 when the roster gives them
+  std::uint32_t units = 1;    // wards, departments, schools, labs
+  double hierarchy = 0.5;     // steepness h in [0, 1]
   double psych_safety = 0.5;  // initial mean psychological safety of its units
   std::array<double, kProfessions> profession_mix{};
   std::array<double, kStages> stage_mix{};
@@ -63,13 +63,13 @@ struct PopulationSpec {
 
 struct NetworkSpec {
   double mean_degree = 10.0;
-  double within_unit = 0.7;         // share of block-model ties made within the unit
-  double same_profession = 10.0;    // odds of a same-profession colleague within each pool
-  double cross_institution = 0.05;  // share of block-model ties made with another institution
-  double joint_secondary_share = 0.4;  // share of a joint appointee's ties made at the second institution
-  double clustering = 0.15;         // target average local clustering coefficient
-  double tie_decay = 0.01;          // weekly relative decay of tie strength without interaction
-  double initial_weight = 0.5;      // mean initial tie strength in (0, 1]
+  double within_unit = 0.7;                    // share of block-model ties made within the unit
+  double same_profession = 10.0;               // odds of a same-profession colleague within each pool
+  double cross_institution = 0.05;             // share of block-model ties made with another institution
+  double joint_secondary_share = 0.4;          // share of a joint appointee's ties made at the second institution
+  double clustering = 0.15;                    // target average local clustering coefficient
+  double tie_decay = 0.01;                     // weekly relative decay of tie strength without interaction
+  double initial_weight = 0.5;                 // mean initial tie strength in (0, 1]
   std::optional<std::filesystem::path> edges;  // CSV edge list instead of the generator (needs a roster)
 };
 
@@ -88,17 +88,47 @@ struct OutputSpec {
   bool all_replicates = false;            // per-agent and network output for every replicate, not only 0
   bool network = true;                    // write /network/final
   BetweennessMode betweenness = BetweennessMode::automatic;
-  std::uint32_t betweenness_sources = 256;  // sampled sources when sampling
+  std::uint32_t betweenness_sources = 256;     // sampled sources when sampling
   std::uint32_t betweenness_exact_max = 2000;  // automatic: exact up to this many agents
 };
 
 // The per-agent fields the output can hold, in the order they are written.
-inline constexpr auto kAgentFields = std::to_array<std::string_view>({
-    "id", "external_id", "institution", "unit", "profession", "stage", "minority", "joint_institution", "years",
-    "arm", "skills", "skills_initial", "confidence", "confidence_initial", "openness", "time_budget", "workload",
-    "satisfaction", "satisfaction_initial", "intent_to_leave", "degree", "degree_initial", "strength",
-    "cross_institution_ties", "effective_size", "constraint", "clustering", "betweenness", "manager", "hired", "left",
-    "role", "eligible", "enrolled", "enrolled_week", "matched_week"});
+inline constexpr auto kAgentFields = std::to_array<std::string_view>({"id",
+                                                                      "external_id",
+                                                                      "institution",
+                                                                      "unit",
+                                                                      "profession",
+                                                                      "stage",
+                                                                      "minority",
+                                                                      "joint_institution",
+                                                                      "years",
+                                                                      "arm",
+                                                                      "skills",
+                                                                      "skills_initial",
+                                                                      "confidence",
+                                                                      "confidence_initial",
+                                                                      "openness",
+                                                                      "time_budget",
+                                                                      "workload",
+                                                                      "satisfaction",
+                                                                      "satisfaction_initial",
+                                                                      "intent_to_leave",
+                                                                      "degree",
+                                                                      "degree_initial",
+                                                                      "strength",
+                                                                      "cross_institution_ties",
+                                                                      "effective_size",
+                                                                      "constraint",
+                                                                      "clustering",
+                                                                      "betweenness",
+                                                                      "manager",
+                                                                      "hired",
+                                                                      "left",
+                                                                      "role",
+                                                                      "eligible",
+                                                                      "enrolled",
+                                                                      "enrolled_week",
+                                                                      "matched_week"});
 
 class Scenario {
  public:

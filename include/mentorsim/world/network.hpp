@@ -50,7 +50,8 @@ class CollegialNetwork {
                               : std::span<const AgentId>{};
   }
   [[nodiscard]] std::span<const float> weights(AgentId v) const noexcept {
-    return v < vertex_count() ? std::span<const float>{weights_.data() + row_begin(v), degree(v)} : std::span<const float>{};
+    return v < vertex_count() ? std::span<const float>{weights_.data() + row_begin(v), degree(v)}
+                              : std::span<const float>{};
   }
   std::span<float> weights(AgentId v) noexcept {
     return v < vertex_count() ? std::span<float>{weights_.data() + row_begin(v), degree(v)} : std::span<float>{};

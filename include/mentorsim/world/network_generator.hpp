@@ -7,11 +7,11 @@
 // institution, and otherwise to someone in another unit of the same institution; within each of these
 // pools a colleague of the same profession has odds network.same_profession against one of another
 // profession. These shares do not depend on the population's size, so a scaled-up population keeps
-// its local structure. A joint appointee makes joint_secondary_share of its ties from its second unit. A closure tie goes to a random neighbour of a random neighbour. The share of
-// closure ties is calibrated (secant iterations on the whole graph, same random numbers each round)
-// until the average local clustering is within kClusteringTolerance of network.clustering; duplicate
-// ties are merged and the mean degree is then topped up to network.mean_degree exactly (up to one
-// tie). Tie strength is drawn per pair, so it does not depend on which endpoint made the tie.
+// its local structure. A joint appointee makes joint_secondary_share of its ties from its second unit. A closure tie
+// goes to a random neighbour of a random neighbour. The share of closure ties is calibrated (secant iterations on the
+// whole graph, same random numbers each round) until the average local clustering is within kClusteringTolerance of
+// network.clustering; duplicate ties are merged and the mean degree is then topped up to network.mean_degree exactly
+// (up to one tie). Tie strength is drawn per pair, so it does not depend on which endpoint made the tie.
 
 #include <memory>
 #include <span>
@@ -25,7 +25,7 @@
 
 namespace mentorsim {
 
-inline constexpr double kClusteringTolerance = 0.02;  // absolute, on the average local clustering
+inline constexpr double kClusteringTolerance = 0.02;     // absolute, on the average local clustering
 inline constexpr std::size_t kClusteringSample = 20000;  // vertices measured while calibrating
 // Above twice this many staff, the closure share is first calibrated on a random subset of whole units
 // of about this many staff (the tie shares do not depend on size), then checked on the full network.

@@ -26,9 +26,9 @@ double constraint(const CollegialNetwork& network, AgentId v);
 double effective_size(const CollegialNetwork& network, AgentId v);
 
 struct BetweennessResult {
-  std::vector<double> value;      // per agent
+  std::vector<double> value;  // per agent
   bool exact = true;
-  std::uint32_t sources = 0;      // sources used (all vertices when exact)
+  std::uint32_t sources = 0;         // sources used (all vertices when exact)
   double mean_standard_error = 0.0;  // sampled: mean over agents of the estimator's standard error
 };
 // Exact Brandes betweenness (unweighted shortest paths).

@@ -36,7 +36,9 @@ class SkillMatrix {
   float operator()(AgentId a, Domain d) const noexcept { return values_[a * kDomains + index_of(d)]; }
   float& at(AgentId a, std::size_t d) noexcept { return values_[a * kDomains + d]; }
   [[nodiscard]] float at(AgentId a, std::size_t d) const noexcept { return values_[a * kDomains + d]; }
-  std::span<float, kDomains> row(AgentId a) noexcept { return std::span<float, kDomains>(&values_[a * kDomains], kDomains); }
+  std::span<float, kDomains> row(AgentId a) noexcept {
+    return std::span<float, kDomains>(&values_[a * kDomains], kDomains);
+  }
   [[nodiscard]] std::span<const float, kDomains> row(AgentId a) const noexcept {
     return std::span<const float, kDomains>(&values_[a * kDomains], kDomains);
   }

@@ -121,10 +121,12 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       std::sort(order.begin(), order.end());
       for (std::size_t k = 0; k < total; ++k) member(blocks[k % count]).push_back(order[k].second);
     };
-    deal(n, [&](std::size_t k) { return key_of(in.random, in.step, in.mentees[k], k); },
-         [](Block& b) -> std::vector<std::size_t>& { return b.mentees; });
-    deal(s, [&](std::size_t k) { return key_of(in.random, in.step, places[k], k); },
-         [](Block& b) -> std::vector<std::size_t>& { return b.places; });
+    deal(
+        n, [&](std::size_t k) { return key_of(in.random, in.step, in.mentees[k], k); },
+        [](Block& b) -> std::vector<std::size_t>& { return b.mentees; });
+    deal(
+        s, [&](std::size_t k) { return key_of(in.random, in.step, places[k], k); },
+        [](Block& b) -> std::vector<std::size_t>& { return b.places; });
   }
 
   // Solve every block; each writes only its own slot of `assigned`.

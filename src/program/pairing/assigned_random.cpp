@@ -25,8 +25,12 @@ std::vector<std::size_t> random_order(std::size_t n, FunctionRef<std::uint64_t(s
 class LivePlaces {
  public:
   LivePlaces(const Population& pop, std::vector<AgentId> slots)
-      : pop_(pop), slots_(std::move(slots)), live_(slots_.size()), by_institution_(pop.institutions.size(), 0),
-        by_profession_(kProfessions, 0), by_cell_(pop.institutions.size() * kProfessions, 0) {
+      : pop_(pop),
+        slots_(std::move(slots)),
+        live_(slots_.size()),
+        by_institution_(pop.institutions.size(), 0),
+        by_profession_(kProfessions, 0),
+        by_cell_(pop.institutions.size() * kProfessions, 0) {
     for (AgentId m : slots_) count(m, +1);
   }
   [[nodiscard]] std::size_t live() const noexcept { return live_; }

@@ -42,9 +42,13 @@ double pair_value(const Population& population, AgentId mentor, AgentId mentee, 
 
 FeasibilityIndex::FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
                                    const PairingConstraints& constraints)
-    : population_(population), mentors_(mentors), constraints_(constraints),
-      by_institution_(population.institutions.size(), 0), by_profession_(kProfessions, 0),
-      by_cell_(population.institutions.size() * kProfessions, 0), reports_(population.size(), 0) {
+    : population_(population),
+      mentors_(mentors),
+      constraints_(constraints),
+      by_institution_(population.institutions.size(), 0),
+      by_profession_(kProfessions, 0),
+      by_cell_(population.institutions.size() * kProfessions, 0),
+      reports_(population.size(), 0) {
   for (AgentId m : mentors) {
     if (!population.active(m)) continue;
     ++by_institution_[population.institution[m]];

@@ -17,8 +17,8 @@ double stage_gap_up(const Population& pop, AgentId from, AgentId to) {
 double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p) {
   const double h = pop.institutions[pop.institution[mentor]].hierarchy;
   const double psi = pop.psych_safety[pop.unit[mentor]];
-  return std::clamp(p.power_weight * h * stage_gap_up(pop, mentor, mentee) * (1.0 - psi) * (1.0 - pop.confidence[mentor]),
-                    0.0, 1.0);
+  return std::clamp(
+      p.power_weight * h * stage_gap_up(pop, mentor, mentee) * (1.0 - psi) * (1.0 - pop.confidence[mentor]), 0.0, 1.0);
 }
 
 }  // namespace
@@ -190,7 +190,8 @@ PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
   for (std::size_t k = 0; k < in.mentees.size(); ++k) {
     const AgentId mentee = in.mentees[k];
     if (match[k] >= 0) {
-      result.pairs.push_back(Pair{market.mentors[static_cast<std::size_t>(match[k])], mentee, Formation::self_identified});
+      result.pairs.push_back(
+          Pair{market.mentors[static_cast<std::size_t>(match[k])], mentee, Formation::self_identified});
       result.objective += pair_value(*in.population, result.pairs.back().mentor, mentee, in.type, in.constraints);
       continue;
     }

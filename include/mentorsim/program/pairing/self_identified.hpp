@@ -23,12 +23,12 @@ namespace mentorsim {
 
 // The two-sided market the strategy builds; exposed so tests can check stability.
 struct SelfIdentifiedMarket {
-  std::vector<AgentId> mentors;                 // the pool (indices below refer to it)
+  std::vector<AgentId> mentors;  // the pool (indices below refer to it)
   std::vector<std::uint32_t> capacity;
-  std::vector<std::vector<std::uint32_t>> proposals;  // per mentee: mentors it dares approach, best first
-  std::vector<std::vector<std::uint32_t>> acceptable; // per mentee: the subset of proposals that would accept it
-  std::vector<std::vector<double>> mentor_score;      // per mentee, per acceptable entry: the mentor's liking
-  std::vector<std::uint8_t> saw_candidates;           // per mentee: some feasible mentor was visible
+  std::vector<std::vector<std::uint32_t>> proposals;   // per mentee: mentors it dares approach, best first
+  std::vector<std::vector<std::uint32_t>> acceptable;  // per mentee: the subset of proposals that would accept it
+  std::vector<std::vector<double>> mentor_score;       // per mentee, per acceptable entry: the mentor's liking
+  std::vector<std::uint8_t> saw_candidates;            // per mentee: some feasible mentor was visible
 };
 
 SelfIdentifiedMarket build_self_identified_market(const PairingInput& input);
