@@ -93,7 +93,7 @@ InstitutionSpec default_institution(InstitutionKind kind) {
       spec.units = 100;
       spec.hierarchy = 0.7;
       spec.psych_safety = 0.45;
-      // Nurses per physician about 2.1 (calibration.md: hospital workforce statistics).
+      // Nurses per physician about 2.1 (docs/calibration.md: hospital workforce statistics).
       spec.profession_mix = {0.24, 0.50, 0.06, 0.03, 0.05, 0.02, 0.03, 0.07};
       spec.stage_mix = {0.05, 0.35, 0.35, 0.25};
       spec.joint_share = 0.04;

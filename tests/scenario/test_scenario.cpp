@@ -35,7 +35,7 @@ TEST_CASE("an empty scenario is the baseline trio with calibrated defaults", "[s
   CHECK(inst[0].size == 3000);
   CHECK(inst[1].size == 800);
   CHECK(inst[2].size == 300);
-  // Nurses per doctor about 2.1 in the hospital (calibration.md).
+  // Nurses per doctor about 2.1 in the hospital (docs/calibration.md).
   const double ratio = inst[0].profession_mix[mentorsim::index_of(mentorsim::Profession::nursing)] /
                        inst[0].profession_mix[mentorsim::index_of(mentorsim::Profession::medicine)];
   CHECK(ratio == Approx(2.1).margin(0.1));

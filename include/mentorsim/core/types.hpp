@@ -1,5 +1,5 @@
 #pragma once
-// The basic vocabulary of mentorsim: dense ids, steps, and the domain enums of DESIGN.md, each with
+// The basic vocabulary of mentorsim: dense ids, steps, and the domain enums of docs/model.md (section 2), each with
 // to_string / parse. Everything else spells ids with these names, never with raw integer types.
 
 #include <array>

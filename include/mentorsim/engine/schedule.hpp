@@ -1,5 +1,5 @@
 #pragma once
-// The weekly schedule: the submodels in their fixed order (DESIGN.md section 2). Observation, the
+// The weekly schedule: the submodels in their fixed order (docs/model.md section 3.1). Observation, the
 // tenth step, is the Observer's, run by the Simulation's caller after the stages.
 
 #include <array>

@@ -1,5 +1,5 @@
 #pragma once
-// Who teaches what in each kind of dyad (DESIGN.md section 2, step 3), and the pair scores used to
+// Who teaches what in each kind of dyad (docs/model.md section 7.9), and the pair scores used to
 // form dyads: similarity (homophily) and complementarity (teacher advantage x learner need).
 //
 // traditional, group: the mentor teaches clinical, research, teaching and leadership down; in

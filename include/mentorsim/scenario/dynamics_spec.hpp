@@ -1,6 +1,6 @@
 #pragma once
 // Parameters of the weekly submodels ([dynamics.<submodel>] in a scenario). docs/model.md gives each
-// equation and the source of each default (../shared/calibration.md or the review).
+// equation and the source of each default (docs/calibration.md or the review).
 
 #include <array>
 

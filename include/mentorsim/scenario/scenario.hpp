@@ -1,7 +1,7 @@
 #pragma once
 // The validated, immutable description of one experiment, parsed once from TOML. The engine never
 // reads TOML: it reads these typed structs. Every default is documented in docs/model.md with its
-// source (../shared/calibration.md or the review); the values actually used are in resolved_json().
+// source (docs/calibration.md or the review); the values actually used are in resolved_json().
 
 #include <array>
 #include <cstdint>
@@ -177,7 +177,7 @@ class Scenario {
   std::vector<std::string> warnings_;
 };
 
-// Built-in defaults by institution kind (calibration.md; see docs/model.md).
+// Built-in defaults by institution kind (docs/calibration.md; see docs/model.md).
 InstitutionSpec default_institution(InstitutionKind kind);
 // The default population when a scenario lists no institutions: the baseline trio.
 std::vector<InstitutionSpec> default_institutions();
