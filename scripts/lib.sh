@@ -7,6 +7,7 @@ MENTORSIM_PACKAGES=(
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
   python3-statsmodels python3-networkx python3-pytest
+  chromium  # headless rendering of the HTML report in the analysis tests
 )
 
 install_missing_packages() {
