@@ -12,6 +12,13 @@ Command line: ``/usr/bin/python3 -m mentorsim_analysis --help``.
 """
 __version__ = "0.1.0"
 
-from .io import AnalysisError, Results, load  # noqa: E402
-
 __all__ = ["AnalysisError", "Results", "load", "__version__"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so that `python -m mentorsim_analysis` can fork its supervising
+    # process (mentorsim_analysis.supervise) before numpy and h5py are loaded.
+    if name in ("AnalysisError", "Results", "load"):
+        from . import io
+        return getattr(io, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

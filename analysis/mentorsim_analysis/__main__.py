@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from .supervise import supervise
 
-sys.exit(main())
+sys.exit(supervise())

@@ -1,16 +1,34 @@
-"""Command line: parse, call the library, report. Exit codes: 0 ok, 2 bad input, 3 I/O error,
-4 internal error (with a traceback: that is a bug)."""
+"""Command line: parse, call the library, report. Exit codes: 0 ok, 2 bad input, 3 output target
+refused or I/O error while writing, 4 internal error (with a traceback: that is a bug), 128 + N
+stopped by signal N (130 for Ctrl-C)."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, report, stats, tables
-from .io import AnalysisError, load
+from . import __version__
 
 PROG = "mentorsim_analysis"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors like every other error of the command line."""
+
+    def error(self, message: str):  # noqa: D401
+        sys.stderr.write(f"{PROG}: error: {message} (see {self.prog} --help)\n")
+        sys.exit(2)
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread by SIGINT, SIGTERM or SIGHUP; not an Exception, so that no
+    handler swallows it and every staging directory on the way out is removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _names(text: str) -> list[str]:
@@ -18,33 +36,43 @@ def _names(text: str) -> list[str]:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
+    from . import stats
     parser.add_argument("--series", type=_names, metavar="M1,M2",
                         help="/timeseries metrics to plot (default: retained, satisfaction, "
                              "intent_to_leave, in_mentoring, strength, cross_institution_ties)")
     parser.add_argument("--outcomes", type=_names, metavar="O1,O2",
                         help="/outcomes metrics for the paired differences (default: coverage, "
                              "weeks_to_match, failure_rate, satisfaction_change, retention, "
-                             "strength_change, skill_gain_<domain>)")
+                             "strength_change, cross_institution_change, skill_gain_<domain>)")
     parser.add_argument("--bootstrap", type=int, default=stats.DEFAULT_BOOTSTRAP, metavar="B",
-                        help="bootstrap resamples (default %(default)s)")
+                        help="bootstrap resamples, 100 to 100000 (default %(default)s)")
     parser.add_argument("--seed", type=int, default=stats.DEFAULT_SEED,
                         help="seed of the bootstrap, the network sample and layout "
                              "(default %(default)s)")
     parser.add_argument("--level", type=float, default=0.95,
-                        help="confidence level of intervals (default %(default)s)")
+                        help="confidence level of intervals, between 0.5 and 0.999 "
+                             "(default %(default)s)")
     parser.add_argument("--band", choices=("ci", "range"), default="ci",
                         help="time-series band: t CI of the mean (ci) or central range of the "
                              "replicates (range)")
     parser.add_argument("--network-sample", type=int, default=200, metavar="N",
-                        help="agents in the network picture (default %(default)s)")
-    parser.add_argument("--dpi", type=int, default=300, help="PNG resolution (default %(default)s)")
+                        help="agents in the network picture, 10 to 2000 (default %(default)s)")
+    parser.add_argument("--dpi", type=int, default=300,
+                        help="PNG resolution, 50 to 1200 (default %(default)s)")
+    parser.add_argument("--style", choices=("single", "double"), default="double",
+                        help="journal figure width: single column (85 mm) or double column "
+                             "(175 mm, default); fonts are sized for print at that width")
+    parser.add_argument("--panels", action="store_true",
+                        help="also write every panel of a multi-panel figure on its own "
+                             "(figures/panels/NAME_k.png, .pdf)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Figures, tables and reports from mentorsim results files.")
+    parser = _Parser(prog=PROG, description="Figures, tables and reports from mentorsim results "
+                                            "files.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_Parser)
 
     p = sub.add_parser("report", help="HTML + Markdown report with figures and tables")
     p.add_argument("results", type=Path, help="results file (HDF5)")
@@ -74,32 +102,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _options(args: argparse.Namespace) -> report.Options:
+def _options(args: argparse.Namespace):
+    from . import report
     return report.Options(series=args.series, outcomes=args.outcomes,
                           reference=args.reference, n_boot=args.bootstrap, seed=args.seed,
                           level=args.level, band=args.band, network_sample=args.network_sample,
-                          dpi=args.dpi, labels=getattr(args, "labels", None))
+                          dpi=args.dpi, labels=getattr(args, "labels", None), style=args.style,
+                          panels=args.panels)
 
 
 def _warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
-def _print_tables(results, options: report.Options) -> None:
+def _print_tables(results, options) -> None:
+    from . import report, tables
     report.validate(results, options)
     section = report.section_tables(results, options)
     for item in section.tables:
         print(item.caption)
         print(tables.to_markdown(item.display))
     for paragraph in section.paragraphs:
-        print(paragraph)
+        print(report.plain_text(paragraph))
 
 
 def run(args: argparse.Namespace) -> int:
+    from . import report
+    from .io import load
     options = _options(args)
+    report.validate_numbers(options)
     if args.command == "compare":
         results = [load(path) for path in args.results]
-        out, comparison = report.build_compare_report(results, args.output, options)
+        report.validate_compare(report.align(results, options.labels), options)
+        for r in results:
+            for warning in r.warnings:
+                _warn(f"{r.path}: {warning}")
+        out, comparison = report.build_compare_report(results, args.output, options,
+                                                      warn=_warn)
         for note in comparison.notes:
             if note.startswith("seeds match"):
                 print(note)
@@ -108,35 +147,66 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
         return 0
     results = load(args.results)
+    report.validate(results, options)
+    for warning in results.warnings:
+        _warn(f"{results.path}: {warning}")
     if args.command == "report":
-        out = report.build_report(results, args.output, options)
+        out = report.build_report(results, args.output, options, warn=_warn)
         print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
     elif args.command == "figures":
-        for skipped in report.write_figures(results, args.output, options):
+        for skipped in report.write_figures(results, args.output, options, warn=_warn):
             print(f"left out: {skipped}")
         print(f"wrote figures to {args.output}")
     elif args.command == "table":
         if args.output is None:
             _print_tables(results, options)
         else:
-            for path in report.write_tables(results, args.output, options):
+            for path in report.write_tables(results, args.output, options, warn=_warn):
                 print(f"wrote {path}")
     return 0
+
+
+def _raise_interrupted(signum, frame):  # noqa: ARG001
+    # A second signal while cleaning up after the first is ignored.
+    for other in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(other, signal.SIG_IGN)
+    raise Interrupted(signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .io import AnalysisError, OutputError
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, _raise_interrupted)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = {}
     try:
         return run(args)
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        print(f"{PROG}: interrupted by {name}; nothing was written", file=sys.stderr)
+        return 128 + stop.signum
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except OutputError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 3
     except AnalysisError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"{PROG}: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = error.filename or getattr(args, "output", None) or "output"
+        print(f"{PROG}: error: {where}: {error.strerror or error}", file=sys.stderr)
         return 3
     except Exception:  # a bug: keep the traceback for the report
         traceback.print_exc()
         print(f"{PROG}: internal error (please report it with the traceback above)",
               file=sys.stderr)
         return 4
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

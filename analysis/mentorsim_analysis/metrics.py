@@ -43,19 +43,43 @@ _TIMESERIES = {
 }
 
 _OUTCOMES = {
-    "eligible_mentees": MetricInfo("Eligible mentees", "count", "count"),
+    "eligible_mentees": MetricInfo("Eligible mentees", "mentees", "count"),
+    "enrolled_mentees": MetricInfo("Enrolled mentees", "mentees", "count"),
     "coverage": MetricInfo("Coverage", "% of eligible mentees matched", "share"),
     "weeks_to_match": MetricInfo("Time to first match", "weeks", "mean"),
+    "dyads": MetricInfo("Dyads formed", "dyads", "count"),
+    "meetings_per_dyad": MetricInfo("Meetings per dyad", "meetings", "mean"),
     "complementarity": MetricInfo("Dyad complementarity", "0–1", "mean"),
     "similarity": MetricInfo("Dyad similarity", "0–1", "mean"),
-    "failure_rate": MetricInfo("Early failure rate", "% of ended dyads", "share"),
-    "quality_assigned": MetricInfo("Final quality, assigned dyads", "0–1", "mean"),
-    "quality_self_identified": MetricInfo("Final quality, self-identified dyads", "0–1", "mean"),
-    "satisfaction_change": MetricInfo("Satisfaction change of participants", "final − initial, 0–1 scale", "mean"),
+    "failure_rate": MetricInfo("Early failure rate", "% of all dyads", "share"),
+    "satisfaction_change": MetricInfo("Satisfaction change, participants (mentors and mentees)",
+                                      "final − initial, 0–1 scale", "mean"),
     "retention": MetricInfo("Retention", "% of initial staff", "share"),
-    "strength_change": MetricInfo("Tie strength change", "final − initial, sum of tie weights", "mean"),
-    "unmatched_infeasible": MetricInfo("Unmatched: no feasible mentor", "count", "count"),
+    "strength_change": MetricInfo("Tie strength change", "final − initial, sum of tie weights",
+                                  "mean"),
+    "cross_institution_change": MetricInfo("Cross-institution tie change",
+                                           "final − initial, ties per agent", "mean"),
+    "unmatched_infeasible": MetricInfo("Unmatched: no feasible mentor", "mentees", "count"),
+    "unmatched_no_capacity": MetricInfo("Unmatched: every feasible mentor full", "mentees", "count"),
+    "unmatched_not_approached": MetricInfo("Unmatched: approached no mentor", "mentees", "count"),
+    "unmatched_declined": MetricInfo("Unmatched: every approached mentor declined", "mentees",
+                                     "count"),
+    "optimality_gap": MetricInfo("Optimality gap of the matching", "relative bound", "mean"),
 }
+
+# Names of codes (formations, strategies, dyad types, end reasons, domains, professions) as
+# printed: one spelling everywhere. Arm names are the user's and are printed as given.
+_DISPLAY_NAMES = {"self_identified": "self-identified", "hybrid_fallback": "hybrid fallback",
+                  "assigned_random": "assigned (random)", "assigned_optimal": "assigned (optimal)",
+                  "culture_wellbeing": "culture and wellbeing", "early_career": "early career",
+                  "mid_career": "mid-career", "speech_pathology": "speech pathology",
+                  "research_institute": "research institute"}
+
+
+def display_name(code) -> str:
+    """How a code name is printed in figures and tables (one spelling everywhere)."""
+    code = str(code)
+    return _DISPLAY_NAMES.get(code, code.replace("_", " "))
 
 
 def timeseries_info(metric: str) -> MetricInfo:
@@ -63,7 +87,7 @@ def timeseries_info(metric: str) -> MetricInfo:
     if metric in _TIMESERIES:
         return _TIMESERIES[metric]
     if metric.startswith("skill_"):
-        return MetricInfo(f"Mean {_pretty(metric[len('skill_'):])} skill", "0–1", "mean")
+        return MetricInfo(f"Mean {display_name(metric[len('skill_'):])} skill", "0–1", "mean")
     return MetricInfo(_pretty(metric).capitalize(), "", "mean")
 
 
@@ -72,12 +96,19 @@ def outcome_info(metric: str) -> MetricInfo:
     if metric in _OUTCOMES:
         return _OUTCOMES[metric]
     if metric.startswith("skill_gain_"):
-        domain = _pretty(metric[len("skill_gain_"):])
+        domain = display_name(metric[len("skill_gain_"):])
         return MetricInfo(f"Skill gain: {domain}", "final − initial, 0–1 scale", "mean")
     if metric == "end_active":
-        return MetricInfo("Still active at the end", "% of dyads", "share")
+        return MetricInfo("Still active at the end", "% of all dyads", "share")
     if metric.startswith("end_"):
-        return MetricInfo(f"Ended: {_pretty(metric[len('end_'):])}", "% of ended dyads", "share")
+        return MetricInfo(f"Ended: {display_name(metric[len('end_'):])}", "% of all dyads", "share")
+    if metric.startswith("quality_"):
+        formation = display_name(metric[len("quality_"):])
+        return MetricInfo(f"Final quality, {formation} dyads", "0–1", "mean")
+    if metric.startswith("satisfaction_change_"):
+        formation = display_name(metric[len("satisfaction_change_"):])
+        return MetricInfo(f"Satisfaction change, mentees whose first dyad was {formation}",
+                          "final − initial, 0–1 scale", "mean")
     return MetricInfo(_pretty(metric).capitalize(), "", "mean")
 
 
@@ -90,7 +121,13 @@ def difference_label(info: MetricInfo) -> str:
     """Axis label for a difference of the metric (the panel title names the metric); shares
     become percentage points."""
     unit = "percentage points" if info.kind == "share" else info.unit
+    unit = "0–1 scale" if unit == "0–1" else unit
     return f"Difference ({unit})" if unit else "Difference"
+
+
+def display_unit(info: MetricInfo) -> str:
+    """The unit of a metric as displayed in tables: shares are in %."""
+    return info.unit if info.unit else "–"
 
 
 def display_scale(info: MetricInfo) -> float:
@@ -106,13 +143,14 @@ POOL_WEIGHT = {"retained": "n_initial"}
 DEFAULT_SERIES = ("retained", "satisfaction", "intent_to_leave", "in_mentoring", "strength",
                   "cross_institution_ties")
 DEFAULT_FOREST_OUTCOMES = ("coverage", "weeks_to_match", "failure_rate", "satisfaction_change",
-                           "retention", "strength_change")
+                           "retention", "strength_change", "cross_institution_change")
 
 
-_OUTCOME_ORDER = ("eligible_mentees", "coverage", "weeks_to_match", "unmatched_infeasible",
-                  "complementarity", "similarity", "failure_rate", "end_", "quality_assigned",
-                  "quality_self_identified", "satisfaction_change", "retention", "strength_change",
-                  "skill_gain_")
+_OUTCOME_ORDER = ("eligible_mentees", "enrolled_mentees", "coverage", "weeks_to_match",
+                  "unmatched_", "dyads", "meetings_per_dyad", "complementarity", "similarity",
+                  "optimality_gap", "failure_rate", "end_", "quality_", "satisfaction_change",
+                  "satisfaction_change_", "retention", "strength_change",
+                  "cross_institution_change", "skill_gain_")
 _BREAKDOWN_ORDER = ("all", "minority", "isolation")
 
 
@@ -125,4 +163,4 @@ def outcome_sort_key(metric: str, by: str = "all") -> tuple[int, int, str]:
             rank = k
             break
     by_rank = _BREAKDOWN_ORDER.index(by) if by in _BREAKDOWN_ORDER else len(_BREAKDOWN_ORDER)
-    return rank, by_rank, "" if name.endswith("_") and rank < len(_OUTCOME_ORDER) else metric
+    return rank, by_rank, metric

@@ -84,3 +84,20 @@ def end_reason_color(reason: str) -> str:
     if reason in END_REASON_COLORS:
         return END_REASON_COLORS[reason]
     return TOL_MUTED[zlib.crc32(reason.encode()) % len(TOL_MUTED)]
+
+
+PROGRAM_PERIOD = "#EDEDED"
+
+UNMATCHED_COLORS = {
+    "matched": "#44AA99",
+    "not enrolled": "#DDDDDD",
+    "no feasible mentor": "#882255",
+    "every feasible mentor full": "#CC6677",
+    "approached no mentor": "#DDCC77",
+    "every approached mentor declined": "#332288",
+    "enrolled, unmatched, no reason recorded": "#999933",
+}
+
+
+def unmatched_color(category: str) -> str:
+    return UNMATCHED_COLORS.get(category, TOL_MUTED[zlib.crc32(category.encode()) % len(TOL_MUTED)])

@@ -1,160 +1,340 @@
-"""Tables for papers: display versions (shares in %, "mean [low, high]" cells) and writers for
-CSV (raw values, shares in [0, 1]), LaTeX (booktabs) and Markdown. No optional pandas backends."""
+"""Tables for papers: display versions and writers for CSV (raw values, shares in [0, 1]), LaTeX
+(booktabs + siunitx, decimal-aligned), Markdown and HTML. No optional pandas backends.
+
+Number style, the same in every table and figure label:
+- counts with a thousands separator (10,859); seeds, years and ids as plain digits;
+- an estimate with an interval gets the decimals that show two significant figures of the
+  interval's half-width, the same for the estimate and both bounds (0.0091 [0.0088, 0.0094],
+  50 [24, 76]); without an interval, three significant figures;
+- the minus sign is U+2212 in HTML and Markdown and an ASCII hyphen-minus in CSV and LaTeX.
+"""
 from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .metrics import (MetricInfo, axis_label, display_scale, outcome_info, outcome_sort_key,
-                      timeseries_info)
+from .metrics import (MetricInfo, display_name, display_scale, display_unit, outcome_info,
+                      outcome_sort_key, timeseries_info)
+
+MINUS = "−"
+MISSING = "–"
 
 
-def fmt(value, digits: int | None = None) -> str:
-    """A number for a table: '–' for missing, fewer decimals for larger magnitudes."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    value = float(value)
-    if digits is None:
-        size = abs(value)
-        digits = 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 1 else 3
-    return f"{value:,.{digits}f}"
+def _missing(value) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
-def interval(mean, low, high, scale: float = 1.0) -> str:
-    text = fmt(mean * scale if mean == mean else mean)
-    if low == low and high == high:
-        text += f" [{fmt(low * scale)}, {fmt(high * scale)}]"
+def _signed(text: str) -> str:
+    if text.startswith("-"):
+        text = MINUS + text[1:]
+    # A value that rounds to zero prints as 0, never as −0.
+    if text.startswith(MINUS) and not re.search(r"[1-9]", text):
+        text = text[1:]
     return text
 
 
+def count(value) -> str:
+    """A count: thousands separator, no decimals."""
+    if _missing(value):
+        return MISSING
+    return _signed(f"{int(round(float(value))):,}")
+
+
+def decimals_for(value: float, significant: int = 3) -> int:
+    """Decimals that show `significant` significant figures of `value` (0 for large values)."""
+    value = abs(float(value))
+    if value == 0 or not math.isfinite(value):
+        return 0
+    return max(0, min(8, significant - 1 - math.floor(math.log10(value))))
+
+
+def number(value, decimals: int | None = None, significant: int = 3) -> str:
+    """A number: three significant figures (or `decimals`), thousands separator from 1,000."""
+    if _missing(value):
+        return MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)) and decimals is None:
+        return count(value)
+    value = float(value)
+    if decimals is None:
+        decimals = decimals_for(value, significant)
+    return _signed(f"{value:,.{decimals}f}")
+
+
+def interval_decimals(mean, low, high) -> int:
+    """Decimals showing two significant figures of the interval's half-width."""
+    if _missing(low) or _missing(high):
+        return decimals_for(mean) if not _missing(mean) else 0
+    half = (float(high) - float(low)) / 2
+    if half <= 0:
+        return decimals_for(mean) if not _missing(mean) else 0
+    return decimals_for(half, 2)
+
+
+def interval(mean, low, high, scale: float = 1.0) -> str:
+    """'mean [low, high]' with the decimals of `interval_decimals`; 'mean' without bounds."""
+    if _missing(mean):
+        return MISSING
+    mean, low, high = (float(v) * scale if not _missing(v) else np.nan for v in (mean, low, high))
+    digits = interval_decimals(mean, low, high)
+    text = number(mean, digits)
+    if not (_missing(low) or _missing(high)):
+        text += f" [{number(low, digits)}, {number(high, digits)}]"
+    return text
+
+
+def mean_sd(mean, sd) -> str:
+    if _missing(mean):
+        return MISSING
+    digits = decimals_for(sd, 2) if not _missing(sd) and sd > 0 else decimals_for(mean)
+    return f"{number(mean, digits)} ({number(sd, digits)})" if not _missing(sd) else number(mean)
+
+
+fmt = number  # the name used before the number style was settled
+
+
 def _level_name(by: str, level) -> str:
-    if by == "all" or level is pd.NA or level is None:
+    if by == "all" or level is pd.NA or level is None or _missing(level):
         return ""
     if by == "minority":
-        return "minority" if int(level) == 1 else "not minority"
-    return f"isolation Q{int(level)}" + (" (most isolated)" if int(level) == 1 else "")
+        return "minority staff" if int(level) == 1 else "non-minority staff"
+    return f"isolation Q{int(level)}" + (" (most isolated)" if int(level) == 1 else
+                                         " (least isolated)" if int(level) == 4 else "")
 
 
 def outcome_summary_display(summary: pd.DataFrame, labels: Sequence[str],
                             label: str = "arm") -> pd.DataFrame:
-    """Wide table: one row per outcome (and breakdown), one column per arm/label, cells
-    'mean [95% CI]' in display units."""
+    """Wide table: one row per outcome (and breakdown) with its unit, one column per arm/label,
+    cells 'mean [CI]' in display units. Rows with no value in any column are left out."""
     rows = []
     keys = sorted(dict.fromkeys(zip(summary["metric"], summary["by"], summary["level"])),
                   key=lambda k: outcome_sort_key(k[0], k[1]))
     for metric, by, level in keys:
         info = outcome_info(metric)
-        name = axis_label(info)
         extra = _level_name(by, level)
-        row = {"outcome": f"{name}, {extra}" if extra else name}
+        row = {"outcome": f"{info.label}, {extra}" if extra else info.label,
+               "unit": display_unit(info)}
         part = summary[(summary["metric"] == metric) & (summary["by"] == by)]
-        part = part[part["level"].isna()] if level is pd.NA else part[part["level"] == level]
+        part = part[part["level"].isna()] if _missing(level) else part[part["level"] == level]
         for name in labels:
             cell = part[part[label].astype(str) == name]
-            row[name] = ("–" if cell.empty else
+            row[name] = (MISSING if cell.empty else
                          interval(cell.iloc[0]["mean"], cell.iloc[0]["ci_low"],
                                   cell.iloc[0]["ci_high"], display_scale(info)))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["outcome", *labels])
+        if any(row[name] != MISSING for name in labels):
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["outcome", "unit", *labels])
 
 
 def final_week_display(final: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     rows = []
     for metric in dict.fromkeys(final["metric"]):
         info = timeseries_info(metric)
-        row = {"metric (final week)": axis_label(info)}
+        row = {"metric (final week)": info.label, "unit": display_unit(info)}
         for name in labels:
             cell = final[(final["metric"] == metric) & (final["arm"].astype(str) == name)]
-            row[name] = ("–" if cell.empty else interval(cell.iloc[0]["mean"], cell.iloc[0]["ci_low"],
-                                                         cell.iloc[0]["ci_high"], display_scale(info)))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["metric (final week)", *labels])
+            row[name] = (MISSING if cell.empty else
+                         interval(cell.iloc[0]["mean"], cell.iloc[0]["ci_low"],
+                                  cell.iloc[0]["ci_high"], display_scale(info)))
+        if any(row[name] != MISSING for name in labels):
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["metric (final week)", "unit", *labels])
 
 
-def agent_summary_display(summary: pd.DataFrame) -> pd.DataFrame:
-    frame = pd.DataFrame({"arm": summary["arm"].astype(str), "agents": summary["agents"],
-                          "active": summary["active"]})
+_AGENT_UNITS = {"agents": "count", "active": "count", "satisfaction": "0–1",
+                "confidence": "0–1", "intent_to_leave": "probability, 0–1",
+                "degree": "ties", "strength": "sum of tie weights",
+                "cross_institution_ties": "ties", "clustering": "0–1"}
+
+
+def agent_summary_display(summary: pd.DataFrame, arms: Sequence[str]) -> pd.DataFrame:
+    """One row per field (with its unit), one column per arm (in `arms` order): counts, and
+    'mean (SD)' over active agents."""
+    by_arm = {str(row["arm"]): row for _, row in summary.iterrows()}
+    arms = [a for a in arms if a in by_arm]
+    rows = [{"field": "agents (all ever present)", "unit": "count",
+             **{a: count(by_arm[a]["agents"]) for a in arms}},
+            {"field": "active agents at the end", "unit": "count",
+             **{a: count(by_arm[a]["active"]) for a in arms}}]
     for column in summary.columns:
         if column.endswith("_mean"):
             field = column[:-len("_mean")]
-            frame[field.replace("_", " ")] = [
-                f"{fmt(m)} ({fmt(s)})" for m, s in zip(summary[column], summary[f"{field}_sd"])]
-    return frame
+            unit = "0–1" if field.startswith("skill_") else _AGENT_UNITS.get(field, "")
+            name = (f"{display_name(field[len('skill_'):])} skill" if field.startswith("skill_")
+                    else display_name(field))
+            rows.append({"field": f"{name}, mean (SD)", "unit": unit,
+                         **{a: mean_sd(by_arm[a][column], by_arm[a][f"{field}_sd"]) for a in arms}})
+    return pd.DataFrame(rows, columns=["field", "unit", *arms])
 
 
-def skill_gain_display(gains: pd.DataFrame) -> pd.DataFrame:
-    """One row per arm and role, one column per domain: 'mean [95% CI]' (n agents)."""
+def skill_gain_display(gains: pd.DataFrame, arms: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per arm and role (unit on every row), one column per domain: 'mean [CI]'."""
     rows = []
-    for (arm, role), part in gains.groupby(["arm", "role"], observed=True, sort=True):
-        row = {"arm": str(arm), "role": str(role), "agents": int(part["n_agents"].max())}
-        for _, cell in part.iterrows():
-            row[str(cell["domain"]).replace("_", " ")] = interval(cell["mean"], cell["ci_low"],
-                                                                  cell["ci_high"])
-        rows.append(row)
+    order = list(arms) if arms is not None else list(dict.fromkeys(gains["arm"].astype(str)))
+    for arm in order:
+        part_arm = gains[gains["arm"].astype(str) == arm]
+        for role, part in part_arm.groupby("role", observed=True, sort=True):
+            row = {"arm": arm, "role": str(role), "agents": count(part["n_agents"].max()),
+                   "unit": "final − initial, 0–1 scale"}
+            for _, cell in part.iterrows():
+                row[display_name(cell["domain"])] = interval(cell["mean"], cell["ci_low"],
+                                                             cell["ci_high"])
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
 def differences_display(differences: pd.DataFrame) -> pd.DataFrame:
-    """Paired differences for the report: difference and effect size with bootstrap CIs."""
+    """Paired differences for the report: the difference in natural units with its bootstrap
+    CI, the individual-level standardised difference (headline effect size) and the
+    replicate-level d_z, each labelled by what it is."""
     rows = []
     for _, r in differences.iterrows():
         info: MetricInfo = outcome_info(r["metric"])
         scale = display_scale(info)
-        unit = "pp" if info.kind == "share" else info.unit
-        effect = r["effect_size"]
+        unit = "percentage points" if info.kind == "share" else info.unit
+        paired = bool(r["paired"])
         rows.append({
-            "comparison": r["comparison"], "outcome": info.label,
-            "pairs" if r["paired"] else "replicates (ref, other)":
-                r["n_pairs"] if r["paired"] else f"{r['n_reference']}, {r['n_other']}",
-            "reference": fmt(r["mean_reference"] * scale), "other": fmt(r["mean_other"] * scale),
-            "difference [95% CI]": interval(r["estimate"], r["ci_low"], r["ci_high"], scale)
-            + (f" {unit}" if unit else ""),
-            "effect size": effect,
-            "effect [95% CI]": interval(r["effect"], r["effect_ci_low"], r["effect_ci_high"],
-                                        100.0 if effect == "risk difference" else 1.0)
-            + (" pp" if effect == "risk difference" else ""),
-            "d_z": fmt(r["d_z"])})
+            "comparison": r["comparison"], "outcome": info.label, "unit of difference": unit,
+            "replicate pairs" if paired else "replicates (ref, other)":
+                count(r["n_pairs"]) if paired else f"{count(r['n_reference'])}, {count(r['n_other'])}",
+            "reference": number(r["mean_reference"] * scale),
+            "other": number(r["mean_other"] * scale),
+            "difference [CI]": interval(r["estimate"], r["ci_low"], r["ci_high"], scale),
+            "standardised difference [CI]": interval(r["std_effect"], r["std_low"], r["std_high"]),
+            "effect size": r["std_kind"] if not _missing(r["std_effect"]) else MISSING,
+            "replicate-level d_z": number(r["d_z"], significant=2)})
     return pd.DataFrame(rows)
 
 
+# -- writers ------------------------------------------------------------------------------------
 _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
                   "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                  "\\": r"\textbackslash{}", "–": "--", "−": "$-$", "Δ": r"$\Delta$"}
+                  "\\": r"\textbackslash{}", "–": "--", "−": "-", "Δ": r"$\Delta$",
+                  "≥": r"$\geq$", "≤": r"$\leq$", "×": r"$\times$", "·": r"$\cdot$",
+                  "→": r"$\rightarrow$", "—": "---", "’": "'"}
 
 
 def latex_escape(text) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
+_NUM = r"[−-]?\d[\d,]*(?:\.\d+)?"
+_NUMBER = re.compile(rf"^({_NUM})$")
+_INTERVAL = re.compile(rf"^({_NUM}) \[({_NUM}), ({_NUM})\]$")
+_MEAN_SD = re.compile(rf"^({_NUM}) \(({_NUM})\)$")
+
+LATEX_PREAMBLE = (r"\usepackage{booktabs}" "\n" r"\usepackage{siunitx}" "\n"
+                  r"\usepackage{adjustbox}")
+
+
+def _plain(text: str) -> str:
+    """A displayed number as siunitx reads it: ASCII minus, no thousands separator."""
+    return text.replace(MINUS, "-").replace(",", "")
+
+
+def _column_kind(cells: Sequence[str]) -> str:
+    present = [c for c in cells if c != MISSING]
+    if not present:
+        return "text"
+    for kind, pattern in (("number", _NUMBER), ("interval", _INTERVAL), ("mean_sd", _MEAN_SD)):
+        if all(pattern.match(c) for c in present):
+            return kind
+    return "text"
+
+
+def _table_format(values: Sequence[str]) -> str:
+    """siunitx table-format wide enough for every value (sign, integer digits, decimals)."""
+    integers, decimals, sign = 1, 0, False
+    for value in values:
+        if value == MISSING:
+            continue
+        plain = _plain(value)
+        sign = sign or plain.startswith("-")
+        whole, _, fraction = plain.lstrip("-").partition(".")
+        integers, decimals = max(integers, len(whole)), max(decimals, len(fraction))
+    return f"{'-' if sign else ''}{integers}.{decimals}"
+
+
+def _s_cell(value: str) -> str:
+    return "{--}" if value == MISSING else _plain(value)
+
+
 def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
-    """A booktabs table; cells are written as their text (format numbers first)."""
-    spec = "l" * len(frame.columns)
-    lines = [r"\begin{table}[htbp]", r"\centering"]
+    """A booktabs table; numeric columns become siunitx S columns aligned on the decimal point,
+    an interval column 'mean [low, high]' three S columns and 'mean (SD)' two. The tabular sits
+    in an adjustbox that shrinks it to the text width only if it is wider. Needs
+    LATEX_PREAMBLE (docs/analysis.md)."""
+    frame = frame.astype(object).applymap(_cell)
+    specs, head_top, head_sub, rules, parts = [], [], [], [], []
+    position = 1
+    for column in frame.columns:
+        cells = list(frame[column])
+        kind = _column_kind(cells)
+        name = latex_escape(column)
+        if kind == "text":
+            specs.append("l")
+            head_top.append(name)
+            head_sub.append("")
+            parts.append(lambda row, c=column: latex_escape(row[c]))
+            position += 1
+        elif kind == "number":
+            specs.append(f"S[table-format={_table_format(cells)}]")
+            head_top.append(f"{{{name}}}")
+            head_sub.append("")
+            parts.append(lambda row, c=column: _s_cell(row[c]))
+            position += 1
+        else:
+            pattern = _INTERVAL if kind == "interval" else _MEAN_SD
+            groups = 3 if kind == "interval" else 2
+            split = [[(pattern.match(c).groups() if c != MISSING else (MISSING,) * groups)[k]
+                      for c in cells] for k in range(groups)]
+            formats = [_table_format(values) for values in split]
+            if kind == "interval":
+                specs.append(rf"S[table-format={formats[0]}]@{{\ [}}S[table-format={formats[1]}]"
+                             rf"@{{,\ }}S[table-format={formats[2]}]@{{]}}")
+                head_sub.append(r"{mean} & \multicolumn{2}{c}{interval}")
+            else:
+                specs.append(rf"S[table-format={formats[0]}]@{{\ (}}S[table-format={formats[1]}]@{{)}}")
+                head_sub.append(r"{mean} & {SD}")
+            head_top.append(rf"\multicolumn{{{groups}}}{{c}}{{{name}}}")
+            rules.append(rf"\cmidrule(lr){{{position}-{position + groups - 1}}}")
+            parts.append(lambda row, c=column, p=pattern, g=groups: " & ".join(
+                _s_cell(v) for v in (p.match(row[c]).groups() if row[c] != MISSING else (MISSING,) * g)))
+            position += groups
+    lines = [r"\begin{table}[htbp]", r"\centering", r"\small"]
     if caption:
         lines.append(rf"\caption{{{latex_escape(caption)}}}")
     if label:
         lines.append(rf"\label{{{label}}}")
-    lines += [rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-              " & ".join(latex_escape(c) for c in frame.columns) + r" \\", r"\midrule"]
-    for row in frame.itertuples(index=False):
-        lines.append(" & ".join(latex_escape(_cell(v)) for v in row) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    lines += [r"\begin{adjustbox}{max width=\linewidth}",
+              rf"\begin{{tabular}}{{{' '.join(specs)}}}", r"\toprule",
+              " & ".join(head_top) + r" \\"]
+    if rules:
+        lines.append(" ".join(rules))
+        lines.append(" & ".join(head_sub) + r" \\")
+    lines.append(r"\midrule")
+    for _, row in frame.iterrows():
+        lines.append(" & ".join(part(row) for part in parts) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{adjustbox}", r"\end{table}", ""]
     return "\n".join(lines)
 
 
 def _cell(value) -> str:
     if isinstance(value, str):
         return value
-    return fmt(value)
+    return number(value)
 
 
 def to_markdown(frame: pd.DataFrame) -> str:
@@ -174,12 +354,23 @@ def to_html(frame: pd.DataFrame) -> str:
     return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _ascii(value):
+    if isinstance(value, str):
+        return value.replace(MINUS, "-")
+    return value
+
+
 def write_table(raw: pd.DataFrame, display: pd.DataFrame, directory: str | Path, name: str,
                 caption: str) -> list[Path]:
-    """`name`.csv (raw values) and `name`.tex (display version) in `directory`."""
+    """`name`.csv (raw values, ASCII text) and `name`.tex (display version) in `directory`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     csv, tex = directory / f"{name}.csv", directory / f"{name}.tex"
+    raw = raw.copy()
+    for column in raw.columns:
+        if raw[column].dtype == object:
+            raw[column] = raw[column].map(_ascii)
+    raw.columns = [_ascii(str(c)) for c in raw.columns]
     raw.to_csv(csv, index=False, na_rep="NaN")
     tex.write_text(to_latex(display, caption, f"tab:{name}"), encoding="utf-8")
     return [csv, tex]

@@ -63,7 +63,9 @@ def write_results(path: str | Path, *, arms: Sequence[str] = ("assigned", "self_
                   replicates: int = 3, seed: int = 7, schema_version: int = 1,
                   timeseries: bool = True, agents: bool = True, network: bool = True,
                   dyads: bool = True, outcomes: bool = True, drop: Sequence[str] = (),
-                  coverage: np.ndarray | None = None) -> Path:
+                  coverage: np.ndarray | None = None, checksum: bool = False) -> Path:
+    """A small results file; `checksum` writes every dataset chunked with the Fletcher-32 filter
+    (as mentorsim does), `drop` deletes objects after writing."""
     path = Path(path)
     n_arms, reps = len(arms), replicates
     with h5py.File(path, "w") as f:
@@ -104,7 +106,39 @@ def write_results(path: str | Path, *, arms: Sequence[str] = ("assigned", "self_
             _write_outcomes(f, n_arms, reps, COVERAGE if coverage is None else coverage)
         for name in drop:
             del f[name]
+    if checksum:
+        _add_checksums(path)
     return path
+
+
+def _add_checksums(path: Path) -> None:
+    """Rewrite every dataset of `path` chunked with the Fletcher-32 checksum filter."""
+    datasets = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: datasets.append(name) if isinstance(obj, h5py.Dataset)
+                     else None)
+    with h5py.File(path, "a") as f:
+        for name in datasets:
+            data, attrs = f[name][()], dict(f[name].attrs)
+            dtype = f[name].dtype
+            del f[name]
+            if np.ndim(data) == 0 or h5py.check_string_dtype(dtype) is not None:
+                f.create_dataset(name, data=data, dtype=dtype)  # HDF5 filters no variable-length text
+                continue
+            chunks = tuple(max(1, n) for n in np.shape(data))
+            if 0 in np.shape(data):
+                f.create_dataset(name, data=data, dtype=dtype, chunks=chunks, maxshape=(None,) * np.ndim(data),
+                                 fletcher32=True)
+            else:
+                f.create_dataset(name, data=data, dtype=dtype, chunks=chunks, fletcher32=True)
+            for key, value in attrs.items():
+                f[name].attrs[key] = value
+
+
+# Means of the other /timeseries metrics: the same in every group, replicate and week.
+OTHER_MEANS = {"confidence": 0.5, "intent_to_leave": 0.2, "psych_safety": 0.5, "degree": 4.0,
+               "strength": 2.0, "cross_institution_ties": 0.5, "mentoring_as_mentor": 0.1,
+               "mentoring_as_mentee": 0.1, "meetings": 1.0}
 
 
 def _write_timeseries(f: h5py.File, n_arms: int, reps: int) -> None:
@@ -124,8 +158,9 @@ def _write_timeseries(f: h5py.File, n_arms: int, reps: int) -> None:
     ts.create_dataset("step", data=np.array(STEPS, dtype=np.int32))
     shape = (reps, len(STEPS), len(groups))
     data = {name: np.full(shape, np.nan) for name in
-            ["retained", "satisfaction", "in_mentoring"] + [f"skill_{d}" for d in DOMAINS]}
-    for name in ("n", "n_initial", "leavers"):
+            ["retained", "satisfaction", "in_mentoring"] + [f"skill_{d}" for d in DOMAINS]
+            + list(OTHER_MEANS)}
+    for name in ("n", "n_initial", "leavers", "hires"):
         data[name] = np.zeros(shape)
     for a in range(n_arms):
         g0, g1 = group_index(a, 0, 0, 0, 0), group_index(a, 0, 1, 1, 1)
@@ -142,6 +177,8 @@ def _write_timeseries(f: h5py.File, n_arms: int, reps: int) -> None:
                     data["leavers"][r, o, g0], data["leavers"][r, o, g1] = 1, 2
                 for j, d in enumerate(DOMAINS):
                     data[f"skill_{d}"][r, o, [g0, g1]] = 0.4 + 0.05 * j + 0.01 * o
+                for name, value in OTHER_MEANS.items():
+                    data[name][r, o, [g0, g1]] = value
     for name, values in data.items():
         ts.create_dataset(name, data=values)
 
@@ -172,7 +209,15 @@ def _write_agents(f: h5py.File, n_arms: int) -> None:
     g.create_dataset("skills", data=skills)
     g.create_dataset("skills_initial", data=initial)
     g.create_dataset("satisfaction", data=np.linspace(0.2, 0.8, N_AGENTS).astype(np.float32))
+    g.create_dataset("satisfaction_initial", data=np.full(N_AGENTS, 0.5, dtype=np.float32))
     g.create_dataset("degree", data=(ids % 6).astype(np.uint32))
+    g.create_dataset("degree_initial", data=(ids % 5).astype(np.uint32))
+    g.create_dataset("clustering", data=np.where(ids % 6 >= 2, 0.25, 0.0).astype(np.float32))
+    # Mentees (role bit 2) were eligible as mentees, enrolled at week 1 and matched at week 3.
+    mentee = (role & 2) > 0
+    g.create_dataset("eligible", data=np.where(mentee, 2, 0).astype(np.uint8))
+    g.create_dataset("enrolled_week", data=np.where(mentee, 1, -1).astype(np.int32))
+    g.create_dataset("matched_week", data=np.where(mentee, 3, -1).astype(np.int32))
     g.create_dataset("left", data=left)
     g.create_dataset("hired", data=hired)
     g.create_dataset("role", data=role.astype(np.uint8))
@@ -232,18 +277,29 @@ def outcome_value(name: str, replicate: int, arm: int) -> float:
 
 def _write_outcomes(f: h5py.File, n_arms: int, reps: int, coverage: np.ndarray) -> None:
     g = f.create_group("outcomes")
-    names = ["eligible_mentees", "weeks_to_match", "complementarity", "similarity", "failure_rate",
-             "quality_assigned", "quality_self_identified", "satisfaction_change", "retention",
-             "strength_change", "unmatched_infeasible"]
+    names = ["eligible_mentees", "enrolled_mentees", "weeks_to_match", "dyads", "meetings_per_dyad",
+             "complementarity", "similarity", "failure_rate", "satisfaction_change", "retention",
+             "strength_change", "cross_institution_change", "unmatched_infeasible",
+             "unmatched_no_capacity", "unmatched_not_approached", "unmatched_declined",
+             "optimality_gap"]
+    names += [f"quality_{formation}" for formation in FORMATIONS]
+    names += [f"satisfaction_change_{formation}" for formation in FORMATIONS]
     names += [f"end_{reason}" for reason in END_REASONS]
     names += [f"skill_gain_{d}" for d in DOMAINS]
     for name in names:
         data = np.array([[outcome_value(name, r, a) for a in range(n_arms)] for r in range(reps)])
         g.create_dataset(name, data=data)
     g.create_dataset("coverage", data=np.asarray(coverage, dtype=np.float64)[:reps, :n_arms])
+    # Minority coverage 0.5 + 0.02 replicate + 0.05 arm, the others' 0.7: gaps vary by replicate.
     minority = np.zeros((reps, n_arms, 2))
-    minority[..., 0], minority[..., 1] = 0.7, 0.5
+    minority[..., 0] = 0.7
+    minority[..., 1] = 0.5 + 0.02 * np.arange(reps)[:, None] + 0.05 * np.arange(n_arms)[None, :]
     g.create_dataset("by_minority/coverage", data=minority)
+    for name in ("weeks_to_match", "retention", "satisfaction_change"):
+        g.create_dataset(f"by_minority/{name}", data=minority / 2)
+    # Coverage by isolation quartile (0.4 + 0.02 replicate, 0.6, 0.7, 0.8).
     isolation = np.zeros((reps, n_arms, 4))
     isolation[...] = [0.4, 0.6, 0.7, 0.8]
+    isolation[..., 0] += 0.02 * np.arange(reps)[:, None]
     g.create_dataset("by_isolation/coverage", data=isolation)
+    g.create_dataset("by_isolation/weeks_to_match", data=isolation * 2)

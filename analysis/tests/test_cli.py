@@ -65,8 +65,8 @@ def test_compare_with_unmatched_arms(files, tmp_path, capsys):
 def test_table_prints_without_output_directory(files, capsys):
     assert cli.main(["table", str(files["full"]), "--bootstrap", "100"]) == 0
     out = capsys.readouterr().out
-    assert "| outcome | assigned | self_identified |" in out
-    assert "Coverage (% of eligible mentees matched)" in out
+    assert "| outcome | unit | assigned | self_identified |" in out
+    assert "| Coverage | % of eligible mentees matched |" in out
 
 
 def test_table_writes_csv_and_latex(files, tmp_path, capsys):

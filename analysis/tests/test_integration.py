@@ -1,4 +1,5 @@
 """The real binary on a tiny scenario, then the report built from its file."""
+import html as html_module
 import os
 import subprocess
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_report_from_the_real_binary(tmp_path):
     html = (out / "report.html").read_text()
     markdown = (out / "report.md").read_text()
     for title in SECTION_TITLES:
-        assert f"<h2>{title}</h2>" in html and f"## {title}" in markdown
+        assert f"<h2>{html_module.escape(title)}</h2>" in html and f"## {title}" in markdown
     assert (out / "figures" / "network.png").exists()
     for section in ("timeseries", "dyads", "outcomes"):
         if not results.has(section):

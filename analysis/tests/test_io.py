@@ -84,9 +84,9 @@ def test_outcomes_long_with_breakdowns(full):
     iso = out[(out.metric == "coverage") & (out.by == "isolation") & (out.replicate == 0)
               & (out.arm == "assigned")]
     assert iso.level.tolist() == [1, 2, 3, 4] and iso.value.tolist() == [0.4, 0.6, 0.7, 0.8]
-    mino = out[(out.by == "minority") & (out.replicate == 2) & (out.arm == "self_identified")]
-    assert dict(zip(mino.level, mino.value)) == {0: 0.7, 1: 0.5}
-    ret = out[(out.metric == "retention") & (out.replicate == 2) & (out.arm == "self_identified")]
+    mino = out[(out.metric == "coverage") & (out.by == "minority") & (out.replicate == 2) & (out.arm == "self_identified")]
+    assert dict(zip(mino.level, mino.value)) == {0: 0.7, 1: pytest.approx(0.5 + 0.04 + 0.05)}
+    ret = out[(out.metric == "retention") & (out.by == "all") & (out.replicate == 2) & (out.arm == "self_identified")]
     assert ret.value.item() == pytest.approx(outcome_value("retention", 2, 1))
 
 

@@ -1,5 +1,6 @@
 """The report: every section, self-contained HTML, Markdown, figures and tables; graceful with
 missing parts; written atomically."""
+import html as html_module
 import re
 
 import pandas as pd
@@ -9,10 +10,18 @@ from mentorsim_analysis import load, report
 
 SECTION_TITLES = ["Scenario", "Resolved parameters", "Provenance", "Summary tables per arm",
                   "Outcome time series by arm", "Skill gain by domain and role",
-                  "Assigned vs self-identified: arms compared", "Paired differences between arms",
-                  "Why dyads ended", "Collegial and mentoring network at the end", "Methods"]
-FIGURES = ["timeseries", "timeseries_skills", "skill_gain", "comparison", "forest", "end_reasons",
-           "network"]
+                  "Arms compared side by side", "Paired differences between arms",
+                  "Equity: minority gap and network-isolation gradient",
+                  "Subgroup effects by profession, career stage and institution",
+                  "Bridging across institutions", "Why coverage differs: unmatched mentees by reason",
+                  "Why dyads ended", "Collegial and mentoring network at the program's end",
+                  "Network diagnostics", "Replicates and convergence", "Methods"]
+SECTION_KEYS = ["scenario", "parameters", "provenance", "tables", "timeseries", "skill_gain",
+                "comparison", "differences", "equity", "subgroups", "bridging", "unmatched",
+                "end_reasons", "network", "network_diagnostics", "convergence", "methods"]
+FIGURES = ["timeseries", "timeseries_skills", "skill_gain", "comparison", "forest", "equity",
+           "subgroups", "bridging", "unmatched", "end_reasons", "network", "network_diagnostics",
+           "convergence"]
 FAST = dict(n_boot=300, dpi=60)
 
 
@@ -28,7 +37,7 @@ def test_every_section_is_in_html_and_markdown(full_report):
     html = (full_report / "report.html").read_text()
     markdown = (full_report / "report.md").read_text()
     for title in SECTION_TITLES:
-        assert f"<h2>{title}</h2>" in html
+        assert f"<h2>{html_module.escape(title)}</h2>" in html
         assert f"## {title}" in markdown
     assert "Not available" not in html
 
@@ -49,9 +58,9 @@ def test_figures_and_tables_are_written(full_report):
         assert r"\toprule" in (full_report / "tables" / f"{name}.tex").read_text()
     diffs = pd.read_csv(full_report / "tables" / "paired_differences.csv")
     coverage = diffs[diffs.metric == "coverage"].iloc[0]
-    assert coverage["comparison"] == "self_identified − assigned"
+    assert coverage["comparison"] == "self_identified - assigned"     # ASCII in CSV
     assert coverage["estimate"] == pytest.approx((0.1 + 0.2 + 0.05) / 3)
-    assert "![forest](figures/forest.png)" in (full_report / "report.md").read_text()
+    assert "](figures/forest.png)" in (full_report / "report.md").read_text()
 
 
 def test_report_carries_scenario_parameters_and_provenance(full_report):
@@ -68,8 +77,8 @@ def test_file_without_program_parts_says_so(files, tmp_path):
     html = (out / "report.html").read_text()
     markdown = (out / "report.md").read_text()
     for title in SECTION_TITLES:
-        assert f"<h2>{title}</h2>" in html and f"## {title}" in markdown
-    assert "Not available: this file has no /dyads (e.g. a run without a mentoring program)." in html
+        assert f"<h2>{html_module.escape(title)}</h2>" in html and f"## {title}" in markdown
+    assert "Not available: this file has no /dyads." in html
     assert "Not available: this file has no /outcomes" in html
     assert "Not available: this file has no /timeseries" in html
     assert (out / "figures" / "network.png").exists()
@@ -80,7 +89,8 @@ def test_single_arm_file_has_no_comparison_but_everything_else(files, tmp_path):
     out = tmp_path / "single"
     report.build_report(load(files["single"]), out, report.Options(**FAST, series=["satisfaction"]))
     html = (out / "report.html").read_text()
-    assert html.count("this file has one arm (assigned)") == 2   # comparison and differences
+    # comparison, differences, subgroups and convergence
+    assert html.count("this file has one arm (assigned)") == 4
     for name in ("timeseries", "skill_gain", "end_reasons", "network"):
         assert (out / "figures" / f"{name}.png").exists()
     assert not (out / "figures" / "forest.png").exists()
@@ -95,7 +105,7 @@ def test_compare_pairs_designs_with_the_same_seed(files, tmp_path):
     assert "Seeds match (seed 7)" in html
     diffs = pd.read_csv(out / "tables" / "paired_differences.csv")
     coverage = diffs[diffs.metric == "coverage"].iloc[0]
-    assert coverage["comparison"] == "self_identified − assigned" and coverage["paired"]
+    assert coverage["comparison"] == "self_identified - assigned" and coverage["paired"]
     assert coverage["estimate"] == pytest.approx((0.1 + 0.2 + 0.05) / 3)
     assert (out / "figures" / "comparison.png").exists() and (out / "figures" / "timeseries.png").exists()
 

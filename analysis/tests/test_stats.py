@@ -64,13 +64,45 @@ def test_paired_difference_and_effect_sizes_by_hand():
     d = np.array([0.1, 0.2, 0.05])
     assert cov["estimate"] == pytest.approx(d.mean())
     assert cov["n_pairs"] == 3 and cov["comparison"] == "self_identified − assigned"
-    assert cov["effect_size"] == "risk difference" and cov["effect"] == pytest.approx(d.mean())
+    # Shares: Cohen's h from the two mean proportions (0.6 and 0.7166...).
+    h = 2 * np.arcsin(np.sqrt(COVERAGE[:, 1].mean())) - 2 * np.arcsin(np.sqrt(COVERAGE[:, 0].mean()))
+    assert cov["std_kind"] == "Cohen's h" and cov["std_effect"] == pytest.approx(h)
+    assert cov["std_low"] < cov["std_effect"] < cov["std_high"]
     assert cov["d_z"] == pytest.approx(d.mean() / d.std(ddof=1))
     weeks = diffs.set_index("metric").loc["weeks_to_match"]
     dw = np.array([-1.0, -2.0, -1.0])
     s_av = np.sqrt((np.var([4, 6, 5], ddof=1) + np.var([3, 4, 4], ddof=1)) / 2)
     assert weeks["estimate"] == pytest.approx(-4 / 3)
-    assert weeks["effect_size"] == "SMD" and weeks["effect"] == pytest.approx(dw.mean() / s_av)
+    # Means: the replicate-level d_av is kept (CSV), the individual-level d needs staff SDs.
+    assert weeks["smd_replicate"] == pytest.approx(dw.mean() / s_av)
+    assert weeks["std_kind"] == "Cohen's d (SD of staff)" and np.isnan(weeks["std_effect"])
+
+
+def test_cohen_d_divides_by_the_pooled_sd_of_the_staff():
+    staff = pd.DataFrame({"label": ["assigned"] * 3 + ["self_identified"] * 4,
+                          "metric": "weeks_to_match",
+                          "value": [2.0, 4.0, 6.0, 1.0, 3.0, 5.0, 7.0]})
+    lookup = stats.staff_sd_lookup(staff)
+    # pooled variance: (2 * 4 + 3 * 6.666...) / 5 = 5.6
+    assert lookup("self_identified", "assigned", "weeks_to_match") == pytest.approx(np.sqrt(5.6))
+    assert np.isnan(lookup("self_identified", "assigned", "coverage"))
+    diffs = stats.paired_differences(_coverage_values(), [("self_identified", "assigned")],
+                                     ["weeks_to_match"], n_boot=500, seed=3, staff_sd=lookup)
+    row = diffs.iloc[0]
+    assert row["std_effect"] == pytest.approx((-4 / 3) / np.sqrt(5.6))
+    assert row["std_low"] == pytest.approx(row["ci_low"] / np.sqrt(5.6))
+    assert row["std_high"] == pytest.approx(row["ci_high"] / np.sqrt(5.6))
+
+
+def test_staff_values_follow_the_outcome_definitions(full):
+    values = stats.staff_values(full.agents, full.dyads, DOMAINS)
+    digital = values[(values.metric == "skill_gain_digital") & (values.arm == "assigned")]
+    # active initial staff only: 24 agents of arm 0, less agent 0 (left): the hire (1) is arm 1
+    assert len(digital) == 23
+    weeks = values[values.metric == "weeks_to_match"]
+    assert (weeks["value"] == 2.0).all() and len(weeks) > 0
+    quality = values[values.metric == "quality_assigned"]
+    assert len(quality) == 12 and np.allclose(quality["value"], 0.6)
 
 
 def test_bootstrap_ci_is_the_percentile_of_resampled_pair_means():
@@ -105,6 +137,109 @@ def test_unpaired_difference_of_means():
     assert row["estimate"] == pytest.approx(COVERAGE[:, 1].mean() - COVERAGE[:, 0].mean())
     assert not row["paired"] and row["n_pairs"] == 0 and np.isnan(row["d_z"])
     assert row["ci_low"] < row["estimate"] < row["ci_high"]
+
+
+def test_replicate_differences_are_the_pairs():
+    points = stats.replicate_differences(_coverage_values(), [("self_identified", "assigned")],
+                                         ["coverage"])
+    assert points["difference"].to_numpy() == pytest.approx([0.1, 0.2, 0.05])
+    assert (points["comparison"] == "self_identified − assigned").all()
+
+
+def test_constant_outcomes_are_found_and_nan_is_not_a_value():
+    outcomes = pd.DataFrame({
+        "arm": ["a", "b"] * 3, "replicate": [0, 0, 1, 1, 2, 2], "by": "all", "level": pd.NA,
+        "metric": "weeks_to_match", "value": [0.0, np.nan, 0.0, np.nan, 0.0, np.nan]})
+    outcomes = pd.concat([outcomes, outcomes.assign(metric="coverage",
+                                                     value=[0.5, 0.5, 0.5, 0.5, 0.5, 0.51])])
+    constant = stats.constant_outcomes(outcomes)
+    assert constant[("weeks_to_match", None, None)] == 0.0
+    assert ("coverage", None, None) not in constant
+    assert stats.constant_value([np.nan, 3.0]) is None       # one value is no evidence
+    assert stats.constant_value([2.0, 2.0, np.nan]) == 2.0
+
+
+def test_minority_gap_and_isolation_gradient_by_hand(full):
+    values = stats.equity_values(full.outcomes).set_index(["label", "replicate", "metric"])
+    # fixture: by_minority coverage (0.7, 0.5): gap = 0.5 − 0.7
+    assert values.loc[("assigned", 0, "minority gap: coverage"), "value"] == pytest.approx(-0.2)
+    # replicate 1: by_isolation coverage (0.42, 0.6, 0.7, 0.8) over quartiles 1..4, x centred
+    # (−1.5, −0.5, 0.5, 1.5): slope = Σ x y / Σ x² = 0.62 / 5
+    assert values.loc[("assigned", 1, "isolation gradient: coverage"), "value"] == pytest.approx(0.124)
+    summary = stats.equity_summary(values.reset_index(), 200, 1)
+    row = summary[(summary.label == "assigned") & (summary.metric == "minority gap: coverage")].iloc[0]
+    assert row["mean"] == pytest.approx(np.mean([-0.2, -0.18, -0.16])) and row["n"] == 3
+
+
+def test_difference_in_differences_is_paired_by_replicate():
+    outcomes = pd.DataFrame({
+        "arm": np.repeat(["ref", "new"], 6), "replicate": np.tile([0, 0, 1, 1, 2, 2], 2),
+        "metric": "coverage", "by": "minority", "level": np.tile([0, 1], 6),
+        "value": [0.6, 0.4, 0.7, 0.5, 0.5, 0.2,     # ref gaps: −0.2, −0.2, −0.3
+                  0.6, 0.6, 0.7, 0.6, 0.6, 0.5]})   # new gaps:  0.0, −0.1, −0.1
+    values = stats.equity_values(outcomes)
+    did = stats.paired_differences(values[["label", "replicate", "metric", "value"]],
+                                   [("new", "ref")], ["minority gap: coverage"], 500, 2)
+    assert did.iloc[0]["estimate"] == pytest.approx(np.mean([0.2, 0.1, 0.2]))
+    assert did.iloc[0]["n_pairs"] == 3
+
+
+def test_unmatched_breakdown_adds_up_to_the_eligible_mentees():
+    rows = []
+    for r, (eligible, enrolled, coverage, infeasible, full) in enumerate(
+            [(100, 60, 0.5, 4, 6), (80, 40, 0.375, 2, 8)]):
+        for metric, value in (("eligible_mentees", eligible), ("enrolled_mentees", enrolled),
+                              ("coverage", coverage), ("unmatched_infeasible", infeasible),
+                              ("unmatched_no_capacity", full), ("unmatched_not_approached", 0),
+                              ("unmatched_declined", 0)):
+            rows.append({"arm": "program", "replicate": r, "metric": metric, "by": "all",
+                         "level": pd.NA, "value": float(value)})
+    breakdown = stats.unmatched_breakdown(pd.DataFrame(rows)).set_index("category")
+    assert breakdown.loc["matched", "share"] == pytest.approx((0.5 + 0.375) / 2)
+    assert breakdown.loc["not enrolled", "share"] == pytest.approx((0.4 + 0.5) / 2)
+    assert breakdown.loc["no feasible mentor", "count"] == pytest.approx(3)
+    assert breakdown["share"].sum() == pytest.approx(1.0)
+    assert breakdown.loc["enrolled, unmatched, no reason recorded", "share"] == 0
+
+
+def test_convergence_uses_the_first_k_replicates():
+    differences = pd.DataFrame({"comparison": "b − a", "metric": "coverage",
+                                "replicate": [0, 1, 2, 3], "difference": [0.1, 0.3, 0.2, 0.2]})
+    curve = stats.convergence(differences).set_index("k")
+    assert list(curve.index) == [2, 3, 4]
+    mean, low, high, _, _ = stats.t_interval([0.1, 0.3, 0.2])
+    assert curve.loc[3, "estimate"] == pytest.approx(mean)
+    assert curve.loc[3, "half_width"] == pytest.approx((high - low) / 2)
+    # half-width t_{n-1} s / sqrt(n) <= target: with s = 0.0816..., target 0.05 needs n = 14
+    s = np.std([0.1, 0.3, 0.2, 0.2], ddof=1)
+    n = stats.replicates_needed(0.2, s, 0.05)
+    from scipy import stats as sps
+    assert sps.t.ppf(0.975, n - 1) * s / np.sqrt(n) <= 0.05 < sps.t.ppf(0.975, n - 2) * s / np.sqrt(n - 1)
+
+
+def test_tie_homophily_against_random_ties():
+    agents = pd.DataFrame({"id": [0, 1, 2, 3], "unit": ["u", "u", "v", "v"],
+                           "profession": ["a", "a", "a", "a"], "institution": ["x", "y", "x", "y"]})
+    ties = pd.DataFrame({"src": [0, 2, 0], "dst": [1, 3, 2]})
+    table = stats.tie_homophily(ties, agents).set_index("field")
+    assert table.loc["unit", "observed"] == pytest.approx(2 / 3)
+    assert table.loc["profession", "observed"] == 1.0 and table.loc["profession", "random"] == 1.0
+    assert table.loc["institution", "observed"] == pytest.approx(1 / 3)
+    # tie ends: units u, v, u (src) and u, v, v (dst): 3 of 6 in u, 3 in v
+    assert table.loc["unit", "random"] == pytest.approx(0.5 ** 2 + 0.5 ** 2)
+
+
+def test_subgroup_effects_pool_each_subgroup(full):
+    ts = full.timeseries_frame(["n", "n_initial", "satisfaction", "retained"])
+    values = stats.subgroup_values(ts, ["satisfaction", "retained"], ("profession",))
+    medicine = values[(values.level == "medicine") & (values.metric == "satisfaction")]
+    # g0 (medicine) satisfaction rises by 0.02 per observation: change 0.04 over 2 observations
+    assert medicine["value"].to_numpy() == pytest.approx(0.04)
+    effects = stats.subgroup_effects(values, [("self_identified", "assigned")], 200, 1)
+    row = effects[(effects.level_name == "medicine") & (effects.metric == "satisfaction")].iloc[0]
+    assert row["estimate"] == pytest.approx(0.0)     # both arms change alike
+    nursing = effects[(effects.level_name == "nursing") & (effects.metric == "retained")].iloc[0]
+    assert nursing["estimate"] == pytest.approx(0.0) and nursing["n0"] == 60
 
 
 def test_role_labels_read_the_bits():
