@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference")
     _add_common(p)
 
+    p = sub.add_parser("check", help="read every dataset of a results file (checksums "
+                                     "included) and say what it holds")
+    p.add_argument("results", type=Path, nargs="+", help="results files (HDF5)")
+
     p = sub.add_parser("compare", help="paired differences between designs run with the same seed")
     p.add_argument("results", type=Path, nargs="+", help="results files, the first is the reference")
     p.add_argument("-o", "--output", type=Path, required=True)
@@ -126,11 +130,30 @@ def _print_tables(results, options) -> None:
         print(report.plain_text(paragraph))
 
 
+def _check(paths: list[Path]) -> int:
+    from .io import SECTIONS, load
+    for path in paths:
+        results = load(path)
+        results.verify()
+        present = [s for s in SECTIONS if results.has(s)]
+        print(f"{path}: ok: schema version 1, mentorsim {results.meta['mentorsim_version']}, seed "
+              f"{results.seed}, {results.replicates} replicate(s), arms {', '.join(results.arms)}; "
+              f"holds {', '.join(present) or 'no data sections'}")
+        for warning in results.warnings:
+            _warn(f"{path}: {warning}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    from . import report
+    from . import output, report
     from .io import load
+    if args.command == "check":
+        return _check(args.results)
     options = _options(args)
     report.validate_numbers(options)
+    if getattr(args, "output", None) is not None:
+        inputs = args.results if isinstance(args.results, list) else [args.results]
+        output.check_target(args.output, inputs)
     if args.command == "compare":
         results = [load(path) for path in args.results]
         report.validate_compare(report.align(results, options.labels), options)

@@ -911,6 +911,24 @@ class Results:
         """Per-run outcomes of a sweep (`/runs/<field>` [run]); None if not a sweep."""
         return self._read_table("runs")
 
+    @_with_path
+    def verify(self) -> None:
+        """Read every dataset of the file (a damaged chunk or a failed checksum raises
+        AnalysisError naming it), then check the codes and ranges of what the analysis uses."""
+        with self._open() as f:
+            names = []
+            with reading("the file's objects"):
+                f.visititems(lambda name, obj: names.append(name)
+                             if isinstance(obj, h5py.Dataset) else None)
+            for name in names:
+                self._read(f, name)
+            for name in self.timeseries_metrics:
+                check_range(np.asarray(self._read(f, f"timeseries/{name}"), dtype=np.float64),
+                            _timeseries_range(name), f"/timeseries/{name}")
+        for name in ("groups", "steps", "agents", "network", "network_attrs", "dyads",
+                     "outcomes", "design", "runs"):
+            getattr(self, name)
+
     def read_all(self) -> None:
         """Read every frame now (a damaged dataset raises AnalysisError here, not half-way
         through writing a report)."""

@@ -139,16 +139,23 @@ def _inside(path: Path, directory: Path) -> bool:
         return False
 
 
-@contextmanager
-def staged_directory(target: str | Path, inputs: Iterable[str | Path] = (),
-                     warn: Callable[[str], None] | None = None):
-    """Yield a staging directory beside `target`; on success it replaces `target` (see the
-    module's rules), on any error or signal it is removed and `target` is left as it was."""
+def check_target(target: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """Refuse (OutputError) a target that may not be replaced or that holds an input; return
+    the directory that will be written."""
     resolved = resolve_target(target)
     for path in inputs:
         if resolved.exists() and _inside(Path(path), Path(os.path.realpath(resolved))):
             raise OutputError(f"{target}: holds the input {path}; replacing it would delete the "
                               "input: choose another output directory")
+    return resolved
+
+
+@contextmanager
+def staged_directory(target: str | Path, inputs: Iterable[str | Path] = (),
+                     warn: Callable[[str], None] | None = None):
+    """Yield a staging directory beside `target`; on success it replaces `target` (see the
+    module's rules), on any error or signal it is removed and `target` is left as it was."""
+    resolved = check_target(target, inputs)
     parent = resolved.parent
     clean_leftovers(resolved, warn)
     staging = Path(tempfile.mkdtemp(prefix=f".{resolved.name}.{os.getpid()}.", suffix=".tmp",
