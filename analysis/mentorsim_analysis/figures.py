@@ -93,7 +93,7 @@ def _figure(n_panels: int, style: Style, panel_height: float, ncols: int | None 
 
 
 def panel_width(fig: Figure, ncols: int) -> float:
-    return fig.get_size_inches()[0] / max(1, ncols) - 0.55
+    return fig.get_size_inches()[0] / max(1, ncols) - 0.75
 
 
 def _legend_above(fig: Figure, handles, labels, style: Style) -> None:
@@ -124,7 +124,13 @@ def unit_label(info: MetricInfo) -> str:
 
 def nbins_for(width_in: float) -> int:
     """Ticks that fit a panel `width_in` inches wide with labels like '−0.0005'."""
-    return max(2, min(5, int(width_in / 0.62)))
+    return max(3, min(5, int(width_in / 0.5)))
+
+
+def change_label(info: MetricInfo) -> str:
+    """The y-axis label of a panel showing change since week 0."""
+    unit = "0–1 scale" if info.unit == "0–1" else info.unit
+    return f"Change, {unit}" if unit else "Change"
 
 
 def _ticks(axis, nbins: int = 4) -> None:
@@ -156,6 +162,12 @@ def _points(ax, x: float, values, color: str, horizontal: bool = False, spread: 
     xs, ys = (values, x + jitter) if horizontal else (x + jitter, values)
     ax.scatter(xs, ys, s=7, facecolors="none", edgecolors=color, linewidths=0.5, alpha=0.7,
                zorder=2)
+
+
+def _row_height(names: Sequence[str], style: Style) -> float:
+    """Inches per row of a forest-like panel whose rows are labelled with `names`."""
+    lines = max((str(n).count("\n") + 1 for n in names), default=1)
+    return max(0.27, lines * style.tick * 1.35 / 72 + 0.08)
 
 
 def _arm_ticklabels(ax, names: Sequence[str], width: float, style: Style) -> None:
@@ -251,7 +263,7 @@ def plot_timeseries(bands: pd.DataFrame, metrics: Sequence[str] | None = None,
             width = panel_width(fig, ncols)
             ax.set_title(wrap(title, width, style.title))
             ax.set_xlabel("Week")
-            ylabel = (f"Change ({unit_label(info).lower()})" if change else unit_label(info))
+            ylabel = change_label(info) if change else unit_label(info)
             ax.set_ylabel(wrap(ylabel, 1.5, style.font))
             _ticks(ax.yaxis)
             _ticks(ax.xaxis, 5)
@@ -374,7 +386,8 @@ def _summary_row(summary: pd.DataFrame, label: str, metric: str, by: str, level)
 def plot_arm_comparison(summary: pd.DataFrame, labels: Sequence[str] | None = None,
                         colors: dict[str, str] | None = None, style: Style = DEFAULT_STYLE,
                         points: pd.DataFrame | None = None,
-                        skip: set | frozenset = frozenset()) -> Figure:
+                        skip: set | frozenset = frozenset(),
+                        markers: dict[str, str] | None = None) -> Figure:
     """Arms (or designs) side by side: mean and CI over replicates, replicates as points, of
     coverage (overall, by minority, by isolation), failure rate and endings by reason,
     satisfaction change, tie strength change, cross-institution tie change, retention and quality
@@ -382,11 +395,14 @@ def plot_arm_comparison(summary: pd.DataFrame, labels: Sequence[str] | None = No
     from 0 %, changes on an axis through 0.
 
     `summary` is `stats.summarise_outcomes(..., label=...)` output with its label column named
-    `label`; `points` the replicate values (label, metric, by, level, value)."""
+    `label`; `points` the replicate values (label, metric, by, level, value); `markers` a marker
+    per label (designs of `compare` keep one marker each, so two control arms stay apart)."""
     labels = list(labels) if labels is not None else list(dict.fromkeys(summary["label"].astype(str)))
     colors = colors or palette.arm_colors(labels)
+    markers = markers or {}
     panels = comparison_panels(summary, skip)
-    fig, axes = _figure(len(panels), style, panel_height=1.95)
+    long_names = max((len(l) for l in labels), default=0) > 12
+    fig, axes = _figure(len(panels), style, panel_height=2.35 if long_names else 1.95)
     ncols = _grid(style, len(panels))
     with matplotlib.rc_context(style.rc()):
         for ax, (title, categories) in zip(axes, panels):
@@ -407,7 +423,7 @@ def plot_arm_comparison(summary: pd.DataFrame, labels: Sequence[str] | None = No
                     mean = row["mean"] * scale
                     low, high = row["ci_low"] * scale, row["ci_high"] * scale
                     err = np.nan_to_num([[mean - low], [high - mean]], nan=0.0)
-                    ax.errorbar([x], [mean], yerr=err, fmt="o", color=colors[label],
+                    ax.errorbar([x], [mean], yerr=err, fmt=markers.get(label, "o"), color=colors[label],
                                 markersize=3.5, elinewidth=0.9, capsize=1.5, zorder=3)
                     if points is not None:
                         sel = points[(points["label"].astype(str) == label)
@@ -439,7 +455,8 @@ def plot_arm_comparison(summary: pd.DataFrame, labels: Sequence[str] | None = No
             if info.kind != "share":
                 ax.axhline(0, color="black", linewidth=0.5)
             honest_y(ax, include_zero=True)
-        handles = [Line2D([], [], color=colors[l], marker="o", linestyle="") for l in labels]
+        handles = [Line2D([], [], color=colors[l], marker=markers.get(l, "o"), linestyle="")
+                   for l in labels]
         handles.append(Line2D([], [], color="#555555", marker="o", markerfacecolor="none",
                               linestyle="", markersize=3))
         _legend_above(fig, handles, list(labels) + ["one replicate"], style)
@@ -461,7 +478,8 @@ def plot_forest(differences: pd.DataFrame, colors: dict[str, str] | None = None,
     labels = list(dict.fromkeys(differences["reference"])) + list(dict.fromkeys(differences["label"]))
     colors = colors or palette.arm_colors(labels)
     ncols = ncols or _grid(style, len(metrics), max_cols=3 if style.name == "double" else 1)
-    height = 0.85 + 0.3 * len(comparisons)
+    names = [wrap(c, 1.2, style.tick) for c in comparisons]
+    height = 0.85 + _row_height(names, style) * len(comparisons)
     fig, axes = _figure(len(metrics), style, panel_height=max(1.25, height), ncols=ncols)
     width = panel_width(fig, ncols)
     with matplotlib.rc_context(style.rc()):
@@ -491,7 +509,7 @@ def plot_forest(differences: pd.DataFrame, colors: dict[str, str] | None = None,
             ax.margins(x=0.12)
             ax.set_yticks(np.arange(len(comparisons)))
             first = k % ncols == 0
-            ax.set_yticklabels([wrap(c, 1.2, style.tick) for c in comparisons] if first else [])
+            ax.set_yticklabels(names if first else [])
             ax.set_ylim(len(comparisons) - 0.5, -0.5)
             ax.set_xlabel(wrap(difference_label(info), width - (1.2 if ncols == 1 else 0), style.font))
             ax.set_title(wrap(info.label, width - (1.2 if ncols == 1 else 0), style.title))
@@ -513,7 +531,10 @@ def plot_equity(summary: pd.DataFrame, did: pd.DataFrame, colors: dict[str, str]
     comparisons = list(dict.fromkeys(did["comparison"])) if len(did) else []
     rows_names = labels + comparisons
     ncols = _grid(style, len(metrics), max_cols=3 if style.name == "double" else 1)
-    fig, axes = _figure(len(metrics), style, panel_height=0.85 + 0.27 * len(rows_names),
+    tick_names = [wrap(n if j < len(labels) else f"{n} (difference)", 1.25, style.tick)
+                  for j, n in enumerate(rows_names)]
+    fig, axes = _figure(len(metrics), style,
+                        panel_height=0.85 + _row_height(tick_names, style) * len(rows_names),
                         ncols=ncols)
     width = panel_width(fig, ncols)
     with matplotlib.rc_context(style.rc()):
@@ -552,10 +573,8 @@ def plot_equity(summary: pd.DataFrame, did: pd.DataFrame, colors: dict[str, str]
             ax.axvline(0, color="black", linewidth=0.5, linestyle="--")
             ax.margins(x=0.12)
             ax.set_yticks(np.arange(len(rows_names)))
-            tick_names = [f"{n}: gap" if j < len(labels) else f"{n}: difference"
-                          for j, n in enumerate(rows_names)]
             first = k % ncols == 0
-            ax.set_yticklabels([wrap(t, 1.25, style.tick) for t in tick_names] if first else [])
+            ax.set_yticklabels(tick_names if first else [])
             ax.set_ylim(len(rows_names) - 0.5, -0.5)
             unit = "percentage points" if info.kind == "share" else info.unit
             what = ("minority − non-minority" if contrast == "minority gap"

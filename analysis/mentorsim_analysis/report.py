@@ -379,8 +379,19 @@ def section_tables(results: Results, options: Options) -> Section:
         metrics = _series(results, options) + _skill_series(results)
         ts = results.timeseries_frame(sorted(set(metrics) | {"n", "n_initial"} & set(results.timeseries_metrics)))
         final = stats.final_week_by_arm(ts, metrics, options.level)
+        constant = [m for m, part in final.groupby("metric", sort=False)
+                    if len(part) and (part["sd"].fillna(0) == 0).all() and part["n"].sum() >= 2
+                    and stats.constant_value(part["mean"].repeat(2)) is not None]
+        if constant:
+            section.paragraphs.append(
+                "Left out of the final-week table, because they take one value in every replicate "
+                "and arm: " + "; ".join(
+                    f"{html.escape(timeseries_info(m).label.lower())} = "
+                    f"{tables.number(final.loc[final['metric'] == m, 'mean'].iloc[0] * display_scale(timeseries_info(m)))}"
+                    for m in constant) + ".")
+        shown = final[~final["metric"].isin(constant)]
         section.tables.append(TableItem(
-            "summary_final_week", final, tables.final_week_display(final, arms),
+            "summary_final_week", final, tables.final_week_display(shown, arms),
             f"Arm means at the last observed week (groups pooled with their size as weight): mean "
             f"over replicates [{level} t confidence interval]."))
     else:
@@ -567,6 +578,7 @@ def _add_differences(section: Section, diffs: pd.DataFrame, points: pd.DataFrame
         return
     paired = bool(diffs["paired"].iloc[0])
     plotted, undefined, constant = _split_applicable(diffs, constants)
+    constant = [m for m in constant if m not in undefined]
     notes = []
     if undefined:
         notes.append("Not applicable (undefined for " + reference_text + "), left out: "
@@ -590,7 +602,8 @@ def _add_differences(section: Section, diffs: pd.DataFrame, points: pd.DataFrame
             f"resamples of {'replicate pairs' if paired else 'replicates of each side'}, seed "
             f"{options.seed}); small circles: "
             f"{'the difference in each replicate' if paired else 'not shown (unpaired)'}. Shares "
-            "in percentage points. " + " ".join(notes)), alt=alt))
+            "in percentage points." + (" Outcomes left out are named above." if notes else "")),
+            alt=alt))
     section.paragraphs += notes
     table = diffs[~diffs["metric"].isin(set(undefined) | set(constant))]
     section.tables.append(TableItem("paired_differences", diffs, tables.differences_display(table), (
@@ -601,7 +614,8 @@ def _add_differences(section: Section, diffs: pd.DataFrame, points: pd.DataFrame
         "for the outcome). Replicate-level d_z = mean difference / SD of the replicate "
         "differences: it measures precision of the run-to-run comparison, grows with population "
         "size and is not an effect size of individuals.")))
-    pairs = diffs["n_pairs"] if paired else diffs[["n_reference", "n_other"]].min(axis=1)
+    pairs = table["n_pairs"] if paired else table[["n_reference", "n_other"]].min(axis=1)
+    pairs = pairs[pairs > 0]
     if len(pairs) and (pairs < 10).any():
         section.paragraphs.append(
             f"Caution: some comparisons rest on fewer than 10 replicates (smallest: "
@@ -1290,6 +1304,7 @@ def _compare_staff(comparison: Comparison) -> pd.DataFrame:
 
 
 DESIGN_LINESTYLES = ("-", (0, (4, 1.5)), (0, (1, 1.2)), (0, (4, 1, 1, 1)), (0, (6, 2)))
+DESIGN_MARKERS = ("o", "s", "^", "D", "v")
 
 
 def compare_sections(comparison: Comparison, options: Options) -> list[Section]:
@@ -1355,14 +1370,17 @@ def compare_sections(comparison: Comparison, options: Options) -> list[Section]:
                          "the reference")
         summary = stats.summarise_outcomes(outcomes, "label", options.level)
         skip = {m for (m, by, _) in constants if by is None}
+        markers = {label: DESIGN_MARKERS[i % len(DESIGN_MARKERS)]
+                   for i, labels in enumerate(comparison.labels) for label in labels}
         fig = figures.plot_arm_comparison(summary, ordered, colors, style,
-                                          points=_outcome_points(outcomes, "label"), skip=skip)
+                                          points=_outcome_points(outcomes, "label"), skip=skip,
+                                          markers=markers)
         comparison_panel.figures.append(FigureItem("comparison", fig, (
             "Designs side by side: coverage (overall, by minority status, by isolation quartile), "
             "early failure rate and endings by reason, satisfaction change, tie strength and "
             "cross-institution tie change, retention, quality by formation. Points with bars: "
-            f"mean over replicates and {_pct(options.level)} t confidence interval; small "
-            "circles: single replicates."), alt=(
+            f"mean over replicates and {_pct(options.level)} t confidence interval (one marker "
+            "shape per design); small circles: single replicates."), alt=(
             "Panels of mean and interval per design with replicate points; coverage: " + ", ".join(
                 f"{r.label} {tables.number(r.mean * 100)}%" for r in summary[
                     (summary["metric"] == "coverage") & (summary["by"] == "all")].itertuples()
