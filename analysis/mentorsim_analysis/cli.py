@@ -4,6 +4,7 @@ stopped by signal N (130 for Ctrl-C)."""
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import traceback
@@ -29,6 +30,12 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+def _output_path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty output path")
+    return Path(text)
 
 
 def _names(text: str) -> list[str]:
@@ -76,20 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="HTML + Markdown report with figures and tables")
     p.add_argument("results", type=Path, help="results file (HDF5)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output directory")
+    p.add_argument("-o", "--output", type=_output_path, required=True, help="output directory")
     p.add_argument("--reference", help="reference arm for differences (default: none/control, "
                                        "else the first arm)")
     _add_common(p)
 
     p = sub.add_parser("figures", help="figures only (PNG + PDF)")
     p.add_argument("results", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("-o", "--output", type=_output_path, required=True)
     p.add_argument("--reference")
     _add_common(p)
 
     p = sub.add_parser("table", help="summary tables per arm (CSV + LaTeX); printed if no -o")
     p.add_argument("results", type=Path)
-    p.add_argument("-o", "--output", type=Path)
+    p.add_argument("-o", "--output", type=_output_path)
     p.add_argument("--reference")
     _add_common(p)
 
@@ -99,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="paired differences between designs run with the same seed")
     p.add_argument("results", type=Path, nargs="+", help="results files, the first is the reference")
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("-o", "--output", type=_output_path, required=True)
     p.add_argument("--labels", type=_names, metavar="A,B", help="design names (default: file names)")
     p.add_argument("--reference", help="reference design label (default: the first file)")
     _add_common(p)
@@ -215,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout closed early (`... | head`): stop quietly, like other tools
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 128 + signal.SIGPIPE
     except OutputError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 3

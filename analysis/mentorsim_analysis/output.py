@@ -1,6 +1,7 @@
 """The output directory: what may be replaced, atomic replacement, and leftovers of dead runs.
 
 Rules (docs/analysis.md, "Output directory"):
+- Missing parent directories are created (as `mkdir -p` does).
 - The target must be absent, an empty directory, or a directory written by mentorsim_analysis
   (it holds the marker file `.mentorsim_analysis`). A regular file, a FIFO, a device, a socket
   or any other non-empty directory is refused (OutputError, exit 3), and so is a directory
@@ -67,7 +68,9 @@ def resolve_target(target: str | Path) -> Path:
         target, info = resolved, os.lstat(resolved)
     parent = target.parent
     if not parent.is_dir():
-        raise OutputError(f"{target}: its parent directory {parent} does not exist")
+        existing = next((p for p in parent.parents if p.exists()), None) if not parent.exists() else parent
+        if existing is not None and not existing.is_dir():
+            raise OutputError(f"{target}: {existing} is not a directory")
     if info is None:
         return target
     if not stat.S_ISDIR(info.st_mode):
@@ -157,6 +160,7 @@ def staged_directory(target: str | Path, inputs: Iterable[str | Path] = (),
     module's rules), on any error or signal it is removed and `target` is left as it was."""
     resolved = check_target(target, inputs)
     parent = resolved.parent
+    parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(resolved, warn)
     staging = Path(tempfile.mkdtemp(prefix=f".{resolved.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=parent))

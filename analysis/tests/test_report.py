@@ -141,3 +141,19 @@ def test_error_while_writing_leaves_nothing(files, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         report.build_report(load(files["minimal"]), tmp_path / "out", report.Options(**FAST))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_name_units_keep_arm_order_and_drop_empty_rows(files):
+    results = load(files["full"])
+    options = report.Options(**FAST)
+    sections = {s.key: s for s in report.build_sections(results, options)}
+    by_name = {t.name: t for s in sections.values() for t in s.tables}
+    for name in ("summary_outcomes", "summary_final_week", "summary_agents", "skill_gain",
+                 "paired_differences", "equity", "subgroups", "bridging", "convergence"):
+        columns = " ".join(by_name[name].display.columns)
+        assert "unit" in columns, name
+    outcomes = by_name["summary_outcomes"].display
+    assert not (outcomes[results.arms] == "–").all(axis=1).any()       # no row empty everywhere
+    assert list(by_name["summary_agents"].display.columns[2:]) == results.arms
+    differences = by_name["paired_differences"].display
+    assert {"standardised difference [CI]", "effect size", "replicate-level d_z"} <= set(differences.columns)

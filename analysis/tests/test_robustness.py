@@ -200,6 +200,7 @@ def test_missing_optional_part_is_a_warning_printed_and_written(tmp_path, capsys
     ("--network-sample", "0", "--network-sample must be an integer from 10 to 2,000"),
     ("--style", "wide", "argument --style: invalid choice: 'wide'"),
     ("--outcomes", ",", "--outcomes names nothing"),
+    ("-o", "", "argument -o/--output: an empty output path"),
 ])
 def test_bad_options_exit_2_before_anything_is_read(files, tmp_path, capsys, option, value,
                                                     message):

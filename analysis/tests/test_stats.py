@@ -284,3 +284,14 @@ def test_snowball_sample_is_seeded_and_follows_ties():
     layout_a = network.layout(first, links, seed=2)
     layout_b = network.layout(first, links, seed=2)
     assert all(np.allclose(layout_a[n], layout_b[n]) for n in first)
+
+
+def test_mentoring_links_across_institutions():
+    agents = pd.DataFrame({"replicate": 0, "id": [0, 1, 2, 3],
+                           "institution": ["hospital", "hospital", "university", "institute"]})
+    dyads = pd.DataFrame({"replicate": [0, 0, 0, 1], "mentor": [0, 2, 3, 0], "mentee": [1, 1, 0, 2],
+                          "arm": ["a", "a", "b", "a"]})
+    share = stats.mentoring_cross_institution(dyads, agents).set_index("arm")
+    # replicate 1 has no agent data and is left out
+    assert share.loc["a", "share"] == pytest.approx(0.5) and share.loc["a", "dyads"] == 2
+    assert share.loc["b", "share"] == 1.0
