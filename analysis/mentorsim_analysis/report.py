@@ -681,7 +681,8 @@ def _add_equity(section: Section, values, summary, did, colors, options: Options
         rows.append({"contrast": r["contrast"], "outcome": info.label,
                      "unit": "percentage points" if info.kind == "share" else info.unit,
                      "arm or comparison": r["label"], "estimate [CI]": tables.interval(
-                         r["mean"], r["ci_low"], r["ci_high"], scale),
+                         r["mean"], r["ci_low"], r["ci_high"], scale) if r["n"] else
+                     "not applicable",
                      "replicates": tables.count(r["n"])})
     for _, r in did.iterrows():
         outcome = r["metric"].split(": ", 1)[1]
@@ -691,7 +692,8 @@ def _add_equity(section: Section, values, summary, did, colors, options: Options
                      "outcome": info.label,
                      "unit": "percentage points" if info.kind == "share" else info.unit,
                      "arm or comparison": r["comparison"],
-                     "estimate [CI]": tables.interval(r["estimate"], r["ci_low"], r["ci_high"], scale),
+                     "estimate [CI]": (tables.interval(r["estimate"], r["ci_low"], r["ci_high"], scale)
+                                       if np.isfinite(r["estimate"]) else "not applicable"),
                      "replicates": tables.count(r["n_pairs"] if r["paired"] else
                                                 min(r["n_reference"], r["n_other"]))})
     display = pd.DataFrame(rows)
