@@ -186,7 +186,7 @@ void for_each_line(std::string_view text, std::size_t& from, int& line_number, R
     std::string_view line = text.substr(from, end - from);
     if (line.ends_with('\r')) line.remove_suffix(1);
     ++line_number;
-    from = end + 1;
+    from = std::min(end + 1, text.size());  // never past the end (a last line without a line break)
     if (trim(line).empty()) continue;
     if (!row(line_number, line)) return;
   }

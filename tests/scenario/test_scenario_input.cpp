@@ -174,3 +174,12 @@ TEST_CASE("run.threads has the same upper bound as --threads", "[scenario][input
   CHECK(errors[0].message == "must be an integer in [0, 1024], got 1025");
   CHECK(Scenario::parse("[run]\nthreads = 1024\n", "t.toml").run().threads == mentorsim::kMaxThreads);
 }
+
+TEST_CASE("a control character in a table header is a TOML syntax error", "[scenario][input][fuzz]") {
+  // Found by fuzzing (tests/fuzz/corpus/scenario/crash-control-character-in-table-header.toml): toml++
+  // asserts on it when built without NDEBUG; the library as installed reports a syntax error.
+  const auto errors = scenario_errors("[\x13un]\nkind = \"none\"\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where.line == 1);
+  CHECK(contains(errors[0].message, "TOML syntax error"));
+}

@@ -122,6 +122,18 @@ TEST_CASE("edge weights that are counts or durations are scaled by the largest",
   }
 }
 
+TEST_CASE("a roster that is only a header without a line break is reported, not read past its end",
+          "[roster][input][fuzz]") {
+  // Found by fuzzing (tests/fuzz/corpus/roster/crash-header-without-line-break.csv): counting the rows
+  // started past the end of the text.
+  TempDir dir;
+  const Scenario s = scenario_in(dir, "\xEF\xBB\xBFid,institution,unit,profession,stage,minority", "src,dst\n");
+  const auto errors = input_errors(s);
+  INFO(render(errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "the roster has a header but no staff rows");
+}
+
 TEST_CASE("the arms' eligibility is checked against the roster's staff", "[roster][input]") {
   TempDir dir;
   // Only nurses and one researcher: a program for doctors has nobody to take part.
