@@ -7,8 +7,9 @@ docs/*.md and scenarios/README.md, and runs each line that invokes `mentorsim`, 
 `$B` or a script under `scripts/`, as written, from a scratch directory that mirrors the source tree
 (so `-o results/run.h5` writes there, never into the tree). Variable assignments of the same block
 (`B=build/release/mentorsim`) are run before each line. `mentorsim` is the binary under test, behind a
-wrapper that appends reduced-size overrides to `run`, `validate` and `info network` (later --set values
-win), so the whole check takes seconds: the command line of the docs is what is tested, not the size.
+wrapper that appends reduced-size overrides to every command given a scenario file (`run`, `validate`,
+`info network`, ...; later --set values win), so the whole check takes seconds: the command line of
+the docs is what is tested, not the size.
 
 Lines that cannot run in a test are listed in ALLOWED below with the reason; anything else that fails
 fails the test. New docs and new commands are picked up without changing this file.
@@ -45,12 +46,14 @@ ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=\S*$")
 
 WRAPPER = """#!/usr/bin/env bash
 # Test wrapper: the binary under test with reduced-size overrides appended.
+# Any command given a scenario (an existing *.toml file) gets the overrides: run, validate,
+# info network, and subcommands added later that take a scenario and --set.
 real={real}
-sub="$1"
 scenario=""
-if [ "$sub" = run ] || [ "$sub" = validate ]; then scenario="$2"; fi
-if [ "$sub" = info ] && [ "$2" = network ]; then scenario="$3"; fi
-if [ -n "$scenario" ] && [ -f "$scenario" ]; then
+for argument in "$@"; do
+  if [[ "$argument" == *.toml ]] && [ -f "$argument" ]; then scenario="$argument"; break; fi
+done
+if [ -n "$scenario" ]; then
   extra=({reduced})
   if ! grep -Eq '^[[:space:]]*roster[[:space:]]*=' "$scenario"; then extra+=({reduced_size}); fi
   # Stepped wedges start waves months apart: keep their length.
