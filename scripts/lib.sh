@@ -3,6 +3,7 @@
 
 MENTORSIM_PACKAGES=(
   cmake ninja-build g++ pkg-config clang-format clang-tidy
+  clang libclang-rt-14-dev
   libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy

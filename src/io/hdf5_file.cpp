@@ -2,6 +2,8 @@
 
 #include <H5Cpp.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,10 +113,7 @@ H5::StrType utf8_string_type() {
   return type;
 }
 
-std::string describe(const H5::Exception& e) {
-  std::string detail = e.getDetailMsg();
-  return detail.empty() ? std::string("HDF5 error") : detail;
-}
+std::string describe(const H5::Exception& e);
 
 std::vector<hsize_t> to_hsize(const std::vector<std::uint64_t>& v) { return {v.begin(), v.end()}; }
 
@@ -138,17 +137,66 @@ std::vector<hsize_t> chunk_for(const std::vector<std::uint64_t>& dims) {
   return chunk;
 }
 
-// Object creation without timestamps, so identical content gives identical bytes.
-H5::DSetCreatPropList dataset_properties(const std::vector<std::uint64_t>& dims, bool compress) {
+// Object creation without timestamps, so identical content gives identical bytes. Every non-empty
+// dataset of fixed-size elements is chunked and carries a Fletcher-32 checksum per chunk (the last
+// filter, so it covers the bytes as stored): a corrupted chunk fails to read instead of giving wrong
+// numbers. HDF5 cannot checksum variable-length data (strings): those stay contiguous and unchecked.
+H5::DSetCreatPropList dataset_properties(const std::vector<std::uint64_t>& dims, bool compress,
+                                         bool variable_length = false) {
   H5::DSetCreatPropList plist;
   H5Pset_obj_track_times(plist.getId(), false);
-  if (compress && product(dims) > 0) {
+  if (product(dims) > 0 && !variable_length) {
     const auto chunk = chunk_for(dims);
     plist.setChunk(static_cast<int>(chunk.size()), chunk.data());
-    plist.setShuffle();
-    plist.setDeflate(kDeflateLevel);
+    if (compress) {
+      plist.setShuffle();
+      plist.setDeflate(kDeflateLevel);
+    }
+    plist.setFletcher32();
   }
   return plist;
+}
+
+// The innermost description of the HDF5 error stack of this thread (the cause, where the exception
+// only names the API call), and whether a checksum failed. Call first thing in a catch block.
+struct ErrorCause {
+  std::string text;
+  bool checksum = false;
+};
+
+extern "C" herr_t collect_error(unsigned, const H5E_error2_t* error, void* data) {
+  auto* cause = static_cast<ErrorCause*>(data);
+  if (error->desc != nullptr && error->desc[0] != '\0') {
+    std::string text = error->desc;
+    if (text.find("checksum") != std::string::npos || text.find("Fletcher32") != std::string::npos) {
+      cause->checksum = true;
+    }
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    cause->text = std::move(text);
+  }
+  return 0;
+}
+
+ErrorCause error_cause() {
+  ErrorCause cause;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &cause);
+  return cause;
+}
+
+// A one-line reason for a failed HDF5 call: the innermost cause on the error stack, else the call.
+std::string describe(const H5::Exception& e) {
+  const ErrorCause cause = error_cause();
+  if (!cause.text.empty()) return cause.text;
+  std::string detail = e.getDetailMsg();
+  return detail.empty() ? std::string("HDF5 error") : detail;
+}
+
+// A one-line reason for a failed read, naming corruption when a checksum failed.
+std::string read_failure(const H5::Exception& e) {
+  const ErrorCause cause = error_cause();
+  if (cause.checksum) return "the data fail their checksum: the file is corrupt";
+  if (!cause.text.empty()) return cause.text;
+  return describe(e);
 }
 
 hid_t group_properties() {
@@ -174,6 +222,7 @@ void install_cleanup_handlers() {
   std::signal(SIGINT, remove_temporaries_and_die);
   std::signal(SIGTERM, remove_temporaries_and_die);
   std::signal(SIGHUP, remove_temporaries_and_die);
+  std::signal(SIGQUIT, remove_temporaries_and_die);
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
@@ -228,20 +277,97 @@ std::string system_error_text(int error) { return std::generic_category().messag
 
 }  // namespace
 
+namespace {
+
+std::string kind_of(std::filesystem::file_type type) {
+  switch (type) {
+    case std::filesystem::file_type::directory:
+      return "a directory";
+    case std::filesystem::file_type::fifo:
+      return "a named pipe (FIFO)";
+    case std::filesystem::file_type::character:
+      return "a character device";
+    case std::filesystem::file_type::block:
+      return "a block device";
+    case std::filesystem::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
+// Removes the temporary files ".NAME.partial-PID-N" beside `target` whose process PID no longer runs
+// (left by a process killed with SIGKILL, which no handler can catch). A PID that runs, or that this
+// process cannot signal, keeps its file: it may still be writing.
+void remove_stale_partials(const std::filesystem::path& directory, const std::string& name) {
+  const std::string prefix = "." + name + ".partial-";
+  std::error_code ec;
+  std::filesystem::directory_iterator it(directory, ec);
+  if (ec) return;
+  for (const auto& entry : it) {
+    const std::string file = entry.path().filename().string();
+    if (!file.starts_with(prefix)) continue;
+    const std::string rest = file.substr(prefix.size());
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 == rest.size()) continue;
+    const std::string pid_text = rest.substr(0, dash);
+    const std::string counter = rest.substr(dash + 1);
+    const auto digits = [](const std::string& t) {
+      return !t.empty() && t.size() < 10 &&
+             std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (!digits(pid_text) || !digits(counter)) continue;
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    if (!entry.is_regular_file(ec)) continue;
+    std::filesystem::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+std::filesystem::path check_output_target(const std::filesystem::path& requested) {
+  if (requested.empty()) throw IoError("cannot write the results: the file name is empty");
+  std::filesystem::path target = requested;
+  std::error_code ec;
+  const auto link = std::filesystem::symlink_status(requested, ec);
+  if (link.type() == std::filesystem::file_type::symlink) {
+    // Written through: the link stays, the file it points to is replaced (atomically, in its directory).
+    target = std::filesystem::canonical(requested, ec);
+    if (ec) {
+      throw IoError("cannot write " + requested.string() +
+                    ": it is a symbolic link to a file that does not exist; remove the link or create its target");
+    }
+  }
+  const auto status = std::filesystem::status(target, ec);
+  if (status.type() != std::filesystem::file_type::not_found && status.type() != std::filesystem::file_type::regular) {
+    if (status.type() == std::filesystem::file_type::directory) {
+      throw IoError("cannot write " + requested.string() + ": it is a directory, not a file name");
+    }
+    throw IoError("cannot write " + requested.string() + ": it is " + kind_of(status.type()) +
+                  "; results replace only a regular file");
+  }
+  std::filesystem::path directory = target.parent_path();
+  if (directory.empty()) directory = ".";
+  if (!std::filesystem::is_directory(directory, ec)) {
+    throw IoError("cannot write " + requested.string() + ": directory " + directory.string() + " does not exist");
+  }
+  if (target.filename().empty() || target.filename() == "." || target.filename() == "..") {
+    throw IoError("cannot write " + requested.string() + ": it is a directory, not a file name");
+  }
+  return target;
+}
+
 OutputFile::OutputFile(std::filesystem::path final_path)
     : impl_(std::make_unique<Impl>()),
       final_path_(std::move(final_path)) {
-  std::filesystem::path directory = final_path_.parent_path();
+  write_path_ = check_output_target(final_path_);
+  std::filesystem::path directory = write_path_.parent_path();
   if (directory.empty()) directory = ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) {
-    throw IoError("cannot write " + final_path_.string() + ": directory " + directory.string() + " does not exist");
-  }
-  if (final_path_.filename().empty() || std::filesystem::is_directory(final_path_, ec)) {
-    throw IoError("cannot write " + final_path_.string() + ": it is a directory, not a file name");
-  }
+  remove_stale_partials(directory, write_path_.filename().string());
   static std::atomic<unsigned> counter{0};
-  temporary_path_ = directory / ("." + final_path_.filename().string() + ".partial-" + std::to_string(::getpid()) +
+  temporary_path_ = directory / ("." + write_path_.filename().string() + ".partial-" + std::to_string(::getpid()) +
                                  "-" + std::to_string(counter++));
   // Create the temporary file now, so an unwritable place fails before any work is done.
   impl_->cleanup_slot = register_temporary(temporary_path_);
@@ -387,7 +513,7 @@ void OutputFile::write_strings(std::string_view path, const std::vector<std::str
     H5::DataSpace space(1, &n);
     const H5::StrType type = utf8_string_type();
     H5::LinkCreatPropList link_plist(link_properties());
-    H5::DataSet ds = impl_->file.createDataSet(name, type, space, dataset_properties({n}, false),
+    H5::DataSet ds = impl_->file.createDataSet(name, type, space, dataset_properties({n}, false, true),
                                                H5::DSetAccPropList::DEFAULT, link_plist);
     std::vector<const char*> pointers;
     for (const auto& v : values) pointers.push_back(v.c_str());
@@ -480,7 +606,13 @@ void OutputFile::commit() {
   }
   impl_->descriptor = -1;
   std::error_code ec;
-  std::filesystem::rename(temporary_path_, final_path_, ec);
+  // The target may have become something else than a regular file while the run went on.
+  const auto now = std::filesystem::status(write_path_, ec);
+  if (now.type() != std::filesystem::file_type::not_found && now.type() != std::filesystem::file_type::regular) {
+    throw IoError("cannot write " + final_path_.string() + ": it is now " + kind_of(now.type()) +
+                  "; results replace only a regular file");
+  }
+  std::filesystem::rename(temporary_path_, write_path_, ec);
   if (ec) throw IoError("cannot move the finished output to " + final_path_.string() + ": " + ec.message());
   committed_ = true;
   unregister_temporary(impl_->cleanup_slot);
@@ -500,7 +632,7 @@ InputFile::InputFile(const std::filesystem::path& path) : impl_(std::make_unique
     if (!H5::H5File::isHdf5(impl_->path)) throw IoError("cannot read " + path.string() + ": not an HDF5 file");
     impl_->file = H5::H5File(impl_->path, H5F_ACC_RDONLY);
   } catch (const H5::Exception& e) {
-    throw IoError("cannot read " + path.string() + ": " + describe(e));
+    throw IoError("cannot read " + path.string() + ": " + read_failure(e));
   }
 }
 
@@ -530,7 +662,7 @@ std::vector<std::uint64_t> InputFile::dims(std::string_view path) const {
     space.getSimpleExtentDims(d.data());
     return {d.begin(), d.end()};
   } catch (const H5::Exception& e) {
-    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + read_failure(e));
   }
 }
 
@@ -540,12 +672,28 @@ std::size_t InputFile::element_count(std::string_view path) const {
   return n;
 }
 
+namespace {
+
+// Reads a whole dataset with the C call, so that a failure's cause (a checksum) is still on HDF5's
+// error stack when it is examined: the C++ wrappers close objects while unwinding, which clears it.
+void read_all(const H5::DataSet& dataset, hid_t memory_type_id, void* out, const std::string& what) {
+  if (H5Dread(dataset.getId(), memory_type_id, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0) return;
+  const ErrorCause cause = error_cause();
+  throw IoError(what + ": " +
+                (cause.checksum ? std::string("the data fail their checksum: the file is corrupt")
+                                : (cause.text.empty() ? std::string("H5Dread failed") : cause.text)));
+}
+
+}  // namespace
+
 void InputFile::read_raw(std::string_view path, ElementType type, void* out) const {
+  const std::string what = "cannot read " + std::string(path) + " in " + impl_->path;
   try {
     if (element_count(path) == 0) return;
-    impl_->file.openDataSet(std::string(path)).read(out, memory_type(type));
+    const H5::DataSet dataset = impl_->file.openDataSet(std::string(path));
+    read_all(dataset, memory_type(type).getId(), out, what);
   } catch (const H5::Exception& e) {
-    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+    throw IoError(what + ": " + read_failure(e));
   }
 }
 
@@ -555,7 +703,7 @@ std::vector<std::string> InputFile::read_strings(std::string_view path) const {
     const std::size_t n = element_count(path);
     std::vector<char*> pointers(n, nullptr);
     const H5::StrType type = utf8_string_type();
-    if (n > 0) ds.read(pointers.data(), type);
+    if (n > 0) read_all(ds, type.getId(), pointers.data(), "cannot read " + std::string(path) + " in " + impl_->path);
     std::vector<std::string> out;
     for (char* p : pointers) out.emplace_back(p != nullptr ? p : "");
     if (n > 0) {
@@ -564,7 +712,7 @@ std::vector<std::string> InputFile::read_strings(std::string_view path) const {
     }
     return out;
   } catch (const H5::Exception& e) {
-    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + read_failure(e));
   }
 }
 
@@ -584,7 +732,7 @@ auto with_attribute(H5::H5File& file, std::string_view object, std::string_view 
     return fn(attribute);
   } catch (const H5::Exception& e) {
     throw IoError("cannot read attribute " + std::string(name) + " of " + std::string(object) + " in " + where + ": " +
-                  describe(e));
+                  read_failure(e));
   }
 }
 
@@ -632,7 +780,7 @@ std::vector<std::string> InputFile::attribute_names(std::string_view object) con
     std::sort(names.begin(), names.end());
     return names;
   } catch (const H5::Exception& e) {
-    throw IoError("cannot list attributes of " + std::string(object) + " in " + impl_->path + ": " + describe(e));
+    throw IoError("cannot list attributes of " + std::string(object) + " in " + impl_->path + ": " + read_failure(e));
   }
 }
 
@@ -644,7 +792,7 @@ std::vector<std::string> InputFile::members(std::string_view group) const {
     std::sort(names.begin(), names.end());
     return names;
   } catch (const H5::Exception& e) {
-    throw IoError("cannot list " + std::string(group) + " in " + impl_->path + ": " + describe(e));
+    throw IoError("cannot list " + std::string(group) + " in " + impl_->path + ": " + read_failure(e));
   }
 }
 
@@ -662,10 +810,10 @@ std::vector<std::uint8_t> InputFile::raw_bytes(std::string_view path) const {
     }
     const std::size_t bytes = element_count(path) * type.getSize();
     std::vector<std::uint8_t> out(bytes);
-    if (bytes > 0) ds.read(out.data(), type);
+    if (bytes > 0) read_all(ds, type.getId(), out.data(), "cannot read " + std::string(path) + " in " + impl_->path);
     return out;
   } catch (const H5::Exception& e) {
-    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + describe(e));
+    throw IoError("cannot read " + std::string(path) + " in " + impl_->path + ": " + read_failure(e));
   }
 }
 

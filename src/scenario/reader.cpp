@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 namespace mentorsim::scenario {
 namespace {
@@ -76,7 +77,40 @@ std::string Range::describe() const {
 }
 
 void ReadContext::error(SourceLocation where, std::string key, std::string message) {
-  errors_.push_back(Diagnostic{std::move(where), std::move(key), std::move(message)});
+  errors_.push_back(Entry{Diagnostic{std::move(where), std::move(key), std::move(message)}, total_errors_++});
+  if (errors_.size() >= 4 * kMaxDiagnostics) keep_first();
+}
+
+void ReadContext::keep_first() {
+  // Problems in the file first, by line and column; then those of --set arguments (whose location
+  // names the argument, without a line) in the order they were found.
+  const auto order = [this](const Entry& e) {
+    const bool in_file = e.diagnostic.where.file == file_;
+    return std::tuple(in_file ? 0 : 1, in_file ? e.diagnostic.where.line : 0, in_file ? e.diagnostic.where.column : 0,
+                      e.sequence);
+  };
+  std::sort(errors_.begin(), errors_.end(), [&](const Entry& a, const Entry& b) { return order(a) < order(b); });
+  if (errors_.size() > kMaxDiagnostics) errors_.resize(kMaxDiagnostics);
+}
+
+std::vector<Diagnostic> ReadContext::take_errors() {
+  keep_first();
+  std::vector<Diagnostic> out;
+  out.reserve(errors_.size() + 1);
+  for (auto& e : errors_) out.push_back(std::move(e.diagnostic));
+  if (total_errors_ > out.size()) {
+    out.push_back(Diagnostic{SourceLocation{file_, 0, 0}, "",
+                             "... and " + std::to_string(total_errors_ - out.size()) + " more problems"});
+  }
+  errors_.clear();
+  total_errors_ = 0;
+  return out;
+}
+
+bool ReadContext::overridden(const std::string& key_path) const {
+  return std::any_of(overrides_.begin(), overrides_.end(), [&](const auto& o) {
+    return key_path == o.first || key_path.starts_with(o.first + ".") || key_path.starts_with(o.first + "[");
+  });
 }
 
 SourceLocation ReadContext::locate(const std::string& key_path, const toml::node* node,
@@ -258,6 +292,12 @@ std::vector<std::int64_t> Reader::integers(std::string_view key, std::vector<std
   for (auto v : values) out.push_back(v);
   resolved_->insert_or_assign(key, std::move(out));
   return values;
+}
+
+void Reader::record_integers(std::string_view key, const std::vector<std::int64_t>& values) {
+  toml::array out;
+  for (auto v : values) out.push_back(v);
+  resolved_->insert_or_assign(key, std::move(out));
 }
 
 std::vector<std::string> Reader::strings(std::string_view key, std::vector<std::string> fallback,

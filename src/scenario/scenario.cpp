@@ -1,12 +1,18 @@
 #include "mentorsim/scenario/scenario.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "mentorsim/core/apportion.hpp"
 #include "mentorsim/core/errors.hpp"
@@ -44,6 +50,28 @@ constexpr std::array<TraitPriors, kStages> kTraits = {{
     {0.75, 0.50, 0.35, 0.70, 0.65},  // senior
 }};
 
+// Every key of a program design except kind (and an arm's name and share).
+constexpr auto kProgramDesignKeys = std::to_array<std::string_view>({"institutions",
+                                                                     "professions",
+                                                                     "mentor_stages",
+                                                                     "mentee_stages",
+                                                                     "uptake",
+                                                                     "mentor_uptake",
+                                                                     "strategy",
+                                                                     "directory_visibility",
+                                                                     "fallback_weeks",
+                                                                     "rematch",
+                                                                     "rematch_interval_weeks",
+                                                                     "cross_institution",
+                                                                     "cross_profession",
+                                                                     "group_size",
+                                                                     "mentor_capacity",
+                                                                     "start_week",
+                                                                     "duration_weeks",
+                                                                     "cadence_weeks",
+                                                                     "mentor_training",
+                                                                     "sponsorship"});
+
 constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness", "time_budget", "workload",
                                                          "satisfaction"};
 
@@ -62,15 +90,51 @@ double& trait_ref(TraitPriors& t, std::size_t i) {
   }
 }
 
+// A scenario is a regular file or a pipe (`mentorsim validate /dev/stdin`, process substitution), of
+// at most kMaxScenarioBytes: anything else (a directory, a device such as /dev/zero) is refused before
+// it is read, and every read is checked.
 std::string read_text_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "", "cannot open scenario file"});
+  const auto fail = [&](const std::string& message) {
+    return InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "", message});
+  };
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    throw fail(error == ENOENT ? std::string("cannot open scenario file")
+                               : "cannot open scenario file: " + std::generic_category().message(error));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "", "cannot read scenario file"});
-  return buffer.str();
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw fail("cannot read scenario file: " + std::generic_category().message(errno));
+  if (S_ISDIR(info.st_mode)) throw fail("is a directory, not a scenario file");
+  if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode)) {
+    throw fail("not a regular file or a pipe; a scenario must be a TOML file");
+  }
+  if (S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_size) > kMaxScenarioBytes) {
+    throw fail("the file has " + std::to_string(info.st_size) + " bytes; a scenario file may have at most " +
+               std::to_string(kMaxScenarioBytes) + " bytes (64 MiB)");
+  }
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      if (error == EIO)
+        throw IoError(file.string() + ": cannot read scenario file: " + std::generic_category().message(error));
+      throw fail("cannot read scenario file: " + std::generic_category().message(error));
+    }
+    if (n == 0) break;
+    if (text.size() + static_cast<std::size_t>(n) > kMaxScenarioBytes) {
+      throw fail("more than " + std::to_string(kMaxScenarioBytes) + " bytes; a scenario file may have at most 64 MiB");
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  return text;
 }
 
 }  // namespace
@@ -161,6 +225,51 @@ bool Scenario::has_program() const {
   return std::any_of(arms_.begin(), arms_.end(), [](const ArmSpec& a) { return a.program.active(); });
 }
 
+EligibilityReport Scenario::check_eligibility(const StaffCounts& staff, bool roster) const {
+  EligibilityReport report;
+  const std::string where = roster ? " in the roster" : "";
+  for (const EligibilityRule& rule : eligibility_) {
+    const ProgramSpec& p = rule.arm.program;
+    const std::string label = "arm \"" + rule.arm.name + "\"";
+    std::uint64_t mentors = 0, mentees = 0;
+    for (std::size_t i = 0; i < staff.size() && i < population_.institutions.size(); ++i) {
+      if (!p.institutions.empty() && std::find(p.institutions.begin(), p.institutions.end(),
+                                               population_.institutions[i].name) == p.institutions.end()) {
+        continue;
+      }
+      for (std::size_t prof = 0; prof < kProfessions; ++prof) {
+        if (!p.professions.empty() &&
+            std::find(p.professions.begin(), p.professions.end(), enum_at<Profession>(prof)) == p.professions.end()) {
+          continue;
+        }
+        for (CareerStage st : p.mentor_stages) mentors += staff[i][prof][index_of(st)];
+        for (CareerStage st : p.mentee_stages) mentees += staff[i][prof][index_of(st)];
+      }
+    }
+    if (mentors == 0) {
+      report.errors.push_back(Diagnostic{rule.mentor_at, rule.key_path + ".mentor_stages",
+                                         label + ": no staff" + where +
+                                             " are eligible as mentors (check institutions, professions and "
+                                             "mentor_stages)"});
+    }
+    if (mentees == 0) {
+      report.errors.push_back(Diagnostic{rule.mentee_at, rule.key_path + ".mentee_stages",
+                                         label + ": no staff" + where +
+                                             " are eligible as mentees (check institutions, professions and "
+                                             "mentee_stages)"});
+    }
+    // The arm's share of the staff (or of the units) is its share of each cell, on average.
+    const double places = static_cast<double>(mentors) * rule.arm.share * p.mentor_uptake * p.mentor_capacity;
+    const double seekers = static_cast<double>(mentees) * rule.arm.share * p.uptake;
+    if (mentors > 0 && mentees > 0 && places < seekers) {
+      report.warnings.push_back(label + ": about " + std::to_string(static_cast<long long>(seekers)) +
+                                " mentees will enrol for about " + std::to_string(static_cast<long long>(places)) +
+                                " mentor places; the rest stay unmatched (no_capacity)");
+    }
+  }
+  return report;
+}
+
 bool Scenario::wants_agent_field(std::string_view field) const {
   return std::find(output_.agent_fields.begin(), output_.agent_fields.end(), field) != output_.agent_fields.end();
 }
@@ -171,7 +280,8 @@ class ScenarioBuilder {
     scenario_.name_ = std::move(name);
   }
 
-  Scenario build(std::string_view text, const std::vector<std::string>& overrides) {
+  Scenario build(std::string_view text, const std::vector<std::string>& overrides,
+                 std::vector<Diagnostic>* problems = nullptr) {
     scenario_.source_text_ = std::string(text);
     scenario_.overrides_ = overrides;
     toml::table document;
@@ -194,7 +304,10 @@ class ScenarioBuilder {
     read_program(root);
     read_dynamics(root.table("dynamics"));
     root.finish();
-    if (!context_.ok()) throw ScenarioError(context_.take_errors());
+    if (!context_.ok()) {
+      if (problems == nullptr) throw ScenarioError(context_.take_errors());
+      for (auto& d : context_.take_errors()) problems->push_back(std::move(d));
+    }
 
     write_derived_sizes(resolved);
     // Where the results go and how many threads compute them do not change the results: they stay
@@ -218,6 +331,10 @@ class ScenarioBuilder {
       }
       const std::string key = text.substr(0, eq);
       const std::string value = text.substr(eq + 1);
+      if (value.find_first_of("\n\r") != std::string::npos) {
+        context_.error(SourceLocation{where, 0, 0}, key, "the value must be on one line (it holds a line break)");
+        continue;
+      }
       std::vector<std::string> parts;
       for (std::size_t begin = 0;;) {
         const auto dot = key.find('.', begin);
@@ -234,6 +351,9 @@ class ScenarioBuilder {
       try {
         snippet = toml::parse("value = " + value, where);
       } catch (const toml::parse_error&) {
+        snippet = toml::table{};
+      }
+      if (snippet.size() != 1 || !snippet.contains("value")) {
         snippet = toml::table{};
         snippet.insert_or_assign("value", value);
       }
@@ -289,7 +409,7 @@ class ScenarioBuilder {
     run.seed = static_cast<Seed>(r.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
     run.weeks = static_cast<Step>(r.integer("weeks", 104, 0, 52 * 100));
     run.replicates = static_cast<Replicate>(r.integer("replicates", 1, 1, kMaxReplicates - 1));
-    run.threads = static_cast<int>(r.integer("threads", 0, 0, 1024));
+    run.threads = static_cast<int>(r.integer("threads", 0, 0, kMaxThreads));
     r.finish();
   }
 
@@ -470,6 +590,15 @@ class ScenarioBuilder {
         r.error("edges", "an edge list needs population.roster: its ids are roster ids");
       }
     }
+    // Read (and recorded in resolved_json) only with an edge list: it means nothing without one.
+    if (net.edges) {
+      net.edge_weight = r.enumeration<EdgeWeightScaling>("edge_weight", net.edge_weight);
+    } else if (r.has("edge_weight")) {
+      r.error("edge_weight", "applies to an edge list only (network.edges)");
+      r.allow("edge_weight");
+    } else {
+      r.allow("edge_weight");
+    }
     r.finish();
   }
 
@@ -483,7 +612,28 @@ class ScenarioBuilder {
     for (const auto& f : all) {
       if (std::find(fields.begin(), fields.end(), f) != fields.end()) out.agent_fields.push_back(f);
     }
-    const auto weeks = r.integers("snapshot_weeks", {}, 0, scenario_.run_.weeks);
+    // A run shortened with --set run.weeks drops the file's later snapshot weeks, with a warning; in a
+    // file (or when the weeks come from --set too) a week after the end is an error.
+    const Step weeks_total = scenario_.run_.weeks;
+    const bool shortened = context_.overridden("run.weeks") && !context_.overridden(r.key_path("snapshot_weeks"));
+    auto weeks = r.integers("snapshot_weeks", {}, 0, shortened ? 52 * 100 : weeks_total);
+    if (shortened) {
+      std::vector<std::int64_t> kept;
+      std::string dropped;
+      for (auto w : weeks) {
+        if (w <= weeks_total) {
+          kept.push_back(w);
+        } else {
+          dropped += (dropped.empty() ? "" : ", ") + std::to_string(w);
+        }
+      }
+      if (!dropped.empty()) {
+        scenario_.warnings_.push_back("output.snapshot_weeks: week(s) " + dropped + " come after the end of the run (" +
+                                      "run.weeks = " + std::to_string(weeks_total) + " from --set) and are left out");
+        weeks = std::move(kept);
+        r.record_integers("snapshot_weeks", weeks);
+      }
+    }
     std::set<std::int64_t> unique(weeks.begin(), weeks.end());
     if (unique.size() != weeks.size()) r.error("snapshot_weeks", "a week is listed twice");
     for (auto w : unique) out.snapshot_weeks.push_back(static_cast<Step>(w));
@@ -525,6 +675,16 @@ class ScenarioBuilder {
     p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", p.cadence_weeks, 1, 520));
     p.mentor_training = r.boolean("mentor_training", p.mentor_training);
     p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
+    if (!p.active()) {
+      // Design keys on an arm without a program would be silently ignored: refuse them, as group_size
+      // is refused on an arm that is not group mentoring.
+      for (std::string_view key : kProgramDesignKeys) {
+        if (r.has(key)) {
+          r.error(key, "has no effect: this arm runs no program (kind = \"none\"" +
+                           std::string(r.has("kind") ? ")" : ", the default)") + "; remove the key or set kind");
+        }
+      }
+    }
     if (p.active()) {
       if (p.mentor_stages.empty()) r.error("mentor_stages", "a program needs at least one mentor stage");
       if (p.mentee_stages.empty()) r.error("mentee_stages", "a program needs at least one mentee stage");
@@ -553,60 +713,29 @@ class ScenarioBuilder {
     return p;
   }
 
-  // Staff of each (profession, stage) cell the synthesizer will create in the eligible institutions,
-  // for static checks of eligibility; empty for a roster (unknown until it is read).
-  std::optional<std::array<std::array<std::uint64_t, kStages>, kProfessions>> eligible_cells(
-      const ProgramSpec& p) const {
+  // Staff of each institution x profession x stage the synthesizer will create, for the static checks
+  // of eligibility; nullopt for a roster (unknown until it is read: see Scenario::check_eligibility).
+  std::optional<StaffCounts> synthesized_staff() const {
     const PopulationSpec& pop = scenario_.population_;
     if (pop.roster) return std::nullopt;
-    std::array<std::array<std::uint64_t, kStages>, kProfessions> cells{};
-    for (const auto& inst : pop.institutions) {
-      if (!p.institutions.empty() &&
-          std::find(p.institutions.begin(), p.institutions.end(), inst.name) == p.institutions.end()) {
-        continue;
-      }
+    StaffCounts staff(pop.institutions.size());
+    for (std::size_t i = 0; i < pop.institutions.size(); ++i) {
+      const auto& inst = pop.institutions[i];
       const auto per_profession = apportion(inst.size, inst.profession_mix);
       for (std::size_t prof = 0; prof < kProfessions; ++prof) {
         const auto per_stage = apportion(per_profession[prof], inst.stage_mix);
-        for (std::size_t st = 0; st < kStages; ++st) cells[prof][st] += per_stage[st];
+        for (std::size_t st = 0; st < kStages; ++st) staff[i][prof][st] = per_stage[st];
       }
     }
-    return cells;
+    return staff;
   }
 
   void check_arm(Reader& r, const ArmSpec& arm) {
     const ProgramSpec& p = arm.program;
     if (!p.active()) return;
     const std::string label = "arm \"" + arm.name + "\"";
-    std::uint64_t mentors = 0, mentees = 0;
-    std::set<std::size_t> professions;
-    if (const auto cells = eligible_cells(p)) {
-      for (std::size_t prof = 0; prof < kProfessions; ++prof) {
-        if (!p.professions.empty() &&
-            std::find(p.professions.begin(), p.professions.end(), enum_at<Profession>(prof)) == p.professions.end()) {
-          continue;
-        }
-        for (CareerStage st : p.mentor_stages) mentors += (*cells)[prof][index_of(st)];
-        for (CareerStage st : p.mentee_stages) mentees += (*cells)[prof][index_of(st)];
-        professions.insert(prof);
-      }
-      if (mentors == 0)
-        r.error("mentor_stages", label +
-                                     ": no staff are eligible as mentors (check institutions, "
-                                     "professions and mentor_stages)");
-      if (mentees == 0)
-        r.error("mentee_stages", label +
-                                     ": no staff are eligible as mentees (check institutions, "
-                                     "professions and mentee_stages)");
-      // The arm's share of the staff (or of the units) is its share of each cell, on average.
-      const double places = static_cast<double>(mentors) * arm.share * p.mentor_uptake * p.mentor_capacity;
-      const double seekers = static_cast<double>(mentees) * arm.share * p.uptake;
-      if (mentors > 0 && mentees > 0 && places < seekers) {
-        scenario_.warnings_.push_back(
-            label + ": about " + std::to_string(static_cast<long long>(seekers)) + " mentees will enrol for about " +
-            std::to_string(static_cast<long long>(places)) + " mentor places; the rest stay unmatched (no_capacity)");
-      }
-    }
+    scenario_.eligibility_.push_back(
+        Scenario::EligibilityRule{arm, r.path(), r.location_of("mentor_stages"), r.location_of("mentee_stages")});
     const std::size_t institutions =
         p.institutions.empty() ? scenario_.population_.institutions.size() : p.institutions.size();
     if (p.cross_institution == ConstraintLevel::required && institutions < 2) {
@@ -614,8 +743,7 @@ class ScenarioBuilder {
                                        ": a mentor from another institution is required, but only one "
                                        "institution takes part");
     }
-    const std::size_t profession_count =
-        p.professions.empty() ? (professions.empty() ? kProfessions : professions.size()) : p.professions.size();
+    const std::size_t profession_count = p.professions.empty() ? kProfessions : p.professions.size();
     if (p.cross_profession == ConstraintLevel::required && profession_count < 2) {
       r.error("cross_profession", label +
                                       ": a mentor from another profession is required, but only one "
@@ -623,12 +751,24 @@ class ScenarioBuilder {
     }
   }
 
+  // Eligibility of every arm against the synthesized staff, once all arms are read.
+  void check_synthesized_eligibility() {
+    const auto staff = synthesized_staff();
+    if (!staff) return;
+    EligibilityReport report = scenario_.check_eligibility(*staff, false);
+    for (auto& e : report.errors) context_.error(std::move(e.where), std::move(e.key), std::move(e.message));
+    for (auto& w : report.warnings) scenario_.warnings_.push_back(std::move(w));
+  }
+
   void read_program(Reader& root) {
     if (root.has("program") && root.has("arms")) {
-      root.error("arms", "give either [program] (one design) or [[arms]] (several), not both");
+      root.error("program",
+                 "give either [program] (one design) or [[arms]] (several), not both; to change one arm from the "
+                 "command line, use --set arms.<index>.<key>=<value> (the first arm is 0)");
     }
     std::vector<ArmSpec> arms;
     if (auto tables = root.tables("arms")) {
+      root.allow("program");  // reported above when given too
       if (tables->empty()) root.error("arms", "at least one arm is needed");
       const bool any_share =
           std::any_of(tables->begin(), tables->end(), [](const Reader& t) { return t.has("share"); });
@@ -693,6 +833,7 @@ class ScenarioBuilder {
     }
     z.finish();
     scenario_.arms_ = std::move(arms);
+    check_synthesized_eligibility();
   }
 
   void read_dynamics(Reader d) {
@@ -853,6 +994,13 @@ Scenario Scenario::parse(std::string_view text, std::string name, const std::vec
 Scenario Scenario::load(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   const std::string text = read_text_file(file);
   return parse(text, file.string(), overrides, file.parent_path());
+}
+
+Scenario Scenario::load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                        std::vector<Diagnostic>& problems) {
+  const std::string text = read_text_file(file);
+  ScenarioBuilder builder(file.string(), file.parent_path());
+  return builder.build(text, overrides, &problems);
 }
 
 }  // namespace mentorsim

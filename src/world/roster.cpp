@@ -47,12 +47,20 @@ class Problems {
 
   void throw_if_any() {
     if (total_ == 0) return;
+    throw InputError(take());
+  }
+
+  // The first kMaxReported problems in file order, then a count of the rest.
+  std::vector<Diagnostic> take() {
     keep_first();
-    if (total_ > kept_.size()) {
-      kept_.push_back(Diagnostic{SourceLocation{file_, 0, 0}, "",
-                                 "... and " + std::to_string(total_ - kept_.size()) + " more problems"});
+    std::vector<Diagnostic> out = std::move(kept_);
+    if (total_ > out.size()) {
+      out.push_back(Diagnostic{SourceLocation{file_, 0, 0}, "",
+                               "... and " + std::to_string(total_ - out.size()) + " more problems"});
     }
-    throw InputError(std::move(kept_));
+    kept_.clear();
+    total_ = 0;
+    return out;
   }
 
  private:
@@ -178,7 +186,7 @@ void for_each_line(std::string_view text, std::size_t& from, int& line_number, R
     std::string_view line = text.substr(from, end - from);
     if (line.ends_with('\r')) line.remove_suffix(1);
     ++line_number;
-    from = end + 1;
+    from = std::min(end + 1, text.size());  // never past the end (a last line without a line break)
     if (trim(line).empty()) continue;
     if (!row(line_number, line)) return;
   }
@@ -497,15 +505,18 @@ struct PendingManager {
 
 }  // namespace
 
-Population load_roster(const std::filesystem::path& csv, const PopulationSpec& spec, const RandomSource& random) {
-  Problems problems(csv.string());
+// The roster's population, or nullopt when `problems` has any. `ids` receives every well-formed id of
+// the file (also when other cells are bad), so that an edge list can still be checked against them;
+// it is left empty when the file cannot be read or has no header.
+std::optional<Population> read_roster(const std::filesystem::path& csv, const PopulationSpec& spec,
+                                      const RandomSource& random, Problems& problems, std::vector<std::uint64_t>& ids) {
   const auto text = read_file(csv, problems);
-  problems.throw_if_any();
+  if (!text) return std::nullopt;
   const Columns& columns = roster_columns();
   std::size_t from = 0;
   int line_number = 0;
   const auto header = read_header(*text, from, line_number, columns, "roster", problems);
-  if (!header) problems.throw_if_any();
+  if (!header) return std::nullopt;
 
   std::vector<std::string> institution_names;
   StringMap<InstitutionId> institution_of;
@@ -522,7 +533,7 @@ Population load_roster(const std::filesystem::path& csv, const PopulationSpec& s
       static_cast<std::size_t>(std::count(text->begin() + static_cast<long>(from), text->end(), '\n')) + 1;
   if (max_rows >= kNoAgent) {
     problems.add_file("more than " + std::to_string(kNoAgent - 1) + " rows");
-    problems.throw_if_any();
+    return std::nullopt;
   }
   Population population;
   population.resize(max_rows);
@@ -629,6 +640,9 @@ Population load_roster(const std::filesystem::path& csv, const PopulationSpec& s
                      "duplicate id " + std::to_string(population.external_id[a]) + " (first on line " +
                          std::to_string(line_of[first]) + ")");
       });
+  for (AgentId a = 0; a < count; ++a) {
+    if (has_id[a] != 0) ids.push_back(population.external_id[a]);
+  }
   for (const PendingManager& m : managers) {
     const AgentId boss = agent_of.find(m.manager_id);
     if (boss == kNoAgent) {
@@ -672,7 +686,7 @@ Population load_roster(const std::filesystem::path& csv, const PopulationSpec& s
       population.joint_unit[j.agent] = info.first_unit + stream.below(info.unit_count);
     }
   }
-  problems.throw_if_any();
+  if (problems.any()) return std::nullopt;
 
   population.resize(count);
   for (AgentId a = 0; a < count; ++a) {
@@ -694,43 +708,77 @@ Population load_roster(const std::filesystem::path& csv, const PopulationSpec& s
   return population;
 }
 
-std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Population& population, double default_weight) {
-  Problems problems(csv.string());
+namespace {
+
+// The ties of an edge list between the given roster ids (agent a has ids[a]); with ids_known false
+// (the roster could not be read) ids are only checked to be ids. Problems go to `problems`.
+std::vector<Tie> read_edge_list(const std::filesystem::path& csv, std::span<const std::uint64_t> ids, bool ids_known,
+                                double default_weight, EdgeWeightScaling scaling, Problems& problems) {
   const auto text = read_file(csv, problems);
-  problems.throw_if_any();
+  if (!text) return {};
   const Columns& columns = edge_columns();
   std::size_t from = 0;
   int line_number = 0;
   const auto header = read_header(*text, from, line_number, columns, "edge list", problems);
-  if (!header) problems.throw_if_any();
+  if (!header) return {};
 
   const IdIndex agent_of(
-      population.external_id, [](std::size_t) { return true; }, [](AgentId, AgentId) {});
+      ids, [](std::size_t) { return true; }, [](AgentId, AgentId) {});
 
+  // With scaling, a weight is a count or a duration: any positive number, scaled once all are read.
+  const scenario::Range range = scaling == EdgeWeightScaling::as_is ? kWeightRange : scenario::kPositive;
   std::vector<Tie> ties;
+  std::vector<double> weights;  // as read (NaN: not given), one per tie
   for_each_row(*text, from, line_number, *header, columns, problems, [&](const Row& row) {
     const auto endpoint = [&](std::size_t c) -> std::optional<AgentId> {
       const auto cell = row.required(c);
       if (!cell) return std::nullopt;
       const auto id = row.id(c, *cell);
       if (!id) return std::nullopt;
+      if (!ids_known) return std::optional<AgentId>(0);
       const AgentId agent = agent_of.find(*id);
       if (agent == kNoAgent) row.error(c, "id " + std::to_string(*id) + " is not an id in the roster");
       return agent == kNoAgent ? std::nullopt : std::optional<AgentId>(agent);
     };
     const auto src = endpoint(col_src);
     const auto dst = endpoint(col_dst);
-    if (src && dst && *src == *dst) {
-      row.error(col_dst, "a tie from id " + std::to_string(population.external_id[*src]) + " to itself");
+    if (ids_known && src && dst && *src == *dst) {
+      row.error(col_dst, "a tie from id " + std::to_string(ids[*src]) + " to itself");
     }
-    const auto weight = row.number(col_weight, kWeightRange);
+    const auto weight = row.number(col_weight, range);
     const bool weight_ok = weight || row.cell(col_weight).empty();
-    if (src && dst && *src != *dst && weight_ok) {
-      ties.push_back(
-          Tie{std::min(*src, *dst), std::max(*src, *dst), static_cast<float>(weight.value_or(default_weight))});
+    if (ids_known && src && dst && *src != *dst && weight_ok) {
+      ties.push_back(Tie{std::min(*src, *dst), std::max(*src, *dst), 0.0f});
+      weights.push_back(weight.value_or(std::numeric_limits<double>::quiet_NaN()));
     }
   });
-  problems.throw_if_any();
+  if (problems.any()) return {};
+
+  double largest = 0.0;
+  for (double w : weights) {
+    if (!std::isnan(w)) largest = std::max(largest, w);
+  }
+  for (std::size_t t = 0; t < ties.size(); ++t) {
+    const double w = weights[t];
+    double strength = default_weight;  // a tie without a weight
+    if (!std::isnan(w)) {
+      switch (scaling) {
+        case EdgeWeightScaling::as_is:
+          strength = w;
+          break;
+        case EdgeWeightScaling::scale_max:
+          strength = w / largest;
+          break;
+        case EdgeWeightScaling::log_scale_max:
+          strength = std::log1p(w) / std::log1p(largest);
+          break;
+      }
+      // A weight so small next to the largest that it rounds to 0 keeps the smallest positive strength:
+      // every listed tie exists.
+      strength = std::max(strength, static_cast<double>(std::numeric_limits<float>::min()));
+    }
+    ties[t].weight = static_cast<float>(strength);
+  }
 
   // A tie listed twice (either direction) keeps its largest weight.
   std::sort(ties.begin(), ties.end(),
@@ -738,6 +786,60 @@ std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Populati
   ties.erase(std::unique(ties.begin(), ties.end(), [](const Tie& x, const Tie& y) { return x.a == y.a && x.b == y.b; }),
              ties.end());
   return ties;
+}
+
+}  // namespace
+
+Population load_roster(const std::filesystem::path& csv, const PopulationSpec& spec, const RandomSource& random) {
+  Problems problems(csv.string());
+  std::vector<std::uint64_t> ids;
+  auto population = read_roster(csv, spec, random, problems, ids);
+  problems.throw_if_any();
+  return std::move(*population);
+}
+
+std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Population& population, double default_weight,
+                                EdgeWeightScaling scaling) {
+  Problems problems(csv.string());
+  auto ties = read_edge_list(csv, population.external_id, true, default_weight, scaling, problems);
+  problems.throw_if_any();
+  return ties;
+}
+
+RosterInputs load_roster_inputs(const Scenario& scenario, const RandomSource& random) {
+  const PopulationSpec& spec = scenario.population();
+  const NetworkSpec& network = scenario.network();
+  if (!spec.roster) throw std::logic_error("load_roster_inputs: the scenario has no roster");
+  Problems roster_problems(spec.roster->string());
+  std::vector<std::uint64_t> ids;
+  auto population = read_roster(*spec.roster, spec, random, roster_problems, ids);
+  RosterInputs out;
+  if (network.edges) {
+    Problems edge_problems(network.edges->string());
+    // With a readable roster, its ids; otherwise (file missing, no header) only the edge list's syntax.
+    const bool ids_known = population.has_value() || !ids.empty();
+    std::span<const std::uint64_t> known =
+        population ? std::span<const std::uint64_t>(population->external_id) : std::span<const std::uint64_t>(ids);
+    auto ties =
+        read_edge_list(*network.edges, known, ids_known, network.initial_weight, network.edge_weight, edge_problems);
+    if (roster_problems.any() || edge_problems.any()) {
+      auto all = roster_problems.take();
+      for (auto& d : edge_problems.take()) all.push_back(std::move(d));
+      throw InputError(std::move(all));
+    }
+    out.ties = std::move(ties);
+  }
+  roster_problems.throw_if_any();
+  out.population = std::move(*population);
+  return out;
+}
+
+StaffCounts count_staff(const Population& population, std::size_t institutions) {
+  StaffCounts counts(institutions);
+  for (AgentId a = 0; a < population.size(); ++a) {
+    ++counts[population.institution[a]][index_of(population.profession[a])][index_of(population.stage[a])];
+  }
+  return counts;
 }
 
 }  // namespace mentorsim

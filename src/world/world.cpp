@@ -8,12 +8,17 @@ namespace mentorsim {
 World build_world(const Scenario& scenario, const RandomSource& random) {
   World world;
   const PopulationSpec& population = scenario.population();
-  world.population = population.roster ? load_roster(*population.roster, population, random)
-                                       : synthesize_population(population, random);
   const NetworkSpec& network = scenario.network();
-  if (network.edges) {
-    world.network = CollegialNetwork(static_cast<AgentId>(world.population.size()),
-                                     load_edge_list(*network.edges, world.population, network.initial_weight));
+  std::optional<std::vector<Tie>> ties;
+  if (population.roster) {
+    RosterInputs inputs = load_roster_inputs(scenario, random);  // roster and edge list checked together
+    world.population = std::move(inputs.population);
+    ties = std::move(inputs.ties);
+  } else {
+    world.population = synthesize_population(population, random);
+  }
+  if (ties) {
+    world.network = CollegialNetwork(static_cast<AgentId>(world.population.size()), std::move(*ties));
     world.network_report.target_mean_degree = network.mean_degree;
     world.network_report.target_clustering = network.clustering;
     world.network_report.note = "network read from " + network.edges->string();

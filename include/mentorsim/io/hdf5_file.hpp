@@ -1,6 +1,9 @@
 #pragma once
 // HDF5 files written atomically. An OutputFile builds the file in memory (HDF5 core driver), writes
-// its image to a hidden temporary file beside the target at commit() and renames it into place; if
+// its image to a hidden temporary file beside the target (".NAME.partial-PID-N") at commit() and
+// renames it into place; the target must be a new name or a regular file (a symbolic link is followed
+// to its regular file, which is replaced: see check_output_target). Every dataset is chunked with a
+// Fletcher-32 checksum per chunk, and InputFile reports a chunk that fails it as corruption. If
 // it is destroyed without commit (an exception, a disk-full error) or the process gets
 // SIGINT/SIGTERM/SIGHUP, the temporary file is removed, so a file at the target path is always
 // complete. The temporary file is created in the constructor, so an unwritable place fails at once.
@@ -97,10 +100,17 @@ class Dataset {
   std::unique_ptr<Impl> impl_;
 };
 
+// Where results asked for at `requested` are written: the path itself when it does not exist or is a
+// regular file; for a symbolic link, the file it points to (which must exist and be a regular file;
+// the link is kept and its target replaced). Throws IoError, naming the path, for an empty name, a
+// directory, a device (/dev/null), a FIFO, a socket, a dangling link, or a missing directory.
+std::filesystem::path check_output_target(const std::filesystem::path& requested);
+
 class OutputFile {
  public:
-  // Opens a temporary file beside `final_path`. Throws IoError when the directory does not exist or
-  // cannot be written, naming the path.
+  // Checks the target (check_output_target), removes stale temporary files that killed processes
+  // left beside it, and opens a new temporary file there. Throws IoError when the target is not a
+  // regular file or a new name, or the directory does not exist or cannot be written, naming the path.
   explicit OutputFile(std::filesystem::path final_path);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -148,6 +158,7 @@ class OutputFile {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::filesystem::path final_path_;
+  std::filesystem::path write_path_;  // final_path_, or the file a symbolic link there points to
   std::filesystem::path temporary_path_;
   bool committed_ = false;
 };
@@ -188,8 +199,10 @@ class InputFile {
   std::unique_ptr<Impl> impl_;
 };
 
-// Installs SIGINT/SIGTERM/SIGHUP handlers that delete every open temporary output file before the
-// process dies, and ignores SIGXFSZ so that exceeding a file-size limit is an I/O error, not a crash.
+// Installs SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers that delete every open temporary output file before
+// the process dies of the signal, and ignores SIGXFSZ so that exceeding a file-size limit is an I/O
+// error, not a crash. (SIGKILL cannot be caught: the next OutputFile for the same target removes the
+// temporary files of processes that no longer run.)
 void install_cleanup_handlers();
 
 }  // namespace mentorsim::io

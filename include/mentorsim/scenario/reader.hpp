@@ -39,6 +39,10 @@ inline constexpr Range kUnit{0.0, 1.0};
 inline constexpr Range kPositive{0.0, 1e300, true, false};
 inline constexpr Range kNonNegative{0.0, 1e300};
 
+// At most this many problems of one scenario are listed (in file order, then the --set ones in
+// command-line order), then "... and N more problems": a wholly wrong file would drown the terminal.
+inline constexpr std::size_t kMaxDiagnostics = 50;
+
 // State shared by the readers of one document: where errors go and which keys came from --set.
 class ReadContext {
  public:
@@ -48,15 +52,26 @@ class ReadContext {
     overrides_.emplace_back(std::move(key_path), std::move(text));
   }
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
-  [[nodiscard]] bool ok() const noexcept { return errors_.empty(); }
-  [[nodiscard]] std::vector<Diagnostic> take_errors() { return std::move(errors_); }
+  [[nodiscard]] bool ok() const noexcept { return total_errors_ == 0; }
+  // The first kMaxDiagnostics problems sorted by position (the file's by line and column, then those
+  // of --set arguments in command-line order), then a count of the rest.
+  [[nodiscard]] std::vector<Diagnostic> take_errors();
+  // True when a --set gave this key or one of its parents.
+  [[nodiscard]] bool overridden(const std::string& key_path) const;
   // The location to show for a key: the --set that gave it, or the node's place in the file.
   [[nodiscard]] SourceLocation locate(const std::string& key_path, const toml::node* node,
                                       const SourceLocation& fallback) const;
 
  private:
+  struct Entry {
+    Diagnostic diagnostic;
+    std::size_t sequence;
+  };
+  void keep_first();
+
   std::string file_;
-  std::vector<Diagnostic> errors_;
+  std::vector<Entry> errors_;  // bounded: trimmed to the first kMaxDiagnostics as it grows
+  std::size_t total_errors_ = 0;
   std::vector<std::pair<std::string, std::string>> overrides_;
 };
 
@@ -121,6 +136,9 @@ class Reader {
   Reader table(std::string_view key);
   // An array of tables ([[key]]); nullopt when the key is absent.
   std::optional<std::vector<Reader>> tables(std::string_view key);
+
+  // Replaces the value recorded in the resolved table for `key` (when the reader changed what it read).
+  void record_integers(std::string_view key, const std::vector<std::int64_t>& values);
 
   // Declares keys that are valid here although this reader did not read them (read elsewhere).
   void allow(std::string_view key) { known_.emplace(key); }

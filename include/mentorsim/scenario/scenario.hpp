@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/types.hpp"
 #include "mentorsim/scenario/dynamics_spec.hpp"
 #include "mentorsim/scenario/program_spec.hpp"
@@ -61,6 +62,18 @@ struct PopulationSpec {
   [[nodiscard]] std::uint64_t total_size() const;
 };
 
+// How the weights of an edge list become tie strengths in (0, 1] (docs/roster.md).
+enum class EdgeWeightScaling : std::uint8_t {
+  as_is,         // weights are strengths already; a weight above 1 is an error
+  scale_max,     // w / max w: contact counts or durations, proportionally
+  log_scale_max  // ln(1 + w) / ln(1 + max w): heavy-tailed counts or durations, compressed
+};
+template <>
+struct EnumTraits<EdgeWeightScaling> {
+  static constexpr std::string_view type_name = "edge weight scaling";
+  static constexpr auto names = std::to_array<std::string_view>({"as_is", "scale_max", "log_scale_max"});
+};
+
 struct NetworkSpec {
   double mean_degree = 10.0;
   double within_unit = 0.7;                    // share of block-model ties made within the unit
@@ -71,6 +84,7 @@ struct NetworkSpec {
   double tie_decay = 0.01;                     // weekly relative decay of tie strength without interaction
   double initial_weight = 0.5;                 // mean initial tie strength in (0, 1]
   std::optional<std::filesystem::path> edges;  // CSV edge list instead of the generator (needs a roster)
+  EdgeWeightScaling edge_weight = EdgeWeightScaling::as_is;  // how the edge list's weights are read
 };
 
 enum class BetweennessMode : std::uint8_t { off, exact, sampled, automatic };
@@ -130,14 +144,36 @@ inline constexpr auto kAgentFields = std::to_array<std::string_view>({"id",
                                                                       "enrolled_week",
                                                                       "matched_week"});
 
+// Staff per institution (scenario order), profession and career stage.
+using StaffCounts = std::vector<std::array<std::array<std::uint64_t, kStages>, kProfessions>>;
+
+// What the staff mean for the arms: errors (an arm with no eligible mentor or mentee, located at the
+// arm's key in the scenario) and warnings (fewer mentor places than mentees who will enrol).
+struct EligibilityReport {
+  std::vector<Diagnostic> errors;
+  std::vector<std::string> warnings;
+};
+
+// The most worker threads, for run.threads and --threads alike.
+inline constexpr int kMaxThreads = 1024;
+
+// The largest scenario file read (a scenario is a few kilobytes; this only stops a wrong file).
+inline constexpr std::uint64_t kMaxScenarioBytes = std::uint64_t{64} << 20;
+
 class Scenario {
  public:
   // Reads and validates a scenario file; `overrides` are "a.b=value" strings (from --set).
-  // Throws ScenarioError listing every problem, or IoError if the file cannot be read.
+  // Throws ScenarioError listing every problem; InputError if the path is not a regular file or a pipe,
+  // cannot be opened, or holds more than kMaxScenarioBytes; IoError if reading it fails.
   static Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
   // The same from text; `name` is used in messages (and relative paths resolve against `base_dir`).
   static Scenario parse(std::string_view text, std::string name, const std::vector<std::string>& overrides = {},
                         const std::filesystem::path& base_dir = {});
+  // For checks that go on past the scenario (validate also reads the roster): the problems are added to
+  // `problems` instead of thrown, and the scenario is returned with the default of every key that had
+  // a problem. Still throws when there is no scenario to return (unreadable file, TOML syntax error).
+  static Scenario load(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       std::vector<Diagnostic>& problems);
 
   [[nodiscard]] const RunSettings& run() const noexcept { return run_; }
   [[nodiscard]] const PopulationSpec& population() const noexcept { return population_; }
@@ -158,8 +194,19 @@ class Scenario {
   // results.
   [[nodiscard]] const std::string& resolved_json() const noexcept { return resolved_json_; }
   [[nodiscard]] bool wants_agent_field(std::string_view field) const;
+  // Checks every program arm against the staff: for a synthesized population this is done when the
+  // scenario is read; for a roster, call it with the roster's counts (world/roster.hpp count_staff).
+  [[nodiscard]] EligibilityReport check_eligibility(const StaffCounts& staff, bool roster) const;
 
  private:
+  // One arm as written (before a stepped wedge splits it into waves), with where to report problems.
+  struct EligibilityRule {
+    ArmSpec arm;
+    std::string key_path;  // "program" or "arms[k]"
+    SourceLocation mentor_at;
+    SourceLocation mentee_at;
+  };
+
   friend class ScenarioBuilder;
   Scenario() = default;
 
@@ -175,6 +222,7 @@ class Scenario {
   DynamicsSpec dynamics_;
   RandomisationSpec randomisation_;
   std::vector<std::string> warnings_;
+  std::vector<EligibilityRule> eligibility_;
 };
 
 // Built-in defaults by institution kind (docs/calibration.md; see docs/model.md).

@@ -27,6 +27,7 @@
 // "file:line:column: column 'name': problem", all rows at once (the first 50, then a count).
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "mentorsim/core/rng.hpp"
@@ -40,7 +41,23 @@ namespace mentorsim {
 Population load_roster(const std::filesystem::path& csv, const PopulationSpec& spec, const RandomSource& random);
 
 // Ties between roster ids, a < b, sorted; a tie listed twice (either direction) keeps its largest
-// weight. Missing weights take `default_weight`. Throws InputError naming line and column.
-std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Population& population, double default_weight);
+// weight. Missing weights take `default_weight`; given ones are scaled as `scaling` says. Throws
+// InputError naming line and column.
+std::vector<Tie> load_edge_list(const std::filesystem::path& csv, const Population& population, double default_weight,
+                                EdgeWeightScaling scaling = EdgeWeightScaling::as_is);
+
+// A roster scenario's staff and, when it has an edge list, its ties.
+struct RosterInputs {
+  Population population;
+  std::optional<std::vector<Tie>> ties;
+};
+
+// Reads the scenario's roster and edge list together: throws one InputError listing the problems of
+// both files (each file's first 50 in file order), so that fixing the roster never reveals new
+// problems in the edge list. The edge list is checked against the ids of the roster's readable rows.
+RosterInputs load_roster_inputs(const Scenario& scenario, const RandomSource& random);
+
+// Staff per institution, profession and career stage (for Scenario::check_eligibility).
+StaffCounts count_staff(const Population& population, std::size_t institutions);
 
 }  // namespace mentorsim
