@@ -2,15 +2,17 @@
 
 namespace mentorsim {
 
-void update_confidence(SimulationState& state) {
-  const ConfidenceParams& p = state.scenario->dynamics().confidence;
-  const DyadTable& dyads = state.dyads;
-  auto& c = state.population.confidence;
-  for (DyadId d : state.active_dyads) {
-    if (!dyads.met[d]) continue;
+void ConfidenceStage::run(Context& ctx) {
+  using C = Component;
+  const ConfidenceParams& p = ctx.dynamics().confidence;
+  const DyadTable& dyads = ctx.read<C::dyads>();
+  const DyadEventsView events = ctx.read<C::dyad_events>();
+  std::vector<float>& c = ctx.write<C::confidence>();
+  for (DyadId d : ctx.read<C::active_dyads>()) {
+    if (!events.met[d]) continue;
     const AgentId mentor = dyads.mentor[d];
     const AgentId mentee = dyads.mentee[d];
-    if (dyads.succeeded[d]) {
+    if (events.succeeded[d]) {
       if (dyads.type[d] == DyadType::reverse || dyads.type[d] == DyadType::reciprocal) {
         c[mentor] += static_cast<float>(p.empowerment * (1.0 - c[mentor]));
       }

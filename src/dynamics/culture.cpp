@@ -8,9 +8,15 @@
 
 namespace mentorsim {
 
-void update_culture(SimulationState& state) {
-  const CultureParams& p = state.scenario->dynamics().culture;
-  Population& pop = state.population;
+CultureStage::CultureStage(const SimulationState& initial) : psych_safety_initial_(initial.population.psych_safety) {}
+
+void CultureStage::run(Context& ctx) {
+  using C = Component;
+  const CultureParams& p = ctx.dynamics().culture;
+  const Population& pop = ctx.read<C::staff>();
+  const DyadTable& dyads = ctx.read<C::dyads>();
+  const ProgramState& program = ctx.read<C::program>();
+  const Step step = ctx.step();
   const std::size_t units = pop.units.size();
   std::vector<std::uint32_t> members(units, 0);
   std::vector<std::uint32_t> good(units, 0);
@@ -19,12 +25,12 @@ void update_culture(SimulationState& state) {
   // Flags, counts and maxima do not depend on the order of the updates, so dyads and members are
   // visited in parallel with atomic updates.
   for_each_active_dyad(
-      state,
+      ctx.read<C::active_dyads>(), dyads,
       [&](DyadId d) {
-        const DyadType type = state.dyads.type[d];
-        if ((type == DyadType::reverse || type == DyadType::reciprocal) && state.dyads.quality[d] >= p.good_quality) {
-          std::atomic_ref<std::uint8_t>(in_good_dyad[state.dyads.mentor[d]]).store(1, std::memory_order_relaxed);
-          std::atomic_ref<std::uint8_t>(in_good_dyad[state.dyads.mentee[d]]).store(1, std::memory_order_relaxed);
+        const DyadType type = dyads.type[d];
+        if ((type == DyadType::reverse || type == DyadType::reciprocal) && dyads.quality[d] >= p.good_quality) {
+          std::atomic_ref<std::uint8_t>(in_good_dyad[dyads.mentor[d]]).store(1, std::memory_order_relaxed);
+          std::atomic_ref<std::uint8_t>(in_good_dyad[dyads.mentee[d]]).store(1, std::memory_order_relaxed);
         }
       },
       4096);
@@ -37,22 +43,22 @@ void update_culture(SimulationState& state) {
         std::atomic_ref<std::uint32_t>(members[u]).fetch_add(1, std::memory_order_relaxed);
         if (in_good_dyad[a] != 0) std::atomic_ref<std::uint32_t>(good[u]).fetch_add(1, std::memory_order_relaxed);
         // Sponsorship counts while the member's program runs (its start week to its end).
-        const ProgramSpec& program = state.scenario->arms()[state.program.arm[a]].program;
-        if (state.program.enrolled[a] != 0 && state.step >= program.start_week &&
-            state.step < program.start_week + program.duration_weeks) {
+        const ProgramSpec& spec = ctx.scenario().arms()[program.arm[a]].program;
+        if (program.enrolled[a] != 0 && step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
           std::atomic_ref<double> level(sponsorship[u]);
           double seen = level.load(std::memory_order_relaxed);
-          while (seen < program.sponsorship &&
-                 !level.compare_exchange_weak(seen, program.sponsorship, std::memory_order_relaxed)) {
+          while (seen < spec.sponsorship &&
+                 !level.compare_exchange_weak(seen, spec.sponsorship, std::memory_order_relaxed)) {
           }
         }
       },
       4096);
+  std::vector<float>& psi = ctx.write<C::psych_safety>();
   for (UnitId u = 0; u < units; ++u) {
     const double share = members[u] > 0 ? static_cast<double>(good[u]) / members[u] : 0.0;
     const double target = std::clamp(
-        state.psych_safety_initial[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
-    pop.psych_safety[u] += static_cast<float>(p.adjustment * (target - pop.psych_safety[u]));
+        psych_safety_initial_[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
+    psi[u] += static_cast<float>(p.adjustment * (target - psi[u]));
   }
 }
 

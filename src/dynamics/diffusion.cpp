@@ -8,11 +8,13 @@
 
 namespace mentorsim {
 
-void diffuse_informally(SimulationState& state) {
-  const Population& pop = state.population;
-  const double rate = state.scenario->dynamics().diffusion.rate;
-  const CollegialNetwork& net = state.network;
-  const float* skills = pop.skills.data().data();
+void DiffusionStage::run(Context& ctx) {
+  using C = Component;
+  const Population& pop = ctx.read<C::staff>();
+  const double rate = ctx.dynamics().diffusion.rate;
+  const CollegialNetwork& net = ctx.read<C::network>();
+  const float* skills = ctx.read<C::skills>().data().data();
+  SkillMatrix& buffer = ctx.write<C::skills_next>();
   const ActiveMask is_active(pop);
   // The loop is bound by loading neighbours' skill rows from memory (ties across units point far
   // away), so while agent i is processed the rows of agent i + kAhead's neighbours are prefetched.
@@ -59,7 +61,7 @@ void diffuse_informally(SimulationState& state) {
           pull_hi += wk * (gap_hi > zero4 ? gap_hi : zero4);
         }
         const std::array<float, kDomains> pull{pull_lo[0], pull_lo[1], pull_lo[2], pull_lo[3], pull_hi[2], pull_hi[3]};
-        auto next = state.skills_next.row(a);
+        auto next = buffer.row(a);
         if (total > 0.0f && rate > 0.0) {
           const double scale = rate * pop.openness[a] / total;
           for (std::size_t d = 0; d < kDomains; ++d) {
@@ -69,7 +71,7 @@ void diffuse_informally(SimulationState& state) {
         for (std::size_t d = 0; d < kDomains; ++d) next[d] = std::clamp(next[d], 0.0f, 1.0f);
       },
       512);
-  std::swap(state.population.skills, state.skills_next);
+  std::swap(ctx.write<C::skills>(), buffer);
 }
 
 }  // namespace mentorsim

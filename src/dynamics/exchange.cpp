@@ -8,28 +8,33 @@
 
 namespace mentorsim {
 
-double power_distance_damping(const SimulationState& state, AgentId teacher, AgentId learner) {
-  const Population& pop = state.population;
+double power_distance_damping(const Population& pop, AgentId teacher, AgentId learner) {
   if (pop.stage[teacher] >= pop.stage[learner]) return 1.0;
   const double h = pop.institutions[pop.institution[learner]].hierarchy;
   const double psi = pop.psych_safety[pop.unit[learner]];
   return 1.0 - h * (1.0 - pop.confidence[teacher]) * (1.0 - psi);
 }
 
-void exchange_knowledge(SimulationState& state) {
-  const Population& pop = state.population;
-  const ExchangeParams& params = state.scenario->dynamics().exchange;
-  const auto from = pop.skills.data();
-  const auto to = state.skills_next.data();
+void ExchangeStage::run(Context& ctx) {
+  using C = Component;
+  const Population& pop = ctx.read<C::staff>();
+  const ExchangeParams& params = ctx.dynamics().exchange;
+  const SkillMatrix& skills = ctx.read<C::skills>();
+  SkillMatrix& next = ctx.write<C::skills_next>();
+  if (next.agents() < pop.size()) next.resize(pop.size());  // hires since last week
+  const auto from = skills.data();
+  const auto to = next.data();
   parallel::for_blocks(from.size(), 1 << 16, [&](std::size_t begin, std::size_t end) {
     std::copy(from.begin() + static_cast<std::ptrdiff_t>(begin), from.begin() + static_cast<std::ptrdiff_t>(end),
               to.begin() + static_cast<std::ptrdiff_t>(begin));
   });
-  const DyadTable& dyads = state.dyads;
-  const auto circle_size = circle_sizes(state);
+  const DyadTable& dyads = ctx.read<C::dyads>();
+  const DyadEventsView events = ctx.read<C::dyad_events>();
+  const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+  const auto circle_size = circle_sizes(active, dyads);
   std::vector<DyadId> met;
-  for (DyadId d : state.active_dyads) {
-    if (dyads.met[d]) met.push_back(d);
+  for (DyadId d : active) {
+    if (events.met[d]) met.push_back(d);
   }
   // Each dyad's increments are computed in parallel from this week's skills into its own slots, then
   // added to next week's skills in dyad order, so the sums do not depend on the thread count.
@@ -59,25 +64,25 @@ void exchange_knowledge(SimulationState& state) {
           if (!flow.primary) {
             weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
           }
-          const double s_teacher = pop.skills(teacher, flow.domain);
-          const double s_learner = pop.skills(learner, flow.domain);
+          const double s_teacher = skills(teacher, flow.domain);
+          const double s_learner = skills(learner, flow.domain);
           const double gap = std::max(0.0, s_teacher - s_learner);
           if (gap <= 0.0 || weight <= 0.0) continue;
           const double delta = params.rate * weight * group_factor * q * pop.openness[learner] * gap *
-                               (1.0 - s_learner) * power_distance_damping(state, teacher, learner);
+                               (1.0 - s_learner) * power_distance_damping(pop, teacher, learner);
           *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};
         }
         // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
         // for its mentor, shared among the circle's mentees.
         const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
         for (Domain domain : {Domain::teaching, Domain::leadership}) {
-          const double s = pop.skills(mentor, domain);
+          const double s = skills(mentor, domain);
           *slot++ = Increment{mentor, domain, static_cast<float>(params.role_learning * sessions * q * (1.0 - s))};
         }
       },
       512);
   for (const Increment& inc : increments) {
-    if (inc.agent != kNoAgent) state.skills_next(inc.agent, inc.domain) += inc.delta;
+    if (inc.agent != kNoAgent) next(inc.agent, inc.domain) += inc.delta;
   }
 }
 

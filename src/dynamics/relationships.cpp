@@ -10,48 +10,51 @@
 
 namespace mentorsim {
 
-double role_ambiguity(const SimulationState& state, DyadId d) {
-  const RelationshipParams& p = state.scenario->dynamics().relationships;
-  const DyadType type = state.dyads.type[d];
+double role_ambiguity(const RelationshipParams& p, const DyadTable& dyads, DyadId d) {
+  const DyadType type = dyads.type[d];
   double a = (type == DyadType::reverse || type == DyadType::reciprocal) ? p.role_ambiguity : p.base_ambiguity;
-  if (state.dyads.trained[d]) a *= 1.0 - p.training_effect;
+  if (dyads.trained[d]) a *= 1.0 - p.training_effect;
   return a;
 }
 
-double power_imbalance(const SimulationState& state, DyadId d) {
-  const Population& pop = state.population;
-  const AgentId mentor = state.dyads.mentor[d];
-  const AgentId mentee = state.dyads.mentee[d];
+double power_imbalance(const Population& pop, const DyadTable& dyads, DyadId d) {
+  const AgentId mentor = dyads.mentor[d];
+  const AgentId mentee = dyads.mentee[d];
   if (pop.stage[mentor] >= pop.stage[mentee]) return 0.0;
   const double h = pop.institutions[pop.institution[mentee]].hierarchy;
   const double psi = pop.psych_safety[pop.unit[mentee]];
   return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);
 }
 
+double success_probability(const RelationshipParams& params, const Population& population, const DyadTable& dyads,
+                           DyadId d) {
+  const double q = dyads.quality[d];
+  return (0.5 + 0.5 * q) * (1.0 - role_ambiguity(params, dyads, d)) * (1.0 - power_imbalance(population, dyads, d));
+}
+
 namespace {
 
-// power_imbalance from the dyad cache (same value, fewer reads of agents).
-double cached_power_imbalance(const SimulationState& state, DyadId d) {
-  const double h = state.dyad_cache.upward_hierarchy[d];
+// power_imbalance from the dyad constants (same value, fewer reads of agents).
+double cached_power_imbalance(const DyadConstants& cache, const std::vector<float>& confidence,
+                              const std::vector<float>& psych_safety, const DyadTable& dyads, DyadId d) {
+  const double h = cache.upward_hierarchy[d];
   if (h == 0.0) return 0.0;
-  const Population& pop = state.population;
-  const double psi = pop.psych_safety[state.dyad_cache.mentee_unit[d]];
-  return h * (1.0 - pop.confidence[state.dyads.mentor[d]]) * (1.0 - psi);
+  const double psi = psych_safety[cache.mentee_unit[d]];
+  return h * (1.0 - confidence[dyads.mentor[d]]) * (1.0 - psi);
 }
 
 }  // namespace
 
-double success_probability(const SimulationState& state, DyadId d) {
-  const double q = state.dyads.quality[d];
-  return (0.5 + 0.5 * q) * (1.0 - role_ambiguity(state, d)) * (1.0 - power_imbalance(state, d));
-}
-
-void update_relationships(SimulationState& state) {
-  const RelationshipParams& p = state.scenario->dynamics().relationships;
-  DyadTable& dyads = state.dyads;
-  const auto& active = state.active_dyads;
-  state.cache_dyads();
-  const SimulationState::DyadCache& cache = state.dyad_cache;
+void RelationshipsStage::run(Context& ctx) {
+  using C = Component;
+  const Scenario& scenario = ctx.scenario();
+  const RelationshipParams& p = ctx.dynamics().relationships;
+  DyadTable& dyads = ctx.write<C::dyads>();
+  DyadEvents events = ctx.write<C::dyad_events>();
+  const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+  const DyadConstants& cache = ctx.read<C::dyad_constants>();
+  const std::vector<float>& confidence = ctx.read<C::confidence>();
+  const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
   // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
   // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
   constexpr std::uint8_t kStays = 0xff;
@@ -62,20 +65,20 @@ void update_relationships(SimulationState& state) {
         const DyadId d = active[k];
         if (!dyads.active(d)) return;  // ended earlier this week
         // Three words per dyad and week, always drawn: success, cause, ending.
-        Stream stream = state.random.stream(state.step, Purpose::relationship, d);
+        Stream stream = ctx.random().stream(ctx.step(), Purpose::relationship, d);
         const double u_success = stream.uniform();
         const double u_cause = stream.uniform();
         const double u_end = stream.uniform();
         double q = dyads.quality[d];
         const double shortage = 1.0 - cache.mentor_availability[d] * cache.mentee_availability[d];
-        if (dyads.met[d]) {
+        if (events.met[d]) {
           ++dyads.meetings[d];
-          const double ambiguity = role_ambiguity(state, d);
-          const double imbalance = cached_power_imbalance(state, d);
+          const double ambiguity = role_ambiguity(p, dyads, d);
+          const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, dyads, d);
           const double communication = 0.5 - 0.5 * q;
           const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
           if (u_success < p_success) {
-            dyads.succeeded[d] = 1;
+            events.succeeded[d] = 1;
             q += p.success_gain * (1.0 - q);
           } else {
             q -= p.failure_loss * q;
@@ -89,7 +92,7 @@ void update_relationships(SimulationState& state) {
             ++dyads.failures[d][cause];
           }
         } else {
-          q -= p.missed_loss * shortage / state.program_of_dyad(d).cadence_weeks;
+          q -= p.missed_loss * shortage / program_of(scenario, dyads, d).cadence_weeks;
         }
         q = std::clamp(q, 0.0, 1.0);
         dyads.quality[d] = static_cast<float>(q);
@@ -112,17 +115,19 @@ void update_relationships(SimulationState& state) {
         ending[k] = static_cast<std::uint8_t>(reason);
       },
       256);
+  ProgramState& program = ctx.write<C::program>();
+  std::vector<std::uint32_t>& meetings = ctx.write<C::meeting_counts>();
   std::unordered_set<DyadId> counted_circles;
   for (std::size_t k = 0; k < active.size(); ++k) {
     const DyadId d = active[k];
-    if (dyads.active(d) && dyads.met[d]) {
+    if (dyads.active(d) && events.met[d]) {
       // A circle meeting counts once for its mentor, however many mentees attend.
       if (dyads.type[d] != DyadType::group || counted_circles.insert(dyads.group[d]).second) {
-        ++state.meetings[dyads.mentor[d]];
+        ++meetings[dyads.mentor[d]];
       }
-      ++state.meetings[dyads.mentee[d]];
+      ++meetings[dyads.mentee[d]];
     }
-    if (ending[k] != kStays) state.end_dyad(d, static_cast<EndReason>(ending[k]));
+    if (ending[k] != kStays) end_dyad(dyads, program, d, ctx.step(), static_cast<EndReason>(ending[k]));
   }
 }
 

@@ -37,28 +37,36 @@ double intent_to_leave(const TurnoverParams& params, double satisfaction) {
   return intent_to_leave(params, intent_base_logit(params), satisfaction);
 }
 
-void update_satisfaction(SimulationState& state) {
-  const SatisfactionParams& p = state.scenario->dynamics().satisfaction;
-  const TurnoverParams& turnover = state.scenario->dynamics().turnover;
+void SatisfactionStage::run(Context& ctx) {
+  using C = Component;
+  const Scenario& scenario = ctx.scenario();
+  const SatisfactionParams& p = ctx.dynamics().satisfaction;
+  const TurnoverParams& turnover = ctx.dynamics().turnover;
   const double base_logit = intent_base_logit(turnover);
-  const double time_required = state.scenario->dynamics().meetings.time_required;
-  Population& pop = state.population;
+  const double time_required = ctx.dynamics().meetings.time_required;
+  const Population& pop = ctx.read<C::staff>();
+  const SkillMatrix& skills = ctx.read<C::skills>();
+  const std::vector<float>& confidence = ctx.read<C::confidence>();
+  const Baseline& baseline = ctx.read<C::baseline>();
+  const DyadTable& dyads = ctx.read<C::dyads>();
+  const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+  std::vector<float>& satisfaction = ctx.write<C::satisfaction>();
+  std::vector<float>& intent = ctx.write<C::intent_to_leave>();
   const std::size_t n = pop.size();
   // Sum of the quality of each agent's active dyads, the time they take and their count, in the
-  // state's per-agent buffer (all zero between calls: only the entries used are cleared afterwards).
-  auto& sums = state.dyad_sums;
+  // stage's per-agent buffer (all zero between calls: only the entries used are cleared afterwards).
+  auto& sums = sums_;
   if (sums.size() < n) sums.resize(n);
-  const auto circles = circle_sizes(state);
+  const auto circles = circle_sizes(active, dyads);
   for_each_active_dyad(
-      state,
+      active, dyads,
       [&](DyadId d) {
-        const double per_week = time_required / state.program_of_dyad(d).cadence_weeks;
+        const double per_week = time_required / program_of(scenario, dyads, d).cadence_weeks;
         // A circle meets as one: its mentor's time is shared among the circle's mentees.
-        const double mentor_share =
-            state.dyads.type[d] == DyadType::group ? 1.0 / circles.at(state.dyads.group[d]) : 1.0;
-        const std::int64_t quality = to_fixed(state.dyads.quality[d]);
-        SimulationState::DyadSums& mentor = sums[state.dyads.mentor[d]];
-        SimulationState::DyadSums& mentee = sums[state.dyads.mentee[d]];
+        const double mentor_share = dyads.type[d] == DyadType::group ? 1.0 / circles.at(dyads.group[d]) : 1.0;
+        const std::int64_t quality = to_fixed(dyads.quality[d]);
+        DyadSums& mentor = sums[dyads.mentor[d]];
+        DyadSums& mentee = sums[dyads.mentee[d]];
         add(mentor.quality, quality);
         add(mentee.quality, quality);
         add(mentor.time, to_fixed(per_week * mentor_share));
@@ -69,13 +77,13 @@ void update_satisfaction(SimulationState& state) {
       1024);
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
-    SimulationState::DyadSums mine;
-    if (sums[a].count != 0) mine = std::exchange(sums[a], SimulationState::DyadSums{});  // left all zero
+    DyadSums mine;
+    if (sums[a].count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
     if (!pop.active(a)) return;
     double growth = 0.0;
-    for (std::size_t d = 0; d < kDomains; ++d) growth += pop.skills.at(a, d) - state.baseline.skills.at(a, d);
-    double target = state.baseline.satisfaction[a] + p.growth_weight * growth +
-                    p.empowerment_weight * (pop.confidence[a] - state.baseline.confidence[a]);
+    for (std::size_t d = 0; d < kDomains; ++d) growth += skills.at(a, d) - baseline.skills.at(a, d);
+    double target = baseline.satisfaction[a] + p.growth_weight * growth +
+                    p.empowerment_weight * (confidence[a] - baseline.confidence[a]);
     if (mine.count > 0) {
       const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
       target += p.quality_weight * (mean_quality - 0.5);
@@ -83,8 +91,8 @@ void update_satisfaction(SimulationState& state) {
       target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget);
     }
     target = std::clamp(target, 0.0, 1.0);
-    pop.satisfaction[a] += static_cast<float>(p.adjustment * (target - pop.satisfaction[a]));
-    pop.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, base_logit, pop.satisfaction[a]));
+    satisfaction[a] += static_cast<float>(p.adjustment * (target - satisfaction[a]));
+    intent[a] = static_cast<float>(intent_to_leave(turnover, base_logit, satisfaction[a]));
   });
 }
 

@@ -1,17 +1,224 @@
 #include "mentorsim/dynamics/state.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
+#include <span>
+#include <type_traits>
 
 #include "mentorsim/dynamics/satisfaction.hpp"
 
 namespace mentorsim {
 
+namespace {
+
+using C = Component;
+constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
+      {C::staff,
+       "who is employed (`hired`, `left`) and what does not change during a run: institution, unit, profession, "
+       "career stage, minority, manager, openness, time budget, workload; hires append rows"},
+      {C::skills, "skills per agent and domain at week t"},
+      {C::skills_next, "the week t+1 skills buffer, filled by exchange and diffusion, which swaps it in"},
+      {C::confidence, "confidence `c` per agent"},
+      {C::satisfaction, "job satisfaction `S` per agent"},
+      {C::intent_to_leave, "intent to leave `I` per agent"},
+      {C::psych_safety, "psychological safety `ψ` per unit"},
+      {C::network, "the collegial network: ties and their strengths"},
+      {C::new_ties, "ties made since the last tie merge (mentoring bonds, introductions, hires' first ties)"},
+      {C::dyads, "every dyad ever formed: partners, arm, type, formation, quality, meetings, failure counts, end"},
+      {C::dyad_events, "this week's `met` and `succeeded` flags of each dyad"},
+      {C::dyad_constants,
+       "per dyad, what is fixed for its life: partners' availability, upward hierarchy, mentee's unit"},
+      {C::active_dyads, "the dyads active once this week's calendar has run, in id order"},
+      {C::program, "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason"},
+      {C::baseline, "per agent, at week 0 or at hire: skills, confidence, satisfaction, degree, strength"},
+      {C::meeting_counts, "meetings attended per agent since week 0 (observations take differences)"},
+      {C::matching_log, "one record per matching round: mentees, pairs, unmatched and why, optimality gap"},
+}};
+
+constexpr bool table_in_enum_order() {
+  for (std::size_t k = 0; k < kComponentTable.size(); ++k) {
+    if (index_of(kComponentTable[k].component) != k) return false;
+  }
+  return true;
+}
+static_assert(table_in_enum_order(), "component_table() rows must follow the order of enum Component");
+
+// FNV-1a over bytes, chained.
+class Hasher {
+ public:
+  void bytes(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) {
+      hash_ ^= p[i];
+      hash_ *= 1099511628211ull;
+    }
+  }
+  template <class T>
+    requires std::is_trivially_copyable_v<T>
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
+  template <class T>
+    requires std::is_trivially_copyable_v<T>
+  void values(std::span<const T> v) {
+    value(v.size());
+    bytes(v.data(), v.size_bytes());
+  }
+  template <class T>
+  void vector(const std::vector<T>& v) {
+    values(std::span<const T>(v));
+  }
+  [[nodiscard]] std::uint64_t result() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 14695981039346656037ull;
+};
+
+}  // namespace
+
+const std::array<ComponentInfo, kComponentCount>& component_table() { return kComponentTable; }
+
+std::uint64_t checksum(const SimulationState& state, Component component) {
+  Hasher h;
+  const Population& pop = state.population;
+  switch (component) {
+    case Component::staff:
+      h.vector(pop.external_id);
+      h.vector(pop.institution);
+      h.vector(pop.unit);
+      h.vector(pop.profession);
+      h.vector(pop.stage);
+      h.vector(pop.minority);
+      h.vector(pop.joint_institution);
+      h.vector(pop.joint_unit);
+      h.vector(pop.years);
+      h.vector(pop.manager);
+      h.vector(pop.hired);
+      h.vector(pop.left);
+      h.vector(pop.openness);
+      h.vector(pop.time_budget);
+      h.vector(pop.workload);
+      h.value(pop.institutions.size());
+      h.value(pop.units.size());
+      break;
+    case Component::skills:
+      h.values(pop.skills.data());
+      break;
+    case Component::skills_next:
+      h.values(state.skills_next.data());
+      break;
+    case Component::confidence:
+      h.vector(pop.confidence);
+      break;
+    case Component::satisfaction:
+      h.vector(pop.satisfaction);
+      break;
+    case Component::intent_to_leave:
+      h.vector(pop.intent_to_leave);
+      break;
+    case Component::psych_safety:
+      h.vector(pop.psych_safety);
+      break;
+    case Component::network: {
+      const CollegialNetwork& net = state.network;
+      h.value(net.vertex_count());
+      for (AgentId v = 0; v < net.vertex_count(); ++v) {
+        h.values(net.neighbors(v));
+        h.values(net.weights(v));
+        h.values(net.routines(v));
+      }
+      break;
+    }
+    case Component::new_ties:
+      h.vector(state.new_ties);
+      break;
+    case Component::dyads: {
+      const DyadTable& d = state.dyads;
+      h.vector(d.mentor);
+      h.vector(d.mentee);
+      h.vector(d.arm);
+      h.vector(d.type);
+      h.vector(d.formation);
+      h.vector(d.group);
+      h.vector(d.start);
+      h.vector(d.planned_end);
+      h.vector(d.end);
+      h.vector(d.end_reason);
+      h.vector(d.quality);
+      h.vector(d.quality_initial);
+      h.vector(d.similarity);
+      h.vector(d.complementarity);
+      h.vector(d.meetings);
+      h.vector(d.trained);
+      h.vector(d.failures);
+      break;
+    }
+    case Component::dyad_events:
+      h.vector(state.dyads.met);
+      h.vector(state.dyads.succeeded);
+      break;
+    case Component::dyad_constants: {
+      const DyadConstants& c = state.dyad_constants;
+      h.vector(c.mentor_availability);
+      h.vector(c.mentee_availability);
+      h.vector(c.upward_hierarchy);
+      h.vector(c.mentee_unit);
+      break;
+    }
+    case Component::active_dyads:
+      h.vector(state.active_dyads);
+      break;
+    case Component::program: {
+      const ProgramState& p = state.program;
+      h.vector(p.arm);
+      h.vector(p.eligible);
+      h.vector(p.enrolled);
+      h.vector(p.role);
+      h.vector(p.enrolled_week);
+      h.vector(p.matched_week);
+      h.vector(p.mentor_load);
+      h.vector(p.mentee_load);
+      h.vector(p.unmatched_reason);
+      h.vector(p.dissolved);
+      break;
+    }
+    case Component::baseline: {
+      const Baseline& b = state.baseline;
+      h.values(b.skills.data());
+      h.vector(b.confidence);
+      h.vector(b.satisfaction);
+      h.vector(b.degree);
+      h.vector(b.strength);
+      h.vector(b.cross_institution_ties);
+      break;
+    }
+    case Component::meeting_counts:
+      h.vector(state.meeting_counts);
+      break;
+    case Component::matching_log:
+      for (const MatchingRecord& r : state.matching_log) {
+        h.value(r.arm);
+        h.value(r.step);
+        h.value(r.mentees);
+        h.value(r.pairs);
+        h.vector(r.unmatched);
+        h.vector(r.reasons);
+        h.value(r.exact);
+        h.value(r.optimality_gap);
+      }
+      h.value(state.matching_log.size());
+      break;
+  }
+  return h.result();
+}
+
 SimulationState::SimulationState(const Scenario& s, Replicate replicate, World world)
     : scenario(&s),
       random(s.run().seed, replicate),
+      network_report(world.network_report),
       population(std::move(world.population)),
-      network(std::move(world.network)),
-      network_report(world.network_report) {
+      network(std::move(world.network)) {
   const std::size_t n = population.size();
   program.resize(n);
   baseline.skills.resize(n);
@@ -20,40 +227,16 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   baseline.degree.resize(n);
   baseline.strength.resize(n);
   baseline.cross_institution_ties.resize(n);
-  meetings.assign(n, 0);
+  meeting_counts.assign(n, 0);
   skills_next.resize(n);
   const TurnoverParams& turnover = s.dynamics().turnover;
-  std::array<double, kStages> intent_sum{};
-  std::array<double, kStages> staff{};
   for (AgentId a = 0; a < n; ++a) {
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
-    record_baseline(a);
-    if (!population.active(a)) continue;
-    intent_sum[index_of(population.stage[a])] += population.intent_to_leave[a];
-    staff[index_of(population.stage[a])] += 1.0;
+    record_baseline(baseline, population, network, a);
   }
-  for (std::size_t stage = 0; stage < kStages; ++stage) {
-    intent_reference[stage] =
-        staff[stage] > 0.0 && intent_sum[stage] > 0.0 ? intent_sum[stage] / staff[stage] : turnover.baseline_intent;
-  }
-  psych_safety_initial = population.psych_safety;
-  for (std::uint64_t id : population.external_id) next_external_id = std::max(next_external_id, id + 1);
 }
 
-void SimulationState::grow_agents(std::size_t count) {
-  const std::size_t n = program.arm.size() + count;
-  program.resize(n);
-  baseline.skills.resize(n);
-  baseline.confidence.resize(n, 0.0f);
-  baseline.satisfaction.resize(n, 0.0f);
-  baseline.degree.resize(n, 0);
-  baseline.strength.resize(n, 0.0f);
-  baseline.cross_institution_ties.resize(n, 0);
-  meetings.resize(n, 0);
-  skills_next.resize(n);
-}
-
-void SimulationState::record_baseline(AgentId a) {
+void record_baseline(Baseline& baseline, const Population& population, const CollegialNetwork& network, AgentId a) {
   for (std::size_t d = 0; d < kDomains; ++d) baseline.skills.at(a, d) = population.skills.at(a, d);
   baseline.confidence[a] = population.confidence[a];
   baseline.satisfaction[a] = population.satisfaction[a];
@@ -70,34 +253,27 @@ void SimulationState::record_baseline(AgentId a) {
   baseline.cross_institution_ties[a] = cross;
 }
 
-void SimulationState::end_dyad(DyadId d, EndReason reason) {
-  ProgramWorld world{population, network, dyads, program};
-  mentorsim::end_dyad(world, d, step, reason);
-}
-
-void SimulationState::cache_dyads() {
-  DyadCache& c = dyad_cache;
-  for (auto d = static_cast<DyadId>(c.mentor_availability.size()); d < dyads.size(); ++d) {
+void DyadConstants::extend(const DyadTable& dyads, const Population& population, double time_required) {
+  for (auto d = static_cast<DyadId>(size()); d < dyads.size(); ++d) {
     const AgentId mentor = dyads.mentor[d];
     const AgentId mentee = dyads.mentee[d];
-    c.mentor_availability.push_back(availability(*this, mentor));
-    c.mentee_availability.push_back(availability(*this, mentee));
-    c.upward_hierarchy.push_back(population.stage[mentor] >= population.stage[mentee]
-                                     ? 0.0
-                                     : population.institutions[population.institution[mentee]].hierarchy);
-    c.mentee_unit.push_back(population.unit[mentee]);
+    mentor_availability.push_back(availability(population, mentor, time_required));
+    mentee_availability.push_back(availability(population, mentee, time_required));
+    upward_hierarchy.push_back(population.stage[mentor] >= population.stage[mentee]
+                                   ? 0.0
+                                   : population.institutions[population.institution[mentee]].hierarchy);
+    mentee_unit.push_back(population.unit[mentee]);
   }
 }
 
-double availability(const SimulationState& state, AgentId a) {
-  const double required = state.scenario->dynamics().meetings.time_required;
-  return std::min(1.0, static_cast<double>(state.population.time_budget[a]) / required);
+double availability(const Population& population, AgentId a, double time_required) {
+  return std::min(1.0, static_cast<double>(population.time_budget[a]) / time_required);
 }
 
-std::unordered_map<DyadId, int> circle_sizes(const SimulationState& state) {
+std::unordered_map<DyadId, int> circle_sizes(const std::vector<DyadId>& active, const DyadTable& dyads) {
   std::unordered_map<DyadId, int> sizes;
-  for (DyadId d : state.active_dyads) {
-    if (state.dyads.active(d) && state.dyads.type[d] == DyadType::group) ++sizes[state.dyads.group[d]];
+  for (DyadId d : active) {
+    if (dyads.active(d) && dyads.type[d] == DyadType::group) ++sizes[dyads.group[d]];
   }
   return sizes;
 }

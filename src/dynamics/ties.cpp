@@ -9,40 +9,44 @@ namespace mentorsim {
 namespace {
 
 // A random active contact of `of`, other than `excluded`, or kNoAgent.
-AgentId random_contact(const SimulationState& state, AgentId of, AgentId excluded, Stream& stream) {
-  const auto row = state.network.neighbors(of);
+AgentId random_contact(const CollegialNetwork& network, const Population& population, AgentId of, AgentId excluded,
+                       Stream& stream) {
+  const auto row = network.neighbors(of);
   if (row.empty()) return kNoAgent;
   const AgentId pick = row[stream.below(static_cast<std::uint32_t>(row.size()))];
-  if (pick == excluded || !state.population.active(pick) || state.network.has_tie(excluded, pick)) return kNoAgent;
+  if (pick == excluded || !population.active(pick) || network.has_tie(excluded, pick)) return kNoAgent;
   return pick;
 }
 
 }  // namespace
 
-void merge_ties(SimulationState& state) {
-  const TieParams& p = state.scenario->dynamics().ties;
-  const Population& pop = state.population;
-  const double threshold = p.drop_threshold;
+void TiesStage::merge(Context& ctx) {
+  using C = Component;
+  const Population& pop = ctx.read<C::staff>();
+  const double threshold = ctx.dynamics().ties.drop_threshold;
+  std::vector<Tie>& pending = ctx.write<C::new_ties>();
   std::vector<Tie> added;
-  added.reserve(state.pending_ties.size());
-  for (const Tie& t : state.pending_ties) {
+  added.reserve(pending.size());
+  for (const Tie& t : pending) {
     if (pop.active(t.a) && pop.active(t.b)) added.push_back(t);
   }
-  state.pending_ties.clear();
-  state.newcomer_sampler.reset();  // rebuilt from the staff of now when next needed
+  pending.clear();
   const ActiveMask active(pop);
-  CollegialNetwork next =
-      state.network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold},
-                           std::move(added), std::move(state.spare_network));
+  CollegialNetwork& network = ctx.write<C::network>();
+  CollegialNetwork next = network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold},
+                                         std::move(added), std::move(spare_));
   // The network before the merge lends its storage to the next merge.
-  state.spare_network = std::exchange(state.network, std::move(next));
+  spare_ = std::exchange(network, std::move(next));
 }
 
-void update_ties(SimulationState& state) {
-  const TieParams& p = state.scenario->dynamics().ties;
-  const double decay = state.scenario->network().tie_decay;
-  const DyadTable& dyads = state.dyads;
-  CollegialNetwork& net = state.network;
+void TiesStage::run(Context& ctx) {
+  using C = Component;
+  const TieParams& p = ctx.dynamics().ties;
+  const double decay = ctx.scenario().network().tie_decay;
+  const Population& pop = ctx.read<C::staff>();
+  const DyadTable& dyads = ctx.read<C::dyads>();
+  const DyadEventsView events = ctx.read<C::dyad_events>();
+  CollegialNetwork& net = ctx.write<C::network>();
   // Decay first, so this week's bonds are not decayed before they count.
   if (decay > 0.0) {
     parallel::for_each(
@@ -58,7 +62,7 @@ void update_ties(SimulationState& state) {
   // introductions. The ties made go to each dyad's own slots and are appended to pending_ties in
   // dyad order; bonds are then strengthened one dyad after another, in dyad order (two dyads may
   // share a tie, e.g. A mentors B while B mentors A), so nothing depends on the thread count.
-  const auto& active = state.active_dyads;
+  const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
   constexpr std::size_t kSlots = 3;  // bond, mentee's introduction, mentor's introduction
   std::vector<Tie> made(active.size() * kSlots);
   std::vector<std::uint8_t> used(active.size() * kSlots, 0);
@@ -68,7 +72,7 @@ void update_ties(SimulationState& state) {
       active.size(),
       [&](std::size_t k) {
         const DyadId d = active[k];
-        if (!dyads.succeeded[d]) return;
+        if (!events.succeeded[d]) return;
         const AgentId mentor = dyads.mentor[d];
         const AgentId mentee = dyads.mentee[d];
         auto make = [&](std::size_t slot, Tie tie) {
@@ -81,17 +85,17 @@ void update_ties(SimulationState& state) {
         } else {
           make(0, Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
         }
-        Stream stream = state.random.stream(state.step, Purpose::ties, d);
+        Stream stream = ctx.random().stream(ctx.step(), Purpose::ties, d);
         const double u_mentee = stream.uniform();
         const double u_mentor = stream.uniform();
         if (u_mentee < p.introduction_probability) {
-          const AgentId contact = random_contact(state, mentor, mentee, stream);
+          const AgentId contact = random_contact(net, pop, mentor, mentee, stream);
           if (contact != kNoAgent && contact != mentee) {
             make(1, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
           }
         }
         if (u_mentor < p.introduction_probability) {
-          const AgentId contact = random_contact(state, mentee, mentor, stream);
+          const AgentId contact = random_contact(net, pop, mentee, mentor, stream);
           if (contact != kNoAgent && contact != mentor) {
             make(2, Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
           }
@@ -104,10 +108,11 @@ void update_ties(SimulationState& state) {
     w += static_cast<float>(p.bond_gain * (1.0 - w));
     net.weights(dyads.mentee[active[k]])[static_cast<std::size_t>(at_mentee[k])] = w;
   }
+  std::vector<Tie>& pending = ctx.write<C::new_ties>();
   for (std::size_t slot = 0; slot < made.size(); ++slot) {
-    if (used[slot]) state.pending_ties.push_back(made[slot]);
+    if (used[slot]) pending.push_back(made[slot]);
   }
-  if ((state.step + 1) % p.merge_interval == 0) merge_ties(state);
+  if ((ctx.step() + 1) % p.merge_interval == 0) merge(ctx);
 }
 
 }  // namespace mentorsim

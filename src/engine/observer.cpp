@@ -12,41 +12,26 @@
 namespace mentorsim {
 namespace {
 
-enum Metric : std::size_t {
-  m_n,
-  m_n_initial,
-  m_retained,
-  m_leavers,
-  m_hires,
-  m_skill_first,
-  m_confidence = m_skill_first + kDomains,
-  m_satisfaction,
-  m_intent,
-  m_psych_safety,
-  m_degree,
-  m_strength,
-  m_cross,
-  m_in_mentoring,
-  m_as_mentor,
-  m_as_mentee,
-  m_meetings,
-  m_count
-};
-static_assert(m_count == kTimeseriesMetrics.size());
-
 constexpr std::size_t kAgentsPerBlock = 16384;
 
-std::string week_group(Step week) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "/agents/week_%04d", week);
-  return buffer;
-}
-
-std::string network_week_group(Step week) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "/network/week_%04d", week);
-  return buffer;
-}
+// The columns of the metrics the sums below address.
+constexpr std::size_t m_n = metric_column(Metric::n);
+constexpr std::size_t m_n_initial = metric_column(Metric::n_initial);
+constexpr std::size_t m_retained = metric_column(Metric::retained);
+constexpr std::size_t m_leavers = metric_column(Metric::leavers);
+constexpr std::size_t m_hires = metric_column(Metric::hires);
+constexpr std::size_t m_skill_first = metric_column(Metric::skill, 0);
+constexpr std::size_t m_confidence = metric_column(Metric::confidence);
+constexpr std::size_t m_satisfaction = metric_column(Metric::satisfaction);
+constexpr std::size_t m_intent = metric_column(Metric::intent_to_leave);
+constexpr std::size_t m_psych_safety = metric_column(Metric::psych_safety);
+constexpr std::size_t m_degree = metric_column(Metric::degree);
+constexpr std::size_t m_strength = metric_column(Metric::strength);
+constexpr std::size_t m_cross = metric_column(Metric::cross_institution_ties);
+constexpr std::size_t m_in_mentoring = metric_column(Metric::in_mentoring);
+constexpr std::size_t m_as_mentor = metric_column(Metric::mentoring_as_mentor);
+constexpr std::size_t m_as_mentee = metric_column(Metric::mentoring_as_mentee);
+constexpr std::size_t m_meetings = metric_column(Metric::meetings);
 
 }  // namespace
 
@@ -64,25 +49,25 @@ Observer::Observer(const Scenario& scenario, ResultsWriter& writer) : scenario_(
   weeks_ = observed_weeks(scenario.run().weeks, scenario.output().observe_every);
   io::OutputFile& file = writer_.file();
   const std::string ts(io::schema::kTimeseries);
-  file.write(ts + "/step", weeks_);
+  file.write(io::schema::kTimeseriesStep, weeks_);
   const std::vector<std::uint64_t> dims{scenario.run().replicates, weeks_.size(), groups_};
-  for (std::string_view metric : kTimeseriesMetrics) {
-    datasets_.push_back(file.create_dataset(ts + "/" + std::string(metric), io::ElementType::f64, dims,
-                                            std::numeric_limits<double>::quiet_NaN()));
-  }
-  const std::string oc = "/outcomes";
-  const std::uint64_t replicates = scenario.run().replicates;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  for (const auto& name : outcome_names()) {
-    outcome_datasets_.push_back(file.create_dataset(oc + "/" + name, io::ElementType::f64, {replicates, arms}, kNaN));
+  for (const std::string& metric : timeseries_names()) {
+    timeseries_.push_back(file.create_dataset(ts + "/" + metric, io::ElementType::f64, dims, kNaN));
   }
-  for (std::string_view name : kMinorityOutcomes) {
-    minority_datasets_.push_back(file.create_dataset(oc + "/by_minority/" + std::string(name), io::ElementType::f64,
-                                                     {replicates, arms, 2}, kNaN));
+  const std::string oc(io::schema::kOutcomes);
+  const std::uint64_t replicates = scenario.run().replicates;
+  for (const OutcomeColumn& column : outcome_columns()) {
+    outcomes_.push_back(file.create_dataset(oc + "/" + column.name, io::ElementType::f64, {replicates, arms}, kNaN));
   }
-  for (std::string_view name : kIsolationOutcomes) {
-    isolation_datasets_.push_back(file.create_dataset(oc + "/by_isolation/" + std::string(name), io::ElementType::f64,
-                                                      {replicates, arms, 4}, kNaN));
+  for (Subgroup subgroup : {Subgroup::minority, Subgroup::isolation}) {
+    for (const OutcomeInfo& info : outcome_table()) {
+      if (!reported_by(info, subgroup)) continue;
+      const std::string path = io::schema::outcomes_by(subgroup_name(subgroup)) + "/" + std::string(info.name);
+      subgroups_.emplace_back(subgroup, file.create_dataset(path, io::ElementType::f64,
+                                                            {replicates, arms, subgroup_size(subgroup)}, kNaN));
+      subgroup_outcomes_.push_back(info.outcome);
+    }
   }
   struct GroupRecord {
     std::uint16_t arm;
@@ -112,6 +97,10 @@ Observer::Observer(const Scenario& scenario, ResultsWriter& writer) : scenario_(
                        {"stage", io::ElementType::u8, offsetof(GroupRecord, stage)},
                        {"minority", io::ElementType::u8, offsetof(GroupRecord, minority)}},
                       sizeof(GroupRecord), records.data(), records.size());
+  const std::string codes = std::string(io::schema::kCodesAttribute) + "_";
+  for (std::string_view field : {"arm", "institution", "profession", "stage"}) {
+    file.set_attribute(io::schema::kGroups, codes + std::string(field), io::schema::codes_table(field));
+  }
 }
 
 Observer::~Observer() = default;
@@ -126,7 +115,8 @@ std::size_t Observer::group_of(const SimulationState& state, AgentId a) const {
   return g * 2 + pop.minority[a];
 }
 
-std::vector<std::vector<double>> Observer::group_means(const SimulationState& state, Step previous_week) const {
+std::vector<std::vector<double>> Observer::group_means(const SimulationState& state, Step previous_week,
+                                                       std::span<const std::uint32_t> meetings_before) const {
   const Population& pop = state.population;
   const CollegialNetwork& net = state.network;
   const Step week = state.step;
@@ -137,7 +127,8 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
     roles[state.dyads.mentor[d]] |= kMentorRole;
     roles[state.dyads.mentee[d]] |= kMenteeRole;
   }
-  const std::size_t width = m_count;
+  const std::size_t width = kMetricColumns;
+  const std::vector<std::uint32_t>& meetings = state.meeting_counts;
   // Neighbours' activity from a bit mask (it stays in cache; their `left` weeks would not).
   const ActiveMask is_active(pop);
   using Sums = std::vector<double>;
@@ -178,7 +169,7 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
           s[m_in_mentoring] += roles[a] != 0 ? 1.0 : 0.0;
           s[m_as_mentor] += (roles[a] & kMentorRole) ? 1.0 : 0.0;
           s[m_as_mentee] += (roles[a] & kMenteeRole) ? 1.0 : 0.0;
-          s[m_meetings] += state.meetings[a];
+          s[m_meetings] += meetings[a] - (a < meetings_before.size() ? meetings_before[a] : 0u);
         }
         return sums;
       },
@@ -189,28 +180,40 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
       kAgentsPerBlock);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<double>> means(width, std::vector<double>(groups_, kNaN));
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const double* s = &totals[g * width];
-    means[m_n][g] = s[m_n];
-    means[m_n_initial][g] = s[m_n_initial];
-    means[m_leavers][g] = s[m_leavers];
-    means[m_hires][g] = s[m_hires];
-    means[m_retained][g] = s[m_n_initial] > 0 ? s[m_retained] / s[m_n_initial] : kNaN;
-    for (std::size_t k = m_skill_first; k < width; ++k) means[k][g] = s[m_n] > 0 ? s[k] / s[m_n] : kNaN;
+  for (const MetricInfo& metric : metric_table()) {
+    const std::size_t first = metric_column(metric.metric);
+    const std::size_t last = first + (metric.by_domain ? kDomains : 1);
+    for (std::size_t k = first; k < last; ++k) {
+      for (std::size_t g = 0; g < groups_; ++g) {
+        const double* s = &totals[g * width];
+        switch (metric.aggregate) {
+          case Aggregate::count:
+            means[k][g] = s[k];
+            break;
+          case Aggregate::share_of_initial:
+            means[k][g] = s[m_n_initial] > 0 ? s[k] / s[m_n_initial] : kNaN;
+            break;
+          case Aggregate::mean:
+            means[k][g] = s[m_n] > 0 ? s[k] / s[m_n] : kNaN;
+            break;
+        }
+      }
+    }
   }
   return means;
 }
 
-void Observer::observe(SimulationState& state, Replicate replicate) {
+void Observer::observe(const SimulationState& state, Replicate replicate) {
   const auto it = std::find(weeks_.begin(), weeks_.end(), state.step);
   if (it == weeks_.end()) return;
   const auto observation = static_cast<std::uint64_t>(it - weeks_.begin());
   const Step previous = observation == 0 ? -1 : weeks_[observation - 1];
-  const auto means = group_means(state, previous);
-  for (std::size_t k = 0; k < datasets_.size(); ++k) {
-    datasets_[k].write_slab<double>({replicate, observation, 0}, {1, 1, groups_}, means[k]);
+  if (observation == 0) meetings_at_last_observation_.clear();  // a new replicate
+  const auto means = group_means(state, previous, meetings_at_last_observation_);
+  for (std::size_t k = 0; k < timeseries_.size(); ++k) {
+    timeseries_[k].write_slab<double>({replicate, observation, 0}, {1, 1, groups_}, means[k]);
   }
-  std::fill(state.meetings.begin(), state.meetings.end(), 0u);
+  meetings_at_last_observation_ = state.meeting_counts;
 }
 
 void Observer::write_agent_snapshot(const std::string& group, const SimulationState& state) {
@@ -222,34 +225,31 @@ void Observer::snapshot(const SimulationState& state, Replicate replicate) {
   const auto& weeks = scenario_.output().snapshot_weeks;
   if (std::find(weeks.begin(), weeks.end(), state.step) == weeks.end()) return;
   if (replicate != 0 && !scenario_.output().all_replicates) return;
-  write_agent_snapshot(replicate_group(replicate, week_group(state.step)), state);
+  write_agent_snapshot(io::schema::replicate_group(replicate, io::schema::agents_week(state.step)), state);
   if (scenario_.output().network) {
-    writer_.write_network(replicate_group(replicate, network_week_group(state.step)), state.network,
+    writer_.write_network(io::schema::replicate_group(replicate, io::schema::network_week(state.step)), state.network,
                           state.network_report);
   }
 }
 
-void Observer::finish_replicate(SimulationState& state, Replicate replicate) {
+void Observer::finish_replicate(const SimulationState& state, Replicate replicate) {
   if (replicate == 0 || scenario_.output().all_replicates) {
-    write_agent_snapshot(replicate_group(replicate, io::schema::kAgentsFinal), state);
+    write_agent_snapshot(io::schema::replicate_group(replicate, io::schema::kAgentsFinal), state);
     if (scenario_.output().network) {
-      writer_.write_network(replicate_group(replicate, io::schema::kNetworkFinal), state.network, state.network_report);
+      writer_.write_network(io::schema::replicate_group(replicate, io::schema::kNetworkFinal), state.network,
+                            state.network_report);
     }
   }
   const Outcomes outcomes = compute_outcomes(state);
   const std::uint64_t arms = scenario_.arms().size();
-  for (std::size_t k = 0; k < outcome_datasets_.size(); ++k) {
-    outcome_datasets_[k].write_slab<double>({replicate, 0}, {1, arms}, outcomes.per_arm[k]);
+  const auto& columns = outcome_columns();
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    outcomes_[k].write_slab<double>({replicate, 0}, {1, arms}, outcomes.column(columns[k].outcome, columns[k].level));
   }
-  for (std::size_t k = 0; k < minority_datasets_.size(); ++k) {
-    std::vector<double> flat;
-    for (const auto& pair : outcomes.by_minority[k]) flat.insert(flat.end(), pair.begin(), pair.end());
-    minority_datasets_[k].write_slab<double>({replicate, 0, 0}, {1, arms, 2}, flat);
-  }
-  for (std::size_t k = 0; k < isolation_datasets_.size(); ++k) {
-    std::vector<double> flat;
-    for (const auto& quartiles : outcomes.by_isolation[k]) flat.insert(flat.end(), quartiles.begin(), quartiles.end());
-    isolation_datasets_[k].write_slab<double>({replicate, 0, 0}, {1, arms, 4}, flat);
+  for (std::size_t k = 0; k < subgroups_.size(); ++k) {
+    const Subgroup subgroup = subgroups_[k].first;
+    subgroups_[k].second.write_slab<double>({replicate, 0, 0}, {1, arms, subgroup_size(subgroup)},
+                                            outcomes.subgroup_values(subgroup_outcomes_[k], subgroup));
   }
   const DyadTable& d = state.dyads;
   const auto base = static_cast<DyadId>(all_dyads_.size());
@@ -276,38 +276,13 @@ void Observer::finish_replicate(SimulationState& state, Replicate replicate) {
 }
 
 void Observer::finish() {
-  for (auto* group : {&datasets_, &outcome_datasets_, &minority_datasets_, &isolation_datasets_}) {
-    for (auto& dataset : *group) dataset.close();
-    group->clear();
-  }
-  io::OutputFile& file = writer_.file();
-  const std::string g(io::schema::kDyads);
-  const DyadTable& d = all_dyads_;
-  const std::size_t n = d.size();
-  file.create_group(g);
-  file.write(g + "/replicate", dyad_replicate_);
-  file.write(g + "/mentor", d.mentor);
-  file.write(g + "/mentee", d.mentee);
-  file.write(g + "/arm", d.arm);
-  std::vector<std::uint8_t> type(n), formation(n), reason(n);
-  std::vector<std::int32_t> end(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    type[k] = static_cast<std::uint8_t>(d.type[k]);
-    formation[k] = static_cast<std::uint8_t>(d.formation[k]);
-    reason[k] = static_cast<std::uint8_t>(d.end_reason[k]);
-    end[k] = d.end[k] == kNever ? -1 : d.end[k];
-  }
-  file.write(g + "/type", type);
-  file.write(g + "/formation", formation);
-  file.write(g + "/group", d.group);
-  file.write(g + "/start", d.start);
-  file.write(g + "/end", end);
-  file.write(g + "/end_reason", reason);
-  file.write(g + "/quality", d.quality);
-  file.write(g + "/quality_initial", d.quality_initial);
-  file.write(g + "/similarity", d.similarity);
-  file.write(g + "/complementarity", d.complementarity);
-  file.write(g + "/meetings", d.meetings);
+  for (auto& dataset : timeseries_) dataset.close();
+  for (auto& dataset : outcomes_) dataset.close();
+  for (auto& entry : subgroups_) entry.second.close();
+  timeseries_.clear();
+  outcomes_.clear();
+  subgroups_.clear();
+  writer_.write_dyads(all_dyads_, dyad_replicate_);
 }
 
 }  // namespace mentorsim

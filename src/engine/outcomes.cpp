@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
@@ -11,7 +10,114 @@
 namespace mentorsim {
 namespace {
 
+// Concatenation by appending (GCC 12 warns falsely, -Wrestrict, about `"literal" + std::string`).
+template <class... Parts>
+std::string cat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+using O = Outcome;
+using B = Breakdown;
+constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
+    {O::eligible_mentees, "eligible_mentees", B::none, "count",
+     "eligible mentees of the arm's initial staff (NaN for an arm without a program)"},
+    {O::enrolled_mentees, "enrolled_mentees", B::none, "count",
+     "eligible mentees who enrolled (NaN for an arm without a program)"},
+    {O::coverage, "coverage", B::none, "share", "share of eligible mentees (initial staff) who got a mentor", true,
+     true},
+    {O::weeks_to_match, "weeks_to_match", B::none, "weeks",
+     "mean weeks from enrolment to first match, over matched mentees", true, true},
+    {O::dyads, "dyads", B::none, "count",
+     "the arm's dyads over the run, re-matches included (NaN for an arm without a program)"},
+    {O::meetings_per_dyad, "meetings_per_dyad", B::none, "meetings",
+     "mean meetings held per dyad, over all the arm's dyads (those still running included)"},
+    {O::complementarity, "complementarity", B::none, "score (0-1)", "mean complementarity of the arm's dyads"},
+    {O::similarity, "similarity", B::none, "score (0-1)", "mean similarity of the arm's dyads"},
+    {O::failure_rate, "failure_rate", B::none, "share",
+     "share of the arm's dyads (all, those still running included) that ended for a relationship reason: "
+     "lack_of_time, poor_communication, power_imbalance or role_ambiguity (leaving and program_end are not "
+     "failures)"},
+    {O::end_share, "end", B::end_reason, "share",
+     "share of the arm's dyads (all) with this end reason; end_active is the share still running at the end; "
+     "the shares sum to 1"},
+    {O::quality, "quality", B::formation, "quality (0-1)", "mean final quality of the arm's dyads of this formation"},
+    {O::satisfaction_change, "satisfaction_change", B::none, "satisfaction (0-1)",
+     "mean satisfaction change (final - initial) of participants (mentors and mentees), active initial staff",
+     true, false},
+    {O::satisfaction_change_by_formation, "satisfaction_change", B::formation, "satisfaction (0-1)",
+     "the same, for participants whose first dyad as mentee had this formation"},
+    {O::retention, "retention", B::none, "share", "share of the arm's initial staff still active at the end", true,
+     false},
+    {O::skill_gain, "skill_gain", B::domain, "skill (0-1)",
+     "mean change in this skill of the arm's active initial staff"},
+    {O::strength_change, "strength_change", B::none, "tie strength",
+     "mean change in the sum of tie strengths of the arm's active initial staff"},
+    {O::cross_institution_change, "cross_institution_change", B::none, "ties",
+     "mean change in cross-institution ties of the arm's active initial staff"},
+    {O::unmatched, "unmatched", B::unmatched_reason, "count",
+     "enrolled eligible mentees left without a mentor, by the reason of their last matching round: infeasible = "
+     "no feasible mentor existed; no_capacity = every feasible mentor was full; not_approached = self-identified, "
+     "approached nobody (anxiety, no visible candidate); declined = self-identified, every mentor approached "
+     "declined"},
+    {O::optimality_gap, "optimality_gap", B::none, "relative gap",
+     "assigned_optimal: the largest bound, over the arm's matching rounds, on the relative gap to the optimal "
+     "total pair value (0 when solved exactly and for the strategies that do not optimise; NaN for an arm that "
+     "never matched)"},
+}};
+
+constexpr bool table_in_enum_order() {
+  for (std::size_t k = 0; k < kOutcomeTable.size(); ++k) {
+    if (static_cast<std::size_t>(kOutcomeTable[k].outcome) != k) return false;
+    // Subgroups are reported for outcomes without a breakdown only.
+    if ((kOutcomeTable[k].by_minority || kOutcomeTable[k].by_isolation) && kOutcomeTable[k].breakdown != B::none) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(table_in_enum_order(), "outcome_table() rows follow enum Outcome; subgroups only without breakdown");
+
+// The label of each unmatched reason in outcome names.
+constexpr std::string_view unmatched_label(UnmatchedReason reason) {
+  switch (reason) {
+    case UnmatchedReason::no_feasible_mentor:
+      return "infeasible";
+    case UnmatchedReason::no_capacity:
+      return "no_capacity";
+    case UnmatchedReason::not_approached:
+      return "not_approached";
+    case UnmatchedReason::declined:
+      return "declined";
+  }
+  return "";
+}
+
+template <class E>
+constexpr std::array<std::string_view, enum_count<E>> enum_names() {
+  return EnumTraits<E>::names;
+}
+
+constexpr std::array<std::string_view, enum_count<UnmatchedReason>> unmatched_labels() {
+  std::array<std::string_view, enum_count<UnmatchedReason>> out{};
+  for (std::size_t k = 0; k < out.size(); ++k) out[k] = unmatched_label(enum_at<UnmatchedReason>(k));
+  return out;
+}
+
+constexpr std::array<std::string_view, 1> kNoLevels = {""};
+constexpr auto kEndReasons = enum_names<EndReason>();
+constexpr auto kFormations = enum_names<Formation>();
+constexpr auto kDomainNames = enum_names<Domain>();
+constexpr auto kUnmatchedLabels = unmatched_labels();
+
+// Dyads that ended for a relationship reason count as failures.
+constexpr bool relationship_failure(EndReason reason) {
+  return reason == EndReason::lack_of_time || reason == EndReason::poor_communication ||
+         reason == EndReason::power_imbalance || reason == EndReason::role_ambiguity;
+}
 
 // Running mean that is NaN when empty.
 struct Mean {
@@ -24,24 +130,135 @@ struct Mean {
   [[nodiscard]] double value() const { return count > 0.0 ? sum / count : kNaN; }
 };
 
-const std::array<std::string_view, 4> kRelationshipFailures = {"lack_of_time", "poor_communication", "power_imbalance",
-                                                               "role_ambiguity"};
+// A Mean for every value of an Outcomes, laid out the same way.
+class Accumulator {
+ public:
+  explicit Accumulator(std::size_t arms) : arms_(arms) {
+    for (const OutcomeInfo& info : kOutcomeTable) {
+      const auto o = static_cast<std::size_t>(info.outcome);
+      means_[o].resize(breakdown_levels(info.breakdown).size() * arms);
+      for (std::size_t g = 0; g < kSubgroupCount; ++g) {
+        const auto subgroup = static_cast<Subgroup>(g);
+        if (reported_by(info, subgroup)) subgroups_[g][o].resize(arms * subgroup_size(subgroup));
+      }
+    }
+  }
+  Mean& at(Outcome o, ArmId arm, std::size_t level = 0) {
+    return means_[static_cast<std::size_t>(o)][level * arms_ + arm];
+  }
+  // The per-arm means of one outcome, as a view: accumulators looked up once, not per agent.
+  std::span<Mean> arms_of(Outcome o, std::size_t level = 0) {
+    return std::span<Mean>(means_[static_cast<std::size_t>(o)]).subspan(level * arms_, arms_);
+  }
+  Mean& sub(Outcome o, Subgroup s, ArmId arm, std::size_t group) {
+    return subgroups_[static_cast<std::size_t>(s)][static_cast<std::size_t>(o)][arm * subgroup_size(s) + group];
+  }
+  [[nodiscard]] Outcomes result() const {
+    Outcomes out(arms_);
+    for (const OutcomeInfo& info : kOutcomeTable) {
+      const auto o = static_cast<std::size_t>(info.outcome);
+      const std::size_t levels = breakdown_levels(info.breakdown).size();
+      for (std::size_t level = 0; level < levels; ++level) {
+        for (ArmId arm = 0; arm < arms_; ++arm) out.value(info.outcome, arm, level) = means_[o][level * arms_ + arm].value();
+      }
+      for (std::size_t g = 0; g < kSubgroupCount; ++g) {
+        const auto subgroup = static_cast<Subgroup>(g);
+        if (!reported_by(info, subgroup)) continue;
+        for (ArmId arm = 0; arm < arms_; ++arm) {
+          for (std::size_t k = 0; k < subgroup_size(subgroup); ++k) {
+            out.subgroup(info.outcome, subgroup, arm, k) = subgroups_[g][o][arm * subgroup_size(subgroup) + k].value();
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::size_t arms_;
+  std::array<std::vector<Mean>, kOutcomeCount> means_;
+  std::array<std::array<std::vector<Mean>, kOutcomeCount>, kSubgroupCount> subgroups_;
+};
 
 }  // namespace
 
-std::vector<std::string> outcome_names() {
-  std::vector<std::string> names = {"eligible_mentees",  "enrolled_mentees", "coverage",   "weeks_to_match", "dyads",
-                                    "meetings_per_dyad", "complementarity",  "similarity", "failure_rate"};
-  for (std::string_view r : EnumTraits<EndReason>::names) names.push_back("end_" + std::string(r));
-  for (std::string_view f : EnumTraits<Formation>::names) names.push_back("quality_" + std::string(f));
-  names.insert(names.end(),
-               {"satisfaction_change", "satisfaction_change_assigned", "satisfaction_change_self_identified",
-                "satisfaction_change_hybrid_fallback", "retention"});
-  for (std::string_view d : EnumTraits<Domain>::names) names.push_back("skill_gain_" + std::string(d));
-  names.insert(names.end(),
-               {"strength_change", "cross_institution_change", "unmatched_infeasible", "unmatched_no_capacity",
-                "unmatched_not_approached", "unmatched_declined", "optimality_gap"});
-  return names;
+const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
+
+std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
+  switch (breakdown) {
+    case B::none:
+      return kNoLevels;
+    case B::end_reason:
+      return kEndReasons;
+    case B::formation:
+      return kFormations;
+    case B::domain:
+      return kDomainNames;
+    case B::unmatched_reason:
+      return kUnmatchedLabels;
+  }
+  return kNoLevels;
+}
+
+std::string_view subgroup_name(Subgroup subgroup) {
+  return subgroup == Subgroup::minority ? "minority" : "isolation";
+}
+
+std::size_t subgroup_size(Subgroup subgroup) { return subgroup == Subgroup::minority ? 2 : 4; }
+
+bool reported_by(const OutcomeInfo& info, Subgroup subgroup) {
+  return subgroup == Subgroup::minority ? info.by_minority : info.by_isolation;
+}
+
+const std::vector<OutcomeColumn>& outcome_columns() {
+  static const std::vector<OutcomeColumn> columns = [] {
+    std::vector<OutcomeColumn> out;
+    for (const OutcomeInfo& info : kOutcomeTable) {
+      const auto levels = breakdown_levels(info.breakdown);
+      for (std::size_t level = 0; level < levels.size(); ++level) {
+        std::string name(info.name);
+        if (info.breakdown != B::none) name += cat("_", levels[level]);
+        out.push_back(OutcomeColumn{info.outcome, level, std::move(name)});
+      }
+    }
+    return out;
+  }();
+  return columns;
+}
+
+Outcomes::Outcomes(std::size_t arms) : arms_(arms) {
+  for (const OutcomeInfo& info : kOutcomeTable) {
+    const auto o = static_cast<std::size_t>(info.outcome);
+    values_[o].assign(breakdown_levels(info.breakdown).size() * arms, kNaN);
+    for (std::size_t g = 0; g < kSubgroupCount; ++g) {
+      const auto subgroup = static_cast<Subgroup>(g);
+      if (reported_by(info, subgroup)) subgroups_[g][o].assign(arms * subgroup_size(subgroup), kNaN);
+    }
+  }
+}
+
+double Outcomes::value(Outcome outcome, ArmId arm, std::size_t level) const {
+  return values_[static_cast<std::size_t>(outcome)].at(level * arms_ + arm);
+}
+
+double& Outcomes::value(Outcome outcome, ArmId arm, std::size_t level) {
+  return values_[static_cast<std::size_t>(outcome)].at(level * arms_ + arm);
+}
+
+std::span<const double> Outcomes::column(Outcome outcome, std::size_t level) const {
+  return std::span<const double>(values_[static_cast<std::size_t>(outcome)]).subspan(level * arms_, arms_);
+}
+
+double Outcomes::subgroup(Outcome outcome, Subgroup s, ArmId arm, std::size_t group) const {
+  return subgroups_[static_cast<std::size_t>(s)][static_cast<std::size_t>(outcome)].at(arm * subgroup_size(s) + group);
+}
+
+double& Outcomes::subgroup(Outcome outcome, Subgroup s, ArmId arm, std::size_t group) {
+  return subgroups_[static_cast<std::size_t>(s)][static_cast<std::size_t>(outcome)].at(arm * subgroup_size(s) + group);
+}
+
+std::span<const double> Outcomes::subgroup_values(Outcome outcome, Subgroup s) const {
+  return subgroups_[static_cast<std::size_t>(s)][static_cast<std::size_t>(outcome)];
 }
 
 Outcomes compute_outcomes(const SimulationState& state) {
@@ -49,41 +266,21 @@ Outcomes compute_outcomes(const SimulationState& state) {
   const ProgramState& program = state.program;
   const DyadTable& dyads = state.dyads;
   const std::size_t arms = state.scenario->arms().size();
-  const auto names = outcome_names();
-  std::map<std::string, std::vector<Mean>> mean;
-  for (const auto& n : names) mean[n].resize(arms);
-  std::vector<std::array<Mean, 2>> cov_min(arms), wtm_min(arms), ret_min(arms), sat_min(arms);
-  std::vector<std::array<Mean, 4>> cov_iso(arms), wtm_iso(arms);
+  Accumulator acc(arms);
+  constexpr auto minority = Subgroup::minority;
+  constexpr auto isolation = Subgroup::isolation;
 
-  // The per-arm accumulators of each outcome, looked up by name once (not per agent or dyad).
-  auto& coverage = mean["coverage"];
-  auto& weeks_to_match = mean["weeks_to_match"];
-  auto& meetings_per_dyad = mean["meetings_per_dyad"];
-  auto& complementarity = mean["complementarity"];
-  auto& similarity = mean["similarity"];
-  auto& failure_rate = mean["failure_rate"];
-  auto& retention = mean["retention"];
-  auto& strength_change = mean["strength_change"];
-  auto& cross_change = mean["cross_institution_change"];
-  auto& satisfaction_change = mean["satisfaction_change"];
-  std::array<std::vector<Mean>*, enum_count<EndReason>> end_share{};
-  std::array<bool, enum_count<EndReason>> relationship_failure{};
-  for (std::size_t r = 0; r < enum_count<EndReason>; ++r) {
-    const std::string_view name = EnumTraits<EndReason>::names[r];
-    end_share[r] = &mean["end_" + std::string(name)];
-    relationship_failure[r] =
-        std::find(kRelationshipFailures.begin(), kRelationshipFailures.end(), name) != kRelationshipFailures.end();
-  }
-  std::array<std::vector<Mean>*, enum_count<Formation>> quality_by{};
-  std::array<std::vector<Mean>*, enum_count<Formation>> satisfaction_by{};
-  for (std::size_t f = 0; f < enum_count<Formation>; ++f) {
-    const std::string name(EnumTraits<Formation>::names[f]);
-    quality_by[f] = &mean["quality_" + name];
-    satisfaction_by[f] = &mean["satisfaction_change_" + name];
-  }
-  std::array<std::vector<Mean>*, kDomains> skill_gain{};
-  for (std::size_t d = 0; d < kDomains; ++d)
-    skill_gain[d] = &mean["skill_gain_" + std::string(to_string(enum_at<Domain>(d)))];
+  // The per-arm accumulators of the outcomes updated per agent or dyad, looked up once.
+  const auto coverage = acc.arms_of(O::coverage);
+  const auto weeks_to_match = acc.arms_of(O::weeks_to_match);
+  const auto meetings_per_dyad = acc.arms_of(O::meetings_per_dyad);
+  const auto complementarity = acc.arms_of(O::complementarity);
+  const auto similarity = acc.arms_of(O::similarity);
+  const auto failure_rate = acc.arms_of(O::failure_rate);
+  const auto retention = acc.arms_of(O::retention);
+  const auto strength_change = acc.arms_of(O::strength_change);
+  const auto cross_change = acc.arms_of(O::cross_institution_change);
+  const auto satisfaction_change = acc.arms_of(O::satisfaction_change);
 
   // Current strength and cross-institution ties of every agent.
   std::vector<double> strength(pop.size(), 0.0);
@@ -117,7 +314,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
                                                                   : x < y;
     });
     for (std::size_t k = 0; k < sorted.size(); ++k)
-      quartile[sorted[k]] = static_cast<std::uint8_t>(4 * k / sorted.size());
+      quartile[sorted[k]] = static_cast<std::uint8_t>(subgroup_size(isolation) * k / sorted.size());
   }
 
   for (ArmId arm = 0; arm < arms; ++arm) {
@@ -126,19 +323,19 @@ Outcomes compute_outcomes(const SimulationState& state) {
       const bool matched = program.matched_week[a] != kNever;
       const int m = pop.minority[a];
       coverage[arm].add(matched ? 1.0 : 0.0);
-      cov_min[arm][m].add(matched ? 1.0 : 0.0);
-      cov_iso[arm][quartile[a]].add(matched ? 1.0 : 0.0);
+      acc.sub(O::coverage, minority, arm, m).add(matched ? 1.0 : 0.0);
+      acc.sub(O::coverage, isolation, arm, quartile[a]).add(matched ? 1.0 : 0.0);
       if (matched && program.enrolled_week[a] != kNever) {
         const double weeks = program.matched_week[a] - program.enrolled_week[a];
         weeks_to_match[arm].add(weeks);
-        wtm_min[arm][m].add(weeks);
-        wtm_iso[arm][quartile[a]].add(weeks);
+        acc.sub(O::weeks_to_match, minority, arm, m).add(weeks);
+        acc.sub(O::weeks_to_match, isolation, arm, quartile[a]).add(weeks);
       }
     }
     if (runs) {
-      mean["eligible_mentees"][arm] = Mean{static_cast<double>(eligible[arm].size()), 1.0};
+      acc.at(O::eligible_mentees, arm) = Mean{static_cast<double>(eligible[arm].size()), 1.0};
       double enrolled = 0.0;
-      std::array<double, 4> unmatched{};
+      std::array<double, enum_count<UnmatchedReason>> unmatched{};
       for (AgentId a : eligible[arm]) {
         if (!(program.enrolled[a] & kMenteeRole)) continue;
         enrolled += 1.0;
@@ -146,11 +343,8 @@ Outcomes compute_outcomes(const SimulationState& state) {
           unmatched[program.unmatched_reason[a]] += 1.0;
         }
       }
-      mean["enrolled_mentees"][arm] = Mean{enrolled, 1.0};
-      mean["unmatched_infeasible"][arm] = Mean{unmatched[0], 1.0};
-      mean["unmatched_no_capacity"][arm] = Mean{unmatched[1], 1.0};
-      mean["unmatched_not_approached"][arm] = Mean{unmatched[2], 1.0};
-      mean["unmatched_declined"][arm] = Mean{unmatched[3], 1.0};
+      acc.at(O::enrolled_mentees, arm) = Mean{enrolled, 1.0};
+      for (std::size_t r = 0; r < unmatched.size(); ++r) acc.at(O::unmatched, arm, r) = Mean{unmatched[r], 1.0};
     }
   }
 
@@ -162,13 +356,15 @@ Outcomes compute_outcomes(const SimulationState& state) {
     meetings_per_dyad[arm].add(dyads.meetings[d]);
     complementarity[arm].add(dyads.complementarity[d]);
     similarity[arm].add(dyads.similarity[d]);
-    const std::size_t reason = index_of(dyads.end_reason[d]);
-    failure_rate[arm].add(relationship_failure[reason] ? 1.0 : 0.0);
-    for (std::size_t r = 0; r < enum_count<EndReason>; ++r) (*end_share[r])[arm].add(r == reason ? 1.0 : 0.0);
-    (*quality_by[index_of(dyads.formation[d])])[arm].add(dyads.quality[d]);
+    const EndReason reason = dyads.end_reason[d];
+    failure_rate[arm].add(relationship_failure(reason) ? 1.0 : 0.0);
+    for (std::size_t r = 0; r < enum_count<EndReason>; ++r) {
+      acc.at(O::end_share, arm, r).add(r == index_of(reason) ? 1.0 : 0.0);
+    }
+    acc.at(O::quality, arm, index_of(dyads.formation[d])).add(dyads.quality[d]);
   }
   for (ArmId arm = 0; arm < arms; ++arm) {
-    if (state.scenario->arms()[arm].program.active()) mean["dyads"][arm] = Mean{dyad_count[arm], 1.0};
+    if (state.scenario->arms()[arm].program.active()) acc.at(O::dyads, arm) = Mean{dyad_count[arm], 1.0};
   }
 
   // The arm's initial staff: retention, and changes of those still active.
@@ -177,45 +373,27 @@ Outcomes compute_outcomes(const SimulationState& state) {
     const ArmId arm = program.arm[a];
     const bool active = pop.active(a);
     retention[arm].add(active ? 1.0 : 0.0);
-    ret_min[arm][pop.minority[a]].add(active ? 1.0 : 0.0);
+    acc.sub(O::retention, minority, arm, pop.minority[a]).add(active ? 1.0 : 0.0);
     if (!active) continue;
     for (std::size_t d = 0; d < kDomains; ++d) {
-      (*skill_gain[d])[arm].add(pop.skills.at(a, d) - state.baseline.skills.at(a, d));
+      acc.at(O::skill_gain, arm, d).add(pop.skills.at(a, d) - state.baseline.skills.at(a, d));
     }
     strength_change[arm].add(strength[a] - state.baseline.strength[a]);
     cross_change[arm].add(cross[a] - state.baseline.cross_institution_ties[a]);
     if (program.role[a] != 0) {
       const double change = pop.satisfaction[a] - state.baseline.satisfaction[a];
       satisfaction_change[arm].add(change);
-      sat_min[arm][pop.minority[a]].add(change);
-      if (first_formation[a] >= 0) (*satisfaction_by[static_cast<std::size_t>(first_formation[a])])[arm].add(change);
+      acc.sub(O::satisfaction_change, minority, arm, pop.minority[a]).add(change);
+      if (first_formation[a] >= 0) {
+        acc.at(O::satisfaction_change_by_formation, arm, static_cast<std::size_t>(first_formation[a])).add(change);
+      }
     }
   }
-  for (const MatchingRecord& record : state.matching_records) {
-    Mean& gap = mean["optimality_gap"][record.arm];
+  for (const MatchingRecord& record : state.matching_log) {
+    Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};
   }
-
-  Outcomes out;
-  for (const auto& n : names) {
-    std::vector<double> values(arms);
-    for (ArmId arm = 0; arm < arms; ++arm) values[arm] = mean[n][arm].value();
-    out.per_arm.push_back(std::move(values));
-  }
-  auto two = [&](const std::vector<std::array<Mean, 2>>& m) {
-    std::vector<std::array<double, 2>> v(arms);
-    for (ArmId arm = 0; arm < arms; ++arm) v[arm] = {m[arm][0].value(), m[arm][1].value()};
-    return v;
-  };
-  auto four = [&](const std::vector<std::array<Mean, 4>>& m) {
-    std::vector<std::array<double, 4>> v(arms);
-    for (ArmId arm = 0; arm < arms; ++arm)
-      v[arm] = {m[arm][0].value(), m[arm][1].value(), m[arm][2].value(), m[arm][3].value()};
-    return v;
-  };
-  out.by_minority = {two(cov_min), two(wtm_min), two(ret_min), two(sat_min)};
-  out.by_isolation = {four(cov_iso), four(wtm_iso)};
-  return out;
+  return acc.result();
 }
 
 }  // namespace mentorsim

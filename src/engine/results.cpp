@@ -3,39 +3,36 @@
 #include <cmath>
 #include <limits>
 
+#include "mentorsim/engine/fields.hpp"
 #include "mentorsim/io/schema.hpp"
 
 namespace mentorsim {
 namespace {
-
-template <class E, class T>
-std::vector<T> codes_of(const std::vector<E>& values) {
-  std::vector<T> out(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<T>(values[i]);
-  return out;
-}
 
 template <class E>
 std::vector<std::string> names_of() {
   return {EnumTraits<E>::names.begin(), EnumTraits<E>::names.end()};
 }
 
-}  // namespace
-
-std::string replicate_group(Replicate replicate, std::string_view group) {
-  if (replicate == 0) return std::string(group);
-  return std::string(io::schema::kReplicates) + "/" + std::to_string(replicate) + std::string(group);
+// A per-agent field, checked against the field table at compile time.
+consteval std::string_view agent_field(std::string_view name) {
+  for (std::string_view field : kAgentFields) {
+    if (field == name) return name;
+  }
+  throw "not a per-agent field of kAgentFields";
 }
+
+}  // namespace
 
 AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
                                         const Scenario& scenario, const RandomSource& random) {
   MeasureSelection selection;
-  selection.clustering = scenario.wants_agent_field("clustering");
-  selection.effective_size = scenario.wants_agent_field("effective_size");
-  selection.constraint = scenario.wants_agent_field("constraint");
+  selection.clustering = scenario.wants_agent_field(agent_field("clustering"));
+  selection.effective_size = scenario.wants_agent_field(agent_field("effective_size"));
+  selection.constraint = scenario.wants_agent_field(agent_field("constraint"));
   AgentNetworkMeasures measures = measure_agents(network, population, selection);
   const OutputSpec& out = scenario.output();
-  if (!scenario.wants_agent_field("betweenness")) return measures;
+  if (!scenario.wants_agent_field(agent_field("betweenness"))) return measures;
   const std::size_t n = network.vertex_count();
   switch (out.betweenness) {
     case BetweennessMode::off:
@@ -61,7 +58,7 @@ ResultsWriter::ResultsWriter(const Scenario& scenario, const std::filesystem::pa
       file_(path) {}
 
 void ResultsWriter::write_provenance(const io::Provenance& p) {
-  file_.set_attribute("/", "schema_version", io::schema::kSchemaVersion);
+  file_.set_attribute(io::schema::kRoot, "schema_version", io::schema::kSchemaVersion);
   const std::string meta(io::schema::kMeta);
   file_.create_group(meta);
   file_.set_attribute(meta, "mentorsim_version", p.mentorsim_version);
@@ -76,10 +73,13 @@ void ResultsWriter::write_provenance(const io::Provenance& p) {
   file_.set_attribute(meta, "created_utc", p.created_utc);
   file_.set_attribute(meta, "hostname", p.hostname);
   file_.set_attribute(meta, "dependencies", p.dependencies);
+  file_.set_attribute(meta, "compiler", p.compiler);
+  file_.set_attribute(meta, "compile_flags", p.compile_flags);
+  file_.set_attribute(meta, "build_type", p.build_type);
 }
 
 void ResultsWriter::write_codes(const Population& population, const std::vector<std::string>& arm_names) {
-  const std::string codes(io::schema::kCodes);
+  using io::schema::codes_table;
   std::vector<std::string> institutions;
   std::vector<std::string> institution_kinds;
   for (const auto& inst : population.institutions) {
@@ -92,99 +92,50 @@ void ResultsWriter::write_codes(const Population& population, const std::vector<
     units.push_back(u.code);
     unit_institution.push_back(u.institution);
   }
-  file_.write_strings(codes + "/institution", institutions);
-  file_.write_strings(codes + "/institution_kind", institution_kinds);
-  file_.write_strings(codes + "/unit", units);
-  file_.write(codes + "/unit_institution", unit_institution);
-  file_.write_strings(codes + "/profession", names_of<Profession>());
-  file_.write_strings(codes + "/stage", names_of<CareerStage>());
-  file_.write_strings(codes + "/domain", names_of<Domain>());
-  file_.write_strings(codes + "/dyad_type", names_of<DyadType>());
-  file_.write_strings(codes + "/formation", names_of<Formation>());
-  file_.write_strings(codes + "/end_reason", names_of<EndReason>());
-  file_.write_strings(codes + "/arm", arm_names);
+  // In the order of code_tables() (engine/fields.hpp), which documents each one.
+  file_.write_strings(codes_table("institution"), institutions);
+  file_.write_strings(codes_table("institution_kind"), institution_kinds);
+  file_.write_strings(codes_table("unit"), units);
+  file_.write(codes_table("unit_institution"), unit_institution);
+  file_.write_strings(codes_table("profession"), names_of<Profession>());
+  file_.write_strings(codes_table("stage"), names_of<CareerStage>());
+  file_.write_strings(codes_table("domain"), names_of<Domain>());
+  file_.write_strings(codes_table("dyad_type"), names_of<DyadType>());
+  file_.write_strings(codes_table("formation"), names_of<Formation>());
+  file_.write_strings(codes_table("end_reason"), names_of<EndReason>());
+  file_.write_strings(codes_table("arm"), arm_names);
+  for (const CodeTable& table : code_tables()) label(codes_table(table.info.name), table.info);
+}
+
+void ResultsWriter::label(const std::string& path, const FieldInfo& info) {
+  if (!info.codes.empty()) {
+    file_.set_attribute(path, io::schema::kCodesAttribute, io::schema::codes_table(info.codes));
+  }
+  if (!info.columns.empty()) {
+    file_.set_attribute(path, io::schema::kColumnsAttribute, io::schema::codes_table(info.columns));
+  }
 }
 
 void ResultsWriter::write_agents(const std::string& group, const SimulationState& state,
-                                 const AgentNetworkMeasures& m) {
-  const Population& pop = state.population;
-  const ProgramState& program = state.program;
+                                 const AgentNetworkMeasures& measures) {
   file_.create_group(group);
-  const std::size_t n = pop.size();
-  auto want = [&](std::string_view field) { return scenario_.wants_agent_field(field); };
-  auto path = [&](std::string_view field) { return group + "/" + std::string(field); };
-  auto steps = [&](const std::vector<Step>& values) {
-    std::vector<std::int32_t> out(n);
-    for (std::size_t a = 0; a < n; ++a) out[a] = values[a] == kNever ? -1 : values[a];
-    return out;
-  };
-  // Network measures cover the vertices of the last merge; later hires have no ties yet.
-  auto padded = [&](auto values, auto fill) {
-    values.resize(n, fill);
-    return values;
-  };
-  if (want("id")) {
-    std::vector<std::uint32_t> id(n);
-    for (std::size_t a = 0; a < n; ++a) id[a] = static_cast<std::uint32_t>(a);
-    file_.write(path("id"), id);
+  const AgentSnapshot snapshot{state, measures};
+  for (const AgentField& field : agent_fields()) {
+    if (!scenario_.wants_agent_field(field.info.name)) continue;
+    const std::string path = group + "/" + std::string(field.info.name);
+    if (field.write(file_, path, snapshot)) label(path, field.info);
   }
-  if (want("external_id")) file_.write(path("external_id"), pop.external_id);
-  if (want("institution")) file_.write(path("institution"), pop.institution);
-  if (want("unit")) file_.write(path("unit"), pop.unit);
-  if (want("profession")) file_.write(path("profession"), codes_of<Profession, std::uint8_t>(pop.profession));
-  if (want("stage")) file_.write(path("stage"), codes_of<CareerStage, std::uint8_t>(pop.stage));
-  if (want("minority")) file_.write(path("minority"), pop.minority);
-  if (want("joint_institution")) {
-    std::vector<std::int16_t> joint(n);
-    for (std::size_t a = 0; a < n; ++a) {
-      joint[a] = pop.joint_institution[a] == kNoInstitution ? std::int16_t{-1}
-                                                            : static_cast<std::int16_t>(pop.joint_institution[a]);
-    }
-    file_.write(path("joint_institution"), joint);
+}
+
+void ResultsWriter::write_dyads(const DyadTable& dyads, const std::vector<Replicate>& replicate) {
+  const std::string group(io::schema::kDyads);
+  file_.create_group(group);
+  const DyadRecords records{dyads, replicate};
+  for (const DyadField& field : dyad_fields()) {
+    const std::string path = group + "/" + std::string(field.info.name);
+    field.write(file_, path, records);
+    label(path, field.info);
   }
-  if (want("years")) file_.write(path("years"), pop.years);
-  if (want("arm")) file_.write(path("arm"), program.arm);
-  if (want("skills")) file_.write(path("skills"), std::span<const float>(pop.skills.data()), {n, kDomains});
-  if (want("skills_initial")) {
-    file_.write(path("skills_initial"), std::span<const float>(state.baseline.skills.data()), {n, kDomains});
-  }
-  if (want("confidence")) file_.write(path("confidence"), pop.confidence);
-  if (want("confidence_initial")) file_.write(path("confidence_initial"), state.baseline.confidence);
-  if (want("openness")) file_.write(path("openness"), pop.openness);
-  if (want("time_budget")) file_.write(path("time_budget"), pop.time_budget);
-  if (want("workload")) file_.write(path("workload"), pop.workload);
-  if (want("satisfaction")) file_.write(path("satisfaction"), pop.satisfaction);
-  if (want("satisfaction_initial")) file_.write(path("satisfaction_initial"), state.baseline.satisfaction);
-  if (want("intent_to_leave")) file_.write(path("intent_to_leave"), pop.intent_to_leave);
-  if (want("degree")) file_.write(path("degree"), padded(m.degree, std::uint32_t{0}));
-  if (want("degree_initial")) file_.write(path("degree_initial"), state.baseline.degree);
-  if (want("strength")) file_.write(path("strength"), padded(m.strength, 0.0f));
-  if (want("cross_institution_ties"))
-    file_.write(path("cross_institution_ties"), padded(m.cross_institution_ties, std::uint32_t{0}));
-  constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-  if (want("effective_size")) file_.write(path("effective_size"), padded(m.effective_size, kNaN));
-  if (want("constraint")) file_.write(path("constraint"), padded(m.constraint, kNaN));
-  if (want("clustering")) file_.write(path("clustering"), padded(m.clustering, 0.0f));
-  if (want("betweenness") && !m.betweenness.empty()) {
-    file_.write(path("betweenness"), padded(m.betweenness, 0.0));
-    file_.set_attribute(path("betweenness"), "method",
-                        std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
-    file_.set_attribute(path("betweenness"), "sources", static_cast<std::int64_t>(m.betweenness_info.sources));
-    file_.set_attribute(path("betweenness"), "mean_standard_error", m.betweenness_info.mean_standard_error);
-  }
-  if (want("manager")) {
-    std::vector<std::int64_t> manager(n);
-    for (std::size_t a = 0; a < n; ++a)
-      manager[a] = pop.manager[a] == kNoAgent ? -1 : static_cast<std::int64_t>(pop.manager[a]);
-    file_.write(path("manager"), manager);
-  }
-  if (want("hired")) file_.write(path("hired"), pop.hired);
-  if (want("left")) file_.write(path("left"), steps(pop.left));
-  if (want("role")) file_.write(path("role"), program.role);
-  if (want("eligible")) file_.write(path("eligible"), program.eligible);
-  if (want("enrolled")) file_.write(path("enrolled"), program.enrolled);
-  if (want("enrolled_week")) file_.write(path("enrolled_week"), steps(program.enrolled_week));
-  if (want("matched_week")) file_.write(path("matched_week"), steps(program.matched_week));
 }
 
 void ResultsWriter::write_network(const std::string& group, const CollegialNetwork& network,

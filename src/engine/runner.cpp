@@ -8,7 +8,6 @@
 
 #include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/parallel.hpp"
-#include "mentorsim/dynamics/ties.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/results.hpp"
 #include "mentorsim/engine/simulation.hpp"
@@ -31,6 +30,9 @@ io::Provenance provenance_of(const Scenario& scenario) {
   p.created_utc = io::utc_timestamp();
   p.hostname = io::host_name();
   p.dependencies = io::dependency_versions();
+  p.compiler = MENTORSIM_COMPILER;
+  p.compile_flags = MENTORSIM_CXX_FLAGS;
+  p.build_type = MENTORSIM_BUILD_TYPE;
   return p;
 }
 
@@ -86,11 +88,13 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
       std::optional<PhaseTimer> build_timer(std::in_place, profile, summary.build_seconds);
       Simulation simulation(scenario, r, sim_options);
       build_timer.reset();
-      SimulationState& state = simulation.state();
-      if (!state.network_report.clustering_reached && !state.network_report.note.empty()) {
-        const std::string warning = "replicate " + std::to_string(r) + ": " + state.network_report.note;
+      const SimulationState& state = simulation.state();
+      const auto warn = [&](const std::string& warning) {
         summary.warnings.push_back(warning);
         if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
+      };
+      if (!state.network_report.clustering_reached && !state.network_report.note.empty()) {
+        warn("replicate " + std::to_string(r) + ": " + state.network_report.note);
       }
       const auto observe = [&] {
         const PhaseTimer timer(profile, summary.observe_seconds);
@@ -103,19 +107,11 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
         simulation.step();
         observe();
       }
-      merge_ties(state);  // the final network holds this interval's new ties and none of the leavers'
+      simulation.finish();
+      // What the stages reported (mentees without any feasible mentor, ...), for replicate 0.
       if (r == 0) {
-        // Infeasibility that only shows at run time is recorded (unmatched with a reason) and reported.
-        for (const MatchingRecord& record : state.matching_records) {
-          const auto infeasible =
-              std::count(record.reasons.begin(), record.reasons.end(), UnmatchedReason::no_feasible_mentor);
-          if (infeasible == 0) continue;
-          const std::string warning = "replicate 0, week " + std::to_string(record.step) + ", arm \"" +
-                                      scenario.arms()[record.arm].name + "\": " + std::to_string(infeasible) + " of " +
-                                      std::to_string(record.mentees) +
-                                      " mentees had no feasible mentor (constraints); they stay unmatched";
-          summary.warnings.push_back(warning);
-          if (options.log != nullptr) *options.log << "warning: " << warning << '\n';
+        for (const StageNote& note : simulation.notes()) {
+          warn("replicate 0, week " + std::to_string(note.step) + ", " + note.message);
         }
       }
       const PhaseTimer finish_timer(profile, summary.observe_seconds);

@@ -1,39 +1,62 @@
 #include "mentorsim/engine/schedule.hpp"
 
-#include "mentorsim/dynamics/confidence.hpp"
-#include "mentorsim/dynamics/culture.hpp"
-#include "mentorsim/dynamics/diffusion.hpp"
-#include "mentorsim/dynamics/exchange.hpp"
-#include "mentorsim/dynamics/meetings.hpp"
-#include "mentorsim/dynamics/relationships.hpp"
-#include "mentorsim/dynamics/satisfaction.hpp"
-#include "mentorsim/dynamics/ties.hpp"
-#include "mentorsim/dynamics/turnover.hpp"
-#include "mentorsim/engine/invariants.hpp"
+#include <sstream>
 
 namespace mentorsim {
+namespace {
 
-void run_program_calendar(SimulationState& state) {
-  ProgramWorld world{state.population, state.network, state.dyads, state.program};
-  auto records = run_calendar(world, *state.scenario, state.random, state.step);
-  for (auto& r : records) state.matching_records.push_back(std::move(r));
-  state.active_dyads = state.dyads.active_ids();
+// Concatenation by appending (GCC 12 warns falsely, -Wrestrict, about `"literal" + std::string`).
+template <class... Parts>
+std::string cat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
 }
 
-const std::array<StageDefinition, kStageCount>& weekly_schedule() {
-  static const std::array<StageDefinition, kStageCount> schedule = {{
-      {Stage::calendar, run_program_calendar, check_agents | check_dyads},
-      {Stage::meetings, hold_meetings, check_dyads},
-      {Stage::exchange, exchange_knowledge, 0},  // writes only next week's skill buffer
-      {Stage::diffusion, diffuse_informally, check_agents},
-      {Stage::relationships, update_relationships, check_dyads},
-      {Stage::confidence, update_confidence, check_agents},
-      {Stage::ties, update_ties, check_network},
-      {Stage::satisfaction, update_satisfaction, check_agents},
-      {Stage::turnover, turnover_and_hiring, check_agents | check_dyads},
-      {Stage::culture, update_culture, check_units},
-  }};
-  return schedule;
+template <std::size_t... I>
+constexpr std::array<StageInfo, kStageCount> schedule_table(std::index_sequence<I...>) {
+  return {{StageInfo{std::tuple_element_t<I, WeeklySchedule>::id, std::tuple_element_t<I, WeeklySchedule>::access,
+                     std::tuple_element_t<I, WeeklySchedule>::summary}...}};
+}
+
+constexpr std::array<StageInfo, kStageCount> kSchedule = schedule_table(std::make_index_sequence<kStageCount>{});
+
+std::string component_list(ComponentSet set) {
+  std::string out;
+  for (std::size_t c = 0; c < kComponentCount; ++c) {
+    if (!set.contains(enum_at<Component>(c))) continue;
+    if (!out.empty()) out += ", ";
+    out += cat("`", EnumTraits<Component>::names[c], "`");
+  }
+  return out.empty() ? "–" : out;
+}
+
+}  // namespace
+
+const std::array<StageInfo, kStageCount>& weekly_schedule() { return kSchedule; }
+
+std::string schedule_markdown() {
+  std::ostringstream out;
+  out << "| # | stage | reads | writes | what it does |\n|---|---|---|---|---|\n";
+  for (std::size_t k = 0; k < kSchedule.size(); ++k) {
+    const StageInfo& s = kSchedule[k];
+    out << "| " << (k + 1) << " | `" << to_string(s.stage) << "` | " << component_list(s.access.reads) << " | "
+        << component_list(s.access.writes) << " | " << s.summary << " |\n";
+  }
+  out << "\nThe components (`src/dynamics/state.cpp`, `component_table`):\n\n"
+      << "| component | holds | written by | read by |\n|---|---|---|---|\n";
+  for (const ComponentInfo& c : component_table()) {
+    std::string writers;
+    std::string readers;
+    for (const StageInfo& s : kSchedule) {
+      const std::string name = cat("`", to_string(s.stage), "`");
+      if (s.access.writes.contains(c.component)) writers += cat(writers.empty() ? "" : ", ", name);
+      if (s.access.reads.contains(c.component)) readers += cat(readers.empty() ? "" : ", ", name);
+    }
+    out << "| `" << to_string(c.component) << "` | " << c.holds << " | " << (writers.empty() ? "–" : writers)
+        << " | " << (readers.empty() ? "–" : readers) << " |\n";
+  }
+  return out.str();
 }
 
 }  // namespace mentorsim

@@ -1,39 +1,94 @@
 #include "mentorsim/engine/simulation.hpp"
 
 #include <chrono>
+#include <stdexcept>
+#include <type_traits>
 
 #include "mentorsim/engine/invariants.hpp"
 #include "mentorsim/program/calendar.hpp"
 
 namespace mentorsim {
+namespace {
+
+// A stage object for the state of week 0: stages that keep a week-0 reference take the state.
+template <class S>
+S make_stage(const SimulationState& state) {
+  if constexpr (std::is_constructible_v<S, const SimulationState&>) {
+    return S(state);
+  } else {
+    return S();
+  }
+}
+
+template <std::size_t... I>
+WeeklySchedule make_schedule(const SimulationState& state, std::index_sequence<I...>) {
+  return WeeklySchedule(make_stage<std::tuple_element_t<I, WeeklySchedule>>(state)...);
+}
+
+SimulationState initial_state(const Scenario& scenario, Replicate replicate, World world) {
+  SimulationState state(scenario, replicate, std::move(world));
+  assign_arms(state.program, state.population, scenario.arms(), scenario.randomisation(), state.random);
+  return state;
+}
+
+}  // namespace
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, SimulationOptions options)
     : Simulation(scenario, replicate, build_world(scenario, RandomSource(scenario.run().seed, replicate)), options) {}
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, World world, SimulationOptions options)
-    : state_(scenario, replicate, std::move(world)),
+    : state_(initial_state(scenario, replicate, std::move(world))),
+      stages_(make_schedule(state_, std::make_index_sequence<kStageCount>{})),
       options_(options) {
-  assign_arms(state_.program, state_.population, scenario.arms(), scenario.randomisation(), state_.random);
   if (options_.check) check_invariants(state_, "initialisation");
 }
 
-void Simulation::step() {
-  for (const StageDefinition& stage : weekly_schedule()) {
-    if (options_.profile) {
-      const auto start = std::chrono::steady_clock::now();
-      stage.run(state_);
-      stage_seconds_[index_of(stage.stage)] +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    } else {
-      stage.run(state_);
-    }
-    if (options_.check && stage.changes != 0) check_invariants(state_, to_string(stage.stage), stage.changes);
+template <std::size_t I>
+void Simulation::run_stage(const StageHook* hook) {
+  using S = std::tuple_element_t<I, WeeklySchedule>;
+  S& stage = std::get<I>(stages_);
+  typename S::Context context(state_, S::id, notes_);
+  if (hook != nullptr) (*hook)(S::id, true);
+  if (options_.profile) {
+    const auto start = std::chrono::steady_clock::now();
+    stage.run(context);
+    stage_seconds_[I] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } else {
+    stage.run(context);
   }
+  if (hook != nullptr) (*hook)(S::id, false);
+  constexpr unsigned scope = check_scope(S::access.writes);
+  if (options_.check && scope != 0) check_invariants(state_, to_string(S::id), scope);
+}
+
+template <std::size_t... I>
+void Simulation::run_week(const StageHook* hook, std::index_sequence<I...>) {
+  (run_stage<I>(hook), ...);
+}
+
+void Simulation::step() {
+  if (finished_) throw std::logic_error("Simulation::step after finish");
+  run_week(nullptr, std::make_index_sequence<kStageCount>{});
+  ++state_.step;
+}
+
+void Simulation::step(StageHook hook) {
+  if (finished_) throw std::logic_error("Simulation::step after finish");
+  run_week(&hook, std::make_index_sequence<kStageCount>{});
   ++state_.step;
 }
 
 void Simulation::run_until(Step week) {
   while (state_.step < week) step();
+}
+
+void Simulation::finish() {
+  if (finished_) return;
+  TiesStage& ties = std::get<TiesStage>(stages_);
+  TiesStage::Context context(state_, TiesStage::id, notes_);
+  ties.merge(context);
+  finished_ = true;
+  if (options_.check) check_invariants(state_, "finish", check_scope(TiesStage::access.writes));
 }
 
 }  // namespace mentorsim

@@ -110,12 +110,12 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   return id;
 }
 
-void end_dyad(ProgramWorld& world, DyadId d, Step step, EndReason reason) {
-  if (!world.dyads.active(d)) return;
-  world.dyads.finish(d, step, reason);
-  if (reason != EndReason::program_end) world.program.dissolved[world.dyads.mentee[d]] = 1;
-  --world.program.mentor_load[world.dyads.mentor[d]];
-  --world.program.mentee_load[world.dyads.mentee[d]];
+void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason) {
+  if (!dyads.active(d)) return;
+  dyads.finish(d, step, reason);
+  if (reason != EndReason::program_end) program.dissolved[dyads.mentee[d]] = 1;
+  --program.mentor_load[dyads.mentor[d]];
+  --program.mentee_load[dyads.mentee[d]];
 }
 
 namespace {
@@ -125,7 +125,7 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
                            Step step, std::vector<AgentId> mentees, const PairingStrategyBase& strategy,
                            Formation assigned_formation) {
   const ProgramSpec& p = scenario.arms()[arm].program;
-  Population& pop = world.population;
+  const Population& pop = world.population;
   ProgramState& program = world.program;
   PairingInput input;
   input.population = &pop;
@@ -179,7 +179,8 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
                            Step step) {
   const ArmSpec& spec = scenario.arms()[arm];
   const ProgramSpec& p = spec.program;
-  Population& pop = world.population;
+  const Population& pop = world.population;
+  std::vector<float>& confidence = world.confidence;
   ProgramState& program = world.program;
   const double boost = scenario.dynamics().confidence.training_boost;
   std::vector<AgentId> mentees;
@@ -199,7 +200,7 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
     }
     if (as_mentor) {
       program.enrolled[a] |= kMentorRole;
-      if (p.mentor_training) pop.confidence[a] += static_cast<float>(boost * (1.0 - pop.confidence[a]));
+      if (p.mentor_training) confidence[a] += static_cast<float>(boost * (1.0 - confidence[a]));
     }
   }
   return mentees;
@@ -226,7 +227,7 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   const auto ending = parallel::indices_where<DyadId>(world.dyads.size(), [&](std::size_t d) {
     return world.dyads.active(static_cast<DyadId>(d)) && world.dyads.planned_end[d] <= step;
   });
-  for (DyadId d : ending) end_dyad(world, d, step, EndReason::program_end);
+  for (DyadId d : ending) end_dyad(world.dyads, world.program, d, step, EndReason::program_end);
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active() || step < p.start_week || step >= p.start_week + p.duration_weeks) continue;

@@ -2,12 +2,24 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/rng.hpp"
 
 namespace parallel = mentorsim::parallel;
+using mentorsim::Purpose;
+using mentorsim::Stream;
+
+namespace {
+constexpr mentorsim::Seed kSeed = 20240611;
+}  // namespace
 
 TEST_CASE("indices_where keeps the indices a serial filter keeps, in order, for any thread count", "[parallel]") {
   // Block sizes that do and do not divide n, n below one block, and an empty range.
@@ -56,4 +68,77 @@ TEST_CASE("deterministic_reduce folds blocks in block order whatever the thread 
     serial_blocks += s;
   }
   CHECK(one == serial_blocks);
+}
+
+TEST_CASE("deterministic_reduce gives the same bits with 1 and 2 threads on an order-dependent sum", "[parallel]") {
+  // Terms of wildly different magnitude and sign, so floating-point addition order changes the result.
+  constexpr std::size_t n = 50'000;
+  constexpr std::size_t block = 97;
+  std::vector<double> terms(n);
+  Stream s(kSeed, 0, 0, Purpose::culture, 0);
+  for (auto& t : terms) t = (s.uniform() - 0.5) * std::pow(10.0, static_cast<double>(s.below(30)) - 15.0);
+  // The sum depends on order: forward and backward summation differ.
+  const double forward = std::accumulate(terms.begin(), terms.end(), 0.0);
+  const double backward = std::accumulate(terms.rbegin(), terms.rend(), 0.0);
+  REQUIRE(forward != backward);
+
+  // The documented contract: each block of `block` terms summed in order, block sums folded in order.
+  double expected = 0.0;
+  for (std::size_t begin = 0; begin < n; begin += block) {
+    double partial = 0.0;
+    for (std::size_t i = begin; i < std::min(n, begin + block); ++i) partial += terms[i];
+    expected += partial;
+  }
+  auto reduce = [&] {
+    return mentorsim::parallel::deterministic_reduce(
+        n, 0.0,
+        [&](std::size_t begin, std::size_t end) {
+          double partial = 0.0;
+          for (std::size_t i = begin; i < end; ++i) partial += terms[i];
+          return partial;
+        },
+        [](double acc, double value) { return acc + value; }, block);
+  };
+  mentorsim::parallel::set_threads(1);
+  const double one = reduce();
+  mentorsim::parallel::set_threads(2);
+  const double two = reduce();
+  mentorsim::parallel::set_threads(0);
+  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(two));
+  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(expected));
+  CHECK(mentorsim::parallel::deterministic_reduce(
+            0, 7.0, [](std::size_t, std::size_t) { return 1.0; }, [](double a, double b) { return a + b; }) == 7.0);
+}
+
+TEST_CASE("for_each visits every index exactly once, with 1 or 2 threads", "[parallel]") {
+  constexpr std::size_t n = 100'003;
+  for (const int threads : {1, 2}) {
+    CAPTURE(threads);
+    mentorsim::parallel::set_threads(threads);
+    CHECK(mentorsim::parallel::threads() == threads);
+    std::vector<std::atomic<int>> visits(n);
+    for (auto& v : visits) v.store(0);
+    mentorsim::parallel::for_each(
+        n, [&](std::size_t i) { visits[i].fetch_add(1); }, 7);
+    std::size_t wrong = 0;
+    for (const auto& v : visits) wrong += v.load() != 1 ? 1 : 0;
+    CHECK(wrong == 0);
+  }
+  mentorsim::parallel::set_threads(0);
+}
+
+TEST_CASE("for_blocks splits 0 to n into disjoint blocks on multiples of the grain", "[parallel]") {
+  mentorsim::parallel::set_threads(2);
+  constexpr std::size_t n = 10'001;
+  constexpr std::size_t grain = 64;
+  std::vector<std::atomic<int>> covered(n);
+  for (auto& c : covered) c.store(0);
+  std::atomic<int> misaligned{0};
+  mentorsim::parallel::for_blocks(n, grain, [&](std::size_t begin, std::size_t end) {
+    if (begin % grain != 0 || (end % grain != 0 && end != n) || begin >= end) misaligned.fetch_add(1);
+    for (std::size_t i = begin; i < end; ++i) covered[i].fetch_add(1);
+  });
+  mentorsim::parallel::set_threads(0);
+  CHECK(misaligned.load() == 0);
+  CHECK(std::all_of(covered.begin(), covered.end(), [](const std::atomic<int>& c) { return c.load() == 1; }));
 }

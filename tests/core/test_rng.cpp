@@ -8,15 +8,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include "mentorsim/core/apportion.hpp"
-#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
 
 using mentorsim::Purpose;
@@ -434,124 +433,26 @@ TEST_CASE("categorical picks indices in proportion to their weights and never a 
   }
 }
 
-// --- apportion -----------------------------------------------------------------------------------
+// --- stream keys -----------------------------------------------------------------------------------
 
-TEST_CASE("apportion splits by largest remainder, exact in total", "[rng]") {
-  using V = std::vector<std::uint64_t>;
-  // 101 x (0.5, 0.3, 0.2) = 50.5, 30.3, 20.2: floors 50, 30, 20 leave 1, to the largest remainder 0.5.
-  CHECK(mentorsim::apportion(101, std::vector<double>{0.5, 0.3, 0.2}) == V{51, 30, 20});
-  // 7 x (0.1, 0.2, 0.3, 0.4) = 0.7, 1.4, 2.1, 2.8: floors 0, 1, 2, 2 leave 2, to remainders 0.8 and 0.7.
-  CHECK(mentorsim::apportion(7, std::vector<double>{0.1, 0.2, 0.3, 0.4}) == V{1, 1, 2, 3});
-  // Weights need not sum to one: 10 x (2, 3) / 5 = 4, 6.
-  CHECK(mentorsim::apportion(10, std::vector<double>{2.0, 3.0}) == V{4, 6});
-  CHECK(mentorsim::apportion(0, std::vector<double>{1.0, 1.0}) == V{0, 0});
-  CHECK(mentorsim::apportion(5, std::vector<double>{}).empty());
-  CHECK(mentorsim::apportion(5, std::vector<double>{0.0, 0.0}) == V{0, 0});
-}
-
-TEST_CASE("apportion gives tied remainders to the lower index and nothing to zero weights", "[rng]") {
-  using V = std::vector<std::uint64_t>;
-  // 10 / 3 = 3.33 each: one unit left, the three remainders tie, the first index gets it.
-  CHECK(mentorsim::apportion(10, std::vector<double>{1.0, 1.0, 1.0}) == V{4, 3, 3});
-  // 11 / 3: two units left, to indices 0 and 1.
-  CHECK(mentorsim::apportion(11, std::vector<double>{1.0, 1.0, 1.0}) == V{4, 4, 3});
-  // 5 x (0, 1, 0, 1) / 2 = 0, 2.5, 0, 2.5: the tie between 1 and 3 goes to 1; zero weights stay 0.
-  CHECK(mentorsim::apportion(5, std::vector<double>{0.0, 1.0, 0.0, 1.0}) == V{0, 3, 0, 2});
-  // 23 x (0.2, 0.3, 0.3, 0.2) = 4.6, 6.9, 6.9, 4.6: three left, to both 0.9s and then the first 0.6.
-  CHECK(mentorsim::apportion(23, std::vector<double>{0.2, 0.3, 0.3, 0.2}) == V{5, 7, 7, 4});
-}
-
-TEST_CASE("apportion parts sum to the total and lie within one of the exact share", "[rng]") {
-  Stream s(kSeed, 0, 0, Purpose::population_layout, 77);
-  for (int trial = 0; trial < 500; ++trial) {
-    const std::size_t parts = 1 + s.below(12);
-    const std::uint64_t total = s.below(100'000);
-    std::vector<double> weights(parts);
-    for (auto& w : weights) w = s.bernoulli(0.2) ? 0.0 : s.uniform();
-    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-    const auto result = mentorsim::apportion(total, weights);
-    REQUIRE(result.size() == parts);
-    if (sum <= 0.0) continue;
-    CHECK(std::accumulate(result.begin(), result.end(), std::uint64_t{0}) == total);
-    for (std::size_t i = 0; i < parts; ++i) {
-      const double exact = static_cast<double>(total) * weights[i] / sum;
-      CHECK(std::fabs(static_cast<double>(result[i]) - exact) < 1.0);
-      if (weights[i] == 0.0) CHECK(result[i] == 0u);
-    }
+TEST_CASE("every random purpose keeps its frozen value and no value is used twice", "[rng][purpose]") {
+  // A purpose's value is part of every stream key it names: changing one changes every result drawn
+  // from it. This table pins the values; a new purpose adds a row with the next unused value.
+  const std::vector<std::pair<std::string_view, unsigned>> pinned = {
+      {"population_layout", 0}, {"population_traits", 1}, {"network_stubs", 2},    {"network_closure", 3},
+      {"network_weights", 4},   {"network_topup", 5},     {"measure_sampling", 6}, {"enrollment", 7},
+      {"arm_assignment", 8},    {"pairing", 9},           {"meetings", 10},        {"exchange", 11},
+      {"diffusion", 12},        {"relationship", 13},     {"confidence", 14},      {"ties", 15},
+      {"satisfaction", 16},     {"turnover", 17},         {"hiring", 18},          {"culture", 19},
+      {"approach", 20},         {"network_calibration", 21}};
+  // Every value the enum names, found through purpose_name (which has a case for each purpose).
+  std::vector<std::pair<std::string_view, unsigned>> declared;
+  for (unsigned value = 0; value < 256; ++value) {
+    const std::string_view name = mentorsim::purpose_name(static_cast<Purpose>(value));
+    if (!name.empty()) declared.emplace_back(name, value);
   }
-}
-
-// --- parallel ------------------------------------------------------------------------------------
-
-TEST_CASE("deterministic_reduce gives the same bits with 1 and 2 threads on an order-dependent sum", "[rng]") {
-  // Terms of wildly different magnitude and sign, so floating-point addition order changes the result.
-  constexpr std::size_t n = 50'000;
-  constexpr std::size_t block = 97;
-  std::vector<double> terms(n);
-  Stream s(kSeed, 0, 0, Purpose::culture, 0);
-  for (auto& t : terms) t = (s.uniform() - 0.5) * std::pow(10.0, static_cast<double>(s.below(30)) - 15.0);
-  // The sum depends on order: forward and backward summation differ.
-  const double forward = std::accumulate(terms.begin(), terms.end(), 0.0);
-  const double backward = std::accumulate(terms.rbegin(), terms.rend(), 0.0);
-  REQUIRE(forward != backward);
-
-  // The documented contract: each block of `block` terms summed in order, block sums folded in order.
-  double expected = 0.0;
-  for (std::size_t begin = 0; begin < n; begin += block) {
-    double partial = 0.0;
-    for (std::size_t i = begin; i < std::min(n, begin + block); ++i) partial += terms[i];
-    expected += partial;
-  }
-  auto reduce = [&] {
-    return mentorsim::parallel::deterministic_reduce(
-        n, 0.0,
-        [&](std::size_t begin, std::size_t end) {
-          double partial = 0.0;
-          for (std::size_t i = begin; i < end; ++i) partial += terms[i];
-          return partial;
-        },
-        [](double acc, double value) { return acc + value; }, block);
-  };
-  mentorsim::parallel::set_threads(1);
-  const double one = reduce();
-  mentorsim::parallel::set_threads(2);
-  const double two = reduce();
-  mentorsim::parallel::set_threads(0);
-  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(two));
-  CHECK(std::bit_cast<std::uint64_t>(one) == std::bit_cast<std::uint64_t>(expected));
-  CHECK(mentorsim::parallel::deterministic_reduce(
-            0, 7.0, [](std::size_t, std::size_t) { return 1.0; }, [](double a, double b) { return a + b; }) == 7.0);
-}
-
-TEST_CASE("for_each visits every index exactly once, with 1 or 2 threads", "[rng]") {
-  constexpr std::size_t n = 100'003;
-  for (const int threads : {1, 2}) {
-    CAPTURE(threads);
-    mentorsim::parallel::set_threads(threads);
-    CHECK(mentorsim::parallel::threads() == threads);
-    std::vector<std::atomic<int>> visits(n);
-    for (auto& v : visits) v.store(0);
-    mentorsim::parallel::for_each(
-        n, [&](std::size_t i) { visits[i].fetch_add(1); }, 7);
-    std::size_t wrong = 0;
-    for (const auto& v : visits) wrong += v.load() != 1 ? 1 : 0;
-    CHECK(wrong == 0);
-  }
-  mentorsim::parallel::set_threads(0);
-}
-
-TEST_CASE("for_blocks splits 0 to n into disjoint blocks on multiples of the grain", "[rng]") {
-  mentorsim::parallel::set_threads(2);
-  constexpr std::size_t n = 10'001;
-  constexpr std::size_t grain = 64;
-  std::vector<std::atomic<int>> covered(n);
-  for (auto& c : covered) c.store(0);
-  std::atomic<int> misaligned{0};
-  mentorsim::parallel::for_blocks(n, grain, [&](std::size_t begin, std::size_t end) {
-    if (begin % grain != 0 || (end % grain != 0 && end != n) || begin >= end) misaligned.fetch_add(1);
-    for (std::size_t i = begin; i < end; ++i) covered[i].fetch_add(1);
-  });
-  mentorsim::parallel::set_threads(0);
-  CHECK(misaligned.load() == 0);
-  CHECK(std::all_of(covered.begin(), covered.end(), [](const std::atomic<int>& c) { return c.load() == 1; }));
+  CHECK(declared == pinned);
+  // The value really is the one in the stream counter: purpose 13 differs from 14 in word 2 only.
+  CHECK(Stream(kSeed, 0, 0, Purpose::relationship, 0).next_u32() ==
+        Stream(kSeed, 0, 0, static_cast<Purpose>(13), 0).next_u32());
 }

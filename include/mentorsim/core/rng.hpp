@@ -14,38 +14,71 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "mentorsim/core/types.hpp"
 
 namespace mentorsim {
 
-// Every distinct use of randomness has its own purpose, so streams never overlap by accident.
-// Append new purposes at the end: reordering changes every result.
+// Every distinct use of randomness has its own purpose, so streams never overlap by accident. The
+// values are frozen: a purpose's value is part of every stream key it names, so changing one changes
+// every result drawn from it. A new purpose takes the next unused value (never a retired one), gets a
+// case in purpose_name, and a row in the test that pins the values (tests/core/test_rng.cpp).
 enum class Purpose : std::uint8_t {
-  population_layout,    // unit assignment, minority, joint appointments (sort keys)
-  population_traits,    // skills and personal traits at creation
-  network_stubs,        // block-model tie initiation
-  network_closure,      // triadic closure
-  network_weights,      // initial tie strength
-  network_topup,        // degree top-up after deduplication
-  measure_sampling,     // sampled betweenness sources
-  enrollment,           // program uptake / eligibility draws
-  arm_assignment,       // randomisation to arms
-  pairing,              // pairing strategies
-  meetings,             // whether a dyad meets this week
-  exchange,             // knowledge exchange noise
-  diffusion,            // informal diffusion
-  relationship,         // quality and dissolution
-  confidence,           // confidence changes
-  ties,                 // introductions and tie formation
-  satisfaction,         // satisfaction noise
-  turnover,             // weekly leaving hazard
-  hiring,               // traits of replacement hires
-  culture,              // unit culture
-  approach,             // self-identified approaches
-  network_calibration,  // units drawn to calibrate the network generator on a subsample
-  count_                // keep last
+  population_layout = 0,     // unit assignment, minority, joint appointments (sort keys)
+  population_traits = 1,     // skills and personal traits at creation
+  network_stubs = 2,         // block-model tie initiation
+  network_closure = 3,       // triadic closure
+  network_weights = 4,       // initial tie strength
+  network_topup = 5,         // degree top-up after deduplication
+  measure_sampling = 6,      // sampled betweenness sources
+  enrollment = 7,            // program uptake / eligibility draws
+  arm_assignment = 8,        // randomisation to arms
+  pairing = 9,               // pairing strategies
+  meetings = 10,             // whether a dyad meets this week
+  exchange = 11,             // knowledge exchange noise (reserved: the exchange draws nothing today)
+  diffusion = 12,            // informal diffusion (reserved)
+  relationship = 13,         // quality and dissolution
+  confidence = 14,           // confidence changes (reserved)
+  ties = 15,                 // introductions and tie formation
+  satisfaction = 16,         // satisfaction noise (reserved)
+  turnover = 17,             // weekly leaving hazard
+  hiring = 18,               // traits of replacement hires
+  culture = 19,              // unit culture (reserved)
+  approach = 20,             // self-identified approaches
+  network_calibration = 21,  // units drawn to calibrate the network generator on a subsample
 };
+
+// The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
+// without a case is a compiler warning (an error in the dev build), and two purposes with the same
+// value do not compile (duplicate case).
+constexpr std::string_view purpose_name(Purpose purpose) noexcept {
+  switch (purpose) {
+    case Purpose::population_layout: return "population_layout";
+    case Purpose::population_traits: return "population_traits";
+    case Purpose::network_stubs: return "network_stubs";
+    case Purpose::network_closure: return "network_closure";
+    case Purpose::network_weights: return "network_weights";
+    case Purpose::network_topup: return "network_topup";
+    case Purpose::measure_sampling: return "measure_sampling";
+    case Purpose::enrollment: return "enrollment";
+    case Purpose::arm_assignment: return "arm_assignment";
+    case Purpose::pairing: return "pairing";
+    case Purpose::meetings: return "meetings";
+    case Purpose::exchange: return "exchange";
+    case Purpose::diffusion: return "diffusion";
+    case Purpose::relationship: return "relationship";
+    case Purpose::confidence: return "confidence";
+    case Purpose::ties: return "ties";
+    case Purpose::satisfaction: return "satisfaction";
+    case Purpose::turnover: return "turnover";
+    case Purpose::hiring: return "hiring";
+    case Purpose::culture: return "culture";
+    case Purpose::approach: return "approach";
+    case Purpose::network_calibration: return "network_calibration";
+  }
+  return "";
+}
 
 inline constexpr Replicate kMaxReplicates = 1u << 24;
 

@@ -6,10 +6,22 @@
 // c -= setback c (the review: a reverse mentor may lack confidence). Mentor training raises c by
 // training_boost (1 - c) at enrolment (program/calendar).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
-void update_confidence(SimulationState& state);
+class ConfidenceStage {
+ public:
+  static constexpr Stage id = Stage::confidence;
+  static constexpr StageAccess access{
+      .reads = {Component::dyads, Component::dyad_events, Component::active_dyads},
+      .writes = {Component::confidence}};
+  static constexpr std::string_view summary = "confidence `c` of the partners of each meeting, by its success";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+};
 
 }  // namespace mentorsim

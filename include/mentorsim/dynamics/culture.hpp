@@ -8,10 +8,30 @@
 // help drive a culture where concerns can be raised; reverse mentoring can break down the regimented
 // hierarchy; a program needs leadership from all institutions (Figure 1).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <vector>
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
-void update_culture(SimulationState& state);
+class CultureStage {
+ public:
+  static constexpr Stage id = Stage::culture;
+  static constexpr StageAccess access{
+      .reads = {Component::staff, Component::dyads, Component::active_dyads, Component::program},
+      .writes = {Component::psych_safety}};
+  static constexpr std::string_view summary =
+      "each unit's psychological safety `ψ` moves toward its target (good reverse or reciprocal dyads, sponsorship)";
+  using Context = StageContext<access>;
+
+  // Keeps each unit's week-0 psychological safety, the base of its target.
+  explicit CultureStage(const SimulationState& initial);
+
+  void run(Context& ctx);
+
+ private:
+  std::vector<float> psych_safety_initial_;
+};
 
 }  // namespace mentorsim

@@ -7,10 +7,23 @@
 // t+1 buffer, then clamps every skill to [0, 1] and makes the buffer the current skills.
 // Default epsilon = 0.002 a week: slow compared with a mentoring meeting (the review; Wenger 1999).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
-void diffuse_informally(SimulationState& state);
+class DiffusionStage {
+ public:
+  static constexpr Stage id = Stage::diffusion;
+  static constexpr StageAccess access{
+      .reads = {Component::staff, Component::skills, Component::network},
+      .writes = {Component::skills, Component::skills_next}};
+  static constexpr std::string_view summary =
+      "adds informal gains from colleagues to the buffer, clamps it to [0, 1] and makes it the current skills";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+};
 
 }  // namespace mentorsim

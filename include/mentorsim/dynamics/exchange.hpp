@@ -15,14 +15,27 @@
 // Default eta = 0.2 gives gains of about half a prior standard deviation over a six-meeting program,
 // the size of mentoring's effect on self-efficacy (d about 0.55, Feldman et al. 2010).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
 // Upward damping of a flow from `teacher` to `learner` (1 when the teacher is not junior).
-double power_distance_damping(const SimulationState& state, AgentId teacher, AgentId learner);
+double power_distance_damping(const Population& population, AgentId teacher, AgentId learner);
 
-// Copies week-t skills into the week t+1 buffer, then adds the mentoring deltas of this week's meetings.
-void exchange_knowledge(SimulationState& state);
+class ExchangeStage {
+ public:
+  static constexpr Stage id = Stage::exchange;
+  static constexpr StageAccess access{
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety,
+                Component::dyads, Component::dyad_events, Component::active_dyads},
+      .writes = {Component::skills_next}};
+  static constexpr std::string_view summary =
+      "copies week-t skills into the week t+1 buffer and adds the mentoring gains of this week's meetings";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+};
 
 }  // namespace mentorsim

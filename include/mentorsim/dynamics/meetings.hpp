@@ -8,13 +8,25 @@
 // the mentor's lack of time is the main barrier (about 75% of respondents), which time_required
 // against the seniors' low time budgets expresses; meeting frequency feeds support (rho 0.25).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
 // Probability that the (non-group) dyad d meets this week.
-double meeting_probability(const SimulationState& state, DyadId d);
+double meeting_probability(const Scenario& scenario, const DyadTable& dyads, const DyadConstants& constants, DyadId d);
 
-void hold_meetings(SimulationState& state);
+class MeetingsStage {
+ public:
+  static constexpr Stage id = Stage::meetings;
+  static constexpr StageAccess access{
+      .reads = {Component::dyads, Component::dyad_constants, Component::active_dyads},
+      .writes = {Component::dyad_events}};
+  static constexpr std::string_view summary = "whether each active dyad (or group circle) meets this week: `met`";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+};
 
 }  // namespace mentorsim

@@ -17,15 +17,30 @@
 // similarity predicts quality (rho 0.38-0.59, Eby et al. 2013); assigned pairs start lower than
 // self-identified ones (satisfaction 3.3 vs 4.0 of 5, Yamada et al. 2014).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
 // Role ambiguity and power imbalance of dyad d (the failure shares above).
-double role_ambiguity(const SimulationState& state, DyadId d);
-double power_imbalance(const SimulationState& state, DyadId d);
-double success_probability(const SimulationState& state, DyadId d);
+double role_ambiguity(const RelationshipParams& params, const DyadTable& dyads, DyadId d);
+double power_imbalance(const Population& population, const DyadTable& dyads, DyadId d);
+double success_probability(const RelationshipParams& params, const Population& population, const DyadTable& dyads,
+                           DyadId d);
 
-void update_relationships(SimulationState& state);
+class RelationshipsStage {
+ public:
+  static constexpr Stage id = Stage::relationships;
+  static constexpr StageAccess access{
+      .reads = {Component::confidence, Component::psych_safety, Component::dyad_constants, Component::active_dyads},
+      .writes = {Component::dyads, Component::dyad_events, Component::program, Component::meeting_counts}};
+  static constexpr std::string_view summary =
+      "each meeting succeeds or fails (`succeeded`, failure causes), quality `q` moves, partners' meetings are "
+      "counted, dyads that fail or run out of time end";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+};
 
 }  // namespace mentorsim

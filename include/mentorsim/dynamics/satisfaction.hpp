@@ -10,7 +10,11 @@
 // considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with
 // satisfaction (rho 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
@@ -19,6 +23,30 @@ double intent_to_leave(const TurnoverParams& params, double satisfaction);
 double intent_base_logit(const TurnoverParams& params);
 double intent_to_leave(const TurnoverParams& params, double base_logit, double satisfaction);
 
-void update_satisfaction(SimulationState& state);
+class SatisfactionStage {
+ public:
+  static constexpr Stage id = Stage::satisfaction;
+  static constexpr StageAccess access{
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::baseline, Component::dyads,
+                Component::active_dyads},
+      .writes = {Component::satisfaction, Component::intent_to_leave}};
+  static constexpr std::string_view summary =
+      "satisfaction `S` moves toward its target (dyad quality, skill growth, confidence, burden); intent to leave "
+      "`I` follows";
+  using Context = StageContext<access>;
+
+  void run(Context& ctx);
+
+  // Per agent, sums over the agent's active dyads in fixed point. All zero between calls (run() clears
+  // what it used), so it is not refilled every week.
+  struct DyadSums {
+    std::int64_t quality = 0;
+    std::int64_t time = 0;
+    std::int64_t count = 0;
+  };
+
+ private:
+  std::vector<DyadSums> sums_;
+};
 
 }  // namespace mentorsim

@@ -1,16 +1,18 @@
 #pragma once
-// The state of one replicate during a run, shared by the submodels of the weekly schedule. Each
-// submodel reads the state of week t and writes only what it owns (its own buffer, or the entities it
-// updates in a fixed order), so results do not depend on the thread count.
+// The shared state of one replicate during a run: the components of dynamics/components.hpp, and the
+// context every stage reads (scenario, random source, week). Stages never get this struct writable:
+// they get a StageContext (dynamics/stage.hpp) with read-only views and mutable access only to the
+// components they declare they write. Each stage reads the state of week t and writes only what it
+// declares (its own buffers, or entities it updates in a fixed order), so results do not depend on the
+// thread count.
 
-#include <array>
 #include <cstdint>
-#include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/dynamics/components.hpp"
 #include "mentorsim/program/calendar.hpp"
 #include "mentorsim/program/program_state.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -22,7 +24,7 @@
 
 namespace mentorsim {
 
-// What each agent was like at week 0, or at hire.
+// Component::baseline: what each agent was like at week 0, or at hire.
 struct Baseline {
   SkillMatrix skills;
   std::vector<float> confidence;
@@ -32,87 +34,75 @@ struct Baseline {
   std::vector<std::uint32_t> cross_institution_ties;
 };
 
+// Component::dyad_constants: what never changes in a dyad's life, per dyad id, so that the weekly
+// dyad loops read it in dyad order instead of from the two agents: each partner's availability (time
+// budgets are fixed), for power imbalance the hierarchy of the mentee's institution when the mentor is
+// at an earlier stage than the mentee (0 otherwise), and the mentee's unit. The calendar extends it
+// when it forms dyads.
+struct DyadConstants {
+  std::vector<double> mentor_availability;
+  std::vector<double> mentee_availability;
+  std::vector<double> upward_hierarchy;
+  std::vector<UnitId> mentee_unit;
+
+  [[nodiscard]] std::size_t size() const noexcept { return mentor_availability.size(); }
+  // Adds the entries of the dyads formed since the last call.
+  void extend(const DyadTable& dyads, const Population& population, double time_required);
+};
+
 struct SimulationState {
   SimulationState(const Scenario& scenario, Replicate replicate, World world);
   SimulationState(Scenario&&, Replicate, World) = delete;  // it keeps a pointer to the scenario
 
+  // Context, the same for every stage: read-only.
   const Scenario* scenario;
   RandomSource random;
   Step step = 0;  // the week being simulated: the state is at week `step` when the step begins
+  NetworkGenerationReport network_report;  // how the week-0 network was made
 
-  Population population;
-  CollegialNetwork network;
-  CollegialNetwork spare_network;  // the network before the last tie merge: storage for the next merge
-  NetworkGenerationReport network_report;
-  DyadTable dyads;
-  ProgramState program;
-  Baseline baseline;
-  std::vector<float> psych_safety_initial;  // per unit
-
-  std::uint64_t next_external_id = 0;  // for hires: above every roster id
-  // Mean intent to leave of each career stage's staff at week 0 (baseline_intent for a stage with
-  // nobody): the turnover hazard is scaled by intent relative to it, so that at week 0 each stage
-  // leaves at its annual rate on average.
-  std::array<double, kStages> intent_reference{};
-  std::vector<Tie> pending_ties;  // made this interval, merged at the next tie merge
-  // Block-model tables for hires' first ties: built when first needed, dropped at each tie merge.
-  std::shared_ptr<const NewcomerTieSampler> newcomer_sampler;
-  SkillMatrix skills_next;              // stages 3-4 write week t+1 skills here
-  std::vector<std::uint32_t> meetings;  // per agent, since the last observation
-  std::vector<MatchingRecord> matching_records;
-
-  // Dyads active at the start of this week's stages 2-9, in id order (refreshed by the engine).
-  std::vector<DyadId> active_dyads;
-
-  // What never changes in a dyad's life, per dyad id, so that the weekly dyad loops read it in dyad
-  // order instead of from the two agents: each partner's availability (time budgets are fixed), and
-  // for power imbalance the hierarchy of the mentee's institution when the mentor is at an earlier
-  // stage than the mentee (0 otherwise) and the mentee's unit. Extended by cache_dyads().
-  struct DyadCache {
-    std::vector<double> mentor_availability;
-    std::vector<double> mentee_availability;
-    std::vector<double> upward_hierarchy;
-    std::vector<UnitId> mentee_unit;
-  } dyad_cache;
-  // Adds the cache entries of dyads formed since the last call.
-  void cache_dyads();
-
-  // Per agent, scratch of the satisfaction stage: sums over the agent's active dyads in fixed point.
-  // All zero between calls (the stage clears what it used), so it is not refilled every week.
-  struct DyadSums {
-    std::int64_t quality = 0;
-    std::int64_t time = 0;
-    std::int64_t count = 0;
-  };
-  std::vector<DyadSums> dyad_sums;
-
-  // Appends `count` agents' worth of per-agent side state (program, baseline, counters).
-  void grow_agents(std::size_t count);
-  // Records agent a's current skills, confidence, satisfaction and degree as its baseline.
-  void record_baseline(AgentId a);
-  // Ends dyad d for `reason` and releases the partners' places.
-  void end_dyad(DyadId d, EndReason reason);
-  // The arm's program of agent a.
-  [[nodiscard]] const ProgramSpec& program_of_dyad(DyadId d) const { return scenario->arms()[dyads.arm[d]].program; }
+  // Components (the comment names each one's Component).
+  Population population;               // staff, skills, confidence, satisfaction, intent_to_leave, psych_safety
+  SkillMatrix skills_next;             // skills_next: written by exchange and diffusion, which swaps it in
+  CollegialNetwork network;            // network
+  std::vector<Tie> new_ties;           // new_ties: merged into the network at the next tie merge
+  DyadTable dyads;                     // dyads; its `met` and `succeeded` are dyad_events
+  DyadConstants dyad_constants;        // dyad_constants
+  std::vector<DyadId> active_dyads;    // active_dyads: in id order
+  ProgramState program;                // program
+  Baseline baseline;                   // baseline
+  std::vector<std::uint32_t> meeting_counts;  // meeting_counts: cumulative, so observers take differences
+  std::vector<MatchingRecord> matching_log;   // matching_log
 };
 
-// body(d) for every dyad d of state.active_dyads that is still active, in parallel: body must write
-// only what d owns, or update shared state in an order-independent way (atomics).
+// Records agent a's current skills, confidence, satisfaction and network position as its baseline.
+void record_baseline(Baseline& baseline, const Population& population, const CollegialNetwork& network, AgentId a);
+
+// A checksum of one component's contents (for the test that each stage writes only what it declares).
+std::uint64_t checksum(const SimulationState& state, Component component);
+
+// The program of dyad d's arm.
+inline const ProgramSpec& program_of(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
+  return scenario.arms()[dyads.arm[d]].program;
+}
+
+// body(d) for every dyad d of `active` that is still active, in parallel: body must write only what d
+// owns, or update shared state in an order-independent way (atomics).
 template <class Body>
-void for_each_active_dyad(const SimulationState& state, Body&& body, std::size_t grain = 1024) {
+void for_each_active_dyad(const std::vector<DyadId>& active, const DyadTable& dyads, Body&& body,
+                          std::size_t grain = 1024) {
   parallel::for_each(
-      state.active_dyads.size(),
+      active.size(),
       [&](std::size_t k) {
-        const DyadId d = state.active_dyads[k];
-        if (state.dyads.active(d)) body(d);
+        const DyadId d = active[k];
+        if (dyads.active(d)) body(d);
       },
       grain);
 }
 
 // Share of a nominal meeting's time the agent can give: min(1, time_budget / time_required).
-double availability(const SimulationState& state, AgentId a);
+double availability(const Population& population, AgentId a, double time_required);
 
-// Active dyads of each group-mentoring circle, keyed by the circle's id (DyadTable::group).
-std::unordered_map<DyadId, int> circle_sizes(const SimulationState& state);
+// Active dyads of each group-mentoring circle among `active`, keyed by the circle's id (DyadTable::group).
+std::unordered_map<DyadId, int> circle_sizes(const std::vector<DyadId>& active, const DyadTable& dyads);
 
 }  // namespace mentorsim

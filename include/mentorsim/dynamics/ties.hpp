@@ -14,13 +14,31 @@
 // Measured per agent: degree, strength, cross-institution ties (in /timeseries every
 // output.observe_every weeks), effective size, constraint and betweenness (in snapshots).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
-void update_ties(SimulationState& state);
+class TiesStage {
+ public:
+  static constexpr Stage id = Stage::ties;
+  static constexpr StageAccess access{
+      .reads = {Component::staff, Component::dyads, Component::dyad_events, Component::active_dyads},
+      .writes = {Component::network, Component::new_ties}};
+  static constexpr std::string_view summary =
+      "ties decay, mentoring bonds grow, introductions make new ties; every `merge_interval` weeks the new ties "
+      "are merged into the network and leavers' ties dropped";
+  using Context = StageContext<access>;
 
-// Rebuilds the network now (used by update_ties at merge weeks and at the end of a run).
-void merge_ties(SimulationState& state);
+  void run(Context& ctx);
+  // Rebuilds the network now: with the new ties, without ties of agents who left and ties weaker than
+  // drop_threshold, with the hires as vertices. run() calls it at merge weeks; Simulation::finish()
+  // once at the end of a run.
+  void merge(Context& ctx);
+
+ private:
+  CollegialNetwork spare_;  // the network before the last merge: storage for the next one
+};
 
 }  // namespace mentorsim

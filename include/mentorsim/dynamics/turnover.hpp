@@ -9,12 +9,49 @@
 // (the position is refilled), drawn from the early-career priors, who makes Poisson(mean_degree)
 // collegial ties (merged at the next tie merge).
 
-#include "mentorsim/dynamics/state.hpp"
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "mentorsim/dynamics/stage.hpp"
 
 namespace mentorsim {
 
-double weekly_leaving_probability(const SimulationState& state, AgentId a);
+class TurnoverStage {
+ public:
+  static constexpr Stage id = Stage::turnover;
+  static constexpr StageAccess access{
+      .reads = {Component::network, Component::active_dyads},
+      .writes = {Component::staff, Component::skills, Component::confidence, Component::satisfaction,
+                 Component::intent_to_leave, Component::dyads, Component::program, Component::baseline,
+                 Component::meeting_counts, Component::new_ties}};
+  static constexpr std::string_view summary =
+      "staff leave (`left`) by their intent to leave, their dyads end (`leaving`); each leaver's replacement hire is "
+      "appended to every per-agent component and makes its first ties";
+  using Context = StageContext<access>;
 
-void turnover_and_hiring(SimulationState& state);
+  // Takes the week-0 intent reference of each career stage and the first free external id.
+  explicit TurnoverStage(const SimulationState& initial);
+
+  void run(Context& ctx);
+
+  // The weekly leaving probability of agent a.
+  [[nodiscard]] double weekly_leaving_probability(const Scenario& scenario, const Population& population,
+                                                  AgentId a) const;
+  // Mean intent to leave of each career stage's staff at week 0 (baseline_intent for a stage with
+  // nobody): the hazard is scaled by intent relative to it, so that at week 0 each stage leaves at
+  // its annual rate on average.
+  [[nodiscard]] const std::array<double, kStages>& intent_reference() const noexcept { return intent_reference_; }
+
+ private:
+  std::array<double, kStages> intent_reference_{};
+  std::uint64_t next_external_id_ = 0;  // for hires: above every roster id
+  // Block-model tables for hires' first ties, built from the staff of the moment when first needed
+  // after a tie merge (the network's vertex count changes at a merge that follows any hire), and
+  // reused until the next one.
+  std::unique_ptr<const NewcomerTieSampler> sampler_;
+  AgentId sampler_vertices_ = 0;  // the network's vertex count when the sampler was built
+};
 
 }  // namespace mentorsim

@@ -2,8 +2,19 @@
 // Program outcomes per arm at the end of a replicate (/outcomes in docs/hdf5-schema.md): who was
 // reached (coverage, overall, by minority and by network-isolation quartile), how fast, by which kind
 // of pairs, how dyads ended, and what changed for the arm's staff.
+//
+// Every outcome is declared once, in outcome_table(): its name, unit, description, and optionally a
+// breakdown over an enumeration (one value per end reason, formation, skill domain or unmatched
+// reason, named <name>_<level>) and subgroups (by minority status, by network-isolation quartile).
+// The /outcomes datasets, their documentation (docs/hdf5-schema.md) and the sweep engine's list of
+// outcomes are all made from it. Adding an outcome: an enumerator of Outcome, its row in
+// outcome_table() (src/engine/outcomes.cpp, in enum order: a static_assert checks it), and its
+// accumulation in compute_outcomes(); then regenerate the docs (scripts/update-docs).
 
 #include <array>
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,19 +22,91 @@
 
 namespace mentorsim {
 
-// Names of the [replicate, arm] outcomes, in order.
-std::vector<std::string> outcome_names();
-inline constexpr auto kMinorityOutcomes =
-    std::to_array<std::string_view>({"coverage", "weeks_to_match", "retention", "satisfaction_change"});
-inline constexpr auto kIsolationOutcomes = std::to_array<std::string_view>({"coverage", "weeks_to_match"});
+enum class Outcome : std::uint8_t {
+  eligible_mentees,
+  enrolled_mentees,
+  coverage,
+  weeks_to_match,
+  dyads,
+  meetings_per_dyad,
+  complementarity,
+  similarity,
+  failure_rate,
+  end_share,          // by end reason: end_<reason>
+  quality,            // by formation: quality_<formation>
+  satisfaction_change,
+  satisfaction_change_by_formation,  // satisfaction_change_<formation>
+  retention,
+  skill_gain,  // by domain: skill_gain_<domain>
+  strength_change,
+  cross_institution_change,
+  unmatched,  // by reason: unmatched_<reason>
+  optimality_gap,
+};
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::optimality_gap) + 1;
 
-struct Outcomes {
-  std::vector<std::vector<double>> per_arm;                      // [metric][arm]
-  std::vector<std::vector<std::array<double, 2>>> by_minority;   // [metric][arm][minority]
-  std::vector<std::vector<std::array<double, 4>>> by_isolation;  // [metric][arm][quartile]
+// The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
+enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };
+
+// Groups of an arm's staff an outcome is also reported for: /outcomes/by_<subgroup>/<name>.
+enum class Subgroup : std::uint8_t { minority, isolation };
+inline constexpr std::size_t kSubgroupCount = 2;
+
+struct OutcomeInfo {
+  Outcome outcome;
+  std::string_view name;  // the dataset's name, or with a breakdown the prefix of <name>_<level>
+  Breakdown breakdown;
+  std::string_view unit;  // "count", "share", "weeks", "meetings", "quality (0-1)", ...
+  std::string_view description;
+  bool by_minority = false;
+  bool by_isolation = false;
 };
 
-// The network measures it needs are those of the state's current network (merge ties first).
+// One row per outcome, in enum order.
+const std::array<OutcomeInfo, kOutcomeCount>& outcome_table();
+inline const OutcomeInfo& outcome_info(Outcome o) { return outcome_table()[static_cast<std::size_t>(o)]; }
+
+// The levels of a breakdown, as they appear in dataset names (one level "" for Breakdown::none).
+std::span<const std::string_view> breakdown_levels(Breakdown breakdown);
+// The subgroup's name in paths ("minority", "isolation") and its number of groups (2 and 4).
+std::string_view subgroup_name(Subgroup subgroup);
+std::size_t subgroup_size(Subgroup subgroup);
+bool reported_by(const OutcomeInfo& info, Subgroup subgroup);
+
+// One dataset of /outcomes: an outcome, or one level of an outcome with a breakdown.
+struct OutcomeColumn {
+  Outcome outcome;
+  std::size_t level;  // index in breakdown_levels (0 without a breakdown)
+  std::string name;   // "coverage", "end_leaving", "skill_gain_digital", ...
+};
+// Every [replicate, arm] dataset of /outcomes, in table order and level order.
+const std::vector<OutcomeColumn>& outcome_columns();
+
+// The outcomes of one replicate: a value per arm for each outcome (and level), and per arm and
+// group for the outcomes reported by subgroup. NaN where undefined (no eligible mentee, no dyad, an
+// arm without a program for program counts).
+class Outcomes {
+ public:
+  explicit Outcomes(std::size_t arms);
+
+  [[nodiscard]] std::size_t arms() const noexcept { return arms_; }
+  [[nodiscard]] double value(Outcome outcome, ArmId arm, std::size_t level = 0) const;
+  double& value(Outcome outcome, ArmId arm, std::size_t level = 0);
+  // The values of every arm of one column, arm order.
+  [[nodiscard]] std::span<const double> column(Outcome outcome, std::size_t level = 0) const;
+  // By subgroup: group 0/1 = not minority / minority; isolation quartile 0 (most isolated) .. 3.
+  [[nodiscard]] double subgroup(Outcome outcome, Subgroup subgroup, ArmId arm, std::size_t group) const;
+  double& subgroup(Outcome outcome, Subgroup subgroup, ArmId arm, std::size_t group);
+  // The values of every arm and group of one outcome by subgroup, [arm][group] flattened.
+  [[nodiscard]] std::span<const double> subgroup_values(Outcome outcome, Subgroup subgroup) const;
+
+ private:
+  std::size_t arms_;
+  std::array<std::vector<double>, kOutcomeCount> values_;  // [level * arms + arm]
+  std::array<std::array<std::vector<double>, kOutcomeCount>, kSubgroupCount> subgroups_;  // [arm * groups + group]
+};
+
+// The network measures it needs are those of the state's current network (Simulation::finish first).
 Outcomes compute_outcomes(const SimulationState& state);
 
 }  // namespace mentorsim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mentorsim/dynamics/state.hpp"
+#include "mentorsim/engine/fields.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -26,20 +27,22 @@ class ResultsWriter {
   void write_provenance(const io::Provenance& provenance);
   // /codes: the names behind every integer code (institutions and units from this population).
   void write_codes(const Population& population, const std::vector<std::string>& arm_names);
-  // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final").
+  // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final"), from agent_fields().
   void write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& measures);
+  // /dyads: every dyad of every replicate, from dyad_fields().
+  void write_dyads(const DyadTable& dyads, const std::vector<Replicate>& replicate);
   // Every tie once (src < dst) with its strength, and the generator's report as attributes.
   void write_network(const std::string& group, const CollegialNetwork& network, const NetworkGenerationReport& report);
   // Timing attributes, then the atomic rename.
   void commit(double elapsed_seconds);
 
  private:
+  // The `codes` and `columns` attributes a field declares.
+  void label(const std::string& path, const FieldInfo& info);
+
   const Scenario& scenario_;
   io::OutputFile file_;
 };
-
-// Group names for replicate r: "/agents/final" for replicate 0, "/replicates/<r>/agents/final" otherwise.
-std::string replicate_group(Replicate replicate, std::string_view group);
 
 // Network measures per agent, with betweenness as [output] asks.
 AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mentorsim/dynamics/stage.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/network_measures.hpp"
 
@@ -28,7 +29,7 @@ struct RunSummary {
   Replicate replicates = 0;
   NetworkSummary network;  // replicate 0, at the end
   std::vector<std::string> warnings;
-  std::array<double, 10> stage_seconds{};  // summed over replicates, when profiling
+  std::array<double, kStageCount> stage_seconds{};  // summed over replicates, when profiling
   // Outside the weekly schedule, summed over replicates, when profiling: building each replicate's
   // world and program state; observing (time series, snapshots, end-of-replicate datasets); closing
   // the file (outcomes, compression of the last chunks, commit).

@@ -1,11 +1,15 @@
 #pragma once
-// One replicate: the world of week 0 and the weekly schedule, stage after stage. Each stage reads the
-// state of week t and writes week t+1 (or only what it owns), so results are bitwise identical for
-// any thread count. With `check`, invariants are verified after every stage; with `profile`, the time
-// of each stage is accumulated (both cost nothing when off).
+// One replicate: the world of week 0 and the weekly schedule (engine/schedule.hpp), stage after
+// stage. The Simulation owns the shared state and the stage objects (with their scratch); each stage
+// sees the state only through its StageContext. Each stage reads the state of week t and writes week
+// t+1 (or only what it owns), so results are bitwise identical for any thread count. With `check`,
+// invariants are verified after every stage that can break them; with `profile`, the time of each
+// stage is accumulated (both cost nothing when off).
 
 #include <array>
+#include <vector>
 
+#include "mentorsim/core/function_ref.hpp"
 #include "mentorsim/dynamics/state.hpp"
 #include "mentorsim/engine/schedule.hpp"
 
@@ -15,6 +19,9 @@ struct SimulationOptions {
   bool check = false;
   bool profile = false;
 };
+
+// Called before (`before` = true) and after each stage of a step (tests look at the state there).
+using StageHook = FunctionRef<void(Stage stage, bool before)>;
 
 class Simulation {
  public:
@@ -28,17 +35,31 @@ class Simulation {
 
   // Runs the week state().step and advances to the next.
   void step();
+  void step(StageHook hook);
   // Runs weeks until state().step == week.
   void run_until(Step week);
+  // Ends the run: the last tie merge, so that the final network holds the ties made since the
+  // previous merge and none of the leavers'. Call once, after the last step; no step may follow.
+  void finish();
+  [[nodiscard]] bool finished() const noexcept { return finished_; }
 
-  SimulationState& state() noexcept { return state_; }
   [[nodiscard]] const SimulationState& state() const noexcept { return state_; }
+  // What the stages reported (e.g. mentees without any feasible mentor), in the order reported.
+  [[nodiscard]] const std::vector<StageNote>& notes() const noexcept { return notes_; }
   [[nodiscard]] const std::array<double, kStageCount>& stage_seconds() const noexcept { return stage_seconds_; }
 
  private:
+  template <std::size_t I>
+  void run_stage(const StageHook* hook);
+  template <std::size_t... I>
+  void run_week(const StageHook* hook, std::index_sequence<I...>);
+
   SimulationState state_;
+  WeeklySchedule stages_;
   SimulationOptions options_;
+  std::vector<StageNote> notes_;
   std::array<double, kStageCount> stage_seconds_{};
+  bool finished_ = false;
 };
 
 }  // namespace mentorsim

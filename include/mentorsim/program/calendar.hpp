@@ -16,8 +16,11 @@
 
 namespace mentorsim {
 
+// What the calendar reads and changes: it reads the staff and the network, changes confidence only
+// (the mentor-training boost), and forms and ends dyads.
 struct ProgramWorld {
-  Population& population;
+  const Population& population;
+  std::vector<float>& confidence;  // the population's confidence column
   const CollegialNetwork& network;
   DyadTable& dyads;
   ProgramState& program;
@@ -52,7 +55,7 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
                  Formation formation, DyadId group, Step step);
 
 // Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended).
-void end_dyad(ProgramWorld& world, DyadId d, Step step, EndReason reason);
+void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason);
 
 // Stage 1 for week `step`. Returns the matching records of rounds run this week.
 std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& scenario, const RandomSource& random,
