@@ -56,8 +56,8 @@ void CultureStage::run(Context& ctx) {
   std::vector<float>& psi = ctx.write<C::psych_safety>();
   for (UnitId u = 0; u < units; ++u) {
     const double share = members[u] > 0 ? static_cast<double>(good[u]) / members[u] : 0.0;
-    const double target = std::clamp(
-        psych_safety_initial_[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
+    const double target =
+        std::clamp(psych_safety_initial_[u] + p.dyad_weight * share + p.sponsorship_weight * sponsorship[u], 0.0, 1.0);
     psi[u] += static_cast<float>(p.adjustment * (target - psi[u]));
   }
 }

@@ -15,8 +15,7 @@ double quality_factor(const Scenario& scenario, double quality) {
 
 }  // namespace
 
-double meeting_probability(const Scenario& scenario, const DyadTable& dyads, const DyadConstants& constants,
-                           DyadId d) {
+double meeting_probability(const Scenario& scenario, const DyadTable& dyads, const DyadConstants& constants, DyadId d) {
   const double cadence = program_of(scenario, dyads, d).cadence_weeks;
   const double a_mentor = constants.mentor_availability[d];
   const double a_mentee = constants.mentee_availability[d];
@@ -45,9 +44,8 @@ void MeetingsStage::run(Context& ctx) {
   for (const auto& [group, totals] : circle_quality) {
     const DyadId first = group;  // the circle's first dyad: same mentor and arm as the others
     const double cadence = program_of(scenario, dyads, first).cadence_weeks;
-    const double p =
-        std::min(1.0, constants.mentor_availability[first] * quality_factor(scenario, totals.first / totals.second) /
-                          cadence);
+    const double p = std::min(
+        1.0, constants.mentor_availability[first] * quality_factor(scenario, totals.first / totals.second) / cadence);
     circle_meets[group] = ctx.random().stream(ctx.step(), Purpose::meetings, group).uniform() < p;
   }
   parallel::for_each(active.size(), [&](std::size_t k) {

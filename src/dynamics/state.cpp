@@ -14,26 +14,26 @@ namespace {
 
 using C = Component;
 constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
-      {C::staff,
-       "who is employed (`hired`, `left`) and what does not change during a run: institution, unit, profession, "
-       "career stage, minority, manager, openness, time budget, workload; hires append rows"},
-      {C::skills, "skills per agent and domain at week t"},
-      {C::skills_next, "the week t+1 skills buffer, filled by exchange and diffusion, which swaps it in"},
-      {C::confidence, "confidence `c` per agent"},
-      {C::satisfaction, "job satisfaction `S` per agent"},
-      {C::intent_to_leave, "intent to leave `I` per agent"},
-      {C::psych_safety, "psychological safety `ψ` per unit"},
-      {C::network, "the collegial network: ties and their strengths"},
-      {C::new_ties, "ties made since the last tie merge (mentoring bonds, introductions, hires' first ties)"},
-      {C::dyads, "every dyad ever formed: partners, arm, type, formation, quality, meetings, failure counts, end"},
-      {C::dyad_events, "this week's `met` and `succeeded` flags of each dyad"},
-      {C::dyad_constants,
-       "per dyad, what is fixed for its life: partners' availability, upward hierarchy, mentee's unit"},
-      {C::active_dyads, "the dyads active once this week's calendar has run, in id order"},
-      {C::program, "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason"},
-      {C::baseline, "per agent, at week 0 or at hire: skills, confidence, satisfaction, degree, strength"},
-      {C::meeting_counts, "meetings attended per agent since week 0 (observations take differences)"},
-      {C::matching_log, "one record per matching round: mentees, pairs, unmatched and why, optimality gap"},
+    {C::staff,
+     "who is employed (`hired`, `left`) and what does not change during a run: institution, unit, profession, "
+     "career stage, minority, manager, openness, time budget, workload; hires append rows"},
+    {C::skills, "skills per agent and domain at week t"},
+    {C::skills_next, "the week t+1 skills buffer, filled by exchange and diffusion, which swaps it in"},
+    {C::confidence, "confidence `c` per agent"},
+    {C::satisfaction, "job satisfaction `S` per agent"},
+    {C::intent_to_leave, "intent to leave `I` per agent"},
+    {C::psych_safety, "psychological safety `ψ` per unit"},
+    {C::network, "the collegial network: ties and their strengths"},
+    {C::new_ties, "ties made since the last tie merge (mentoring bonds, introductions, hires' first ties)"},
+    {C::dyads, "every dyad ever formed: partners, arm, type, formation, quality, meetings, failure counts, end"},
+    {C::dyad_events, "this week's `met` and `succeeded` flags of each dyad"},
+    {C::dyad_constants,
+     "per dyad, what is fixed for its life: partners' availability, upward hierarchy, mentee's unit"},
+    {C::active_dyads, "the dyads active once this week's calendar has run, in id order"},
+    {C::program, "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason"},
+    {C::baseline, "per agent, at week 0 or at hire: skills, confidence, satisfaction, degree, strength"},
+    {C::meeting_counts, "meetings attended per agent since week 0 (observations take differences)"},
+    {C::matching_log, "one record per matching round: mentees, pairs, unmatched and why, optimality gap"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -55,12 +55,10 @@ class Hasher {
     }
   }
   template <class T>
-    requires std::is_trivially_copyable_v<T>
-  void value(const T& v) {
-    bytes(&v, sizeof v);
-  }
+  requires std::is_trivially_copyable_v<T>
+  void value(const T& v) { bytes(&v, sizeof v); }
   template <class T>
-    requires std::is_trivially_copyable_v<T>
+  requires std::is_trivially_copyable_v<T>
   void values(std::span<const T> v) {
     value(v.size());
     bytes(v.data(), v.size_bytes());

@@ -33,8 +33,9 @@ void TiesStage::merge(Context& ctx) {
   pending.clear();
   const ActiveMask active(pop);
   CollegialNetwork& network = ctx.write<C::network>();
-  CollegialNetwork next = network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold},
-                                         std::move(added), std::move(spare_));
+  CollegialNetwork next =
+      network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold}, std::move(added),
+                     std::move(spare_));
   // The network before the merge lends its storage to the next merge.
   spare_ = std::exchange(network, std::move(next));
 }

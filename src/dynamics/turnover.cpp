@@ -125,8 +125,7 @@ void TurnoverStage::run(Context& ctx) {
     sampler_ = std::make_unique<const NewcomerTieSampler>(pop, scenario.network());
     sampler_vertices_ = network.vertex_count();
   }
-  const auto ties =
-      sampler_->ties_for(ctx.random(), step, hires, network, ctx.network_report().closure_share);
+  const auto ties = sampler_->ties_for(ctx.random(), step, hires, network, ctx.network_report().closure_share);
   std::vector<Tie>& pending = ctx.write<C::new_ties>();
   pending.insert(pending.end(), ties.begin(), ties.end());
 }

@@ -51,163 +51,159 @@ std::size_t agents(const Snapshot& s) { return s.state.population.size(); }
 constexpr float kFloatNaN = std::numeric_limits<float>::quiet_NaN();
 
 constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
-      {{"id", "uint32", "[N]", "–", "dense agent id (row index)"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         std::vector<std::uint32_t> id(agents(s));
-         for (std::size_t a = 0; a < id.size(); ++a) id[a] = static_cast<std::uint32_t>(a);
-         return put(f, p, id);
-       }},
-      {{"external_id", "uint64", "[N]", "–",
-        "roster id; equals `id` for synthesized staff; hires get ids above the roster's largest"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.external_id);
-       }},
-      {{"institution", "uint16", "[N]", "–", "home institution code", "institution"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.institution);
-       }},
-      {{"unit", "uint32", "[N]", "–", "home unit code", "unit"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.unit); }},
-      {{"profession", "uint8", "[N]", "–", "profession code", "profession"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, codes_of<Profession, std::uint8_t>(s.state.population.profession));
-       }},
-      {{"stage", "uint8", "[N]", "–", "career stage code (fixed during a run; hires enter as `early_career`)",
-        "stage"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, codes_of<CareerStage, std::uint8_t>(s.state.population.stage));
-       }},
-      {{"minority", "uint8", "[N]", "–", "1 for under-represented minority staff"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.minority);
-       }},
-      {{"joint_institution", "int16", "[N]", "–", "institution of a joint appointment, -1 if none", "institution"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         const auto& joint = s.state.population.joint_institution;
-         std::vector<std::int16_t> out(joint.size());
-         for (std::size_t a = 0; a < out.size(); ++a) {
-           out[a] = joint[a] == kNoInstitution ? std::int16_t{-1} : static_cast<std::int16_t>(joint[a]);
-         }
-         return put(f, p, out);
-       }},
-      {{"years", "float32", "[N]", "years", "years of experience at creation"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.years); }},
-      {{"arm", "uint16", "[N]", "–", "arm code", "arm"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.arm); }},
-      {{"skills", "float32", "[N, 6]", "skill (0-1)", "skill per domain", {}, "domain"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         f.write(p, std::span<const float>(s.state.population.skills.data()), {agents(s), kDomains});
-         return true;
-       }},
-      {{"skills_initial", "float32", "[N, 6]", "skill (0-1)", "skills at week 0 (at hire for hires)", {}, "domain"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         f.write(p, std::span<const float>(s.state.baseline.skills.data()), {agents(s), kDomains});
-         return true;
-       }},
-      {{"confidence", "float32", "[N]", "share (0-1)", "confidence"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.confidence);
-       }},
-      {{"confidence_initial", "float32", "[N]", "share (0-1)", "confidence at week 0 / at hire"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.baseline.confidence);
-       }},
-      {{"openness", "float32", "[N]", "share (0-1)", "absorptive capacity"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.openness);
-       }},
-      {{"time_budget", "float32", "[N]", "share (0-1)", "share of the nominal weekly mentoring time available"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.time_budget);
-       }},
-      {{"workload", "float32", "[N]", "share (0-1)", "workload"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.workload);
-       }},
-      {{"satisfaction", "float32", "[N]", "share (0-1)", "job satisfaction"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.satisfaction);
-       }},
-      {{"satisfaction_initial", "float32", "[N]", "share (0-1)", "job satisfaction at week 0 / at hire"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.baseline.satisfaction);
-       }},
-      {{"intent_to_leave", "float32", "[N]", "probability", "probability of considering leaving"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, s.state.population.intent_to_leave);
-       }},
-      {{"degree", "uint32", "[N]", "ties", "collegial ties"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.degree, agents(s), std::uint32_t{0}));
-       }},
-      {{"degree_initial", "uint32", "[N]", "ties",
-        "collegial ties at week 0 (0 for hires); isolation quartiles use it"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.baseline.degree); }},
-      {{"strength", "float32", "[N]", "tie strength", "sum of tie strengths"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.strength, agents(s), 0.0f));
-       }},
-      {{"cross_institution_ties", "uint32", "[N]", "ties", "ties to staff of another home institution"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.cross_institution_ties, agents(s), std::uint32_t{0}));
-       }},
-      {{"effective_size", "float32", "[N]", "ties", "Burt's effective size (weighted; networkx convention); NaN if isolated"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.effective_size, agents(s), kFloatNaN));
-       }},
-      {{"constraint", "float32", "[N]", "index", "Burt's constraint (weighted; networkx convention); NaN if isolated"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.constraint, agents(s), kFloatNaN));
-       }},
-      {{"clustering", "float32", "[N]", "share (0-1)", "local clustering coefficient (unweighted); 0 below degree 2"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, padded(s.measures.clustering, agents(s), 0.0f));
-       }},
-      {{"betweenness", "float64", "[N]", "paths",
-        "unnormalised betweenness, each pair once; `method` is `exact` or `sampled`, `sources` the sources used, "
-        "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`",
-        {}, {}, "method, sources, mean_standard_error"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         const AgentNetworkMeasures& m = s.measures;
-         if (m.betweenness.empty()) return false;
-         f.write(p, padded(m.betweenness, agents(s), 0.0));
-         f.set_attribute(p, "method", std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
-         f.set_attribute(p, "sources", static_cast<std::int64_t>(m.betweenness_info.sources));
-         f.set_attribute(p, "mean_standard_error", m.betweenness_info.mean_standard_error);
-         return true;
-       }},
-      {{"manager", "int64", "[N]", "–", "line manager's id, -1 if none"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         const auto& manager = s.state.population.manager;
-         std::vector<std::int64_t> out(manager.size());
-         for (std::size_t a = 0; a < out.size(); ++a) {
-           out[a] = manager[a] == kNoAgent ? -1 : static_cast<std::int64_t>(manager[a]);
-         }
-         return put(f, p, out);
-       }},
-      {{"hired", "int32", "[N]", "week",
-        "first week the agent is present (0 for the initial staff; a hire made at the end of week t has `hired` = t "
-        "+ 1)"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.hired); }},
-      {{"left", "int32", "[N]", "week",
-        "first week without the agent (it was last active in week `left` - 1), -1 if still active"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, weeks_of(s.state.population.left));
-       }},
-      {{"role", "uint8", "[N]", "–", "bit 1: was a mentor, bit 2: was a mentee (0 = non-participant)"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.role); }},
-      {{"eligible", "uint8", "[N]", "–", "bit 1: eligible as mentor, bit 2: eligible as mentee, in its arm"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.eligible); }},
-      {{"enrolled", "uint8", "[N]", "–", "bit 1: enrolled as mentor, bit 2: enrolled as mentee"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.enrolled); }},
-      {{"enrolled_week", "int32", "[N]", "week", "week the agent enrolled as mentee, -1 if never"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, weeks_of(s.state.program.enrolled_week));
-       }},
-      {{"matched_week", "int32", "[N]", "week", "week the agent first got a mentor, -1 if never"},
-       [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-         return put(f, p, weeks_of(s.state.program.matched_week));
-       }},
+    {{"id", "uint32", "[N]", "–", "dense agent id (row index)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       std::vector<std::uint32_t> id(agents(s));
+       for (std::size_t a = 0; a < id.size(); ++a) id[a] = static_cast<std::uint32_t>(a);
+       return put(f, p, id);
+     }},
+    {{"external_id", "uint64", "[N]", "–",
+      "roster id; equals `id` for synthesized staff; hires get ids above the roster's largest"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.external_id);
+     }},
+    {{"institution", "uint16", "[N]", "–", "home institution code", "institution"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.institution);
+     }},
+    {{"unit", "uint32", "[N]", "–", "home unit code", "unit"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.unit); }},
+    {{"profession", "uint8", "[N]", "–", "profession code", "profession"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, codes_of<Profession, std::uint8_t>(s.state.population.profession));
+     }},
+    {{"stage", "uint8", "[N]", "–", "career stage code (fixed during a run; hires enter as `early_career`)", "stage"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, codes_of<CareerStage, std::uint8_t>(s.state.population.stage));
+     }},
+    {{"minority", "uint8", "[N]", "–", "1 for under-represented minority staff"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.minority); }},
+    {{"joint_institution", "int16", "[N]", "–", "institution of a joint appointment, -1 if none", "institution"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       const auto& joint = s.state.population.joint_institution;
+       std::vector<std::int16_t> out(joint.size());
+       for (std::size_t a = 0; a < out.size(); ++a) {
+         out[a] = joint[a] == kNoInstitution ? std::int16_t{-1} : static_cast<std::int16_t>(joint[a]);
+       }
+       return put(f, p, out);
+     }},
+    {{"years", "float32", "[N]", "years", "years of experience at creation"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.years); }},
+    {{"arm", "uint16", "[N]", "–", "arm code", "arm"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.arm); }},
+    {{"skills", "float32", "[N, 6]", "skill (0-1)", "skill per domain", {}, "domain"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       f.write(p, std::span<const float>(s.state.population.skills.data()), {agents(s), kDomains});
+       return true;
+     }},
+    {{"skills_initial", "float32", "[N, 6]", "skill (0-1)", "skills at week 0 (at hire for hires)", {}, "domain"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       f.write(p, std::span<const float>(s.state.baseline.skills.data()), {agents(s), kDomains});
+       return true;
+     }},
+    {{"confidence", "float32", "[N]", "share (0-1)", "confidence"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.confidence);
+     }},
+    {{"confidence_initial", "float32", "[N]", "share (0-1)", "confidence at week 0 / at hire"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.baseline.confidence); }},
+    {{"openness", "float32", "[N]", "share (0-1)", "absorptive capacity"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.openness); }},
+    {{"time_budget", "float32", "[N]", "share (0-1)", "share of the nominal weekly mentoring time available"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.time_budget);
+     }},
+    {{"workload", "float32", "[N]", "share (0-1)", "workload"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.workload); }},
+    {{"satisfaction", "float32", "[N]", "share (0-1)", "job satisfaction"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.satisfaction);
+     }},
+    {{"satisfaction_initial", "float32", "[N]", "share (0-1)", "job satisfaction at week 0 / at hire"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.baseline.satisfaction);
+     }},
+    {{"intent_to_leave", "float32", "[N]", "probability", "probability of considering leaving"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.population.intent_to_leave);
+     }},
+    {{"degree", "uint32", "[N]", "ties", "collegial ties"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.degree, agents(s), std::uint32_t{0}));
+     }},
+    {{"degree_initial", "uint32", "[N]", "ties", "collegial ties at week 0 (0 for hires); isolation quartiles use it"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.baseline.degree); }},
+    {{"strength", "float32", "[N]", "tie strength", "sum of tie strengths"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.strength, agents(s), 0.0f));
+     }},
+    {{"cross_institution_ties", "uint32", "[N]", "ties", "ties to staff of another home institution"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.cross_institution_ties, agents(s), std::uint32_t{0}));
+     }},
+    {{"effective_size", "float32", "[N]", "ties",
+      "Burt's effective size (weighted; networkx convention); NaN if isolated"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.effective_size, agents(s), kFloatNaN));
+     }},
+    {{"constraint", "float32", "[N]", "index", "Burt's constraint (weighted; networkx convention); NaN if isolated"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.constraint, agents(s), kFloatNaN));
+     }},
+    {{"clustering", "float32", "[N]", "share (0-1)", "local clustering coefficient (unweighted); 0 below degree 2"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.measures.clustering, agents(s), 0.0f));
+     }},
+    {{"betweenness",
+      "float64",
+      "[N]",
+      "paths",
+      "unnormalised betweenness, each pair once; `method` is `exact` or `sampled`, `sources` the sources used, "
+      "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`",
+      {},
+      {},
+      "method, sources, mean_standard_error"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       const AgentNetworkMeasures& m = s.measures;
+       if (m.betweenness.empty()) return false;
+       f.write(p, padded(m.betweenness, agents(s), 0.0));
+       f.set_attribute(p, "method", std::string_view(m.betweenness_info.exact ? "exact" : "sampled"));
+       f.set_attribute(p, "sources", static_cast<std::int64_t>(m.betweenness_info.sources));
+       f.set_attribute(p, "mean_standard_error", m.betweenness_info.mean_standard_error);
+       return true;
+     }},
+    {{"manager", "int64", "[N]", "–", "line manager's id, -1 if none"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       const auto& manager = s.state.population.manager;
+       std::vector<std::int64_t> out(manager.size());
+       for (std::size_t a = 0; a < out.size(); ++a) {
+         out[a] = manager[a] == kNoAgent ? -1 : static_cast<std::int64_t>(manager[a]);
+       }
+       return put(f, p, out);
+     }},
+    {{"hired", "int32", "[N]", "week",
+      "first week the agent is present (0 for the initial staff; a hire made at the end of week t has `hired` = t "
+      "+ 1)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.population.hired); }},
+    {{"left", "int32", "[N]", "week",
+      "first week without the agent (it was last active in week `left` - 1), -1 if still active"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, weeks_of(s.state.population.left));
+     }},
+    {{"role", "uint8", "[N]", "–", "bit 1: was a mentor, bit 2: was a mentee (0 = non-participant)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.role); }},
+    {{"eligible", "uint8", "[N]", "–", "bit 1: eligible as mentor, bit 2: eligible as mentee, in its arm"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.eligible); }},
+    {{"enrolled", "uint8", "[N]", "–", "bit 1: enrolled as mentor, bit 2: enrolled as mentee"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.program.enrolled); }},
+    {{"enrolled_week", "int32", "[N]", "week", "week the agent enrolled as mentee, -1 if never"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, weeks_of(s.state.program.enrolled_week));
+     }},
+    {{"matched_week", "int32", "[N]", "week", "week the agent first got a mentor, -1 if never"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, weeks_of(s.state.program.matched_week));
+     }},
 }};
 
 constexpr bool agent_fields_match_scenario() {
@@ -221,44 +217,43 @@ static_assert(agent_fields_match_scenario(),
 
 using R = DyadRecords;
 constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
-      {{"replicate", "uint32", "[D]", "–", "replicate"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.replicate); }},
-      {{"mentor", "uint32", "[D]", "–", "agent id"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentor); }},
-      {{"mentee", "uint32", "[D]", "–", "agent id"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentee); }},
-      {{"arm", "uint16", "[D]", "–", "arm code", "arm"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.arm); }},
-      {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"},
-       [](io::OutputFile& f, const std::string& p, const R& r) {
-         f.write(p, codes_of<DyadType, std::uint8_t>(r.dyads.type));
-       }},
-      {{"formation", "uint8", "[D]", "–", "formation code", "formation"},
-       [](io::OutputFile& f, const std::string& p, const R& r) {
-         f.write(p, codes_of<Formation, std::uint8_t>(r.dyads.formation));
-       }},
-      {{"group", "uint32", "[D]", "–",
-        "group-mentoring circle (the dyad id of its first dyad); equals the dyad's own index otherwise"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.group); }},
-      {{"start", "int32", "[D]", "week", "week formed"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.start); }},
-      {{"end", "int32", "[D]", "week", "week ended, -1 if active at the end"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, weeks_of(r.dyads.end)); }},
-      {{"end_reason", "uint8", "[D]", "–", "end reason code (`active` if still running)", "end_reason"},
-       [](io::OutputFile& f, const std::string& p, const R& r) {
-         f.write(p, codes_of<EndReason, std::uint8_t>(r.dyads.end_reason));
-       }},
-      {{"quality", "float32", "[D]", "quality (0-1)", "relationship quality at the end"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality); }},
-      {{"quality_initial", "float32", "[D]", "quality (0-1)", "relationship quality at formation"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality_initial); }},
-      {{"similarity", "float32", "[D]", "score (0-1)", "mentor-mentee similarity"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.similarity); }},
-      {{"complementarity", "float32", "[D]", "score (0-1)",
-        "teacher advantage x learner need on the program's domains"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.complementarity); }},
-      {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
-       [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
+    {{"replicate", "uint32", "[D]", "–", "replicate"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.replicate); }},
+    {{"mentor", "uint32", "[D]", "–", "agent id"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentor); }},
+    {{"mentee", "uint32", "[D]", "–", "agent id"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentee); }},
+    {{"arm", "uint16", "[D]", "–", "arm code", "arm"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.arm); }},
+    {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       f.write(p, codes_of<DyadType, std::uint8_t>(r.dyads.type));
+     }},
+    {{"formation", "uint8", "[D]", "–", "formation code", "formation"},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       f.write(p, codes_of<Formation, std::uint8_t>(r.dyads.formation));
+     }},
+    {{"group", "uint32", "[D]", "–",
+      "group-mentoring circle (the dyad id of its first dyad); equals the dyad's own index otherwise"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.group); }},
+    {{"start", "int32", "[D]", "week", "week formed"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.start); }},
+    {{"end", "int32", "[D]", "week", "week ended, -1 if active at the end"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, weeks_of(r.dyads.end)); }},
+    {{"end_reason", "uint8", "[D]", "–", "end reason code (`active` if still running)", "end_reason"},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       f.write(p, codes_of<EndReason, std::uint8_t>(r.dyads.end_reason));
+     }},
+    {{"quality", "float32", "[D]", "quality (0-1)", "relationship quality at the end"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality); }},
+    {{"quality_initial", "float32", "[D]", "quality (0-1)", "relationship quality at formation"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality_initial); }},
+    {{"similarity", "float32", "[D]", "score (0-1)", "mentor-mentee similarity"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.similarity); }},
+    {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.complementarity); }},
+    {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
 });
 
 using M = Metric;
@@ -273,8 +268,7 @@ constexpr std::array<MetricInfo, kMetricCount> kMetricTable = {{
     {M::confidence, "confidence", false, A::mean, "share (0-1)", "mean confidence"},
     {M::satisfaction, "satisfaction", false, A::mean, "share (0-1)", "mean job satisfaction"},
     {M::intent_to_leave, "intent_to_leave", false, A::mean, "probability", "mean intent to leave"},
-    {M::psych_safety, "psych_safety", false, A::mean, "share (0-1)",
-     "mean psychological safety of the members' units"},
+    {M::psych_safety, "psych_safety", false, A::mean, "share (0-1)", "mean psychological safety of the members' units"},
     {M::degree, "degree", false, A::mean, "ties", "mean collegial ties to active staff"},
     {M::strength, "strength", false, A::mean, "tie strength", "mean sum of tie strengths to active staff"},
     {M::cross_institution_ties, "cross_institution_ties", false, A::mean, "ties",
@@ -297,19 +291,19 @@ constexpr bool metrics_in_enum_order() {
 static_assert(metrics_in_enum_order(), "metric_table() rows follow enum Metric; only `skill` is by domain");
 
 constexpr std::array kCodeTables = std::to_array<CodeTable>({
-      {{"institution", "string", "[I]", "–", "institution names, by institution code"}},
-      {{"institution_kind", "string", "[I]", "–",
-        "`hospital`, `university` or `research_institute`, by institution code"}},
-      {{"unit", "string", "[U]", "–",
-        "unit codes (`<institution>/<k>` when synthesized, the roster's code otherwise), by unit code"}},
-      {{"unit_institution", "uint16", "[U]", "–", "institution code of each unit", "institution"}},
-      {{"profession", "string", "[8]", "–", "profession names, by profession code"}},
-      {{"stage", "string", "[4]", "–", "career stage names, by stage code"}},
-      {{"domain", "string", "[6]", "–", "skill domain names (the column order of `skills`)"}},
-      {{"dyad_type", "string", "[4]", "–", "dyad type names, by dyad type code"}},
-      {{"formation", "string", "[3]", "–", "formation names, by formation code"}},
-      {{"end_reason", "string", "[7]", "–", "end reason names, by end reason code"}},
-      {{"arm", "string", "[A]", "–", "arm names, by arm code (`none` when the scenario has no program)"}},
+    {{"institution", "string", "[I]", "–", "institution names, by institution code"}},
+    {{"institution_kind", "string", "[I]", "–",
+      "`hospital`, `university` or `research_institute`, by institution code"}},
+    {{"unit", "string", "[U]", "–",
+      "unit codes (`<institution>/<k>` when synthesized, the roster's code otherwise), by unit code"}},
+    {{"unit_institution", "uint16", "[U]", "–", "institution code of each unit", "institution"}},
+    {{"profession", "string", "[8]", "–", "profession names, by profession code"}},
+    {{"stage", "string", "[4]", "–", "career stage names, by stage code"}},
+    {{"domain", "string", "[6]", "–", "skill domain names (the column order of `skills`)"}},
+    {{"dyad_type", "string", "[4]", "–", "dyad type names, by dyad type code"}},
+    {{"formation", "string", "[3]", "–", "formation names, by formation code"}},
+    {{"end_reason", "string", "[7]", "–", "end reason names, by end reason code"}},
+    {{"arm", "string", "[A]", "–", "arm names, by arm code (`none` when the scenario has no program)"}},
 });
 
 std::string attributes_of(const FieldInfo& info) {
@@ -383,7 +377,8 @@ std::string dyad_fields_markdown() {
 std::string timeseries_markdown() {
   std::ostringstream out;
   out << kDatasetHeader;
-  row(out, std::string(io::schema::kTimeseriesStep), FieldInfo{"step", "int32", "[O]", "week", "week of each observation"});
+  row(out, std::string(io::schema::kTimeseriesStep),
+      FieldInfo{"step", "int32", "[O]", "week", "week of each observation"});
   for (const MetricInfo& m : kMetricTable) {
     const char* how = m.aggregate == Aggregate::count              ? " (a count)"
                       : m.aggregate == Aggregate::share_of_initial ? " (of initial staff)"
@@ -397,8 +392,7 @@ std::string timeseries_markdown() {
     for (const std::string& name : names) {
       const std::string description =
           cat(m.description, m.by_domain ? cat(" `", name.substr(m.name.size() + 1), "`") : std::string(), how);
-      row(out, cat(io::schema::kTimeseries, "/", name),
-          FieldInfo{name, "float64", "[R, O, G]", m.unit, description});
+      row(out, cat(io::schema::kTimeseries, "/", name), FieldInfo{name, "float64", "[R, O, G]", m.unit, description});
     }
   }
   return out.str();
@@ -420,7 +414,8 @@ std::string outcomes_markdown() {
       if (!reported_by(info, s)) continue;
       const std::string shape = cat("[R, A, ", std::to_string(subgroup_size(s)), "]");
       const std::string description =
-          cat(info.name, " by ", s == Subgroup::minority ? "minority status (0, 1)" : "isolation quartile (0 = most isolated)");
+          cat(info.name, " by ",
+              s == Subgroup::minority ? "minority status (0, 1)" : "isolation quartile (0 = most isolated)");
       row(out, cat(io::schema::outcomes_by(subgroup_name(s)), "/", info.name),
           FieldInfo{info.name, "float64", shape, info.unit, description});
     }

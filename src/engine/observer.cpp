@@ -64,8 +64,8 @@ Observer::Observer(const Scenario& scenario, ResultsWriter& writer) : scenario_(
     for (const OutcomeInfo& info : outcome_table()) {
       if (!reported_by(info, subgroup)) continue;
       const std::string path = io::schema::outcomes_by(subgroup_name(subgroup)) + "/" + std::string(info.name);
-      subgroups_.emplace_back(subgroup, file.create_dataset(path, io::ElementType::f64,
-                                                            {replicates, arms, subgroup_size(subgroup)}, kNaN));
+      subgroups_.emplace_back(
+          subgroup, file.create_dataset(path, io::ElementType::f64, {replicates, arms, subgroup_size(subgroup)}, kNaN));
       subgroup_outcomes_.push_back(info.outcome);
     }
   }

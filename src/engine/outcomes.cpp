@@ -46,8 +46,8 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "the shares sum to 1"},
     {O::quality, "quality", B::formation, "quality (0-1)", "mean final quality of the arm's dyads of this formation"},
     {O::satisfaction_change, "satisfaction_change", B::none, "satisfaction (0-1)",
-     "mean satisfaction change (final - initial) of participants (mentors and mentees), active initial staff",
-     true, false},
+     "mean satisfaction change (final - initial) of participants (mentors and mentees), active initial staff", true,
+     false},
     {O::satisfaction_change_by_formation, "satisfaction_change", B::formation, "satisfaction (0-1)",
      "the same, for participants whose first dyad as mentee had this formation"},
     {O::retention, "retention", B::none, "share", "share of the arm's initial staff still active at the end", true,
@@ -159,7 +159,8 @@ class Accumulator {
       const auto o = static_cast<std::size_t>(info.outcome);
       const std::size_t levels = breakdown_levels(info.breakdown).size();
       for (std::size_t level = 0; level < levels; ++level) {
-        for (ArmId arm = 0; arm < arms_; ++arm) out.value(info.outcome, arm, level) = means_[o][level * arms_ + arm].value();
+        for (ArmId arm = 0; arm < arms_; ++arm)
+          out.value(info.outcome, arm, level) = means_[o][level * arms_ + arm].value();
       }
       for (std::size_t g = 0; g < kSubgroupCount; ++g) {
         const auto subgroup = static_cast<Subgroup>(g);
@@ -200,9 +201,7 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
   return kNoLevels;
 }
 
-std::string_view subgroup_name(Subgroup subgroup) {
-  return subgroup == Subgroup::minority ? "minority" : "isolation";
-}
+std::string_view subgroup_name(Subgroup subgroup) { return subgroup == Subgroup::minority ? "minority" : "isolation"; }
 
 std::size_t subgroup_size(Subgroup subgroup) { return subgroup == Subgroup::minority ? 2 : 4; }
 

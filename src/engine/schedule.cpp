@@ -53,8 +53,8 @@ std::string schedule_markdown() {
       if (s.access.writes.contains(c.component)) writers += cat(writers.empty() ? "" : ", ", name);
       if (s.access.reads.contains(c.component)) readers += cat(readers.empty() ? "" : ", ", name);
     }
-    out << "| `" << to_string(c.component) << "` | " << c.holds << " | " << (writers.empty() ? "–" : writers)
-        << " | " << (readers.empty() ? "–" : readers) << " |\n";
+    out << "| `" << to_string(c.component) << "` | " << c.holds << " | " << (writers.empty() ? "–" : writers) << " | "
+        << (readers.empty() ? "–" : readers) << " |\n";
   }
   return out.str();
 }

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "mentorsim/dynamics/stage.hpp"
 #include "mentorsim/dynamics/state.hpp"
+#include "mentorsim/program/calendar.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/world.hpp"
 
@@ -66,6 +68,40 @@ inline Scenario tiny_scenario(std::size_t size, const std::string& extra) {
       "mid_career = 0.0\nsenior = 0.0\n" +
       extra;
   return Scenario::parse(text, "tiny.toml");
+}
+
+// A junior mentor (agent 0: digital 0.9, clinical 0.4) and a senior mentee (agent 1: digital 0.3,
+// clinical 0.8, openness 0.5) in one unit.
+inline std::vector<TinyAgent> junior_and_senior(float mentor_confidence) {
+  TinyAgent junior;
+  junior.stage = CareerStage::early_career;
+  junior.skills = {0.4f, 0.9f, 0.5f, 0.5f, 0.5f, 0.5f};
+  junior.confidence = mentor_confidence;
+  TinyAgent senior;
+  senior.stage = CareerStage::senior;
+  senior.skills = {0.8f, 0.3f, 0.5f, 0.5f, 0.5f, 0.5f};
+  senior.openness = 0.5f;
+  return {junior, senior};
+}
+
+// A reverse program that starts at week 0.
+inline constexpr const char* kReverseProgram = "[program]\nkind = \"reverse\"\nstart_week = 0\n";
+
+// Forms an assigned dyad of arm 0 at the state's week with the given quality, as the calendar stage
+// would: the dyad constants are extended and the list of active dyads refreshed.
+inline DyadId add_dyad(SimulationState& state, AgentId mentor, AgentId mentee, float quality) {
+  ProgramWorld world{state.population, state.population.confidence, state.network, state.dyads, state.program};
+  const DyadId d = form_dyad(world, *state.scenario, mentor, mentee, 0, Formation::assigned, kNoDyad, state.step);
+  state.dyads.quality[d] = quality;
+  state.dyad_constants.extend(state.dyads, state.population, state.scenario->dynamics().meetings.time_required);
+  state.active_dyads = state.dyads.active_ids();
+  return d;
+}
+
+// A stage's context on a hand-built state, for calling a stage's other entry points (TiesStage::merge).
+template <class S>
+typename S::Context context_of(SimulationState& state, std::vector<StageNote>& notes) {
+  return typename S::Context(state, S::id, notes);
 }
 
 }  // namespace mentorsim::test

@@ -54,28 +54,50 @@ enum class Purpose : std::uint8_t {
 // value do not compile (duplicate case).
 constexpr std::string_view purpose_name(Purpose purpose) noexcept {
   switch (purpose) {
-    case Purpose::population_layout: return "population_layout";
-    case Purpose::population_traits: return "population_traits";
-    case Purpose::network_stubs: return "network_stubs";
-    case Purpose::network_closure: return "network_closure";
-    case Purpose::network_weights: return "network_weights";
-    case Purpose::network_topup: return "network_topup";
-    case Purpose::measure_sampling: return "measure_sampling";
-    case Purpose::enrollment: return "enrollment";
-    case Purpose::arm_assignment: return "arm_assignment";
-    case Purpose::pairing: return "pairing";
-    case Purpose::meetings: return "meetings";
-    case Purpose::exchange: return "exchange";
-    case Purpose::diffusion: return "diffusion";
-    case Purpose::relationship: return "relationship";
-    case Purpose::confidence: return "confidence";
-    case Purpose::ties: return "ties";
-    case Purpose::satisfaction: return "satisfaction";
-    case Purpose::turnover: return "turnover";
-    case Purpose::hiring: return "hiring";
-    case Purpose::culture: return "culture";
-    case Purpose::approach: return "approach";
-    case Purpose::network_calibration: return "network_calibration";
+    case Purpose::population_layout:
+      return "population_layout";
+    case Purpose::population_traits:
+      return "population_traits";
+    case Purpose::network_stubs:
+      return "network_stubs";
+    case Purpose::network_closure:
+      return "network_closure";
+    case Purpose::network_weights:
+      return "network_weights";
+    case Purpose::network_topup:
+      return "network_topup";
+    case Purpose::measure_sampling:
+      return "measure_sampling";
+    case Purpose::enrollment:
+      return "enrollment";
+    case Purpose::arm_assignment:
+      return "arm_assignment";
+    case Purpose::pairing:
+      return "pairing";
+    case Purpose::meetings:
+      return "meetings";
+    case Purpose::exchange:
+      return "exchange";
+    case Purpose::diffusion:
+      return "diffusion";
+    case Purpose::relationship:
+      return "relationship";
+    case Purpose::confidence:
+      return "confidence";
+    case Purpose::ties:
+      return "ties";
+    case Purpose::satisfaction:
+      return "satisfaction";
+    case Purpose::turnover:
+      return "turnover";
+    case Purpose::hiring:
+      return "hiring";
+    case Purpose::culture:
+      return "culture";
+    case Purpose::approach:
+      return "approach";
+    case Purpose::network_calibration:
+      return "network_calibration";
   }
   return "";
 }

@@ -16,7 +16,7 @@ class ConfidenceStage {
  public:
   static constexpr Stage id = Stage::confidence;
   static constexpr StageAccess access{
-      .reads = {Component::dyads, Component::dyad_events, Component::active_dyads},
+      .reads = {Component::confidence, Component::dyads, Component::dyad_events, Component::active_dyads},
       .writes = {Component::confidence}};
   static constexpr std::string_view summary = "confidence `c` of the partners of each meeting, by its success";
   using Context = StageContext<access>;

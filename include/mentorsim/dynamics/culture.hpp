@@ -8,8 +8,8 @@
 // help drive a culture where concerns can be raised; reverse mentoring can break down the regimented
 // hierarchy; a program needs leadership from all institutions (Figure 1).
 
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "mentorsim/dynamics/stage.hpp"
 
@@ -18,9 +18,9 @@ namespace mentorsim {
 class CultureStage {
  public:
   static constexpr Stage id = Stage::culture;
-  static constexpr StageAccess access{
-      .reads = {Component::staff, Component::dyads, Component::active_dyads, Component::program},
-      .writes = {Component::psych_safety}};
+  static constexpr StageAccess access{.reads = {Component::staff, Component::psych_safety, Component::dyads,
+                                                Component::active_dyads, Component::program},
+                                      .writes = {Component::psych_safety}};
   static constexpr std::string_view summary =
       "each unit's psychological safety `ψ` moves toward its target (good reverse or reciprocal dyads, sponsorship)";
   using Context = StageContext<access>;

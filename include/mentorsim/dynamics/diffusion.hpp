@@ -17,7 +17,7 @@ class DiffusionStage {
  public:
   static constexpr Stage id = Stage::diffusion;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::skills, Component::network},
+      .reads = {Component::staff, Component::skills, Component::skills_next, Component::network},
       .writes = {Component::skills, Component::skills_next}};
   static constexpr std::string_view summary =
       "adds informal gains from colleagues to the buffer, clamps it to [0, 1] and makes it the current skills";

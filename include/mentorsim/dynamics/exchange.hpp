@@ -28,8 +28,8 @@ class ExchangeStage {
  public:
   static constexpr Stage id = Stage::exchange;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety,
-                Component::dyads, Component::dyad_events, Component::active_dyads},
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety, Component::dyads,
+                Component::dyad_events, Component::active_dyads},
       .writes = {Component::skills_next}};
   static constexpr std::string_view summary =
       "copies week-t skills into the week t+1 buffer and adds the mentoring gains of this week's meetings";

@@ -20,9 +20,8 @@ double meeting_probability(const Scenario& scenario, const DyadTable& dyads, con
 class MeetingsStage {
  public:
   static constexpr Stage id = Stage::meetings;
-  static constexpr StageAccess access{
-      .reads = {Component::dyads, Component::dyad_constants, Component::active_dyads},
-      .writes = {Component::dyad_events}};
+  static constexpr StageAccess access{.reads = {Component::dyads, Component::dyad_constants, Component::active_dyads},
+                                      .writes = {Component::dyad_events}};
   static constexpr std::string_view summary = "whether each active dyad (or group circle) meets this week: `met`";
   using Context = StageContext<access>;
 

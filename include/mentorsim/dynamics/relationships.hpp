@@ -33,7 +33,8 @@ class RelationshipsStage {
  public:
   static constexpr Stage id = Stage::relationships;
   static constexpr StageAccess access{
-      .reads = {Component::confidence, Component::psych_safety, Component::dyad_constants, Component::active_dyads},
+      .reads = {Component::confidence, Component::psych_safety, Component::dyads, Component::dyad_events,
+                Component::dyad_constants, Component::active_dyads},
       .writes = {Component::dyads, Component::dyad_events, Component::program, Component::meeting_counts}};
   static constexpr std::string_view summary =
       "each meeting succeeds or fails (`succeeded`, failure causes), quality `q` moves, partners' meetings are "

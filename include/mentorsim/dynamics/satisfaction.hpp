@@ -27,8 +27,8 @@ class SatisfactionStage {
  public:
   static constexpr Stage id = Stage::satisfaction;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::skills, Component::confidence, Component::baseline, Component::dyads,
-                Component::active_dyads},
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::satisfaction,
+                Component::baseline, Component::dyads, Component::active_dyads},
       .writes = {Component::satisfaction, Component::intent_to_leave}};
   static constexpr std::string_view summary =
       "satisfaction `S` moves toward its target (dyad quality, skill growth, confidence, burden); intent to leave "

@@ -50,7 +50,8 @@ struct EnumTraits<Stage> {
 };
 inline constexpr std::size_t kStageCount = enum_count<Stage>;
 
-// What a stage reads and writes. A component it writes it may also read.
+// What a stage reads (the components its result depends on, those it updates in place included) and
+// what it writes (the components it changes). A context lets a stage read what it writes.
 struct StageAccess {
   ComponentSet reads;
   ComponentSet writes;
@@ -81,12 +82,12 @@ struct DyadEventsView {
   const std::vector<std::uint8_t>& succeeded;
 };
 
-#define MENTORSIM_COMPONENT_MEMBER(C, member, ...)                                     \
-  template <>                                                                          \
-  struct ComponentAccess<Component::C> {                                               \
-    static constexpr ComponentSet implied{__VA_ARGS__};                                \
-    static auto& get(SimulationState& s) noexcept { return s.member; }                 \
-    static const auto& get(const SimulationState& s) noexcept { return s.member; }     \
+#define MENTORSIM_COMPONENT_MEMBER(C, member, ...)                                 \
+  template <>                                                                      \
+  struct ComponentAccess<Component::C> {                                           \
+    static constexpr ComponentSet implied{__VA_ARGS__};                            \
+    static auto& get(SimulationState& s) noexcept { return s.member; }             \
+    static const auto& get(const SimulationState& s) noexcept { return s.member; } \
   };
 
 MENTORSIM_COMPONENT_MEMBER(staff, population, Component::skills, Component::confidence, Component::satisfaction,
@@ -134,14 +135,13 @@ class StageContext {
   [[nodiscard]] const NetworkGenerationReport& network_report() const noexcept { return state_->network_report; }
 
   template <Component C>
-    requires(Access.can_read(C))
-  [[nodiscard]] decltype(auto) read() const noexcept {
+  requires(Access.can_read(C)) [[nodiscard]] decltype(auto) read() const noexcept {
     return ComponentAccess<C>::get(std::as_const(*state_));
   }
 
   template <Component C>
-    requires(Access.can_write(C) && Access.writes.contains_all(ComponentAccess<C>::implied))
-  [[nodiscard]] decltype(auto) write() noexcept {
+  requires(Access.can_write(C) && Access.writes.contains_all(ComponentAccess<C>::implied)) [[nodiscard]] decltype(auto)
+      write() noexcept {
     return ComponentAccess<C>::get(*state_);
   }
 

@@ -57,19 +57,19 @@ struct SimulationState {
   // Context, the same for every stage: read-only.
   const Scenario* scenario;
   RandomSource random;
-  Step step = 0;  // the week being simulated: the state is at week `step` when the step begins
+  Step step = 0;                           // the week being simulated: the state is at week `step` when the step begins
   NetworkGenerationReport network_report;  // how the week-0 network was made
 
   // Components (the comment names each one's Component).
-  Population population;               // staff, skills, confidence, satisfaction, intent_to_leave, psych_safety
-  SkillMatrix skills_next;             // skills_next: written by exchange and diffusion, which swaps it in
-  CollegialNetwork network;            // network
-  std::vector<Tie> new_ties;           // new_ties: merged into the network at the next tie merge
-  DyadTable dyads;                     // dyads; its `met` and `succeeded` are dyad_events
-  DyadConstants dyad_constants;        // dyad_constants
-  std::vector<DyadId> active_dyads;    // active_dyads: in id order
-  ProgramState program;                // program
-  Baseline baseline;                   // baseline
+  Population population;                      // staff, skills, confidence, satisfaction, intent_to_leave, psych_safety
+  SkillMatrix skills_next;                    // skills_next: written by exchange and diffusion, which swaps it in
+  CollegialNetwork network;                   // network
+  std::vector<Tie> new_ties;                  // new_ties: merged into the network at the next tie merge
+  DyadTable dyads;                            // dyads; its `met` and `succeeded` are dyad_events
+  DyadConstants dyad_constants;               // dyad_constants
+  std::vector<DyadId> active_dyads;           // active_dyads: in id order
+  ProgramState program;                       // program
+  Baseline baseline;                          // baseline
   std::vector<std::uint32_t> meeting_counts;  // meeting_counts: cumulative, so observers take differences
   std::vector<MatchingRecord> matching_log;   // matching_log
 };

@@ -23,9 +23,9 @@ namespace mentorsim {
 class TiesStage {
  public:
   static constexpr Stage id = Stage::ties;
-  static constexpr StageAccess access{
-      .reads = {Component::staff, Component::dyads, Component::dyad_events, Component::active_dyads},
-      .writes = {Component::network, Component::new_ties}};
+  static constexpr StageAccess access{.reads = {Component::staff, Component::network, Component::dyads,
+                                                Component::dyad_events, Component::active_dyads},
+                                      .writes = {Component::network, Component::new_ties}};
   static constexpr std::string_view summary =
       "ties decay, mentoring bonds grow, introductions make new ties; every `merge_interval` weeks the new ties "
       "are merged into the network and leavers' ties dropped";

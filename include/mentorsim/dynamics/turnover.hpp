@@ -22,7 +22,8 @@ class TurnoverStage {
  public:
   static constexpr Stage id = Stage::turnover;
   static constexpr StageAccess access{
-      .reads = {Component::network, Component::active_dyads},
+      .reads = {Component::staff, Component::intent_to_leave, Component::network, Component::dyads,
+                Component::active_dyads, Component::program},
       .writes = {Component::staff, Component::skills, Component::confidence, Component::satisfaction,
                  Component::intent_to_leave, Component::dyads, Component::program, Component::baseline,
                  Component::meeting_counts, Component::new_ties}};

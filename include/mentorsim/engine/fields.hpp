@@ -26,12 +26,12 @@ namespace mentorsim {
 // What every field declares for the file and its documentation.
 struct FieldInfo {
   std::string_view name;
-  std::string_view type;         // HDF5 type as documented: uint8 .. int64, float32, float64, string
-  std::string_view shape;        // e.g. "[N]", "[N, 6]", "[D]"
-  std::string_view unit;         // "–" when the value is a code, an id or a flag
-  std::string_view description;  // one line
-  std::string_view codes = {};   // the /codes table naming its values ("stage"), or empty
-  std::string_view columns = {};  // the /codes table naming its columns ("domain"), or empty
+  std::string_view type;                   // HDF5 type as documented: uint8 .. int64, float32, float64, string
+  std::string_view shape;                  // e.g. "[N]", "[N, 6]", "[D]"
+  std::string_view unit;                   // "–" when the value is a code, an id or a flag
+  std::string_view description;            // one line
+  std::string_view codes = {};             // the /codes table naming its values ("stage"), or empty
+  std::string_view columns = {};           // the /codes table naming its columns ("domain"), or empty
   std::string_view extra_attributes = {};  // further attributes it carries, comma-separated
 };
 

@@ -53,10 +53,10 @@ class Observer {
   ResultsWriter& writer_;
   std::size_t groups_ = 0;
   std::vector<Step> weeks_;
-  std::vector<io::Dataset> timeseries_;                         // by metric column
-  std::vector<io::Dataset> outcomes_;                           // by outcome_columns()
-  std::vector<std::pair<Subgroup, io::Dataset>> subgroups_;     // by subgroup, then outcome
-  std::vector<Outcome> subgroup_outcomes_;                      // the outcome of each subgroups_ entry
+  std::vector<io::Dataset> timeseries_;                      // by metric column
+  std::vector<io::Dataset> outcomes_;                        // by outcome_columns()
+  std::vector<std::pair<Subgroup, io::Dataset>> subgroups_;  // by subgroup, then outcome
+  std::vector<Outcome> subgroup_outcomes_;                   // the outcome of each subgroups_ entry
   std::vector<std::uint32_t> meetings_at_last_observation_;
   DyadTable all_dyads_;
   std::vector<Replicate> dyad_replicate_;

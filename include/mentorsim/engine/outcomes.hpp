@@ -32,8 +32,8 @@ enum class Outcome : std::uint8_t {
   complementarity,
   similarity,
   failure_rate,
-  end_share,          // by end reason: end_<reason>
-  quality,            // by formation: quality_<formation>
+  end_share,  // by end reason: end_<reason>
+  quality,    // by formation: quality_<formation>
   satisfaction_change,
   satisfaction_change_by_formation,  // satisfaction_change_<formation>
   retention,
@@ -102,7 +102,7 @@ class Outcomes {
 
  private:
   std::size_t arms_;
-  std::array<std::vector<double>, kOutcomeCount> values_;  // [level * arms + arm]
+  std::array<std::vector<double>, kOutcomeCount> values_;                                 // [level * arms + arm]
   std::array<std::array<std::vector<double>, kOutcomeCount>, kSubgroupCount> subgroups_;  // [arm * groups + group]
 };
 

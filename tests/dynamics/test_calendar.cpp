@@ -1,0 +1,56 @@
+// The calendar stage (src/dynamics/calendar.cpp): what it adds to the program calendar of
+// program/calendar.cpp (tested in tests/program): dyad constants, the matching log, the notes for
+// the run's warnings and the list of active dyads.
+
+#include <catch2/catch.hpp>
+
+#include "mentorsim/dynamics/calendar.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+using test::add_dyad;
+using test::junior_and_senior;
+using test::kReverseProgram;
+using test::tiny_scenario;
+using test::tiny_world;
+using test::TinyAgent;
+
+TEST_CASE("the calendar forms dyads, extends their constants and lists the active ones", "[dynamics][calendar]") {
+  // One junior mentor (time budget 0.2: availability 0.2 / 0.4 = 0.5) and one senior mentee, everyone enrols.
+  const Scenario scenario =
+      tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\nuptake = 1.0\nmentor_uptake = 1.0\n");
+  auto agents = junior_and_senior(1.0f);
+  agents[0].time_budget = 0.2f;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  CalendarStage calendar;
+  std::vector<StageNote> notes;
+  run_stage(calendar, state, &notes);
+  REQUIRE(state.dyads.size() == 1);
+  CHECK(state.dyads.mentor[0] == 0);
+  CHECK(state.active_dyads == std::vector<DyadId>{0});
+  REQUIRE(state.dyad_constants.size() == 1);
+  CHECK(state.dyad_constants.mentor_availability[0] == Approx(0.5));
+  CHECK(state.dyad_constants.mentee_availability[0] == 1.0);
+  // The junior mentors the senior: the mentee's institution's hierarchy applies.
+  CHECK(state.dyad_constants.upward_hierarchy[0] == Approx(0.7));
+  REQUIRE(state.matching_log.size() == 1);
+  CHECK(state.matching_log[0].pairs == 1);
+  CHECK(notes.empty());
+}
+
+TEST_CASE("mentees without any feasible mentor are reported in a note", "[dynamics][calendar]") {
+  // The only mentor is the mentee's line manager: the pair is not feasible.
+  const Scenario scenario = tiny_scenario(
+      2, "[program]\nkind = \"reverse\"\nname = \"pilot\"\nstart_week = 0\nuptake = 1.0\nmentor_uptake = 1.0\n");
+  auto agents = junior_and_senior(1.0f);
+  agents[1].manager = 0;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  CalendarStage calendar;
+  std::vector<StageNote> notes;
+  run_stage(calendar, state, &notes);
+  CHECK(state.dyads.size() == 0);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].stage == Stage::calendar);
+  CHECK(notes[0].step == 0);
+  CHECK(notes[0].message == "arm \"pilot\": 1 of 1 mentees had no feasible mentor (constraints); they stay unmatched");
+}

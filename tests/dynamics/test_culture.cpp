@@ -1,0 +1,29 @@
+// Unit culture (src/dynamics/culture.cpp) on a tiny world with a hand-computed answer (docs/model.md 7.16).
+
+#include <catch2/catch.hpp>
+
+#include "mentorsim/dynamics/culture.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+using test::add_dyad;
+using test::junior_and_senior;
+using test::kReverseProgram;
+using test::tiny_scenario;
+using test::tiny_world;
+using test::TinyAgent;
+
+TEST_CASE("unit culture moves toward more safety with good reverse dyads and sponsorship", "[dynamics][culture]") {
+  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\nsponsorship = 0.5\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  CultureStage stage(state);  // keeps the week-0 psi = 0.2 as the base of the target
+  add_dyad(state, 0, 1, 0.9f);
+  state.program.enrolled[0] = kMentorRole;
+  run_stage(stage, state);
+  // Target = 0.2 + 0.5 * (2 of 2 members in a good dyad) + 0.1 * 0.5 = 0.75; psi += 0.02 (0.75 - 0.2).
+  const double first = 0.2 + 0.02 * 0.55;
+  CHECK(state.population.psych_safety[0] == Approx(first).epsilon(1e-5));
+  // The target stays anchored on the week-0 value, not on last week's.
+  run_stage(stage, state);
+  CHECK(state.population.psych_safety[0] == Approx(first + 0.02 * (0.75 - first)).epsilon(1e-5));
+}

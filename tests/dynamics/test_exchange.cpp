@@ -1,0 +1,70 @@
+// Knowledge exchange (src/dynamics/exchange.cpp) on tiny worlds with hand-computed answers
+// (docs/model.md section 7.9 gives the equations).
+
+#include <catch2/catch.hpp>
+
+#include "mentorsim/dynamics/exchange.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+using test::add_dyad;
+using test::junior_and_senior;
+using test::kReverseProgram;
+using test::tiny_scenario;
+using test::tiny_world;
+using test::TinyAgent;
+
+namespace {
+constexpr std::size_t kDigital = index_of(Domain::digital);
+}  // namespace
+
+TEST_CASE("a reverse dyad that meets moves the senior's digital skill by the exchange equation",
+          "[dynamics][exchange]") {
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 0.8f);
+  state.dyads.met[d] = 1;
+  ExchangeStage stage;
+  run_stage(stage, state);
+  // eta q absorb (s_T - s_L)(1 - s_L) damp = 0.2 * 0.8 * 0.5 * (0.9 - 0.3) * (1 - 0.3) * 1 = 0.0336;
+  // the mentor's confidence is 1, so power distance does not damp the upward flow.
+  CHECK(state.skills_next.at(1, kDigital) == Approx(0.3 + 0.0336).epsilon(1e-6));
+  // Reverse mentoring has no back-flow: the junior's clinical skill is untouched by the senior.
+  CHECK(state.skills_next(0, Domain::clinical) == Approx(0.4f));
+  // The mentor learns by mentoring: teaching += role_learning q (1 - s) = 0.01 * 0.8 * 0.5 = 0.004.
+  CHECK(state.skills_next(0, Domain::teaching) == Approx(0.504).epsilon(1e-6));
+  // The week-t skills are only read.
+  CHECK(state.population.skills.at(1, kDigital) == 0.3f);
+}
+
+TEST_CASE("power distance 0 vs 1 damps the upward flow as the equation says", "[dynamics][exchange]") {
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  auto gain_with_hierarchy = [&](double h) {
+    SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, h, 0.2));
+    const DyadId d = add_dyad(state, 0, 1, 0.8f);
+    state.dyads.met[d] = 1;
+    ExchangeStage stage;
+    run_stage(stage, state);
+    return state.skills_next.at(1, kDigital) - 0.3;
+  };
+  // damp = 1 - h (1 - c_mentor)(1 - psi) = 1 - 1 * 0.5 * 0.8 = 0.6 at h = 1, and 1 at h = 0.
+  CHECK(gain_with_hierarchy(0.0) == Approx(0.0336).epsilon(1e-5));
+  CHECK(gain_with_hierarchy(1.0) == Approx(0.0336 * 0.6).epsilon(1e-5));
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 1.0, 0.2));
+  CHECK(power_distance_damping(state.population, 0, 1) == Approx(0.6));
+  CHECK(power_distance_damping(state.population, 1, 0) == 1.0);  // a senior teacher is not damped
+}
+
+TEST_CASE("a reciprocal dyad teaches back with weight back_flow", "[dynamics][exchange]") {
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reciprocal\"\nstart_week = 0\n"
+                                          "[dynamics.exchange]\nback_flow = 0.5\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 0.8f);
+  state.dyads.met[d] = 1;
+  ExchangeStage stage;
+  run_stage(stage, state);
+  // Senior teaches clinical down: 0.2 * 0.5 * q 0.8 * absorb 1 * (0.8 - 0.4) * (1 - 0.4) = 0.0192.
+  CHECK(state.skills_next(0, Domain::clinical) == Approx(0.4 + 0.0192).epsilon(1e-6));
+  CHECK(state.skills_next.at(1, kDigital) == Approx(0.3336).epsilon(1e-6));
+}

@@ -1,0 +1,71 @@
+// Relationship quality and failure (src/dynamics/relationships.cpp) on tiny worlds with
+// hand-computed answers (docs/model.md 7.11).
+
+#include <catch2/catch.hpp>
+
+#include "mentorsim/dynamics/relationships.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+using test::add_dyad;
+using test::junior_and_senior;
+using test::kReverseProgram;
+using test::tiny_scenario;
+using test::tiny_world;
+using test::TinyAgent;
+
+TEST_CASE("a dyad whose quality falls below the threshold ends with its failure cause", "[dynamics][relationships]") {
+  // Role ambiguity 1 makes every meeting fail; at q = 1 poor communication weighs 0 and the mentor's
+  // confidence 1 removes power imbalance, so the only cause is role ambiguity.
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\n"
+                                          "[dynamics.relationships]\nrole_ambiguity = 1.0\nfailure_loss = 0.85\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  state.dyads.met[d] = 1;
+  CHECK(success_probability(scenario.dynamics().relationships, state.population, state.dyads, d) == 0.0);
+  RelationshipsStage stage;
+  run_stage(stage, state);
+  CHECK(state.dyads.quality[d] == Approx(0.15));  // 1 - 0.85 * 1
+  CHECK_FALSE(state.dyads.active(d));
+  CHECK(state.dyads.end_reason[d] == EndReason::role_ambiguity);
+  CHECK(state.dyads.end[d] == 0);
+  CHECK(state.program.mentor_load[0] == 0);
+  CHECK(state.program.mentee_load[1] == 0);
+  // The meeting was held and counted for both partners.
+  CHECK(state.dyads.meetings[d] == 1);
+  CHECK(state.meeting_counts[0] == 1);
+  CHECK(state.meeting_counts[1] == 1);
+}
+
+TEST_CASE("a dyad that never meets for lack of time erodes and ends for lack of time", "[dynamics][relationships]") {
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\ncadence_weeks = 1\n"
+                                          "[dynamics.relationships]\nmissed_loss = 0.5\ntime_hazard = 0.0\n"
+                                          "quality_hazard = 0.0\n");
+  auto agents = junior_and_senior(1.0f);
+  agents[1].time_budget = 0.1f;  // availability 0.25: shortage 1 - 0.25 = 0.75
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 0.5f);
+  state.dyads.met[d] = 0;
+  RelationshipsStage stage;
+  run_stage(stage, state);
+  CHECK(state.dyads.quality[d] == Approx(0.5 - 0.5 * 0.75));  // missed_loss * shortage / cadence
+  CHECK_FALSE(state.dyads.active(d));
+  CHECK(state.dyads.end_reason[d] == EndReason::lack_of_time);
+  CHECK(state.meeting_counts[0] == 0);
+}
+
+TEST_CASE("role ambiguity and power imbalance follow their equations", "[dynamics][relationships]") {
+  const Scenario scenario = tiny_scenario(2,
+                                          "[program]\nkind = \"reverse\"\nstart_week = 0\nmentor_training = true\n"
+                                          "[dynamics.relationships]\nrole_ambiguity = 0.4\ntraining_effect = 0.5\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.8, 0.25));
+  const DyadId d = add_dyad(state, 0, 1, 0.6f);
+  const RelationshipParams& p = scenario.dynamics().relationships;
+  CHECK(role_ambiguity(p, state.dyads, d) == Approx(0.4 * 0.5));  // a trained mentor halves it
+  // h (1 - c_mentor)(1 - psi) = 0.8 * 0.5 * 0.75 = 0.3, the junior mentoring the senior.
+  CHECK(power_imbalance(state.population, state.dyads, d) == Approx(0.3));
+  // (1/2 + q/2)(1 - a)(1 - f) = 0.8 * 0.8 * 0.7 = 0.448
+  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.448));
+}

@@ -1,0 +1,65 @@
+// Ties and social capital (src/dynamics/ties.cpp) on tiny worlds with hand-computed answers
+// (docs/model.md 7.13).
+
+#include <catch2/catch.hpp>
+
+#include "mentorsim/dynamics/ties.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+using test::add_dyad;
+using test::junior_and_senior;
+using test::kReverseProgram;
+using test::tiny_scenario;
+using test::tiny_world;
+using test::TinyAgent;
+
+TEST_CASE("ties decay toward their routine strength and mentoring bonds them", "[dynamics][ties]") {
+  const Scenario scenario =
+      tiny_scenario(3,
+                    "[program]\nkind = \"reverse\"\nstart_week = 0\n"
+                    "[network]\ntie_decay = 0.1\n[dynamics.ties]\nintroduction_probability = 0.0\n");
+  auto agents = junior_and_senior(1.0f);
+  agents.push_back(TinyAgent{});
+  // 0-1 at strength 0.6 with routine 0.5; 1-2 at its routine 0.4.
+  SimulationState state(scenario, 0, tiny_world(agents, {Tie{0, 1, 0.6f, 0.5f}, Tie{1, 2, 0.4f}}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  state.dyads.succeeded[d] = 1;
+  TiesStage ties;
+  run_stage(ties, state);
+  // Decay: 0.6 + 0.1 (0.5 - 0.6) = 0.59; then the bond: 0.59 + 0.1 (1 - 0.59) = 0.631, on both arcs.
+  CHECK(state.network.weight(0, 1) == Approx(0.631));
+  CHECK(state.network.weight(1, 0) == Approx(0.631));
+  CHECK(state.network.weight(1, 2) == Approx(0.4));  // at its routine already
+  CHECK(state.new_ties.empty());
+}
+
+TEST_CASE("partners without a tie get one of bond_initial at the next merge", "[dynamics][ties]") {
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  state.dyads.succeeded[d] = 1;
+  TiesStage ties;
+  run_stage(ties, state);
+  REQUIRE(state.new_ties.size() == 1);
+  CHECK_FALSE(state.network.has_tie(0, 1));  // not before the merge
+  std::vector<StageNote> notes;
+  auto context = test::context_of<TiesStage>(state, notes);
+  ties.merge(context);
+  CHECK(state.network.weight(0, 1) == Approx(0.3));
+  CHECK(state.new_ties.empty());
+}
+
+TEST_CASE("the tie stage merges at the end of every merge_interval weeks", "[dynamics][ties]") {
+  const Scenario scenario = tiny_scenario(2, kReverseProgram + std::string("[dynamics.ties]\nmerge_interval = 4\n"));
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  TiesStage ties;
+  for (Step week = 0; week < 4; ++week) {
+    state.step = week;
+    state.dyads.succeeded[d] = week == 1 ? 1 : 0;
+    run_stage(ties, state);
+    // The bond made in week 1 waits until the end of week 3 ((3 + 1) % 4 == 0).
+    CHECK(state.network.has_tie(0, 1) == (week == 3));
+  }
+}
