@@ -1,0 +1,132 @@
+// Program outcomes (src/engine/outcomes.cpp): the table, the dataset names it makes, and the values
+// on a hand-built tiny world.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "mentorsim/engine/outcomes.hpp"
+#include "mentorsim/program/pairing/pairing.hpp"
+#include "support/tiny_world.hpp"
+
+using namespace mentorsim;
+
+TEST_CASE("the outcome table makes the documented /outcomes names, each once", "[engine][outcomes]") {
+  // The names are a contract with analysis/ and docs/hdf5-schema.md.
+  const std::vector<std::string> expected = {"eligible_mentees",
+                                             "enrolled_mentees",
+                                             "coverage",
+                                             "weeks_to_match",
+                                             "dyads",
+                                             "meetings_per_dyad",
+                                             "complementarity",
+                                             "similarity",
+                                             "failure_rate",
+                                             "end_active",
+                                             "end_lack_of_time",
+                                             "end_poor_communication",
+                                             "end_power_imbalance",
+                                             "end_role_ambiguity",
+                                             "end_leaving",
+                                             "end_program_end",
+                                             "quality_assigned",
+                                             "quality_self_identified",
+                                             "quality_hybrid_fallback",
+                                             "satisfaction_change",
+                                             "satisfaction_change_assigned",
+                                             "satisfaction_change_self_identified",
+                                             "satisfaction_change_hybrid_fallback",
+                                             "retention",
+                                             "skill_gain_clinical",
+                                             "skill_gain_digital",
+                                             "skill_gain_research",
+                                             "skill_gain_teaching",
+                                             "skill_gain_leadership",
+                                             "skill_gain_culture_wellbeing",
+                                             "strength_change",
+                                             "cross_institution_change",
+                                             "unmatched_infeasible",
+                                             "unmatched_no_capacity",
+                                             "unmatched_not_approached",
+                                             "unmatched_declined",
+                                             "optimality_gap"};
+  std::vector<std::string> names;
+  for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
+  CHECK(names == expected);
+  for (const OutcomeInfo& info : outcome_table()) {
+    CHECK_FALSE(info.unit.empty());
+    CHECK_FALSE(info.description.empty());
+  }
+  // The unmatched outcomes follow UnmatchedReason by value, whatever the order of the enumerators.
+  const auto levels = breakdown_levels(Breakdown::unmatched_reason);
+  CHECK(levels[index_of(UnmatchedReason::no_feasible_mentor)] == "infeasible");
+  CHECK(levels[index_of(UnmatchedReason::declined)] == "declined");
+  // Subgroups: by minority and by isolation quartile.
+  std::set<std::string_view> minority;
+  std::set<std::string_view> isolation;
+  for (const OutcomeInfo& info : outcome_table()) {
+    if (reported_by(info, Subgroup::minority)) minority.insert(info.name);
+    if (reported_by(info, Subgroup::isolation)) isolation.insert(info.name);
+  }
+  CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change"});
+  CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
+}
+
+TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and counts", "[engine][outcomes]") {
+  // Agent 0 mentors; agents 1 (minority), 2 and 3 are eligible, enrolled mentees. Dyad 0 (0 -> 1) forms
+  // at week 0 and ends for poor communication at week 3; dyad 1 (0 -> 2) forms at week 2 and is still
+  // running; agent 3 stayed unmatched for want of a feasible mentor, and has left.
+  const Scenario scenario = test::tiny_scenario(4, test::kReverseProgram);
+  auto agents = test::junior_and_senior(1.0f);
+  agents[1].minority = true;
+  agents.push_back(agents[1]);
+  agents.push_back(agents[1]);
+  agents[2].minority = false;
+  agents[3].minority = false;
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  for (AgentId a = 1; a <= 3; ++a) {
+    state.program.eligible[a] = kMenteeRole;
+    state.program.enrolled[a] = kMenteeRole;
+    state.program.enrolled_week[a] = 0;
+  }
+  state.program.eligible[0] = kMentorRole;
+  state.program.enrolled[0] = kMentorRole;
+  const DyadId first = test::add_dyad(state, 0, 1, 0.4f);
+  state.step = 2;
+  const DyadId second = test::add_dyad(state, 0, 2, 0.8f);
+  end_dyad(state.dyads, state.program, first, 3, EndReason::poor_communication);
+  state.program.unmatched_reason[3] = static_cast<std::uint8_t>(UnmatchedReason::no_feasible_mentor);
+  state.population.left[3] = 5;
+  state.dyads.meetings[first] = 2;
+  state.dyads.meetings[second] = 5;
+  state.population.satisfaction[1] = 0.75f;  // +0.1 for a participant
+  state.population.skills(2, Domain::digital) += 0.25f;
+
+  const Outcomes o = compute_outcomes(state);
+  REQUIRE(o.arms() == 1);
+  using O = Outcome;
+  CHECK(o.value(O::eligible_mentees, 0) == 3.0);
+  CHECK(o.value(O::enrolled_mentees, 0) == 3.0);
+  CHECK(o.value(O::coverage, 0) == Approx(2.0 / 3.0));
+  CHECK(o.subgroup(O::coverage, Subgroup::minority, 0, 0) == Approx(0.5));  // agents 2 and 3
+  CHECK(o.subgroup(O::coverage, Subgroup::minority, 0, 1) == 1.0);          // agent 1
+  CHECK(o.value(O::weeks_to_match, 0) == Approx(1.0));                      // (0 + 2) / 2
+  CHECK(o.value(O::dyads, 0) == 2.0);
+  CHECK(o.value(O::meetings_per_dyad, 0) == Approx(3.5));
+  CHECK(o.value(O::failure_rate, 0) == Approx(0.5));
+  CHECK(o.value(O::end_share, 0, index_of(EndReason::poor_communication)) == Approx(0.5));
+  CHECK(o.value(O::end_share, 0, index_of(EndReason::active)) == Approx(0.5));
+  CHECK(o.value(O::end_share, 0, index_of(EndReason::leaving)) == 0.0);
+  CHECK(o.value(O::quality, 0, index_of(Formation::assigned)) == Approx(0.6));
+  CHECK(std::isnan(o.value(O::quality, 0, index_of(Formation::self_identified))));
+  CHECK(o.value(O::unmatched, 0, index_of(UnmatchedReason::no_feasible_mentor)) == 1.0);
+  CHECK(o.value(O::unmatched, 0, index_of(UnmatchedReason::no_capacity)) == 0.0);
+  CHECK(o.value(O::retention, 0) == Approx(0.75));
+  CHECK(o.subgroup(O::retention, Subgroup::minority, 0, 0) == Approx(2.0 / 3.0));  // 0, 2 stay; 3 left
+  // Participants still active: 0 (mentor, +0), 1 (+0.1), 2 (+0): a mean of 0.1 / 3.
+  CHECK(o.value(O::satisfaction_change, 0) == Approx(0.1 / 3.0).epsilon(1e-6));
+  // Skill gain over the active initial staff 0, 1, 2.
+  CHECK(o.value(O::skill_gain, 0, index_of(Domain::digital)) == Approx(0.25 / 3.0).epsilon(1e-6));
+  CHECK(std::isnan(o.value(O::optimality_gap, 0)));  // no matching round logged
+}
