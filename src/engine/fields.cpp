@@ -260,7 +260,7 @@ using M = Metric;
 using A = Aggregate;
 constexpr std::array<MetricInfo, kMetricCount> kMetricTable = {{
     {M::n, "n", false, A::count, "agents", "active agents in the group"},
-    {M::n_initial, "n_initial", false, A::count, "agents", "the group's initial staff at week 0 (constant in time)"},
+    {M::n_initial, "n_initial", false, A::count, "agents", "the group's initial staff at week 0, constant in time"},
     {M::retained, "retained", false, A::share_of_initial, "share", "share of the group's initial staff still active"},
     {M::leavers, "leavers", false, A::count, "agents", "agents of the group who left since the previous observation"},
     {M::hires, "hires", false, A::count, "agents", "hires into the group since the previous observation"},
@@ -381,7 +381,7 @@ std::string timeseries_markdown() {
       FieldInfo{"step", "int32", "[O]", "week", "week of each observation"});
   for (const MetricInfo& m : kMetricTable) {
     const char* how = m.aggregate == Aggregate::count              ? " (a count)"
-                      : m.aggregate == Aggregate::share_of_initial ? " (of initial staff)"
+                      : m.aggregate == Aggregate::share_of_initial ? ""
                                                                    : " (over active agents; NaN with none)";
     std::vector<std::string> names;
     if (m.by_domain) {
@@ -405,7 +405,9 @@ std::string outcomes_markdown() {
     const OutcomeInfo& info = outcome_info(c.outcome);
     std::string description(info.description);
     if (info.breakdown != Breakdown::none) {
-      description = cat("`", breakdown_levels(info.breakdown)[c.level], "`: ", description);
+      const std::string_view meaning = breakdown_level_meaning(info.breakdown, c.level);
+      description = cat("`", breakdown_levels(info.breakdown)[c.level], "`",
+                        meaning.empty() ? "" : cat(" (", meaning, ")"), ": ", description);
     }
     row(out, cat(io::schema::kOutcomes, "/", c.name), FieldInfo{c.name, "float64", "[R, A]", info.unit, description});
   }

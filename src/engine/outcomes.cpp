@@ -42,8 +42,8 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "lack_of_time, poor_communication, power_imbalance or role_ambiguity (leaving and program_end are not "
      "failures)"},
     {O::end_share, "end", B::end_reason, "share",
-     "share of the arm's dyads (all) with this end reason; end_active is the share still running at the end; "
-     "the shares sum to 1"},
+     "share of the arm's dyads (all) with this end reason (`active`: still running at the end); the shares of an "
+     "arm sum to 1"},
     {O::quality, "quality", B::formation, "quality (0-1)", "mean final quality of the arm's dyads of this formation"},
     {O::satisfaction_change, "satisfaction_change", B::none, "satisfaction (0-1)",
      "mean satisfaction change (final - initial) of participants (mentors and mentees), active initial staff", true,
@@ -59,10 +59,7 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
     {O::cross_institution_change, "cross_institution_change", B::none, "ties",
      "mean change in cross-institution ties of the arm's active initial staff"},
     {O::unmatched, "unmatched", B::unmatched_reason, "count",
-     "enrolled eligible mentees left without a mentor, by the reason of their last matching round: infeasible = "
-     "no feasible mentor existed; no_capacity = every feasible mentor was full; not_approached = self-identified, "
-     "approached nobody (anxiety, no visible candidate); declined = self-identified, every mentor approached "
-     "declined"},
+     "enrolled eligible mentees without a mentor at the end, by the reason of their last matching round"},
     {O::optimality_gap, "optimality_gap", B::none, "relative gap",
      "assigned_optimal: the largest bound, over the arm's matching rounds, on the relative gap to the optimal "
      "total pair value (0 when solved exactly and for the strategies that do not optimise; NaN for an arm that "
@@ -92,6 +89,21 @@ constexpr std::string_view unmatched_label(UnmatchedReason reason) {
       return "not_approached";
     case UnmatchedReason::declined:
       return "declined";
+  }
+  return "";
+}
+
+// What each unmatched reason means, for the documentation.
+constexpr std::string_view unmatched_meaning(UnmatchedReason reason) {
+  switch (reason) {
+    case UnmatchedReason::no_feasible_mentor:
+      return "no enrolled mentor met the hard constraints";
+    case UnmatchedReason::no_capacity:
+      return "feasible mentors existed but all were full";
+    case UnmatchedReason::not_approached:
+      return "self-identified: approached nobody (anxiety, no visible candidate)";
+    case UnmatchedReason::declined:
+      return "self-identified: every mentor approached declined";
   }
   return "";
 }
@@ -199,6 +211,11 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kUnmatchedLabels;
   }
   return kNoLevels;
+}
+
+std::string_view breakdown_level_meaning(Breakdown breakdown, std::size_t level) {
+  if (breakdown != B::unmatched_reason || level >= enum_count<UnmatchedReason>) return {};
+  return unmatched_meaning(enum_at<UnmatchedReason>(level));
 }
 
 std::string_view subgroup_name(Subgroup subgroup) { return subgroup == Subgroup::minority ? "minority" : "isolation"; }

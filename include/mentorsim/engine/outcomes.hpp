@@ -68,6 +68,8 @@ inline const OutcomeInfo& outcome_info(Outcome o) { return outcome_table()[stati
 
 // The levels of a breakdown, as they appear in dataset names (one level "" for Breakdown::none).
 std::span<const std::string_view> breakdown_levels(Breakdown breakdown);
+// What a level means when its name does not say it (unmatched reasons), or empty.
+std::string_view breakdown_level_meaning(Breakdown breakdown, std::size_t level);
 // The subgroup's name in paths ("minority", "isolation") and its number of groups (2 and 4).
 std::string_view subgroup_name(Subgroup subgroup);
 std::size_t subgroup_size(Subgroup subgroup);
