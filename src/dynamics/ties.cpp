@@ -60,7 +60,7 @@ void TiesStage::run(Context& ctx) {
         1024);
   }
   // Dyads in parallel, reading only the network's structure: where the pair's arcs are, and the
-  // introductions. The ties made go to each dyad's own slots and are appended to pending_ties in
+  // introductions. The ties made go to each dyad's own slots and are appended to the new ties in
   // dyad order; bonds are then strengthened one dyad after another, in dyad order (two dyads may
   // share a tie, e.g. A mentors B while B mentors A), so nothing depends on the thread count.
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();

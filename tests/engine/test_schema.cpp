@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -48,14 +47,39 @@ std::string type_name(const H5::DataType& type) {
   }
 }
 
-// The file's path as the document names it: snapshots and other replicates map to the groups they repeat.
-std::string documented_path(const std::string& path) {
-  static const std::regex replicate("^/replicates/[0-9]+(/.*)$");
-  static const std::regex agents_week("^/agents/week_[0-9]{4}(/.*)?$");
-  static const std::regex network_week("^/network/week_[0-9]{4}(/.*)?$");
-  std::string out = std::regex_replace(path, replicate, "$1");
-  out = std::regex_replace(out, agents_week, "/agents/final$1");
-  out = std::regex_replace(out, network_week, "/network/final$1");
+// The file's path as the document names it: snapshots and other replicates map to the groups they
+// repeat. (No std::regex: GCC 12 warns falsely about its std::function at -O1 with the sanitizers.)
+std::string documented_path(std::string path) {
+  const std::string replicates = std::string(io::schema::kReplicates) + "/";
+  if (path.rfind(replicates, 0) == 0) {
+    const auto slash = path.find('/', replicates.size());
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  for (const auto& [snapshot, final_group] :
+       {std::pair<std::string, std::string>{"/agents/week_", "/agents/final"},
+        std::pair<std::string, std::string>{"/network/week_", "/network/final"}}) {
+    const std::size_t digits = snapshot.size();
+    if (path.rfind(snapshot, 0) == 0 && path.size() >= digits + 4 &&
+        std::all_of(path.begin() + static_cast<std::ptrdiff_t>(digits),
+                    path.begin() + static_cast<std::ptrdiff_t>(digits + 4),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      path = final_group + path.substr(digits + 4);
+    }
+  }
+  return path;
+}
+
+// The backquoted words of a table cell that are not paths: `codes` = `/codes/stage` gives "codes".
+std::set<std::string> attribute_names_in(const std::string& cell) {
+  std::set<std::string> out;
+  std::size_t start = cell.find('`');
+  while (start != std::string::npos) {
+    const std::size_t end = cell.find('`', start + 1);
+    if (end == std::string::npos) break;
+    const std::string word = cell.substr(start + 1, end - start - 1);
+    if (!word.empty() && word.front() != '/') out.insert(word);
+    start = cell.find('`', end + 1);
+  }
   return out;
 }
 
@@ -123,7 +147,6 @@ Listing parse_document(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   enum { none, datasets, attributes } table = none;
-  static const std::regex token("`([^`/][^`]*)`");
   while (std::getline(in, line)) {
     if (line.rfind('|', 0) != 0) {
       table = none;
@@ -144,10 +167,7 @@ Listing parse_document(const std::string& text) {
       Entry entry;
       entry.type = row[1];
       entry.rank = static_cast<std::size_t>(std::count(row[2].begin(), row[2].end(), ',')) + 1;
-      // Attribute names are the backquoted words of the cell that are not paths (`codes` = `/codes/x`).
-      for (auto it = std::sregex_iterator(row[4].begin(), row[4].end(), token); it != std::sregex_iterator(); ++it) {
-        entry.attributes.insert((*it)[1]);
-      }
+      entry.attributes = attribute_names_in(row[4]);
       INFO(line);
       CHECK(out.datasets.count(unquote(row[0])) == 0);  // each dataset once
       out.datasets[unquote(row[0])] = entry;

@@ -17,6 +17,15 @@
 // Inside run(), ctx.read<Component::x>() gives a read-only view of x, and compiles only if x is
 // declared read or written; ctx.write<Component::x>() gives mutable access and compiles only if x is
 // declared written. Shared state reaches a stage only through its context.
+//
+// What the compiler enforces and what a test checks: a stage cannot change a component it does not
+// declare it writes, except through a view that covers several components: the Population of
+// `staff` holds every per-agent column (its mutable view requires skills, confidence, satisfaction
+// and intent_to_leave to be declared too, but not psych_safety), and the DyadTable of `dyads` holds
+// the dyad events. Reads are enforced per component except inside those two views: a stage that
+// reads `staff` can see every column of the population. tests/engine/test_schedule.cpp checks both
+// directions at run time on checksummed components: no stage changes what it does not declare, and
+// every declared write happens.
 
 #include <string>
 #include <string_view>
