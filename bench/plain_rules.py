@@ -8,12 +8,13 @@ so the two agree only in distribution: their reported means differ by Monte Carl
 (tests/bench/test_plain_rules_agreement.py checks that). It is also the "vectorised NumPy" yardstick
 of the benchmark table: whole-array operations only, no Python loop over agents or dyads.
 
-Usage: /usr/bin/python3 bench/plain_rules.py --n N --weeks W --seed S
+Usage: /usr/bin/python3 bench/plain_rules.py --n N --weeks W --seed S [--dtype float64|float32]
 Prints one JSON line with the keys of mentorsim_plain_rules (threads is always 1). Bad arguments:
 one line on standard error, exit status 2.
 
 Choices of this implementation (the rules leave them open):
-- values are float64 (NumPy's default; the C++ program uses float32);
+- values are float64, NumPy's default (--dtype float32 stores skills, satisfaction and the diffusion
+  matrix in single precision, as the C++ program does, for a like-for-like timing);
 - diffusion is one sparse matrix product per week, new = M @ S with M = 0.99 I + 0.01 D^-1 A for
   agents with neighbours (A the adjacency matrix, D the degrees) and M = I for isolated agents;
 - the week's leavers are drawn as a Binomial(N, 0.003) count and then that many distinct agents
@@ -115,14 +116,15 @@ def record(stage, skills, satisfaction):
     return means, counts, satisfaction.mean()
 
 
-def run(n, weeks, seed):
+def run(n, weeks, seed, dtype=np.float64):
     rng = np.random.default_rng(seed)
     early, mid = stage_counts(n)
     stage = np.repeat(np.array([EARLY, MID, SENIOR]), [early, mid, n - early - mid])
     rng.shuffle(stage)
     skills, satisfaction = initial_values(rng, stage)
+    skills, satisfaction = skills.astype(dtype), satisfaction.astype(dtype)
     adjacency, edges = build_network(rng, n)
-    step = diffusion_matrix(adjacency)
+    step = diffusion_matrix(adjacency).astype(dtype)
     del adjacency
 
     early_ids = np.flatnonzero(stage == EARLY)
@@ -155,11 +157,9 @@ def run(n, weeks, seed):
         # 2-3. Satisfaction: meeting gains (one per meeting) and drift, from start-of-week values.
         meetings = np.bincount(s, minlength=n)
         meetings[j] += 1
-        satisfaction = (
-            satisfaction
-            + meetings * (MEETING_SATISFACTION * (1.0 - satisfaction))
-            + DRIFT * (SATISFACTION_BASELINE - satisfaction)
-        )
+        meeting_gain = MEETING_SATISFACTION * (1.0 - satisfaction)
+        meeting_gain *= meetings  # in place, so float32 stays float32
+        satisfaction = satisfaction + meeting_gain + DRIFT * (SATISFACTION_BASELINE - satisfaction)
         skills = new_skills
         # 4. Turnover: leavers replaced in place by fresh early-career agents; their dyads end.
         leavers = rng.choice(n, size=rng.binomial(n, LEAVE_P), replace=False)
@@ -196,7 +196,10 @@ def run(n, weeks, seed):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):
-        print(f"plain_rules.py: {message} (usage: plain_rules.py --n N --weeks W --seed S)", file=sys.stderr)
+        print(
+            f"plain_rules.py: {message} (usage: plain_rules.py --n N --weeks W --seed S [--dtype float64|float32])",
+            file=sys.stderr,
+        )
         sys.exit(2)
 
 
@@ -205,10 +208,11 @@ def main(argv=None):
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--weeks", type=int, required=True)
     parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     args = parser.parse_args(argv)
     if args.n < 1 or args.weeks < 1 or args.seed < 0:
         parser.error("--n and --weeks must be at least 1, --seed at least 0")
-    print(json.dumps(run(args.n, args.weeks, args.seed)))
+    print(json.dumps(run(args.n, args.weeks, args.seed, np.dtype(args.dtype))))
 
 
 if __name__ == "__main__":

@@ -143,8 +143,6 @@ class World {
   };
   static constexpr std::uint32_t kDyadMask = 0x7fffffffu;
   std::vector<std::uint32_t> dyad_start_;
-  std::vector<std::uint32_t> far_start_;
-  std::vector<AgentId> far_ids_;
   std::vector<DyadEntry> dyad_entries_;
   std::vector<std::uint64_t> alive_;    // bit d: dyad d has not ended
   std::vector<std::uint64_t> meeting_;  // this week: alive and meets
