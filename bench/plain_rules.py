@@ -9,8 +9,8 @@ so the two agree only in distribution: their reported means differ by Monte Carl
 of the benchmark table: whole-array operations only, no Python loop over agents or dyads.
 
 Usage: /usr/bin/python3 bench/plain_rules.py --n N --weeks W --seed S [--dtype float64|float32]
-Prints one JSON line with the keys of mentorsim_plain_rules (threads is always 1). Bad arguments:
-one line on standard error, exit status 2.
+Prints one JSON line with the keys of mentorsim_plain_rules (threads is always 1), then "dtype".
+Bad arguments: one line on standard error, exit status 2.
 
 Choices of this implementation (the rules leave them open):
 - values are float64, NumPy's default (--dtype float32 stores skills, satisfaction and the diffusion
@@ -191,6 +191,7 @@ def run(n, weeks, seed, dtype=np.float64):
         "cpu_seconds": round(cpu_seconds, 9),
         "final_mean_skill_by_stage": [[number(x) for x in row] for row in means],
         "final_stage_counts": [int(c) for c in counts],
+        "dtype": np.dtype(dtype).name,
     }
 
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -30,8 +31,9 @@ struct Limits {
   std::uint64_t min;
   std::uint64_t max;
 };
-// N is capped well below 2^32 agent ids (about 100 bytes per agent); --threads 0 is not accepted,
-// so the thread count in the output is always the one asked for or all hardware threads.
+// N is capped well below 2^32 agent ids (a run needs about 400 bytes per agent: 2 GB for 5 million);
+// --threads 0 is not accepted, so the thread count in the output is the one asked for or, without
+// --threads, all hardware threads.
 const std::map<std::string_view, Limits> kOptions{
     {"--n", {1, 200'000'000}}, {"--weeks", {1, 1'000'000}}, {"--seed", {0, UINT64_MAX}}, {"--threads", {1, 1024}}};
 
@@ -97,7 +99,7 @@ int run(const Arguments& arguments) {
   const std::size_t dyads_initial = world.dyads().size();
 
   plain_rules::WeekDecisions decisions;
-  plain_rules::WeekRecord record = world.record();
+  plain_rules::WeekRecord record;  // the last week's; --weeks is at least 1
   const double cpu_start = process_cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   for (std::uint64_t week = 1; week <= arguments.weeks; ++week) {
@@ -153,6 +155,10 @@ int main(int argc, char** argv) {
   configure_process_memory(argv);
   try {
     return run(arguments);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "mentorsim_plain_rules: not enough memory for --n %llu (about 400 bytes per agent)\n",
+                 static_cast<unsigned long long>(arguments.n));
+    return 4;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "mentorsim_plain_rules: internal error: %s\n", error.what());
     return 4;

@@ -80,6 +80,26 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message):
     assert "usage: mentorsim_plain_rules --n N --weeks W --seed S [--threads T]" in completed.stderr
 
 
+def sanitized():
+    with open(BINARY, "rb") as binary:
+        return b"__asan_init" in binary.read()
+
+
+@pytest.mark.skipif(not BINARY or sanitized(), reason="AddressSanitizer cannot run under a memory limit")
+def test_too_large_a_world_for_the_memory_gives_one_line_and_exit_4():
+    # 20 million agents need about 8 GB; the address space is limited to 600 MB.
+    completed = run(["sh", "-c", f"ulimit -v 600000; exec '{BINARY}' --n 20000000 --weeks 1 --seed 1"])
+    assert completed.returncode == 4
+    assert completed.stdout == ""
+    assert completed.stderr == "mentorsim_plain_rules: not enough memory for --n 20000000 (about 400 bytes per agent)\n"
+
+
+def test_help_prints_the_usage_and_exits_0():
+    completed = program("--help")
+    assert completed.returncode == 0
+    assert completed.stdout == "usage: mentorsim_plain_rules --n N --weeks W --seed S [--threads T]\n"
+
+
 def test_the_json_line_has_the_required_keys_first_and_consistent_values():
     out = result(program("--n", 1234, "--weeks", 5, "--seed", 7, "--threads", 1))
     assert list(out) == REQUIRED_KEYS + EXTRA_KEYS
@@ -119,8 +139,11 @@ def test_the_same_seed_gives_the_same_results_and_another_seed_other_results():
 
 def test_the_numpy_script_takes_the_same_arguments_and_prints_the_same_keys():
     out = result(numpy_script("--n", 1234, "--weeks", 5, "--seed", 7))
-    assert list(out) == REQUIRED_KEYS + EXTRA_KEYS
-    assert out["dyads_initial"] == 164
+    assert list(out) == REQUIRED_KEYS + EXTRA_KEYS + ["dtype"]
+    assert out["dyads_initial"] == 164 and out["dtype"] == "float64"
+    single = result(numpy_script("--n", 1234, "--weeks", 5, "--seed", 7, "--dtype", "float32"))
+    assert single["dtype"] == "float32"
+    assert single["final_mean_satisfaction"] == pytest.approx(out["final_mean_satisfaction"], abs=1e-5)
     bad = numpy_script("--n", 0, "--weeks", 5, "--seed", 7)
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1
 
