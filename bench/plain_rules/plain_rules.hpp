@@ -21,9 +21,9 @@
 //   step w  hiring             entity i        fresh values of the agent replacing leaver i
 //
 // Precision: skills and satisfaction are stored and updated in single precision (float); one
-// rounding is about 6e-8 of a value in [0, 1], so 104 weeks of updates move an agent's value by at
-// most about 1e-5 from exact arithmetic, far below the Monte Carlo error of any reported mean. The
-// weekly means are summed in double precision.
+// rounding is at most 6e-8 of a value in [0, 1] and a week adds a handful per value, so 104 weeks of
+// updates move an agent's value by at most a few times 1e-5 from exact arithmetic, far below the
+// Monte Carlo error of any reported mean. The weekly means are summed in double precision.
 
 #include <array>
 #include <cstdint>
