@@ -34,7 +34,8 @@ namespace {
 constexpr Range kOpenUnit{0.0, 1.0, true, true};
 
 // Skill priors (Beta means) by career stage x domain, in Domain order: clinical, digital, research,
-// teaching, leadership, culture_wellbeing. The ordinal pattern is the review's (seniors high clinical,
+// teaching, leadership, culture_wellbeing. Declared with their sources in src/scenario/parameters.cpp
+// (a test checks that the two agree). The ordinal pattern is the review's (seniors high clinical,
 // leadership, research; early-career high digital and culture/wellbeing); magnitudes are ours.
 constexpr std::array<std::array<double, kDomains>, kStages> kSkillMeans = {{
     {0.20, 0.70, 0.15, 0.10, 0.10, 0.60},  // student
@@ -158,7 +159,7 @@ InstitutionSpec default_institution(InstitutionKind kind) {
       spec.units = 100;
       spec.hierarchy = 0.7;
       spec.psych_safety = 0.45;
-      // Nurses per physician about 2.1 (docs/calibration.md: hospital workforce statistics).
+      // Nurses per physician about 2.1 (docs/calibration.md C21).
       spec.profession_mix = {0.24, 0.50, 0.06, 0.03, 0.05, 0.02, 0.03, 0.07};
       spec.stage_mix = {0.05, 0.35, 0.35, 0.25};
       spec.joint_share = 0.04;
