@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -60,8 +61,12 @@ bool same_value(std::string_view a, std::string_view b) {
   return a == b;
 }
 
-// Whether the scenario text or a --set gives this key (or a table containing it).
+// Whether the scenario text or a --set gives this key, a table containing it, or (for a table of
+// shares) any key inside it.
 bool is_given(const std::set<std::string>& given, const std::string& key) {
+  if (const auto inside = given.lower_bound(key + "."); inside != given.end() && inside->starts_with(key + ".")) {
+    return true;
+  }
   for (std::string prefix = key;;) {
     if (given.contains(prefix)) return true;
     const auto cut = prefix.find_last_of(".[");
@@ -100,6 +105,8 @@ void print_defaults(const std::vector<const ParameterGroup*>& groups) {
 
 // The values of one declared parameter in a resolved scenario: (key path, display value, default JSON).
 struct Value {
+  std::size_t table = 0;  // which entry of an array of tables ([[arms]], institutions); 0 otherwise
+  const Parameter* parameter = nullptr;
   std::string key;
   std::string shown;
   std::string json;      // "" for shares tables and values not in resolved_json
@@ -110,7 +117,10 @@ std::vector<Value> values_of(const ParameterGroup& g, const Parameter& p, const 
                              const std::map<std::string, std::string>& resolved) {
   std::vector<std::string> tables;  // the tables that hold this group's keys in the resolved scenario
   std::string array = g.path.ends_with("[]") ? g.path.substr(0, g.path.size() - 2) : "";
-  if (g.path == "program" && !resolved.contains("program.kind")) array = "arms";
+  if (g.path == "program" && !resolved.contains("program.kind")) {
+    if (p.key == "name") return {};  // an arm's name is listed with the [[arms]] keys
+    array = "arms";
+  }
   if (array.empty()) {
     tables.push_back(g.path);
   } else {
@@ -121,8 +131,11 @@ std::vector<Value> values_of(const ParameterGroup& g, const Parameter& p, const 
     }
   }
   std::vector<Value> out;
-  for (const std::string& table : tables) {
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const std::string& table = tables[t];
     Value v;
+    v.table = t;
+    v.parameter = &p;
     v.key = table + "." + p.key;
     if (g.layout == scenario::Layout::by_kind) {
       const auto kind = resolved.find(table + ".kind");
@@ -137,9 +150,16 @@ std::vector<Value> values_of(const ParameterGroup& g, const Parameter& p, const 
       if (v.key == "output.path") v.shown = s.output().path.string();
       v.fallback.clear();
     } else if (p.type == ValueType::shares) {
-      for (auto it = resolved.lower_bound(v.key + "."); it != resolved.end() && it->first.starts_with(v.key + ".");
-           ++it) {
-        v.shown += (v.shown.empty() ? "" : ", ") + it->first.substr(v.key.size() + 1) + " " + display(it->second);
+      // In the order of the allowed names ("medicine, nursing, ...").
+      std::size_t begin = 0;
+      while (begin < p.allowed.size()) {
+        const auto comma = p.allowed.find(", ", begin);
+        const std::string name =
+            p.allowed.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+        begin = comma == std::string::npos ? p.allowed.size() : comma + 2;
+        if (auto it = resolved.find(v.key + "." + name); it != resolved.end()) {
+          v.shown += (v.shown.empty() ? "" : ", ") + name + " " + display(it->second);
+        }
       }
     } else if (auto it = resolved.find(v.key); it != resolved.end()) {
       v.json = it->second;
@@ -162,22 +182,26 @@ void print_scenario(const std::vector<const ParameterGroup*>& groups, const Scen
             << "Sources: docs/calibration.md (figures C1, C2, ...), the review (Clarke et al. 2019), or an "
                "assumption.\n";
   for (const ParameterGroup* g : groups) {
-    bool heading = false;
+    // Entry by entry for arrays of tables (all keys of the first institution, then the second...).
+    std::vector<Value> values;
     for (const Parameter& p : g->parameters) {
-      for (const Value& v : values_of(*g, p, s, resolved)) {
-        const bool mark = is_given(given, v.key);
-        if (changed_only && !mark) continue;
-        if (!heading) {
-          std::cout << "\n[" << g->path << "] " << g->title << "\n";
-          heading = true;
-        }
-        std::cout << (mark ? "* " : "  ") << v.key << " = " << v.shown;
-        if (!v.json.empty() && !v.fallback.empty() && !same_value(v.json, v.fallback)) {
-          std::cout << "  [default " << display(v.fallback) << "]";
-        }
-        std::cout << range_and_unit(p) << "\n";
-        print_doc(p);
+      for (Value& v : values_of(*g, p, s, resolved)) values.push_back(std::move(v));
+    }
+    std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) { return a.table < b.table; });
+    bool heading = false;
+    for (const Value& v : values) {
+      const bool mark = is_given(given, v.key);
+      if (changed_only && !mark) continue;
+      if (!heading) {
+        std::cout << "\n[" << g->path << "] " << g->title << "\n";
+        heading = true;
       }
+      std::cout << (mark ? "* " : "  ") << v.key << " = " << v.shown;
+      if (!v.json.empty() && !v.fallback.empty() && !same_value(v.json, v.fallback)) {
+        std::cout << "  [default " << display(v.fallback) << "]";
+      }
+      std::cout << range_and_unit(*v.parameter) << "\n";
+      print_doc(*v.parameter);
     }
   }
 }

@@ -76,6 +76,8 @@ TEST_CASE("info params shows each arm of a scenario with arms", "[cli][params]")
   CHECK(contains(r.out, "\n* arms[1].kind = reverse  [default none]"));
   CHECK(contains(r.out, "\n* arms[0].share = 0.5"));
   CHECK(contains(r.out, "\n* run.seed = 20190826  [default 1]"));
+  // A table of shares given as a whole.
+  CHECK(contains(r.out, "\n* population.institutions[0].professions = medicine 0.24, nursing 0.5, physiotherapy 0.06"));
   CHECK_FALSE(contains(r.out, "\n  program."));
 }
 
