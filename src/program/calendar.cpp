@@ -41,8 +41,8 @@ std::vector<ArmId> split_by_shares(std::size_t items, const std::vector<ArmSpec>
   std::sort(order.begin(), order.end());
   std::vector<ArmId> out(items, 0);
   std::size_t position = 0;
-  for (ArmId arm = 0; arm < counts.size(); ++arm) {
-    for (std::uint64_t c = 0; c < counts[arm]; ++c) out[order[position++].second] = arm;
+  for (std::size_t arm = 0; arm < counts.size(); ++arm) {
+    for (std::uint64_t c = 0; c < counts[arm]; ++c) out[order[position++].second] = static_cast<ArmId>(arm);
   }
   return out;
 }
@@ -227,7 +227,8 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
     return world.dyads.active(static_cast<DyadId>(d)) && world.dyads.planned_end[d] <= step;
   });
   for (DyadId d : ending) end_dyad(world, d, step, EndReason::program_end);
-  for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
+  for (std::size_t a = 0; a < scenario.arms().size(); ++a) {
+    const auto arm = static_cast<ArmId>(a);
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active() || step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
     const auto strategy = make_pairing(p);

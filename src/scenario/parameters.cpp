@@ -238,14 +238,14 @@ ParameterGroup institution_group() {
     }
     return p;
   };
-  const auto number = [&](Parameter p, auto member) {
+  const auto number = [&](const Parameter& p, auto member) {
     return per_kind(
-        std::move(p), [&](const InstitutionSpec& i) { return display_number(static_cast<double>(i.*member)); },
+        p, [&](const InstitutionSpec& i) { return display_number(static_cast<double>(i.*member)); },
         [&](const InstitutionSpec& i) { return shortest(static_cast<double>(i.*member)); });
   };
-  const auto shares = [&](Parameter p, auto member) {
+  const auto shares = [&](const Parameter& p, auto member) {
     return per_kind(
-        std::move(p),
+        p,
         [&](const InstitutionSpec& i) {
           std::string out;
           for (double v : i.*member) {
@@ -339,7 +339,7 @@ template <std::size_t Columns>
 ParameterGroup prior_group(std::string path, std::string title, double concentration, Doc concentration_doc,
                            const std::array<std::array<double, Columns>, kStages>& means,
                            const std::array<std::string_view, Columns>& columns, const Doc& mean_doc) {
-  std::vector<Parameter> parameters{real("concentration", concentration, kConcentration, concentration_doc)};
+  std::vector<Parameter> parameters{real("concentration", concentration, kConcentration, std::move(concentration_doc))};
   for (std::size_t s = 0; s < kStages; ++s) {
     for (std::size_t c = 0; c < Columns; ++c) {
       parameters.push_back(real(std::string(to_string(enum_at<CareerStage>(s))) + "." + std::string(columns[c]),
