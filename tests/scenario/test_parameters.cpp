@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -94,6 +95,28 @@ std::vector<std::pair<const ParameterGroup*, const Parameter*>> all_parameters()
 }
 
 std::string key_of(const ParameterGroup* g, const Parameter* p) { return g->full_key(*p); }
+
+// The number of members of an aggregate: the most initializers `T{...}` accepts (an array member
+// counts once: the converting initializer takes it whole).
+struct AnyValue {
+  template <class T>
+  operator T() const;  // declared only: used in unevaluated contexts
+};
+template <class T, class... Values>
+constexpr std::size_t member_count() {
+  if constexpr (requires { T{Values{}..., AnyValue{}}; }) {
+    return member_count<T, Values..., AnyValue>();
+  } else {
+    return sizeof...(Values);
+  }
+}
+
+// Members a group's rows bind: one per key, and one per sub-table (annual_rate.<stage>).
+std::size_t bound_members(const ParameterGroup& g) {
+  std::set<std::string> members;
+  for (const auto& p : g.parameters) members.insert(p.key.substr(0, p.key.find('.')));
+  return members.size();
+}
 
 }  // namespace
 
@@ -279,6 +302,40 @@ max_candidates = 12
     }
     CHECK(distinct.size() == expected.size());
   }
+}
+
+TEST_CASE("every member of every dynamics struct has a declaration", "[parameters]") {
+  using namespace mentorsim;
+  using mentorsim::scenario::find_group;
+  const std::vector<std::pair<std::string, std::size_t>> structs = {
+      {"dynamics.meetings", member_count<MeetingParams>()},
+      {"dynamics.exchange", member_count<ExchangeParams>()},
+      {"dynamics.diffusion", member_count<DiffusionParams>()},
+      {"dynamics.relationships", member_count<RelationshipParams>()},
+      {"dynamics.confidence", member_count<ConfidenceParams>()},
+      {"dynamics.ties", member_count<TieParams>()},
+      {"dynamics.satisfaction", member_count<SatisfactionParams>()},
+      {"dynamics.turnover", member_count<TurnoverParams>()},
+      {"dynamics.culture", member_count<CultureParams>()},
+      {"dynamics.approach", member_count<ApproachParams>()},
+  };
+  // A new submodel struct in DynamicsSpec needs its group (and a line above).
+  CHECK(member_count<DynamicsSpec>() == structs.size());
+  CHECK(mentorsim::scenario::dynamics_groups().size() == structs.size());
+  for (const auto& [path, members] : structs) {
+    INFO(path);
+    const ParameterGroup* g = find_group(path);
+    REQUIRE(g != nullptr);
+    CHECK(bound_members(*g) == members);
+  }
+  // The counting itself, on structs whose answer is known.
+  struct Three {
+    double a = 0.0;
+    std::array<double, 4> b{};
+    int c = 0;
+  };
+  CHECK(member_count<Three>() == 3);
+  CHECK(member_count<mentorsim::MeetingParams>() == 2);
 }
 
 TEST_CASE("the dynamics checks between keys still reject what they rejected", "[parameters]") {
