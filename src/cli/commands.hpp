@@ -27,7 +27,8 @@ struct Command {
 };
 using Commands = std::vector<Command>;
 
-void add_run_commands(CLI::App& app, Commands& commands);   // run, validate (run_commands.cpp)
-void add_info_commands(CLI::App& app, Commands& commands);  // info, info network (info_commands.cpp)
+void add_run_commands(CLI::App& app, Commands& commands);          // run, validate (run_commands.cpp)
+void add_info_commands(CLI::App& app, Commands& commands);         // info, info network (info_commands.cpp)
+void add_info_params_commands(CLI::App& app, Commands& commands);  // info params (info_params.cpp)
 
 }  // namespace mentorsim::cli

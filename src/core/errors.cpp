@@ -39,7 +39,8 @@ InputError::InputError(std::vector<Diagnostic> diagnostics)
 
 InputError::InputError(Diagnostic diagnostic) : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
-InvariantError::InvariantError(std::int32_t step, std::string stage, std::string entity, std::string detail)
+InvariantError::InvariantError(std::int32_t step, const std::string& stage, const std::string& entity,
+                               const std::string& detail)
     : Error("invariant violated at step " + std::to_string(step) + ", stage " + stage + ", " + entity + ": " + detail) {
 }
 

@@ -17,6 +17,7 @@
 #include "mentorsim/core/apportion.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/scenario/parameters.hpp"
 #include "mentorsim/scenario/reader.hpp"
 
 namespace mentorsim {
@@ -33,7 +34,8 @@ namespace {
 constexpr Range kOpenUnit{0.0, 1.0, true, true};
 
 // Skill priors (Beta means) by career stage x domain, in Domain order: clinical, digital, research,
-// teaching, leadership, culture_wellbeing. The ordinal pattern is the review's (seniors high clinical,
+// teaching, leadership, culture_wellbeing. Declared with their sources in src/scenario/parameters.cpp
+// (a test checks that the two agree). The ordinal pattern is the review's (seniors high clinical,
 // leadership, research; early-career high digital and culture/wellbeing); magnitudes are ours.
 constexpr std::array<std::array<double, kDomains>, kStages> kSkillMeans = {{
     {0.20, 0.70, 0.15, 0.10, 0.10, 0.60},  // student
@@ -157,7 +159,7 @@ InstitutionSpec default_institution(InstitutionKind kind) {
       spec.units = 100;
       spec.hierarchy = 0.7;
       spec.psych_safety = 0.45;
-      // Nurses per physician about 2.1 (docs/calibration.md: hospital workforce statistics).
+      // Nurses per physician about 2.1 (docs/calibration.md C21).
       spec.profession_mix = {0.24, 0.50, 0.06, 0.03, 0.05, 0.02, 0.03, 0.07};
       spec.stage_mix = {0.05, 0.35, 0.35, 0.25};
       spec.joint_share = 0.04;
@@ -836,123 +838,9 @@ class ScenarioBuilder {
     check_synthesized_eligibility();
   }
 
+  // Every [dynamics.*] key, range and check is declared in src/scenario/parameters.cpp.
   void read_dynamics(Reader d) {
-    DynamicsSpec& x = scenario_.dynamics_;
-    const Range positive_unit{0.0, 1.0, true, false};
-    {
-      Reader r = d.table("meetings");
-      x.meetings.time_required = r.number("time_required", x.meetings.time_required, positive_unit);
-      x.meetings.quality_floor = r.number("quality_floor", x.meetings.quality_floor, kUnit);
-      r.finish();
-    }
-    {
-      Reader r = d.table("exchange");
-      x.exchange.rate = r.number("rate", x.exchange.rate, kUnit);
-      x.exchange.back_flow = r.number("back_flow", x.exchange.back_flow, kUnit);
-      x.exchange.traditional_back_flow = r.number("traditional_back_flow", x.exchange.traditional_back_flow, kUnit);
-      x.exchange.group_dilution = r.number("group_dilution", x.exchange.group_dilution, Range{0.0, 10.0});
-      x.exchange.role_learning = r.number("role_learning", x.exchange.role_learning, kUnit);
-      r.finish();
-    }
-    {
-      Reader r = d.table("diffusion");
-      x.diffusion.rate = r.number("rate", x.diffusion.rate, kUnit);
-      r.finish();
-    }
-    {
-      Reader r = d.table("relationships");
-      auto& p = x.relationships;
-      p.initial_quality = r.number("initial_quality", p.initial_quality, kUnit);
-      p.self_identified_bonus = r.number("self_identified_bonus", p.self_identified_bonus, Range{-1.0, 1.0});
-      p.similarity_weight = r.number("similarity_weight", p.similarity_weight, Range{0.0, 2.0});
-      p.success_gain = r.number("success_gain", p.success_gain, kUnit);
-      p.failure_loss = r.number("failure_loss", p.failure_loss, kUnit);
-      p.missed_loss = r.number("missed_loss", p.missed_loss, kUnit);
-      p.role_ambiguity = r.number("role_ambiguity", p.role_ambiguity, kUnit);
-      p.base_ambiguity = r.number("base_ambiguity", p.base_ambiguity, kUnit);
-      p.training_effect = r.number("training_effect", p.training_effect, kUnit);
-      p.dissolve_threshold = r.number("dissolve_threshold", p.dissolve_threshold, kUnit);
-      p.time_hazard = r.number("time_hazard", p.time_hazard, kUnit);
-      p.quality_hazard = r.number("quality_hazard", p.quality_hazard, kUnit);
-      if (p.time_hazard + p.quality_hazard > 1.0) {
-        r.error("quality_hazard", "time_hazard + quality_hazard must not exceed 1 (weekly probabilities)");
-      }
-      if (p.dissolve_threshold >= p.initial_quality && x.relationships.initial_quality > 0.0) {
-        r.error("dissolve_threshold", "must be below initial_quality, or every dyad ends as soon as it forms");
-      }
-      r.finish();
-    }
-    {
-      Reader r = d.table("confidence");
-      auto& p = x.confidence;
-      p.empowerment = r.number("empowerment", p.empowerment, kUnit);
-      p.setback = r.number("setback", p.setback, kUnit);
-      p.mentee_efficacy = r.number("mentee_efficacy", p.mentee_efficacy, kUnit);
-      p.training_boost = r.number("training_boost", p.training_boost, kUnit);
-      r.finish();
-    }
-    {
-      Reader r = d.table("ties");
-      auto& p = x.ties;
-      p.bond_gain = r.number("bond_gain", p.bond_gain, kUnit);
-      p.bond_initial = r.number("bond_initial", p.bond_initial, positive_unit);
-      p.introduction_probability = r.number("introduction_probability", p.introduction_probability, kUnit);
-      p.introduction_weight = r.number("introduction_weight", p.introduction_weight, positive_unit);
-      p.drop_threshold = r.number("drop_threshold", p.drop_threshold, Range{0.0, 1.0, false, true});
-      p.merge_interval = static_cast<Step>(r.integer("merge_interval", p.merge_interval, 1, 520));
-      if (p.introduction_weight <= p.drop_threshold) {
-        r.error("introduction_weight", "must exceed drop_threshold, or introduced ties vanish at once");
-      }
-      if (p.bond_initial <= p.drop_threshold) {
-        r.error("bond_initial", "must exceed drop_threshold, or new mentoring ties vanish at once");
-      }
-      r.finish();
-    }
-    {
-      Reader r = d.table("satisfaction");
-      auto& p = x.satisfaction;
-      p.adjustment = r.number("adjustment", p.adjustment, kUnit);
-      p.quality_weight = r.number("quality_weight", p.quality_weight, Range{0.0, 5.0});
-      p.growth_weight = r.number("growth_weight", p.growth_weight, Range{0.0, 5.0});
-      p.empowerment_weight = r.number("empowerment_weight", p.empowerment_weight, Range{0.0, 5.0});
-      p.burden_weight = r.number("burden_weight", p.burden_weight, Range{0.0, 5.0});
-      r.finish();
-    }
-    {
-      Reader r = d.table("turnover");
-      auto& p = x.turnover;
-      std::array<double, kStages> defaults = p.annual_rate;
-      Reader rates = r.table("annual_rate");
-      for (std::size_t s = 0; s < kStages; ++s) {
-        p.annual_rate[s] = rates.number(to_string(enum_at<CareerStage>(s)), defaults[s], Range{0.0, 1.0, false, true});
-      }
-      rates.finish();
-      p.baseline_intent = r.number("baseline_intent", p.baseline_intent, Range{0.0, 1.0, true, true});
-      p.reference_satisfaction = r.number("reference_satisfaction", p.reference_satisfaction, kUnit);
-      p.satisfaction_slope = r.number("satisfaction_slope", p.satisfaction_slope, Range{0.0, 100.0});
-      r.finish();
-    }
-    {
-      Reader r = d.table("culture");
-      auto& p = x.culture;
-      p.adjustment = r.number("adjustment", p.adjustment, kUnit);
-      p.dyad_weight = r.number("dyad_weight", p.dyad_weight, Range{0.0, 5.0});
-      p.sponsorship_weight = r.number("sponsorship_weight", p.sponsorship_weight, Range{0.0, 5.0});
-      p.good_quality = r.number("good_quality", p.good_quality, kUnit);
-      r.finish();
-    }
-    {
-      Reader r = d.table("approach");
-      auto& p = x.approach;
-      p.base_anxiety = r.number("base_anxiety", p.base_anxiety, kUnit);
-      p.power_weight = r.number("power_weight", p.power_weight, Range{0.0, 5.0});
-      p.confidence_weight = r.number("confidence_weight", p.confidence_weight, Range{0.0, 5.0});
-      p.minority_weight = r.number("minority_weight", p.minority_weight, Range{0.0, 5.0});
-      p.homophily_weight = r.number("homophily_weight", p.homophily_weight, Range{0.0, 10.0});
-      p.max_candidates = static_cast<std::uint32_t>(r.integer("max_candidates", p.max_candidates, 1, 1000));
-      p.directory_max = static_cast<std::uint32_t>(r.integer("directory_max", p.directory_max, 0, 100000));
-      r.finish();
-    }
+    scenario::read_dynamics_parameters(d, scenario_.dynamics_);
     d.finish();
   }
 

@@ -66,7 +66,7 @@ class IoError : public Error {
 // A broken invariant found by --check or by an internal consistency test.
 class InvariantError : public Error {
  public:
-  InvariantError(std::int32_t step, std::string stage, std::string entity, std::string detail);
+  InvariantError(std::int32_t step, const std::string& stage, const std::string& entity, const std::string& detail);
   [[nodiscard]] ExitCode exit_code() const noexcept override { return ExitCode::internal; }
 };
 

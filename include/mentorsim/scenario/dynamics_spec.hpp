@@ -1,6 +1,8 @@
 #pragma once
-// Parameters of the weekly submodels ([dynamics.<submodel>] in a scenario). docs/model.md gives each
-// equation and the source of each default (docs/calibration.md or the review).
+// Parameters of the weekly submodels ([dynamics.<submodel>] in a scenario). The defaults here are the
+// model's defaults: src/scenario/parameters.cpp declares each member's key, range, unit and source
+// (docs/calibration.md figure ids C1..C28, or the review) and the reader reads them from there;
+// docs/model.md gives each equation.
 
 #include <array>
 
@@ -27,8 +29,8 @@ struct DiffusionParams {
 
 struct RelationshipParams {
   double initial_quality = 0.6;
-  double self_identified_bonus = 0.1;  // self-identified pairs start higher (satisfaction 4.0 vs 3.3 of 5)
-  double similarity_weight = 0.3;      // similarity -> quality (rho 0.38-0.59)
+  double self_identified_bonus = 0.1;  // self-identified pairs start higher (C8: satisfaction 4.0 vs 3.3 of 5)
+  double similarity_weight = 0.3;      // similarity -> quality (C10: rho 0.38-0.59)
   double success_gain = 0.1;           // q += gain (1 - q) after a successful meeting
   double failure_loss = 0.15;          // q -= loss q after a failed meeting
   double missed_loss = 0.05;           // weekly erosion per unit of time shortage when not meeting
@@ -43,7 +45,7 @@ struct RelationshipParams {
 struct ConfidenceParams {
   double empowerment = 0.05;      // reverse/reciprocal mentor after a successful meeting
   double setback = 0.03;          // mentor after a failed meeting
-  double mentee_efficacy = 0.02;  // mentee after a successful meeting (self-efficacy d ~ 0.55)
+  double mentee_efficacy = 0.02;  // mentee after a successful meeting (C14: self-efficacy d ~ 0.55)
   double training_boost = 0.2;    // trained mentors at enrolment: c += boost (1 - c)
 };
 
@@ -65,9 +67,9 @@ struct SatisfactionParams {
 };
 
 struct TurnoverParams {
-  // Annual leaving rates by stage (new-graduate nurses about 17% a year).
+  // Annual leaving rates by stage (C20: new-graduate nurses about 17% a year).
   std::array<double, kStages> annual_rate = {0.20, 0.17, 0.10, 0.08};
-  double baseline_intent = 0.188;        // share considering leaving at the reference satisfaction (Bonilha 2019)
+  double baseline_intent = 0.188;        // share considering leaving at the reference satisfaction (C4)
   double reference_satisfaction = 0.65;  // the baseline mean satisfaction of the priors
   double satisfaction_slope = 5.0;       // logit of intent per unit of satisfaction below the reference
 };
@@ -86,7 +88,7 @@ struct ApproachParams {
   double base_anxiety = 0.1;
   double power_weight = 0.6;  // juniors afraid to approach a senior (the review)
   double confidence_weight = 0.4;
-  double minority_weight = 0.3;       // minority residents' odds of having a mentor 0.3 (Ramanan et al. 2006)
+  double minority_weight = 0.3;       // C5: minority residents' odds of having a mentor 0.3
   double homophily_weight = 0.5;      // weight of similarity against complementarity when ranking
   std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
   std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most

@@ -61,10 +61,10 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           if (index_of_mentor[candidate] != kNotMentor) seen.push_back(index_of_mentor[candidate]);
         };
         // The 2-hop collegial neighbourhood.
-        for (AgentId friend_ : net.neighbors(mentee)) {
-          if (!pop.active(friend_)) continue;
-          consider(friend_);
-          for (AgentId second : net.neighbors(friend_)) {
+        for (AgentId neighbour : net.neighbors(mentee)) {
+          if (!pop.active(neighbour)) continue;
+          consider(neighbour);
+          for (AgentId second : net.neighbors(neighbour)) {
             if (second != mentee && pop.active(second)) consider(second);
           }
         }
