@@ -412,6 +412,10 @@ ParameterGroup network_group() {
               other("edges", ValueType::file, "", "", "",
                     {"", "CSV edge list instead of the generator (docs/roster.md)", "data", "needs population.roster"}),
               "none"),
+          optional_key(choice("edge_weight", n.edge_weight,
+                              {"", "how the edge list's weights become initial tie strengths (docs/roster.md)", "data",
+                               "needs network.edges"}),
+                       "as_is"),
       });
 }
 
