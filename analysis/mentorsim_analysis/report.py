@@ -1572,6 +1572,22 @@ def write_report(sections: Sequence[Section], title: str, header: list[str], dir
                                          encoding="utf-8")
 
 
+def contamination_warnings(results: Results) -> list[str]:
+    """A warning when staff of several arms were randomised one by one: colleagues in one unit then
+    sit in different arms, and unit culture (psychological safety) and informal diffusion (skills,
+    ties) spill from program staff to control staff, biasing those contrasts toward zero."""
+    resolved = results.meta.get("resolved", {})
+    method = resolved.get("randomisation", {}).get("method")
+    arms = resolved.get("arms", [])
+    if method != "individual" or len(arms) < 2:
+        return []
+    return ["individual randomisation: staff of one unit are in different arms, so unit culture "
+            "(psych_safety, shared by the unit) and informal diffusion along collegial ties (skill "
+            "gains, tie strength) spill from program staff to control staff; the contrasts of these "
+            "outcomes are biased toward zero. Randomise by unit ([randomisation] method = "
+            "\"cluster\") to estimate them."]
+
+
 def build_report(results: Results, outdir: str | Path, options: Options | None = None,
                  warn: Warn | None = None) -> Path:
     """Validate, compute every section, then write the report into `outdir` atomically."""
@@ -1580,8 +1596,8 @@ def build_report(results: Results, outdir: str | Path, options: Options | None =
     with staged_directory(outdir, [results.path], warn) as staging:
         sections = build_sections(results, options)
         write_report(sections, f"mentorsim report: {results.path.name}",
-                     _header(results, options), staging, options.dpi, results.warnings,
-                     options.panels)
+                     _header(results, options), staging, options.dpi,
+                     results.warnings + contamination_warnings(results), options.panels)
     return Path(outdir)
 
 
@@ -1598,7 +1614,7 @@ def build_compare_report(results: Sequence[Results], outdir: str | Path,
     header += [f'<span class="notes">{html.escape(n[0].upper() + n[1:])}.</span>'
                for n in comparison.notes[:1]]
     warnings = [f"{d}: {w}" for d, r in zip(comparison.designs, comparison.results)
-                for w in r.warnings]
+                for w in r.warnings + contamination_warnings(r)]
     with staged_directory(outdir, [r.path for r in results], warn) as staging:
         sections = compare_sections(comparison, options)
         write_report(sections, "mentorsim comparison: " + " vs ".join(comparison.designs), header,

@@ -157,3 +157,20 @@ def test_tables_name_units_keep_arm_order_and_drop_empty_rows(files):
     assert list(by_name["summary_agents"].display.columns[2:]) == results.arms
     differences = by_name["paired_differences"].display
     assert {"standardised difference [CI]", "effect size", "replicate-level d_z"} <= set(differences.columns)
+
+
+def test_contamination_warning_only_for_individual_randomisation_of_several_arms():
+    from types import SimpleNamespace
+
+    from mentorsim_analysis.report import contamination_warnings
+    resolved = {"randomisation": {"method": "individual"},
+                "arms": [{"name": "control"}, {"name": "reverse"}]}
+    results = SimpleNamespace(meta={"resolved": resolved})
+    warnings = contamination_warnings(results)
+    assert len(warnings) == 1
+    assert "individual randomisation" in warnings[0] and "psych_safety" in warnings[0]
+    resolved["randomisation"]["method"] = "cluster"
+    assert contamination_warnings(results) == []
+    resolved["randomisation"]["method"] = "individual"
+    resolved["arms"] = [{"name": "reverse"}]
+    assert contamination_warnings(results) == []

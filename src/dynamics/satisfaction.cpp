@@ -58,6 +58,22 @@ void SatisfactionStage::run(Context& ctx) {
   auto& sums = sums_;
   if (sums.size() < n) sums.resize(n);
   const auto circles = circle_sizes(active, dyads);
+  // Partners of a dyad that ended for a relationship reason within the failure window.
+  auto& failed = failed_;
+  failed.assign(n, 0);
+  const Step step = ctx.step();
+  if (p.failure_weight > 0.0 && p.failure_window_weeks > 0) {
+    parallel::for_each(
+        dyads.size(),
+        [&](std::size_t k) {
+          const auto d = static_cast<DyadId>(k);
+          if (dyads.active(d) || step - dyads.end[d] >= p.failure_window_weeks) return;
+          if (!relationship_failure(dyads.end_reason[d])) return;
+          std::atomic_ref<std::uint8_t>(failed[dyads.mentor[d]]).store(1, std::memory_order_relaxed);
+          std::atomic_ref<std::uint8_t>(failed[dyads.mentee[d]]).store(1, std::memory_order_relaxed);
+        },
+        4096);
+  }
   for_each_active_dyad(
       active, dyads,
       [&](DyadId d) {
@@ -88,8 +104,10 @@ void SatisfactionStage::run(Context& ctx) {
       const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
       target += p.quality_weight * (mean_quality - 0.5);
       const double budget = std::max(1e-3f, pop.time_budget[a]);
-      target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget);
+      const double load = pop.workload[a] / p.workload_reference;
+      target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget * load);
     }
+    if (failed[a] != 0) target -= p.failure_weight;
     target = std::clamp(target, 0.0, 1.0);
     satisfaction[a] += static_cast<float>(p.adjustment * (target - satisfaction[a]));
     intent[a] = static_cast<float>(intent_to_leave(turnover, base_logit, satisfaction[a]));

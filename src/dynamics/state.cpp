@@ -15,13 +15,13 @@ namespace {
 using C = Component;
 constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
     {C::staff,
-     "who is employed (`hired`, `left`) and what does not change during a run: institution, unit, profession, "
-     "career stage, minority, manager, openness, time budget, workload; hires append rows"},
+     "who is employed (`hired`, `left`) and their attributes: institution, unit, profession, "
+     "career stage (changed only by promotion), minority, manager, openness, time budget, workload; hires append rows"},
     {C::skills, "skills per agent and domain at week t"},
     {C::skills_next, "the week t+1 skills buffer, filled by exchange and diffusion, which swaps it in"},
     {C::confidence, "confidence `c` per agent"},
     {C::satisfaction, "job satisfaction `S` per agent"},
-    {C::intent_to_leave, "intent to leave `I` per agent"},
+    {C::intent_to_leave, "intent to leave `I` and whether the agent considers leaving `k`, per agent"},
     {C::psych_safety, "psychological safety `ψ` per unit"},
     {C::network, "the collegial network: ties and their strengths"},
     {C::new_ties, "ties made since the last tie merge (mentoring bonds, introductions, hires' first ties)"},
@@ -114,6 +114,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       break;
     case Component::intent_to_leave:
       h.vector(pop.intent_to_leave);
+      h.vector(pop.considering_leaving);
       break;
     case Component::psych_safety:
       h.vector(pop.psych_safety);
@@ -189,6 +190,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(b.degree);
       h.vector(b.strength);
       h.vector(b.cross_institution_ties);
+      h.vector(b.considering_leaving);
       break;
     }
     case Component::meeting_counts:
@@ -225,11 +227,15 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   baseline.degree.resize(n);
   baseline.strength.resize(n);
   baseline.cross_institution_ties.resize(n);
+  baseline.considering_leaving.resize(n);
   meeting_counts.assign(n, 0);
   skills_next.resize(n);
   const TurnoverParams& turnover = s.dynamics().turnover;
   for (AgentId a = 0; a < n; ++a) {
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
+    // Whether the agent considers leaving at week 0: the stationary state of the switching process.
+    population.considering_leaving[a] =
+        random.stream(0, Purpose::considering_leaving, a).uniform() < population.intent_to_leave[a] ? 1 : 0;
     record_baseline(baseline, population, network, a);
   }
 }
@@ -249,6 +255,7 @@ void record_baseline(Baseline& baseline, const Population& population, const Col
   }
   baseline.strength[a] = strength;
   baseline.cross_institution_ties[a] = cross;
+  baseline.considering_leaving[a] = population.considering_leaving[a];
 }
 
 void DyadConstants::extend(const DyadTable& dyads, const Population& population, double time_required) {

@@ -13,15 +13,40 @@ namespace mentorsim {
 
 namespace {
 
-// The weekly hazard of an agent at its stage's week-0 mean intent: 1 - (1 - annual)^(1/52).
-std::array<double, kStages> weekly_base(const TurnoverParams& p) {
-  std::array<double, kStages> out{};
-  for (std::size_t s = 0; s < kStages; ++s) out[s] = 1.0 - std::pow(1.0 - p.annual_rate[s], 1.0 / 52.0);
-  return out;
+struct WeeklyRates {
+  std::array<double, kStages> leave{};    // w_s / (1 + (HR - 1) I0_s): the hazard at k = 0
+  std::array<double, kStages> promote{};  // weekly promotion probability
+  double ratio = 1.0;                     // HR
+  double switch_rate = 0.0;               // 1 / intent_persistence_weeks
+};
+
+WeeklyRates weekly_rates(const TurnoverParams& p, const std::array<double, kStages>& reference) {
+  WeeklyRates r;
+  r.ratio = p.intent_hazard_ratio;
+  r.switch_rate = 1.0 / p.intent_persistence_weeks;
+  for (std::size_t s = 0; s < kStages; ++s) {
+    r.leave[s] = weekly_probability(p.annual_rate[s]) / (1.0 + (p.intent_hazard_ratio - 1.0) * reference[s]);
+    r.promote[s] = s + 1 < kStages ? weekly_probability(p.promotion_rate[s]) : 0.0;
+  }
+  return r;
 }
 
-double leaving_probability(double weekly, float intent, double reference) {
-  return std::min(1.0, weekly * intent / reference);
+// The stage of a hire: the first stage whose cumulative hire share exceeds u (early career if the
+// institution hires nobody, which happens only when nobody leaves it).
+CareerStage hire_stage(const std::array<double, kStages>& mix, double u) {
+  double cumulative = 0.0;
+  for (std::size_t s = 0; s < kStages; ++s) {
+    cumulative += mix[s];
+    if (mix[s] > 0.0 && u < cumulative) return enum_at<CareerStage>(s);
+  }
+  for (std::size_t s = kStages; s-- > 0;) {
+    if (mix[s] > 0.0) return enum_at<CareerStage>(s);  // rounding: u above the last cumulative share
+  }
+  return CareerStage::early_career;
+}
+
+double leaving_probability(const WeeklyRates& r, std::size_t stage, std::uint8_t considering) {
+  return std::min(1.0, r.leave[stage] * (considering != 0 ? r.ratio : 1.0));
 }
 
 }  // namespace
@@ -31,23 +56,46 @@ TurnoverStage::TurnoverStage(const SimulationState& initial) {
   const TurnoverParams& turnover = initial.scenario->dynamics().turnover;
   std::array<double, kStages> intent_sum{};
   std::array<double, kStages> staff{};
+  std::vector<std::array<double, kStages>> mix(population.institutions.size());
   for (AgentId a = 0; a < population.size(); ++a) {
     if (!population.active(a)) continue;
-    intent_sum[index_of(population.stage[a])] += population.intent_to_leave[a];
-    staff[index_of(population.stage[a])] += 1.0;
+    const std::size_t s = index_of(population.stage[a]);
+    intent_sum[s] += population.intent_to_leave[a];
+    staff[s] += 1.0;
+    mix[population.institution[a]][s] += 1.0;
   }
   for (std::size_t stage = 0; stage < kStages; ++stage) {
     intent_reference_[stage] =
         staff[stage] > 0.0 && intent_sum[stage] > 0.0 ? intent_sum[stage] / staff[stage] : turnover.baseline_intent;
+  }
+  current_share_ = intent_reference_;
+  hire_mix_.resize(mix.size());
+  for (std::size_t i = 0; i < mix.size(); ++i) {
+    double total = 0.0;
+    for (double x : mix[i]) total += x;
+    if (total <= 0.0) continue;
+    for (double& x : mix[i]) x /= total;
+    auto hires = stationary_hire_mix(mix[i], turnover);
+    double kept = 0.0;
+    bool clamped = false;
+    for (double& h : hires) {
+      if (h < 0.0) {
+        clamped = clamped || h < -1e-9;
+        h = 0.0;
+      }
+      kept += h;
+    }
+    if (clamped) clamped_.push_back(static_cast<InstitutionId>(i));
+    for (double& h : hires) h = kept > 0.0 ? h / kept : 0.0;
+    hire_mix_[i] = hires;
   }
   for (std::uint64_t id : population.external_id) next_external_id_ = std::max(next_external_id_, id + 1);
 }
 
 double TurnoverStage::weekly_leaving_probability(const Scenario& scenario, const Population& population,
                                                  AgentId a) const {
-  const TurnoverParams& p = scenario.dynamics().turnover;
-  const std::size_t stage = index_of(population.stage[a]);
-  return leaving_probability(weekly_base(p)[stage], population.intent_to_leave[a], intent_reference_[stage]);
+  const WeeklyRates rates = weekly_rates(scenario.dynamics().turnover, current_share_);
+  return leaving_probability(rates, index_of(population.stage[a]), population.considering_leaving[a]);
 }
 
 void TurnoverStage::run(Context& ctx) {
@@ -58,15 +106,55 @@ void TurnoverStage::run(Context& ctx) {
   ProgramState& program = ctx.write<C::program>();
   const std::size_t n = pop.size();
   const TurnoverParams& params = ctx.dynamics().turnover;
-  const auto weekly = weekly_base(params);
+  // The normaliser: each stage's current share considering leaving, so that the stage leaves at its
+  // annual rate this week in expectation (staff considering leaving leave faster, which depletes them:
+  // a fixed week-0 share would let realised turnover fall below the annual rates).
+  std::array<std::uint64_t, kStages> considering{};
+  std::array<std::uint64_t, kStages> staff{};
+  for (AgentId a = 0; a < n; ++a) {
+    if (!pop.active(a)) continue;
+    const std::size_t s = index_of(pop.stage[a]);
+    ++staff[s];
+    considering[s] += pop.considering_leaving[a];
+  }
+  for (std::size_t s = 0; s < kStages; ++s) {
+    current_share_[s] = staff[s] > 0 ? static_cast<double>(considering[s]) / staff[s] : intent_reference_[s];
+  }
+  const WeeklyRates rates = weekly_rates(params, current_share_);
   const Step step = ctx.step();
+  if (!noted_) {
+    noted_ = true;
+    for (InstitutionId i : clamped_) {
+      std::string message("institution \"");
+      message += pop.institutions[i].name;
+      message +=
+          "\": no hire mix keeps its week-0 stage mix stationary at these promotion and leaving rates; hires are "
+          "drawn from the mix with the negative shares set to 0, so its stage mix drifts";
+      ctx.note(std::move(message));
+    }
+  }
+  // Leaving by the state at the start of the week; stayers then update whether they consider leaving
+  // and may be promoted. Each agent writes only its own entries.
   std::vector<std::uint8_t> leaving(n, 0);
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     if (!pop.active(a)) return;
-    leaving[a] = ctx.random().stream(step, Purpose::turnover, a).uniform() <
-                 leaving_probability(weekly[index_of(pop.stage[a])], pop.intent_to_leave[a],
-                                     intent_reference_[index_of(pop.stage[a])]);
+    Stream stream = ctx.random().stream(step, Purpose::turnover, a);
+    const std::size_t stage = index_of(pop.stage[a]);
+    if (stream.uniform() < leaving_probability(rates, stage, pop.considering_leaving[a])) {
+      leaving[a] = 1;
+      return;
+    }
+    const double intent = pop.intent_to_leave[a];
+    const double u = stream.uniform();
+    if (pop.considering_leaving[a] == 0) {
+      if (u < rates.switch_rate * intent) pop.considering_leaving[a] = 1;
+    } else if (u < rates.switch_rate * (1.0 - intent)) {
+      pop.considering_leaving[a] = 0;
+    }
+    if (rates.promote[stage] > 0.0 && stream.uniform() < rates.promote[stage]) {
+      pop.stage[a] = enum_at<CareerStage>(stage + 1);
+    }
   });
   const std::vector<AgentId> leavers =
       parallel::indices_where<AgentId>(n, [&](std::size_t a) { return leaving[a] != 0; });
@@ -95,13 +183,15 @@ void TurnoverStage::run(Context& ctx) {
     Stream stream = ctx.random().stream(step, Purpose::hiring, hire);
     const InstitutionId inst = pop.institution[leaver];
     const bool minority = stream.uniform() < spec.institutions[inst].minority_share;
-    pop.append(inst, pop.unit[leaver], pop.profession[leaver], CareerStage::early_career, minority, step + 1);
+    pop.append(inst, pop.unit[leaver], pop.profession[leaver], hire_stage(hire_mix_[inst], stream.uniform()), minority,
+               step + 1);
     pop.external_id[hire] = next_external_id_++;
     // The leaver's line manager, if still there, manages the hire.
     const AgentId manager = pop.manager[leaver];
     pop.manager[hire] = manager != kNoAgent && pop.active(manager) ? manager : kNoAgent;
     draw_agent_state(pop, hire, spec, stream);
     pop.intent_to_leave[hire] = static_cast<float>(intent_to_leave(params, base_logit, pop.satisfaction[hire]));
+    pop.considering_leaving[hire] = stream.uniform() < pop.intent_to_leave[hire] ? 1 : 0;
     hires.push_back(hire);
   }
   // Every per-agent component gets the hires' rows.
@@ -115,6 +205,7 @@ void TurnoverStage::run(Context& ctx) {
   baseline.degree.resize(grown, 0);
   baseline.strength.resize(grown, 0.0f);
   baseline.cross_institution_ties.resize(grown, 0);
+  baseline.considering_leaving.resize(grown, 0);
   ctx.write<C::meeting_counts>().resize(grown, 0);
   for (std::size_t k = 0; k < hires.size(); ++k) {
     const AgentId hire = hires[k];

@@ -19,6 +19,7 @@ std::string cat(const Parts&... parts) {
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr Step kWeeksPerYear = 52;
 
 using O = Outcome;
 using B = Breakdown;
@@ -64,6 +65,15 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "assigned_optimal: the largest bound, over the arm's matching rounds, on the relative gap to the optimal "
      "total pair value (0 when solved exactly and for the strategies that do not optimise; NaN for an arm that "
      "never matched)"},
+    {O::intent_leaving_phi, "intent_leaving_phi", B::none, "correlation",
+     "phi correlation, over the arm's initial staff, between considering leaving at week 0 (k) and leaving "
+     "within 52 weeks (NaN for runs shorter than 52 weeks or without both answers and both fates)"},
+    {O::meeting_quality_correlation, "meeting_quality_correlation", B::none, "correlation",
+     "Pearson correlation, over the arm's dyads that lasted at least 4 weeks, between meetings held per week "
+     "active and final quality (NaN with fewer than 3 such dyads or no spread)"},
+    {O::considering_leaving_change, "considering_leaving_change", B::none, "share",
+     "change in the share considering leaving (k, final - week 0) of the arm's participants (mentors and mentees) "
+     "still active, initial staff (Bonilha et al. 2019 saw 18.8% -> 24.3% after a program)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -124,12 +134,6 @@ constexpr auto kEndReasons = enum_names<EndReason>();
 constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
 constexpr auto kUnmatchedLabels = unmatched_labels();
-
-// Dyads that ended for a relationship reason count as failures.
-constexpr bool relationship_failure(EndReason reason) {
-  return reason == EndReason::lack_of_time || reason == EndReason::poor_communication ||
-         reason == EndReason::power_imbalance || reason == EndReason::role_ambiguity;
-}
 
 // Running mean that is NaN when empty.
 struct Mean {
@@ -382,6 +386,35 @@ Outcomes compute_outcomes(const SimulationState& state) {
   for (ArmId arm = 0; arm < arms; ++arm) {
     if (state.scenario->arms()[arm].program.active()) acc.at(O::dyads, arm) = Mean{dyad_count[arm], 1.0};
   }
+  // Meeting frequency and final quality over dyads of at least 4 weeks: sums for Pearson's r.
+  {
+    struct Moments {
+      double n = 0, x = 0, y = 0, xx = 0, yy = 0, xy = 0;
+    };
+    std::vector<Moments> m(arms);
+    for (DyadId d = 0; d < dyads.size(); ++d) {
+      const Step weeks = (dyads.active(d) ? state.step : dyads.end[d]) - dyads.start[d];
+      if (weeks < 4) continue;
+      const double x = static_cast<double>(dyads.meetings[d]) / weeks;
+      const double y = dyads.quality[d];
+      Moments& s = m[dyads.arm[d]];
+      s.n += 1.0;
+      s.x += x;
+      s.y += y;
+      s.xx += x * x;
+      s.yy += y * y;
+      s.xy += x * y;
+    }
+    for (ArmId arm = 0; arm < arms; ++arm) {
+      const Moments& s = m[arm];
+      if (s.n < 3.0) continue;
+      const double sxx = s.xx - s.x * s.x / s.n;
+      const double syy = s.yy - s.y * s.y / s.n;
+      const double sxy = s.xy - s.x * s.y / s.n;
+      if (sxx > 1e-12 && syy > 1e-12)
+        acc.at(O::meeting_quality_correlation, arm) = Mean{sxy / std::sqrt(sxx * syy), 1.0};
+    }
+  }
 
   // The arm's initial staff: retention, and changes of those still active.
   for (AgentId a = 0; a < pop.size(); ++a) {
@@ -399,9 +432,27 @@ Outcomes compute_outcomes(const SimulationState& state) {
     if (program.role[a] != 0) {
       const double change = pop.satisfaction[a] - state.baseline.satisfaction[a];
       satisfaction_change[arm].add(change);
+      acc.at(O::considering_leaving_change, arm)
+          .add(static_cast<double>(pop.considering_leaving[a]) - state.baseline.considering_leaving[a]);
       acc.sub(O::satisfaction_change, minority, arm, pop.minority[a]).add(change);
       if (first_formation[a] >= 0) {
         acc.at(O::satisfaction_change_by_formation, arm, static_cast<std::size_t>(first_formation[a])).add(change);
+      }
+    }
+  }
+  // Considering leaving at week 0 and leaving within a year: the 2 x 2 table of each arm.
+  if (state.scenario->run().weeks >= kWeeksPerYear) {
+    std::vector<std::array<double, 4>> table(arms, std::array<double, 4>{});
+    for (AgentId a = 0; a < pop.size(); ++a) {
+      if (pop.hired[a] != 0) continue;
+      const bool left = pop.left[a] != kNever && pop.left[a] <= kWeeksPerYear;
+      table[program.arm[a]][2 * state.baseline.considering_leaving[a] + (left ? 1 : 0)] += 1.0;
+    }
+    for (ArmId arm = 0; arm < arms; ++arm) {
+      const auto& t = table[arm];  // t[2k + left]
+      const double denominator = (t[0] + t[1]) * (t[2] + t[3]) * (t[0] + t[2]) * (t[1] + t[3]);
+      if (denominator > 0.0) {
+        acc.at(O::intent_leaving_phi, arm) = Mean{(t[3] * t[0] - t[2] * t[1]) / std::sqrt(denominator), 1.0};
       }
     }
   }

@@ -102,6 +102,12 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   d.planned_end = spec.program.start_week + spec.program.duration_weeks;  // the program's end
   const DyadId id = world.dyads.add(d, step);
   ProgramState& program = world.program;
+  // Mentor training pays off when the trained mentor first mentors, not at enrolment: enrolled mentors
+  // who never get a mentee gain nothing.
+  if (spec.program.mentor_training && (program.role[mentor] & kMentorRole) == 0) {
+    float& c = world.confidence[mentor];
+    c += static_cast<float>(scenario.dynamics().confidence.training_boost * (1.0 - c));
+  }
   program.role[mentor] |= kMentorRole;
   program.role[mentee] |= kMenteeRole;
   ++program.mentor_load[mentor];
@@ -174,15 +180,13 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   return record;
 }
 
-// Enrolment at the arm's start week: eligibility, uptake draws, mentor training.
+// Enrolment at the arm's start week: eligibility, uptake draws.
 std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
                            Step step) {
   const ArmSpec& spec = scenario.arms()[arm];
   const ProgramSpec& p = spec.program;
   const Population& pop = world.population;
-  std::vector<float>& confidence = world.confidence;
   ProgramState& program = world.program;
-  const double boost = scenario.dynamics().confidence.training_boost;
   std::vector<AgentId> mentees;
   for (AgentId a = 0; a < pop.size(); ++a) {
     if (program.arm[a] != arm || !pop.active(a)) continue;
@@ -200,7 +204,6 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
     }
     if (as_mentor) {
       program.enrolled[a] |= kMentorRole;
-      if (p.mentor_training) confidence[a] += static_cast<float>(boost * (1.0 - confidence[a]));
     }
   }
   return mentees;

@@ -479,7 +479,7 @@ ParameterGroup program_group() {
                    "the commonest",
                    "≤ duration_weeks"}),
           boolean("mentor_training", p.mentor_training,
-                  {"", "mentors are trained: less role ambiguity, a confidence boost at enrolment",
+                  {"", "mentors are trained: less role ambiguity, a confidence boost at their first dyad",
                    "design choice; review: mentors \"may lack prior experience in the role of mentor\""}),
           real("sponsorship", p.sponsorship, kUnit,
                {"", "leadership sponsorship while the program runs (unit culture)",
@@ -700,7 +700,7 @@ ParameterGroup confidence_group() {
                     "C14 (Feldman et al. 2010): mentoring and self-efficacy, d about 0.55 — direction; at the "
                     "default the gain over a 26-week program is well below 0.55 SD (docs/model.md section 9)"}),
           dyn_real(&D::confidence, &ConfidenceParams::training_boost, "training_boost", kUnit,
-                   {"", "trained mentors at enrolment: c += training_boost (1 − c)", "assumption"}),
+                   {"", "a trained mentor at its first dyad: c += training_boost (1 − c)", "assumption"}),
       });
 }
 
@@ -758,8 +758,23 @@ ParameterGroup satisfaction_group() {
                    {"", "weight of the confidence gain since week 0",
                     "review: \"feeling of empowerment and job satisfaction\"; value assumption"}),
           dyn_real(&D::satisfaction, &SatisfactionParams::burden_weight, "burden_weight", kWeight5,
-                   {"", "weight of the share of the time budget mentoring takes",
+                   {"", "weight of the burden B: the share of the time budget mentoring takes, scaled by workload",
                     "C16: lack of time is the main barrier; value assumption"}),
+          dyn_real(&D::satisfaction, &SatisfactionParams::workload_reference, "workload_reference", kPositiveUnit,
+                   {"",
+                    "workload at which mentoring time weighs as its share of the time budget: B = min(1, "
+                    "time share · workload / workload_reference)",
+                    "assumption: the early-career workload prior mean; busier staff feel the same mentoring hour "
+                    "more (C16: lack of time is the main barrier)"}),
+          dyn_real(&D::satisfaction, &SatisfactionParams::failure_weight, "failure_weight", kWeight5,
+                   {"",
+                    "satisfaction target lost while a dyad of one's failed recently (ended for a relationship "
+                    "reason)",
+                    "C15 (DeCastro et al. 2014): about 10% of mentored faculty dissatisfied with their mentoring; "
+                    "value assumption"}),
+          dyn_integer(
+              &D::satisfaction, &SatisfactionParams::failure_window_weeks, "failure_window_weeks", 0, 520,
+              {"weeks", "how long a failed dyad weighs on its partners' satisfaction", "assumption: a quarter"}),
       });
 }
 
@@ -793,11 +808,40 @@ ParameterGroup turnover_group() {
                {"logit per unit", "logit of intent to leave per unit of satisfaction below the reference",
                 "assumption: 0.1 less satisfaction raises the odds of intending to leave by about "
                 "65%"}));
-  return group("dynamics.turnover", "Intent to leave, leaving and hiring", std::move(parameters));
+  const std::array<std::string, kStages - 1> promotion_sources = {
+      "assumption: with leaving (annual_rate.student 0.2), students stay about two years",
+      "C29 (Beasley et al. 2006): median 6.0 years from assistant to associate professor; 1 − 0.5^(1/6) = 0.11 "
+      "gives a median of 6 years in the stage without leaving",
+      "assumption: promotion to full professor is slower (median about 17 years without leaving)",
+  };
+  for (std::size_t s = 0; s + 1 < kStages; ++s) {
+    const std::string stage(to_string(enum_at<CareerStage>(s)));
+    const std::string next(to_string(enum_at<CareerStage>(s + 1)));
+    Parameter p = real("promotion_rate." + stage, defaults.turnover.promotion_rate[s], kUnitOpenAbove,
+                       {"per year", "annual probability that a " + stage + " agent is promoted to " + next,
+                        promotion_sources[s], "hire mix h_s ≥ 0 for every institution"});
+    p.get = [s](const DynamicsSpec& spec) { return spec.turnover.promotion_rate[s]; };
+    p.set = [s](DynamicsSpec& spec, double value) { spec.turnover.promotion_rate[s] = value; };
+    parameters.push_back(std::move(p));
+  }
+  parameters.push_back(dyn_real(
+      &D::turnover, &TurnoverParams::intent_persistence_weeks, "intent_persistence_weeks", Range{1.0, 5200.0},
+      {"weeks",
+       "1/λ: an agent not considering leaving starts with weekly probability λ I, one considering stops "
+       "with λ (1 − I)",
+       "assumption: considering leaving lasts about two years (Bonilha et al. 2019 asked about leaving within two "
+       "years)"}));
+  parameters.push_back(dyn_real(
+      &D::turnover, &TurnoverParams::intent_hazard_ratio, "intent_hazard_ratio", Range{1.0, 1000.0},
+      {"", "leaving hazard of staff considering leaving relative to those not considering it",
+       "C25 (Griffeth, Hom & Gaertner 2000): intention–turnover correlation about 0.38; value calibrated so that "
+       "the phi between considering leaving at week 0 and leaving within 52 weeks is about 0.38 at the defaults "
+       "(the outcome intent_leaving_phi reports it)"}));
+  return group("dynamics.turnover", "Intent to leave, leaving, promotion and hiring", std::move(parameters));
 }
 
 ParameterGroup culture_group() {
-  return group(
+  ParameterGroup g = group(
       "dynamics.culture", "Unit culture (psychological safety)",
       {
           dyn_real(&D::culture, &CultureParams::adjustment, "adjustment", kUnit,
@@ -814,7 +858,22 @@ ParameterGroup culture_group() {
           dyn_real(&D::culture, &CultureParams::good_quality, "good_quality", kUnit,
                    {"", "a dyad at or above this quality counts as good",
                     "assumption: the initial quality of an average pair"}),
+          dyn_real(&D::culture, &CultureParams::harm_weight, "harm_weight", kWeight5,
+                   {"", "weight of the share of unit members in a failing dyad or one that failed recently",
+                    "C28 (Straus et al. 2013): failed relationships (poor communication, conflicts, competition); "
+                    "review: reverse mentoring can go wrong through power imbalance; value assumption"}),
+          dyn_real(&D::culture, &CultureParams::poor_quality, "poor_quality", kUnit,
+                   {"", "an active dyad below this quality counts as failing", "assumption", "≤ good_quality"}),
+          dyn_integer(&D::culture, &CultureParams::harm_window_weeks, "harm_window_weeks", 0, 520,
+                      {"weeks", "a dyad that ended for a relationship reason harms its unit this many weeks",
+                       "assumption: a quarter"}),
       });
+  g.check = [](Reader& r, const DynamicsSpec& x) {
+    if (x.culture.poor_quality > x.culture.good_quality) {
+      r.error("poor_quality", "must not exceed good_quality (a dyad cannot be both good and failing)");
+    }
+  };
+  return g;
 }
 
 std::vector<ParameterGroup> make_groups() {

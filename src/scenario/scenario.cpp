@@ -841,7 +841,36 @@ class ScenarioBuilder {
   // Every [dynamics.*] key, range and check is declared in src/scenario/parameters.cpp.
   void read_dynamics(Reader d) {
     scenario::read_dynamics_parameters(d, scenario_.dynamics_);
+    check_hire_mix(d);
     d.finish();
+  }
+
+  // Promotions and leaving must leave room for hires at every stage: a negative share of the hire mix
+  // that keeps an institution's stage mix stationary means no hiring can (the stage empties into the
+  // next faster than it leaves). A roster's stage mix is known only at run time (the turnover stage
+  // hires no one into such a stage and says so).
+  void check_hire_mix(Reader& d) {
+    if (scenario_.population_.roster) return;
+    const TurnoverParams& turnover = scenario_.dynamics_.turnover;
+    for (const InstitutionSpec& inst : scenario_.population_.institutions) {
+      const auto hires = stationary_hire_mix(inst.stage_mix, turnover);
+      for (std::size_t s = 0; s < kStages; ++s) {
+        if (hires[s] >= -1e-12) continue;
+        const std::string stage(to_string(enum_at<CareerStage>(s)));
+        const std::string previous = s > 0 ? std::string(to_string(enum_at<CareerStage>(s - 1))) : stage;
+        std::string message("institution \"");
+        for (const std::string& part :
+             {inst.name, std::string("\": no hire mix keeps its "), stage,
+              std::string(" share stationary: promotions from "), previous, std::string(" (promotion_rate."), previous,
+              std::string(") exceed what "), stage, std::string(" staff lose (annual_rate."), stage}) {
+          message += part;
+        }
+        if (s + 1 < kStages) message.append(", promotion_rate.").append(stage);
+        message.append("); lower promotion_rate.").append(previous).append(" or change the institution's stages");
+        d.error("turnover", std::move(message));
+        break;
+      }
+    }
   }
 
   // population.size may have rescaled institutions: record the sizes the run really uses.

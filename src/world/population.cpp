@@ -30,6 +30,7 @@ void Population::resize(std::size_t n) {
   workload.resize(n, 0.0f);
   satisfaction.resize(n, 0.0f);
   intent_to_leave.resize(n, 0.0f);
+  considering_leaving.resize(n, 0);
 }
 
 void Population::reserve(std::size_t n) {
@@ -52,6 +53,7 @@ void Population::reserve(std::size_t n) {
   workload.reserve(n);
   satisfaction.reserve(n);
   intent_to_leave.reserve(n);
+  considering_leaving.reserve(n);
 }
 
 AgentId Population::append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority, Step hired_at) {

@@ -54,3 +54,23 @@ TEST_CASE("mentees without any feasible mentor are reported in a note", "[dynami
   CHECK(notes[0].step == 0);
   CHECK(notes[0].message == "arm \"pilot\": 1 of 1 mentees had no feasible mentor (constraints); they stay unmatched");
 }
+
+TEST_CASE("mentor training boosts a trained mentor's confidence at its first dyad only", "[dynamics][calendar]") {
+  // Two junior mentors (confidence 0.4) enrol, one senior mentee: one mentor gets the mentee and
+  // c = 0.4 + 0.2 (1 - 0.4) = 0.52 (training_boost 0.2); the other never mentors and keeps 0.4.
+  // A second dyad of the same mentor adds nothing.
+  const Scenario scenario = tiny_scenario(
+      3, "[program]\nkind = \"reverse\"\nstart_week = 0\nuptake = 1.0\nmentor_uptake = 1.0\nmentor_training = true\n");
+  auto agents = junior_and_senior(0.4f);
+  agents.push_back(agents[0]);
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  CalendarStage calendar;
+  run_stage(calendar, state);
+  REQUIRE(state.dyads.size() == 1);
+  const AgentId mentor = state.dyads.mentor[0];
+  const AgentId idle = mentor == 0 ? 2 : 0;
+  CHECK(state.population.confidence[mentor] == Approx(0.52));
+  CHECK(state.population.confidence[idle] == Approx(0.4));
+  add_dyad(state, mentor, 1, 0.6f);
+  CHECK(state.population.confidence[mentor] == Approx(0.52));
+}

@@ -27,3 +27,32 @@ TEST_CASE("unit culture moves toward more safety with good reverse dyads and spo
   run_stage(stage, state);
   CHECK(state.population.psych_safety[0] == Approx(first + 0.02 * (0.75 - first)).epsilon(1e-5));
 }
+
+TEST_CASE("failing and failed dyads lower a unit's culture", "[dynamics][culture]") {
+  // No sponsorship. A reverse dyad of quality 0.3 (below poor_quality 0.4): both members of the unit are
+  // in a failing dyad, F = 1, G = 0: target = 0.5 - 0.3 * 1 = 0.2; psi = 0.5 + 0.02 (0.2 - 0.5) = 0.494.
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.5));
+  CultureStage stage(state);
+  const DyadId d = add_dyad(state, 0, 1, 0.3f);
+  run_stage(stage, state);
+  CHECK(state.population.psych_safety[0] == Approx(0.494).epsilon(1e-5));
+  // The dyad ends for poor communication at week 1: it still harms the unit for harm_window_weeks = 13
+  // (weeks 1..13 after the end: step - end < 13), then no longer.
+  state.dyads.finish(d, 1, EndReason::poor_communication);
+  state.active_dyads.clear();
+  state.step = 13;
+  run_stage(stage, state);
+  const double second = 0.494 + 0.02 * (0.2 - 0.494);
+  CHECK(state.population.psych_safety[0] == Approx(second).epsilon(1e-5));
+  state.step = 14;
+  run_stage(stage, state);
+  CHECK(state.population.psych_safety[0] == Approx(second + 0.02 * (0.5 - second)).epsilon(1e-5));
+  // A dyad that ended at the program's end does not harm.
+  const DyadId e = add_dyad(state, 0, 1, 0.5f);
+  state.dyads.finish(e, 14, EndReason::program_end);
+  state.active_dyads.clear();
+  const double third = second + 0.02 * (0.5 - second);
+  run_stage(stage, state);
+  CHECK(state.population.psych_safety[0] == Approx(third + 0.02 * (0.5 - third)).epsilon(1e-5));
+}

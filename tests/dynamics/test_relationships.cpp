@@ -64,8 +64,9 @@ TEST_CASE("role ambiguity and power imbalance follow their equations", "[dynamic
   const DyadId d = add_dyad(state, 0, 1, 0.6f);
   const RelationshipParams& p = scenario.dynamics().relationships;
   CHECK(role_ambiguity(p, state.dyads, d) == Approx(0.4 * 0.5));  // a trained mentor halves it
-  // h (1 - c_mentor)(1 - psi) = 0.8 * 0.5 * 0.75 = 0.3, the junior mentoring the senior.
-  CHECK(power_imbalance(state.population, state.dyads, d) == Approx(0.3));
-  // (1/2 + q/2)(1 - a)(1 - f) = 0.8 * 0.8 * 0.7 = 0.448
-  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.448));
+  // The trained mentor's first dyad raised its confidence: c = 0.5 + 0.2 (1 - 0.5) = 0.6.
+  // h (1 - c_mentor)(1 - psi) = 0.8 * 0.4 * 0.75 = 0.24, the junior mentoring the senior.
+  CHECK(power_imbalance(state.population, state.dyads, d) == Approx(0.24));
+  // (1/2 + q/2)(1 - a)(1 - f) = 0.8 * 0.8 * 0.76 = 0.4864
+  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.4864));
 }

@@ -8,7 +8,10 @@
 
 #include "mentorsim/dynamics/ties.hpp"
 #include "mentorsim/dynamics/turnover.hpp"
+#include "mentorsim/engine/outcomes.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/world/world.hpp"
+#include "support/scenario_errors.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -19,26 +22,34 @@ using test::tiny_scenario;
 using test::tiny_world;
 using test::TinyAgent;
 
-TEST_CASE("a leaver is replaced by an early-career hire and its dyads end", "[dynamics][turnover]") {
-  // Everyone starts at the reference satisfaction (intent = baseline_intent = 0.01, the week-0 mean of
-  // every stage); the senior's intent then rises to 1, 100 times that mean: certain leaving.
+TEST_CASE("a leaver is replaced by a hire of the stationary stage mix and its dyads end", "[dynamics][turnover]") {
+  // Agents 0 (junior) and 1 (senior) in a dyad, agent 2 junior, agents 3..99 seniors. Only the senior 1
+  // considers leaving: the senior share considering leaving is K = 1/98, and with hazard ratio 1000
+  // h = w 1000 / (1 + 999 / 98) with w = 1 - 0.5^(1/52) = 0.0132: 1.18, capped at 1, certain leaving;
+  // the other seniors leave with w / (1 + 999 / 98) = 0.0012 each (none does with this seed). Only
+  // seniors leave and nobody is promoted, so the stationary hire mix is all senior.
   const Scenario scenario = Scenario::parse(
-      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 3\nunits = 1\n"
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 100\nunits = 1\n"
       "stages = { early_career = 0.5, senior = 0.5 }\n"
       "[program]\nkind = \"reverse\"\nstart_week = 0\n"
-      "[dynamics.turnover]\nbaseline_intent = 0.01\nsatisfaction_slope = 100.0\n"
-      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\nsenior = 0.5\n",
+      "[dynamics.turnover]\nbaseline_intent = 0.01\nintent_hazard_ratio = 1000.0\n"
+      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\nsenior = 0.5\n"
+      "[dynamics.turnover.promotion_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\n",
       "t.toml");
   auto agents = junior_and_senior(1.0f);
   agents[1].satisfaction = 0.65f;
   agents[1].profession = Profession::pharmacy;
   agents.push_back(TinyAgent{});
+  TinyAgent senior;
+  senior.stage = CareerStage::senior;
+  agents.resize(100, senior);
   SimulationState state(scenario, 0, tiny_world(agents, {Tie{0, 1, 0.5f}}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 0.8f);
   state.step = 3;
   TurnoverStage turnover(state);
   CHECK(turnover.intent_reference()[index_of(CareerStage::senior)] == Approx(0.01));
-  state.population.intent_to_leave[1] = 1.0f;
+  std::fill(state.population.considering_leaving.begin(), state.population.considering_leaving.end(), 0);
+  state.population.considering_leaving[1] = 1;
   CHECK(turnover.weekly_leaving_probability(scenario, state.population, 1) == 1.0);
   CHECK(turnover.weekly_leaving_probability(scenario, state.population, 0) == 0.0);
   state.meeting_counts[0] = 5;
@@ -47,38 +58,47 @@ TEST_CASE("a leaver is replaced by an early-career hire and its dyads end", "[dy
   CHECK(state.population.active(0));
   CHECK(state.dyads.end_reason[d] == EndReason::leaving);
   CHECK(state.program.mentor_load[0] == 0);
-  REQUIRE(state.population.size() == 4);
-  CHECK(state.population.stage[3] == CareerStage::early_career);
-  CHECK(state.population.profession[3] == Profession::pharmacy);
-  CHECK(state.population.unit[3] == 0);
-  CHECK(state.population.hired[3] == 4);
-  CHECK(state.population.external_id[3] == 3);
+  REQUIRE(state.population.size() == 101);  // one leaver, one hire
+  CHECK(turnover.hire_mix(0) == std::array<double, kStages>{0.0, 0.0, 0.0, 1.0});
+  CHECK(state.population.stage[100] == CareerStage::senior);
+  CHECK(state.population.profession[100] == Profession::pharmacy);
+  CHECK(state.population.unit[100] == 0);
+  CHECK(state.population.hired[100] == 4);
+  CHECK(state.population.external_id[100] == 100);
   // Every per-agent component has the hire's row.
-  CHECK(state.program.arm.size() == 4);
-  CHECK(state.baseline.satisfaction.size() == 4);
-  CHECK(state.baseline.satisfaction[3] == state.population.satisfaction[3]);
-  CHECK(state.meeting_counts == std::vector<std::uint32_t>{5, 0, 0, 0});
+  CHECK(state.program.arm.size() == 101);
+  CHECK(state.baseline.satisfaction.size() == 101);
+  CHECK(state.baseline.satisfaction[100] == state.population.satisfaction[100]);
+  REQUIRE(state.meeting_counts.size() == 101);
+  CHECK(state.meeting_counts[0] == 5);
+  CHECK(state.meeting_counts[100] == 0);
   TiesStage ties;
   std::vector<StageNote> notes;
   auto context = test::context_of<TiesStage>(state, notes);
   ties.merge(context);
-  CHECK(state.network.vertex_count() == 4);
+  CHECK(state.network.vertex_count() == 101);
   CHECK_FALSE(state.network.has_tie(0, 1));  // the leaver's ties are gone
 }
 
 TEST_CASE("at week 0 each stage leaves at its annual rate on average", "[dynamics][turnover]") {
-  // h_i = w_stage * I_i / mean(I of the stage), so the stage mean of h is w_stage exactly (no agent
-  // reaches the cap at default parameters): 1 - (1 - annual)^(1/52).
+  // h_i = w_s (1 + (HR - 1) k_i) / (1 + (HR - 1) I0_s) with P(k_i = 1) = I_i at week 0, so the stage
+  // mean of the expected hazard I_i h(k = 1) + (1 - I_i) h(k = 0) is w_s exactly (no agent reaches the
+  // cap at default parameters): 1 - (1 - annual)^(1/52).
   const Scenario scenario = Scenario::parse("[population]\nsize = 3000\n", "t.toml");
   const RandomSource random(scenario.run().seed, 0);
   SimulationState state(scenario, 0, mentorsim::build_world(scenario, random));
   const TurnoverStage turnover(state);
+  Population& pop = state.population;
   const auto& annual = scenario.dynamics().turnover.annual_rate;
   std::array<double, mentorsim::kStages> sum{};
   std::array<double, mentorsim::kStages> count{};
   for (AgentId a = 0; a < state.population.size(); ++a) {
     const std::size_t stage = index_of(state.population.stage[a]);
-    sum[stage] += turnover.weekly_leaving_probability(scenario, state.population, a);
+    const double intent = pop.intent_to_leave[a];
+    pop.considering_leaving[a] = 1;
+    sum[stage] += intent * turnover.weekly_leaving_probability(scenario, pop, a);
+    pop.considering_leaving[a] = 0;
+    sum[stage] += (1.0 - intent) * turnover.weekly_leaving_probability(scenario, pop, a);
     count[stage] += 1.0;
   }
   for (std::size_t stage = 0; stage < mentorsim::kStages; ++stage) {
@@ -86,4 +106,159 @@ TEST_CASE("at week 0 each stage leaves at its annual rate on average", "[dynamic
     INFO("stage " << stage);
     CHECK(sum[stage] / count[stage] == Approx(1.0 - std::pow(1.0 - annual[stage], 1.0 / 52.0)).epsilon(1e-6));
   }
+}
+
+namespace {
+
+// The annual probability whose weekly probability is `weekly`: 1 - (1 - weekly)^52.
+double annual_of(double weekly) { return 1.0 - std::pow(1.0 - weekly, 52.0); }
+
+}  // namespace
+
+TEST_CASE("the stationary hire mix is the hand-computed flow balance", "[dynamics][turnover]") {
+  // Weekly leaving l = 0.01 at every stage, weekly promotion p = 0.005 (none from senior), stage mix
+  // pi = (0.1, 0.3, 0.35, 0.25). Per week and agent H = sum pi l = 0.01 leave; out of stage s flow
+  // pi_s (l + (1 - l) p) = pi_s * 0.01495, into it pi_{s-1} (1 - l) p = pi_{s-1} * 0.00495:
+  //   student      0.1 * 0.01495                     = 0.001495   -> / H = 0.1495
+  //   early_career 0.3 * 0.01495 - 0.1 * 0.00495      = 0.00399    -> 0.399
+  //   mid_career   0.35 * 0.01495 - 0.3 * 0.00495     = 0.0037475  -> 0.37475
+  //   senior       0.25 * 0.01 - 0.35 * 0.00495       = 0.0007675  -> 0.07675   (sum 1)
+  TurnoverParams p;
+  p.annual_rate = {annual_of(0.01), annual_of(0.01), annual_of(0.01), annual_of(0.01)};
+  p.promotion_rate = {annual_of(0.005), annual_of(0.005), annual_of(0.005), 0.0};
+  const auto h = stationary_hire_mix({0.1, 0.3, 0.35, 0.25}, p);
+  CHECK(h[0] == Approx(0.1495).epsilon(1e-9));
+  CHECK(h[1] == Approx(0.399).epsilon(1e-9));
+  CHECK(h[2] == Approx(0.37475).epsilon(1e-9));
+  CHECK(h[3] == Approx(0.07675).epsilon(1e-9));
+  // With weekly promotion 0.02 the seniors cannot absorb the mid-career promotions:
+  // 0.25 * 0.01 - 0.35 * 0.99 * 0.02 = -0.00443 -> -0.443.
+  p.promotion_rate = {annual_of(0.02), annual_of(0.02), annual_of(0.02), 0.0};
+  CHECK(stationary_hire_mix({0.1, 0.3, 0.35, 0.25}, p)[3] == Approx(-0.443).epsilon(1e-9));
+}
+
+TEST_CASE("a scenario whose stage mix no hire mix can keep is rejected, naming the keys", "[dynamics][turnover]") {
+  const auto errors = test::scenario_errors(
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 100\nunits = 2\n"
+      "stages = { early_career = 0.5, mid_career = 0.4, senior = 0.1 }\n"
+      "[dynamics.turnover.promotion_rate]\nmid_career = 0.5\n");
+  REQUIRE(errors.size() == 1);
+  INFO(test::render(errors));
+  CHECK(errors[0].key == "dynamics.turnover");
+  CHECK(errors[0].message.find("institution \"h\"") != std::string::npos);
+  CHECK(errors[0].message.find("senior share") != std::string::npos);
+  CHECK(errors[0].message.find("promotion_rate.mid_career") != std::string::npos);
+  CHECK(errors[0].message.find("annual_rate.senior") != std::string::npos);
+}
+
+TEST_CASE("considering leaving multiplies the leaving hazard by the hazard ratio", "[dynamics][turnover]") {
+  // h = w (1 + (HR - 1) k) / (1 + (HR - 1) I0): senior w = 1 - (1 - 0.5)^(1/52), HR = 5, I0 = 0.25
+  // (both agents' intent at week 0): k = 0 gives w / 2, k = 1 gives 5 w / 2.
+  const Scenario scenario = Scenario::parse(
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 2\nunits = 1\n"
+      "stages = { senior = 1.0 }\n"
+      "[dynamics.turnover]\nbaseline_intent = 0.25\nintent_hazard_ratio = 5.0\n"
+      "[dynamics.turnover.annual_rate]\nsenior = 0.5\n",
+      "t.toml");
+  std::vector<TinyAgent> agents(2);
+  for (auto& a : agents) {
+    a.stage = CareerStage::senior;
+    a.satisfaction = 0.65f;  // the reference: intent = baseline_intent
+  }
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  const TurnoverStage turnover(state);
+  CHECK(turnover.intent_reference()[index_of(CareerStage::senior)] == Approx(0.25));
+  const double w = 1.0 - std::pow(0.5, 1.0 / 52.0);
+  state.population.considering_leaving = {0, 1};
+  CHECK(turnover.weekly_leaving_probability(scenario, state.population, 0) == Approx(w / 2.0));
+  CHECK(turnover.weekly_leaving_probability(scenario, state.population, 1) == Approx(5.0 * w / 2.0));
+}
+
+TEST_CASE("considering leaving switches at rates I / P and (1 - I) / P", "[dynamics][turnover]") {
+  // 20,000 agents with intent 0.25 (at the reference satisfaction), P = 10 weeks, nobody leaves or is
+  // promoted. Starting all at k = 0, after one week a share I / P = 0.025 considers leaving; starting
+  // all at k = 1, a share (1 - I) / P = 0.075 stops. Tolerance 4 binomial SEs at n = 20,000.
+  const Scenario scenario = Scenario::parse(
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 20000\nunits = 1\n"
+      "stages = { senior = 1.0 }\n"
+      "[dynamics.turnover]\nbaseline_intent = 0.25\nintent_persistence_weeks = 10.0\n"
+      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\nsenior = 0.0\n",
+      "t.toml");
+  std::vector<TinyAgent> agents(20000);
+  for (auto& a : agents) {
+    a.stage = CareerStage::senior;
+    a.satisfaction = 0.65f;
+  }
+  for (const std::uint8_t start : {std::uint8_t{0}, std::uint8_t{1}}) {
+    SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+    TurnoverStage turnover(state);
+    std::fill(state.population.considering_leaving.begin(), state.population.considering_leaving.end(), start);
+    run_stage(turnover, state);
+    double switched = 0.0;
+    for (std::uint8_t k : state.population.considering_leaving) switched += k != start ? 1.0 : 0.0;
+    const double expected = start == 0 ? 0.025 : 0.075;
+    INFO("start k = " << int{start});
+    CHECK(switched / 20000.0 == Approx(expected).margin(4.0 * std::sqrt(expected * (1 - expected) / 20000.0)));
+    CHECK(state.population.size() == 20000);
+  }
+}
+
+TEST_CASE("without a program the stage mix is stationary and each stage leaves at its annual rate",
+          "[dynamics][turnover][workforce]") {
+  // The default three institutions at 6,000 staff (seed 1, no program) over 520 weeks. Checks:
+  // (1) at every year end no stage's share of the active staff is more than 2 percentage points
+  //     from its week-0 share (the sampling SD of a share here is about 0.6 points);
+  // (2) the realised weekly leaving rate of each stage (leavers / agent-weeks at that stage) is the
+  //     scenario's w_s = 1 - (1 - annual)^(1/52) within 4 binomial standard errors;
+  // (3) the phi between considering leaving at week 0 and leaving within 52 weeks is 0.38 (Griffeth,
+  //     Hom & Gaertner 2000) within 0.06, about 4.5 standard errors (1 / sqrt(6000) = 0.013).
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 1\nweeks = 520\n[population]\nsize = 6000\n[program]\nkind = \"none\"\n", "t.toml");
+  Simulation simulation(scenario, 0);
+  const auto shares = [&] {
+    std::array<double, kStages> count{};
+    double total = 0.0;
+    const Population& pop = simulation.state().population;
+    for (AgentId a = 0; a < pop.size(); ++a) {
+      if (!pop.active(a)) continue;
+      count[index_of(pop.stage[a])] += 1.0;
+      total += 1.0;
+    }
+    for (double& c : count) c /= total;
+    return count;
+  };
+  const auto initial = shares();
+  std::array<double, kStages> exposure{};
+  std::array<double, kStages> leavers{};
+  double drift = 0.0;
+  for (Step week = 0; week < 520; ++week) {
+    const Population& pop = simulation.state().population;
+    const std::size_t before = pop.size();
+    for (AgentId a = 0; a < before; ++a) {
+      if (pop.active(a)) exposure[index_of(pop.stage[a])] += 1.0;
+    }
+    simulation.step();
+    for (AgentId a = 0; a < before; ++a) {
+      if (pop.left[a] == week + 1) leavers[index_of(pop.stage[a])] += 1.0;  // leavers are not promoted
+    }
+    if ((week + 1) % 52 == 0) {
+      const auto now = shares();
+      for (std::size_t s = 0; s < kStages; ++s) {
+        INFO("week " << week + 1 << ", stage " << s << ": " << initial[s] << " -> " << now[s]);
+        CHECK(std::abs(now[s] - initial[s]) <= 0.02);
+        drift = std::max(drift, std::abs(now[s] - initial[s]));
+      }
+    }
+  }
+  WARN("largest stage-share drift over 10 years: " << drift);
+  const auto& annual = scenario.dynamics().turnover.annual_rate;
+  for (std::size_t s = 0; s < kStages; ++s) {
+    const double w = 1.0 - std::pow(1.0 - annual[s], 1.0 / 52.0);
+    const double realised = leavers[s] / exposure[s];
+    INFO("stage " << s << ": realised annual " << 1.0 - std::pow(1.0 - realised, 52.0) << " vs " << annual[s]);
+    CHECK(realised == Approx(w).margin(4.0 * std::sqrt(w * (1.0 - w) / exposure[s])));
+  }
+  const double phi = compute_outcomes(simulation.state()).value(Outcome::intent_leaving_phi, 0);
+  WARN("intent-leaving phi: " << phi);
+  CHECK(phi == Approx(0.38).margin(0.06));
 }

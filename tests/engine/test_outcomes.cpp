@@ -50,7 +50,10 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "unmatched_no_capacity",
                                              "unmatched_not_approached",
                                              "unmatched_declined",
-                                             "optimality_gap"};
+                                             "optimality_gap",
+                                             "intent_leaving_phi",
+                                             "meeting_quality_correlation",
+                                             "considering_leaving_change"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -129,4 +132,49 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   // Skill gain over the active initial staff 0, 1, 2.
   CHECK(o.value(O::skill_gain, 0, index_of(Domain::digital)) == Approx(0.25 / 3.0).epsilon(1e-6));
   CHECK(std::isnan(o.value(O::optimality_gap, 0)));  // no matching round logged
+  // Nobody's considering-leaving answer changed.
+  CHECK(o.value(O::considering_leaving_change, 0) == 0.0);
+}
+
+TEST_CASE("the meeting-quality correlation and the intent-leaving phi are the hand-computed ones",
+          "[engine][outcomes]") {
+  // Meetings: three dyads of 8 weeks at week 8 (x = meetings / 8 = 0.25, 0.5, 0.75; final quality
+  // 0.2, 0.6, 0.7) and one of 2 weeks (left out: under 4 weeks). Pearson r by hand: mean x 0.5,
+  // mean y 0.5, Sxy = (-0.25)(-0.3) + 0 + (0.25)(0.2) = 0.125, Sxx = 0.125, Syy = 0.09 + 0.01 + 0.04
+  // = 0.14: r = 0.125 / sqrt(0.125 * 0.14) = 0.9449.
+  const Scenario scenario = test::tiny_scenario(5, test::kReverseProgram);
+  std::vector<test::TinyAgent> agents(5);
+  agents[0].stage = CareerStage::early_career;
+  for (std::size_t a = 1; a < 5; ++a) agents[a].stage = CareerStage::senior;
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  const std::array<float, 3> quality = {0.2f, 0.6f, 0.7f};
+  for (AgentId m = 1; m <= 3; ++m) {
+    const DyadId d = test::add_dyad(state, 0, m, quality[m - 1]);
+    state.dyads.meetings[d] = 2 * m;
+  }
+  state.step = 6;
+  const DyadId brief = test::add_dyad(state, 0, 4, 0.9f);
+  state.dyads.meetings[brief] = 2;
+  state.step = 8;
+  const Outcomes o = compute_outcomes(state);
+  CHECK(o.value(Outcome::meeting_quality_correlation, 0) == Approx(0.125 / std::sqrt(0.125 * 0.14)));
+  // The phi needs a run of at least 52 weeks (this one has 20).
+  CHECK(std::isnan(o.value(Outcome::intent_leaving_phi, 0)));
+}
+
+TEST_CASE("the intent-leaving phi is the 2 x 2 table's", "[engine][outcomes]") {
+  // Four initial staff: considering leaving at week 0 (k) 1, 1, 0, 0; left within 52 weeks: yes, no,
+  // no, no (one left at week 60: not within the year). Table: n11 = 1, n10 = 1, n01 = 0, n00 = 2:
+  // phi = (1 * 2 - 1 * 0) / sqrt(2 * 2 * 1 * 3) = 2 / sqrt(12) = 0.5774.
+  const Scenario scenario = Scenario::parse(
+      "[run]\nweeks = 104\n[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 4\nunits = 1\n"
+      "stages = { early_career = 1.0 }\n[dynamics.turnover.promotion_rate]\nearly_career = 0.0\n",
+      "t.toml");
+  SimulationState state(scenario, 0, test::tiny_world(std::vector<test::TinyAgent>(4), {}, 0.7, 0.2));
+  state.baseline.considering_leaving = {1, 1, 0, 0};
+  state.population.left[0] = 30;
+  state.population.left[2] = 60;
+  state.step = 104;
+  const Outcomes o = compute_outcomes(state);
+  CHECK(o.value(Outcome::intent_leaving_phi, 0) == Approx(2.0 / std::sqrt(12.0)));
 }

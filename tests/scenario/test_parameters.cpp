@@ -282,11 +282,20 @@ max_candidates = 12
                        (p.type == ValueType::integer ? std::to_string(static_cast<long>(value)) : number_text(value)));
       }
     }
-    // Keep the checks between keys satisfied: ties above the drop threshold, dyads above dissolution.
+    // Keep the checks between keys satisfied: ties above the drop threshold, dyads above dissolution,
+    // failing below good dyads, leaving above promotion (a stationary hire mix).
     for (const char* key : {"dynamics.ties.bond_initial", "dynamics.ties.introduction_weight",
-                            "dynamics.relationships.initial_quality"}) {
-      expected[key] += 0.5;
+                            "dynamics.relationships.initial_quality", "dynamics.culture.good_quality",
+                            "dynamics.turnover.annual_rate.student", "dynamics.turnover.annual_rate.early_career",
+                            "dynamics.turnover.annual_rate.mid_career", "dynamics.turnover.annual_rate.senior",
+                            "dynamics.turnover.intent_hazard_ratio", "dynamics.turnover.intent_persistence_weeks"}) {
+      expected[key] += 0.5 + 0.0001 * static_cast<double>(sets.size() % 97);
       sets.push_back(std::string(key) + "=" + number_text(expected[key]));
+    }
+    // Integer keys whose minimum-based values would repeat another key's.
+    for (const char* key : {"dynamics.culture.harm_window_weeks", "dynamics.satisfaction.failure_window_weeks"}) {
+      expected[key] = static_cast<double>(20 + sets.size() % 97);
+      sets.push_back(std::string(key) + "=" + std::to_string(static_cast<long>(expected[key])));
     }
     Scenario s = Scenario::parse("", "all.toml");
     try {

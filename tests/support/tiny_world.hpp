@@ -21,6 +21,7 @@ struct TinyAgent {
   float confidence = 0.5f;
   float openness = 1.0f;
   float time_budget = 1.0f;
+  float workload = 0.6f;  // the default workload_reference: the burden is the time share
   float satisfaction = 0.65f;
   bool minority = false;
   AgentId manager = kNoAgent;
@@ -47,7 +48,7 @@ inline World tiny_world(const std::vector<TinyAgent>& agents, std::vector<Tie> t
     pop.confidence[a] = t.confidence;
     pop.openness[a] = t.openness;
     pop.time_budget[a] = t.time_budget;
-    pop.workload[a] = 0.5f;
+    pop.workload[a] = t.workload;
     pop.satisfaction[a] = t.satisfaction;
   }
   world.network = CollegialNetwork(static_cast<AgentId>(agents.size()), std::move(ties));
@@ -65,7 +66,8 @@ inline Scenario tiny_scenario(std::size_t size, const std::string& extra) {
       "stages = { early_career = 0.5, senior = 0.5 }\n"
       "[dynamics.diffusion]\nrate = 0.0\n"
       "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\n"
-      "mid_career = 0.0\nsenior = 0.0\n" +
+      "mid_career = 0.0\nsenior = 0.0\n"
+      "[dynamics.turnover.promotion_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\n" +
       extra;
   return Scenario::parse(text, "tiny.toml");
 }

@@ -47,6 +47,7 @@ enum class Purpose : std::uint8_t {
   culture = 19,              // unit culture (reserved)
   approach = 20,             // self-identified approaches
   network_calibration = 21,  // units drawn to calibrate the network generator on a subsample
+  considering_leaving = 30,  // whether each initial agent considers leaving at week 0
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -98,6 +99,8 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "approach";
     case Purpose::network_calibration:
       return "network_calibration";
+    case Purpose::considering_leaving:
+      return "considering_leaving";
   }
   return "";
 }

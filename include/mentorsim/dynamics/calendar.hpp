@@ -20,8 +20,8 @@ class CalendarStage {
       .writes = {Component::confidence, Component::dyads, Component::dyad_events, Component::dyad_constants,
                  Component::active_dyads, Component::program, Component::matching_log}};
   static constexpr std::string_view summary =
-      "dyads at their planned end finish; enrolment and mentor training (boost to `c`) at an arm's start; matching "
-      "rounds form dyads; the list of active dyads for the rest of the week";
+      "dyads at their planned end finish; enrolment at an arm's start; matching rounds form dyads (a trained mentor's "
+      "first dyad boosts its `c`); the list of active dyads for the rest of the week";
   using Context = StageContext<access>;
 
   void run(Context& ctx);

@@ -1,8 +1,10 @@
 #pragma once
 // Unit culture (stage 9). Each unit's psychological safety psi moves toward
-//   psi* = psi0 + dyad_weight * G + sponsorship_weight * s,  clamped to [0, 1],
+//   psi* = psi0 + dyad_weight * G - harm_weight * F + sponsorship_weight * s,  clamped to [0, 1],
 // by psi += adjustment (psi* - psi); psi0 its week-0 value, G the share of its active members in a
-// good (quality >= good_quality) reverse or reciprocal dyad, s the leadership sponsorship of the
+// good (quality >= good_quality) reverse or reciprocal dyad, F the share in a failing dyad (quality
+// below poor_quality, any type) or in one that ended for a relationship reason (lack of time, poor
+// communication, power imbalance, role ambiguity) within harm_window_weeks; s the leadership sponsorship of the
 // program its members take part in (0 when none of them is enrolled). Psi feeds back into power
 // distance (exchange damping, power imbalance) and approach anxiety. The review: junior staff can
 // help drive a culture where concerns can be raised; reverse mentoring can break down the regimented
@@ -22,7 +24,9 @@ class CultureStage {
                                                 Component::active_dyads, Component::program},
                                       .writes = {Component::psych_safety}};
   static constexpr std::string_view summary =
-      "each unit's psychological safety `ψ` moves toward its target (good reverse or reciprocal dyads, sponsorship)";
+      "each unit's psychological safety `ψ` moves toward its target (good reverse or reciprocal dyads raise it, "
+      "failing "
+      "and failed dyads lower it, sponsorship raises it)";
   using Context = StageContext<access>;
 
   // Keeps each unit's week-0 psychological safety, the base of its target.

@@ -1,14 +1,15 @@
 #pragma once
 // Satisfaction and intent to leave (stage 8a). Each active agent's satisfaction S moves toward
-//   S* = S0 + w_q (qbar - 1/2) [in a dyad] + w_g G + w_c (c - c0) - w_b B,  clamped to [0, 1],
+//   S* = S0 + w_q (qbar - 1/2) [in a dyad] + w_g G + w_c (c - c0) - w_b B - w_f F,  clamped to [0, 1],
 // by S += adjustment (S* - S); S0, c0 the agent's week-0 (or hire) satisfaction and confidence, qbar
 // the mean quality of its active dyads, G its cumulative skill gain (sum over domains since week 0),
-// B = min(1, dyads * time_required / (cadence * time_budget)) the share of its time budget mentoring
-// takes (sums over an agent's dyads are kept in fixed point, 2^-32, so they are added in parallel in
-// any order). Without a program every effect but G is zero, so controls stay near their baseline.
-// Intent to leave: logit(I) = logit(baseline_intent) + slope (S_ref - S) (18.8% of faculty
-// considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with
-// satisfaction (rho 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
+// B = min(1, (dyads * time_required / (cadence * time_budget)) * workload / workload_reference) the
+// share of its time budget mentoring takes, weighed by its workload, F = 1 if a dyad of the agent's
+// ended for a relationship reason within failure_window_weeks (sums over an agent's dyads are kept in
+// fixed point, 2^-32, so they are added in parallel in any order). Without a program every effect but G is zero, so
+// controls stay near their baseline. Intent to leave: logit(I) = logit(baseline_intent) + slope (S_ref - S) (18.8% of
+// faculty considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with satisfaction (rho
+// 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
 
 #include <cstdint>
 #include <string_view>
@@ -47,6 +48,7 @@ class SatisfactionStage {
 
  private:
   std::vector<DyadSums> sums_;
+  std::vector<std::uint8_t> failed_;  // per agent: a dyad of its failed within the failure window
 };
 
 }  // namespace mentorsim

@@ -32,6 +32,7 @@ struct Baseline {
   std::vector<std::uint32_t> degree;
   std::vector<float> strength;
   std::vector<std::uint32_t> cross_institution_ties;
+  std::vector<std::uint8_t> considering_leaving;
 };
 
 // Component::dyad_constants: what never changes in a dyad's life, per dyad id, so that the weekly

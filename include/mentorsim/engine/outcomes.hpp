@@ -42,8 +42,11 @@ enum class Outcome : std::uint8_t {
   cross_institution_change,
   unmatched,  // by reason: unmatched_<reason>
   optimality_gap,
+  intent_leaving_phi,
+  meeting_quality_correlation,
+  considering_leaving_change,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::optimality_gap) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::considering_leaving_change) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
 enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };

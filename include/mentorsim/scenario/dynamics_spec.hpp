@@ -64,6 +64,9 @@ struct SatisfactionParams {
   double growth_weight = 0.25;      // cumulative skill gain (sum over domains)
   double empowerment_weight = 0.3;  // confidence gain since week 0
   double burden_weight = 0.1;       // share of the time budget taken by mentoring
+  double workload_reference = 0.6;  // burden scales with workload / workload_reference
+  double failure_weight = 0.1;      // a dyad of the agent's that failed recently
+  Step failure_window_weeks = 13;   // ... within this many weeks
 };
 
 struct TurnoverParams {
@@ -72,13 +75,31 @@ struct TurnoverParams {
   double baseline_intent = 0.188;        // share considering leaving at the reference satisfaction (C4)
   double reference_satisfaction = 0.65;  // the baseline mean satisfaction of the priors
   double satisfaction_slope = 5.0;       // logit of intent per unit of satisfaction below the reference
+  // Annual promotion rates to the next stage (senior: none). early_career: median 6 years to promotion
+  // without leaving (Beasley et al. 2006); the others: assumptions.
+  std::array<double, kStages> promotion_rate = {0.25, 0.11, 0.04, 0.0};
+  // "Considering leaving" k in {0, 1}: switches 0->1 with weekly probability I / persistence and 1->0
+  // with (1 - I) / persistence; the leaving hazard is HR times higher at k = 1.
+  double intent_persistence_weeks = 104.0;
+  double intent_hazard_ratio = 16.0;
 };
+
+// The stage mix of an institution's replacement hires that keeps its stage mix `mix` stationary in
+// expectation, per leaver: h_s = (pi_s (l_s + (1 - l_s) p_s) - pi_{s-1} (1 - l_{s-1}) p_{s-1}) / sum_s pi_s l_s,
+// l and p the weekly leaving and promotion probabilities. Entries can be negative (then no hire mix
+// keeps `mix`: the scenario is rejected); all zero when nobody leaves.
+std::array<double, kStages> stationary_hire_mix(const std::array<double, kStages>& mix, const TurnoverParams& params);
+// 1 - (1 - annual)^(1/52): the weekly probability of an event with that annual probability.
+double weekly_probability(double annual);
 
 struct CultureParams {
   double adjustment = 0.02;         // weekly share of the gap to the target closed
   double dyad_weight = 0.5;         // share of members in good reverse/reciprocal dyads
   double sponsorship_weight = 0.1;  // leadership sponsorship where the program runs
   double good_quality = 0.6;        // a dyad at or above this quality counts as good
+  double harm_weight = 0.3;         // share of members in failing or recently failed dyads
+  double poor_quality = 0.4;        // an active dyad below this quality is failing
+  Step harm_window_weeks = 13;      // a dyad that ended for a relationship reason counts this long
 };
 
 // Self-identified pairing: how mentees search, rank and dare approach a mentor.

@@ -11,6 +11,12 @@
 
 namespace mentorsim {
 
+// Dyads that end for a relationship reason failed (leaving and program_end are not failures).
+constexpr bool relationship_failure(EndReason reason) {
+  return reason == EndReason::lack_of_time || reason == EndReason::poor_communication ||
+         reason == EndReason::power_imbalance || reason == EndReason::role_ambiguity;
+}
+
 // Failure causes counted per dyad; the dominant one names the end reason of a failed dyad.
 enum class FailureCause : std::uint8_t { poor_communication, role_ambiguity, power_imbalance };
 inline constexpr std::size_t kFailureCauses = 3;

@@ -56,7 +56,7 @@ class Population {
   std::vector<InstitutionId> institution;
   std::vector<UnitId> unit;
   std::vector<Profession> profession;
-  std::vector<CareerStage> stage;
+  std::vector<CareerStage> stage;  // changes at promotion (the turnover stage)
   std::vector<std::uint8_t> minority;
   std::vector<InstitutionId> joint_institution;  // kNoInstitution without a joint appointment
   std::vector<UnitId> joint_unit;                // kNoUnit without a joint appointment
@@ -73,6 +73,7 @@ class Population {
   std::vector<float> workload;
   std::vector<float> satisfaction;
   std::vector<float> intent_to_leave;
+  std::vector<std::uint8_t> considering_leaving;  // 1 while the agent considers leaving (the survey answer)
 
   std::vector<InstitutionInfo> institutions;
   std::vector<UnitInfo> units;
