@@ -283,6 +283,9 @@ def _validate(f: h5py.File) -> tuple[_Layout, dict, dict]:
     if "schema_version" not in root:
         raise AnalysisError("not a mentorsim results file (no root attribute schema_version)")
     version = _scalar(root["schema_version"])
+    if isinstance(version, str) or not isinstance(version, int) or isinstance(version, bool):
+        raise AnalysisError(f"root attribute schema_version is {version!r}, not an integer; mentorsim writes "
+                            f"the integer {SCHEMA_VERSION} (was this file made or edited by another program?)")
     if version != SCHEMA_VERSION:
         raise AnalysisError(f"schema_version {version!r} is not supported; mentorsim_analysis "
                             f"reads schema version {SCHEMA_VERSION}")
