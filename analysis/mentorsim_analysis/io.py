@@ -76,6 +76,8 @@ AGENT_FIELDS_USED = {
     "role": "skill gain by role", "skills": "skill gain", "skills_initial": "skill gain",
     "institution": "the network picture", "satisfaction": "individual-level effect sizes",
     "satisfaction_initial": "individual-level effect sizes", "degree_initial": "network diagnostics",
+    "strength_initial": "the individual-level effect size of tie-strength change",
+    "cross_institution_ties_initial": "the individual-level effect size of cross-institution tie change",
 }
 
 SECTIONS = ("timeseries", "agents", "network", "dyads", "outcomes", "design", "runs")

@@ -213,6 +213,11 @@ def _write_agents(f: h5py.File, n_arms: int) -> None:
     g.create_dataset("degree", data=(ids % 6).astype(np.uint32))
     g.create_dataset("degree_initial", data=(ids % 5).astype(np.uint32))
     g.create_dataset("clustering", data=np.where(ids % 6 >= 2, 0.25, 0.0).astype(np.float32))
+    # Every agent gains 0.5 in tie strength; agents with an id divisible by 4 one cross-institution tie.
+    g.create_dataset("strength_initial", data=np.full(N_AGENTS, 1.5, dtype=np.float32))
+    g.create_dataset("strength", data=np.full(N_AGENTS, 2.0, dtype=np.float32))
+    g.create_dataset("cross_institution_ties_initial", data=np.zeros(N_AGENTS, dtype=np.uint32))
+    g.create_dataset("cross_institution_ties", data=(ids % 4 == 0).astype(np.uint32))
     # Mentees (role bit 2) were eligible as mentees, enrolled at week 1 and matched at week 3.
     mentee = (role & 2) > 0
     g.create_dataset("eligible", data=np.where(mentee, 2, 0).astype(np.uint8))

@@ -141,6 +141,14 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
        return put(f, p, padded(s.measures.cross_institution_ties, agents(s), std::uint32_t{0}));
      }},
+    {{"strength_initial", "float32", "[N]", "tie strength",
+      "sum of tie strengths at week 0 / at hire; strength_change averages strength minus this"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.baseline.strength); }},
+    {{"cross_institution_ties_initial", "uint32", "[N]", "ties",
+      "ties to staff of another home institution at week 0 / at hire"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.baseline.cross_institution_ties);
+     }},
     {{"effective_size", "float32", "[N]", "ties",
       "Burt's effective size (weighted; networkx convention); NaN if isolated"},
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
