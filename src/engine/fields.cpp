@@ -167,7 +167,8 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
       "[N]",
       "paths",
       "unnormalised betweenness, each pair once; `method` is `exact` or `sampled`, `sources` the sources used, "
-      "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`",
+      "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`, or \"auto\" above "
+      "`output.betweenness_sampled_max` agents",
       {},
       {},
       "method, sources, mean_standard_error"},

@@ -534,12 +534,20 @@ ParameterGroup output_group() {
                   {"", "per-agent and network output for every replicate, not only replicate 0", "design choice"}),
           boolean("network", o.network, {"", "write /network/final", "design choice"}),
           choice("betweenness", o.betweenness,
-                 {"", "betweenness in snapshots: exact, sampled, or auto (exact up to betweenness_exact_max agents)",
+                 {"",
+                  "betweenness in snapshots: exact, sampled, or auto (exact up to betweenness_exact_max agents, "
+                  "sampled up "
+                  "to betweenness_sampled_max, left out above)",
                   "assumption: exact Brandes costs O(N E)"}),
           integer("betweenness_sources", o.betweenness_sources, 1, 1'000'000,
                   {"sources", "sampled sources when betweenness is sampled", "assumption"}),
           integer("betweenness_exact_max", o.betweenness_exact_max, 0, 1'000'000,
                   {"agents", "auto: exact betweenness up to this many agents", "assumption"}),
+          integer("betweenness_sampled_max", o.betweenness_sampled_max, 0, 200'000'000,
+                  {"agents",
+                   "auto: sampled betweenness up to this many agents, left out above (with a warning; "
+                   "betweenness = \"sampled\" asks for it at any size)",
+                   "assumption: 256 sampled sources take about 50 s at 1M staff on 2 cores (docs/performance.md)"}),
       });
 }
 

@@ -104,6 +104,8 @@ struct OutputSpec {
   BetweennessMode betweenness = BetweennessMode::automatic;
   std::uint32_t betweenness_sources = 256;     // sampled sources when sampling
   std::uint32_t betweenness_exact_max = 2000;  // automatic: exact up to this many agents
+  // automatic: sampled up to this many agents, left out above (with a warning)
+  std::uint32_t betweenness_sampled_max = 200'000;
 };
 
 // The per-agent fields the output can hold, in the order they are written.
