@@ -551,6 +551,15 @@ ParameterGroup output_group() {
       });
 }
 
+ParameterGroup dynamics_switches_group() {
+  return group(
+      "dynamics", "Submodels switched off for an ablation: [dynamics]",
+      {
+          other("disabled", ValueType::list, "none", "[]", names_of<Submodel>(),
+                {"", "submodels whose weekly stage does not run (docs/model.md 7.0)", "design choice", "no repeats"}),
+      });
+}
+
 ParameterGroup approach_group() {
   return group(
       "dynamics.approach", "Self-identified pairing: search, ranking and approach anxiety",
@@ -836,6 +845,7 @@ std::vector<ParameterGroup> make_groups() {
   groups.push_back(program_group());
   groups.push_back(arms_group());
   groups.push_back(randomisation_group());
+  groups.push_back(dynamics_switches_group());
   groups.push_back(approach_group());
   groups.push_back(meetings_group());
   groups.push_back(exchange_group());

@@ -842,6 +842,7 @@ class ScenarioBuilder {
 
   // Every [dynamics.*] key, range and check is declared in src/scenario/parameters.cpp.
   void read_dynamics(Reader d) {
+    scenario_.disabled_submodels_ = d.enumerations<Submodel>("disabled", {});
     scenario::read_dynamics_parameters(d, scenario_.dynamics_);
     d.finish();
   }

@@ -74,6 +74,27 @@ struct EnumTraits<EdgeWeightScaling> {
   static constexpr auto names = std::to_array<std::string_view>({"as_is", "scale_max", "log_scale_max"});
 };
 
+// The submodels `dynamics.disabled` can switch off for an ablation, named as their weekly stages
+// (docs/model.md 7.0). The program's calendar is not among them: `kind = "none"` switches a program off.
+enum class Submodel : std::uint8_t {
+  meetings,
+  exchange,
+  diffusion,
+  relationships,
+  confidence,
+  ties,
+  satisfaction,
+  turnover,
+  culture
+};
+template <>
+struct EnumTraits<Submodel> {
+  static constexpr std::string_view type_name = "submodel";
+  static constexpr auto names =
+      std::to_array<std::string_view>({"meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
+                                       "satisfaction", "turnover", "culture"});
+};
+
 struct NetworkSpec {
   double mean_degree = 10.0;
   double within_unit = 0.7;                    // share of block-model ties made within the unit
@@ -185,6 +206,8 @@ class Scenario {
   [[nodiscard]] const OutputSpec& output() const noexcept { return output_; }
   [[nodiscard]] const std::vector<ArmSpec>& arms() const noexcept { return arms_; }
   [[nodiscard]] const DynamicsSpec& dynamics() const noexcept { return dynamics_; }
+  // The submodels switched off by dynamics.disabled (ablation), in the order given.
+  [[nodiscard]] const std::vector<Submodel>& disabled_submodels() const noexcept { return disabled_submodels_; }
   [[nodiscard]] const RandomisationSpec& randomisation() const noexcept { return randomisation_; }
   // Warnings found while validating (possible, but probably not what was meant).
   [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return warnings_; }
@@ -224,6 +247,7 @@ class Scenario {
   OutputSpec output_;
   std::vector<ArmSpec> arms_;
   DynamicsSpec dynamics_;
+  std::vector<Submodel> disabled_submodels_;
   RandomisationSpec randomisation_;
   std::vector<std::string> warnings_;
   std::vector<EligibilityRule> eligibility_;
