@@ -390,6 +390,15 @@ std::vector<Statistic> build_registry() {
                      [](Agents& a, std::size_t id) { return a["degree"][id] - a["degree_initial"][id]; });
                }});
 
+  r.push_back({"corr_quality_strength_change",
+               "Pearson correlation over mentees (active initial staff) of the mean final quality of their dyads "
+               "and their change in the sum of tie strengths (strength - strength_initial)",
+               [](const io::InputFile& f) {
+                 return mentee_quality_correlation(
+                     f, {"hired", "left", "strength", "strength_initial"},
+                     [](Agents& a, std::size_t id) { return a["strength"][id] - a["strength_initial"][id]; });
+               }});
+
   r.push_back({"corr_quality_satisfaction_change",
                "Pearson correlation over mentees (active initial staff) of the mean final quality of their dyads "
                "and their change in job satisfaction (satisfaction - satisfaction_initial)",

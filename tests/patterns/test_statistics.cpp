@@ -189,6 +189,8 @@ TEST_CASE("quality-social capital and quality-satisfaction correlations are over
   agents(t, "left", {-1, -1, -1, 5});  // agent 3 left: not counted
   agents(t, "degree", {6, 4, 9, 0});
   agents(t, "degree_initial", {5, 2, 5, 3});  // changes 1, 2, 4
+  agents(t, "strength", {3.0, 2.0, 1.0, 9.0});
+  agents(t, "strength_initial", {2.5, 1.0, 2.0, 0.0});  // changes 0.5, 1, -1: x = 0.3, 0.5, 0.9
   agents(t, "satisfaction", {0.8, 0.6, 0.2, 0.5});
   agents(t, "satisfaction_initial", {0.1, 0.1, 0.1, 0.1});  // changes 0.7, 0.5, 0.1 = 1 - mean quality
   DyadRows d;
@@ -197,6 +199,10 @@ TEST_CASE("quality-social capital and quality-satisfaction correlations are over
   d.quality = {0.2, 0.4, 0.5, 0.9, 1.0};  // mean quality per mentee 0.3, 0.5, 0.9 = 0.1 + 0.2 change
   d.write(t);
   check_values(t.compute("corr_quality_degree_change"), {1.0});
+  // Strength: x = (0.3, 0.5, 0.9), y = (0.5, 1, -1): sxy = -8/15, sxx = 14/75, syy = 13/6,
+  // r = -(8/15) / sqrt(14/75 * 13/6) = -0.838628...
+  check_values(t.compute("corr_quality_strength_change"), {-(8.0 / 15) / std::sqrt(14.0 / 75 * 13.0 / 6)});
+  CHECK(t.compute("corr_quality_strength_change").values[0] == Approx(-0.838628).margin(1e-6));
 }
 
 TEST_CASE("quality-satisfaction correlation is negative when satisfaction falls with quality", "[patterns]") {
