@@ -25,6 +25,8 @@ inline constexpr std::string_view kGroups = "/groups";
 inline constexpr std::string_view kDyads = "/dyads";
 inline constexpr std::string_view kOutcomes = "/outcomes";
 inline constexpr std::string_view kReplicates = "/replicates";
+// Written by `mentorsim patterns` (not by `run`): the pattern table (docs/hdf5-schema.md).
+inline constexpr std::string_view kPatterns = "/patterns";
 
 // The attribute on a coded dataset naming the /codes table of its values ("/codes/stage"), and on a
 // matrix the /codes table naming its columns ("/codes/domain"). A compound dataset has one
