@@ -152,7 +152,7 @@ def _check(paths: list[Path]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import output, report
+    from . import output, report, sweep
     from .io import load
     if args.command == "check":
         return _check(args.results)
@@ -174,6 +174,10 @@ def run(args: argparse.Namespace) -> int:
                 print(note)
             else:
                 _warn(note)
+        print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
+        return 0
+    if args.command == "report" and sweep.file_kind(args.results) != "run":
+        out = sweep.build_report(args.results, args.output, dpi=options.dpi)  # a sweep or power file
         print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
         return 0
     results = load(args.results)

@@ -242,7 +242,8 @@ std::pair<double, double> wilson_interval(double successes, double trials, doubl
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const double half = z * std::sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / (1 + z2 / trials);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At 0 or all successes the bound is exactly 0 or 1 (the formula leaves rounding residue).
+  return {successes <= 0 ? 0.0 : std::max(0.0, centre - half), successes >= trials ? 1.0 : std::min(1.0, centre + half)};
 }
 
 PowerSummary run_power(const Experiment& experiment, const PowerSettings& settings, const PowerOptions& options) {
@@ -500,7 +501,7 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
     std::vector<double> estimates(sizes * trials), p_values(sizes * trials), se(sizes * trials);
     std::vector<double> iccs(sizes * trials);
     for (std::size_t si = 0; si < sizes; ++si) {
-      double sum = 0.0, sum2 = 0.0, rejected = 0.0, icc_sum = 0.0;
+      double sum = 0.0, sum2 = 0.0, rejected = 0.0, icc_sum = 0.0, icc_count = 0.0;
       for (Replicate r = 0; r < trials; ++r) {
         const Trial& t = results[si][r];
         const double est = analysis == 0 ? t.t.estimate : t.mixed.estimate;
@@ -512,14 +513,17 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
         sum += est;
         sum2 += est * est;
         rejected += p < settings.alpha ? 1.0 : 0.0;
-        icc_sum += t.mixed.icc;
+        if (!std::isnan(t.mixed.icc)) {
+          icc_sum += t.mixed.icc;
+          icc_count += 1.0;
+        }
       }
       mean[si] = sum / n;
       sd[si] = trials > 1 ? std::sqrt(std::max(0.0, (sum2 - sum * sum / n) / (n - 1))) : kNaN;
       bias[si] = mean[si] - truth;
       power[si] = rejected / n;
       std::tie(low[si], high[si]) = wilson_interval(rejected, n);
-      icc[si] = icc_sum / n;
+      icc[si] = icc_count > 0 ? icc_sum / icc_count : kNaN;
     }
     out.write(a + "/estimate_mean", mean);
     out.write(a + "/estimate_sd", sd);
