@@ -40,7 +40,8 @@ Progress::Progress(std::ostream& out, bool terminal, std::uint64_t total, std::s
       last_line_done_(done),
       clock_(clock ? std::move(clock) : Clock(steady_seconds)) {
   start_ = clock_();
-  last_draw_ = start_ - 1.0;
+  // A terminal shows the first unit at once; a log waits for line_every units or 10 s.
+  last_draw_ = terminal_ ? start_ - 1.0 : start_;
 }
 
 std::string Progress::format_duration(double seconds) {
