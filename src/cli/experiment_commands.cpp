@@ -44,6 +44,24 @@ void install_stop_handlers() {
 
 constexpr int kInterrupted = 130;  // 128 + SIGINT, as shells report a Ctrl-C
 
+// Mean milliseconds per run of each part, and the results file (sweep --profile).
+void print_profile(const experiment::SweepSummary& s) {
+  const double n = s.completed > 0 ? static_cast<double>(s.completed) : 1.0;
+  const double total = s.parse_seconds + s.run_times.build + s.run_times.weeks + s.run_times.finish + s.journal_seconds;
+  const std::pair<const char*, double> parts[] = {{"scenario (parse, validate)", s.parse_seconds},
+                                                  {"world and program state", s.run_times.build},
+                                                  {"weeks (schedule, observation)", s.run_times.weeks},
+                                                  {"last tie merge, outcomes", s.run_times.finish},
+                                                  {"journal (write, fdatasync)", s.journal_seconds}};
+  std::cout << "  time per run, mean over " << s.completed << " runs (task time, not wall time):\n";
+  for (const auto& [name, seconds] : parts) {
+    std::cout << "    " << std::left << std::setw(32) << name << std::right << std::setw(9)
+              << fixed(1000.0 * seconds / n, 2) << " ms" << std::setw(8)
+              << fixed(total > 0 ? 100.0 * seconds / total : 0.0, 1) << " %\n";
+  }
+  std::cout << "  results file (sensitivity indices included): " << fixed(s.write_seconds, 3) << " s\n";
+}
+
 }  // namespace
 
 void add_experiment_commands(CLI::App& app, Commands& commands) {
@@ -61,6 +79,9 @@ void ExperimentCommands::add(CLI::App& app, Commands& commands) {
       ->type_name("KEY=VALUE");
   sweep_->add_flag("--resume", resume_, "Continue an interrupted sweep from its journal, skipping completed runs");
   sweep_->add_flag("--force", force_, "Allow results larger than the experiment's max_output_mb");
+  sweep_->add_flag("--profile", profile_,
+                   "Print where the time of a run goes (scenario, world, weeks, outcomes, journal) and the time "
+                   "of the results file");
   sweep_->add_option("--samples", samples_, "Points of an lhs design, base samples of a sobol design (overrides)")
       ->check(CLI::PositiveNumber);
   sweep_->add_option("--replicates", replicates_, "Replicates per point and arm (overrides)")
@@ -135,6 +156,7 @@ int ExperimentCommands::sweep() {
     std::cout << "mentorsim sweep: " << experiment.name() << ", " << summary.runs << " runs (" << summary.resumed
               << " resumed) in " << fixed(summary.seconds, 2) << " s\n"
               << "  wrote " << options.output.string() << '\n';
+    if (profile_) print_profile(summary);
     return 0;
   }
 
@@ -173,6 +195,7 @@ int ExperimentCommands::sweep() {
     std::cout << "mentorsim sweep: " << experiment.name() << ", " << runs << " runs on " << ranks << " ranks in "
               << fixed(summary.seconds, 2) << " s\n"
               << "  wrote " << options.output.string() << '\n';
+    if (profile_) print_profile(summary);
   }
   return 0;
 }

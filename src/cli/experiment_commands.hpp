@@ -31,6 +31,7 @@ class ExperimentCommands {
   std::string threads_;
   bool resume_ = false;
   bool force_ = false;
+  bool profile_ = false;
   std::uint64_t samples_ = 0;
   std::uint32_t replicates_ = 0;
   std::uint64_t progress_every_ = 0;

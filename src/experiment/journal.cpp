@@ -223,7 +223,7 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size, const std::fi
   }
 }
 
-void sync(int fd, const std::filesystem::path& path) {
+void flush_to_disk(int fd, const std::filesystem::path& path) {
   if (::fdatasync(fd) != 0) throw IoError(path.string() + ": cannot flush the journal to disk: " + errno_text());
 }
 
@@ -506,7 +506,7 @@ Journal Journal::create(const std::filesystem::path& path, const Manifest& manif
   header.raw(bytes.data(), bytes.size());
   header.u64(checksum(header.data.data(), header.data.size()));
   write_all(fd, header.data.data(), header.data.size(), path);
-  sync(fd, path);
+  flush_to_disk(fd, path);
   sync_directory(path);
   return journal;
 }
@@ -538,7 +538,7 @@ Journal Journal::resume(const std::filesystem::path& path, const Manifest& manif
     if (::ftruncate(fd, static_cast<off_t>(parsed.good_end)) != 0) {
       throw IoError(path.string() + ": cannot cut the torn record off the journal: " + errno_text());
     }
-    sync(fd, path);
+    flush_to_disk(fd, path);
   }
   for (auto& run : parsed.contents.runs) completed.push_back(std::move(run));
   return journal;
@@ -551,8 +551,23 @@ void Journal::append(std::uint64_t run, std::span<const double> values) {
   record.u64(run);
   record.raw(values.data(), values.size() * sizeof(double));
   record.u64(checksum(record.data.data(), record.data.size()));
-  write_all(fd_, record.data.data(), record.data.size(), path_);
-  sync(fd_, path_);
+  {
+    const std::lock_guard lock(locks_->write);
+    write_all(fd_, record.data.data(), record.data.size(), path_);
+  }
+  // One thread flushes at a time; the others carry on (their records are in the next flush).
+  std::unique_lock lock(locks_->sync, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (std::chrono::duration<double>(now - locks_->last_sync).count() < sync_interval_) return;
+  flush_to_disk(fd_, path_);
+  locks_->last_sync = now;
+}
+
+void Journal::sync() {
+  const std::lock_guard lock(locks_->sync);
+  flush_to_disk(fd_, path_);
+  locks_->last_sync = std::chrono::steady_clock::now();
 }
 
 void Journal::finish(std::uint64_t records) {
@@ -561,8 +576,11 @@ void Journal::finish(std::uint64_t records) {
   record.u32(0);
   record.u64(records);
   record.u64(checksum(record.data.data(), record.data.size()));
-  write_all(fd_, record.data.data(), record.data.size(), path_);
-  sync(fd_, path_);
+  {
+    const std::lock_guard lock(locks_->write);
+    write_all(fd_, record.data.data(), record.data.size(), path_);
+  }
+  sync();
 }
 
 JournalContents read_journal(const std::filesystem::path& path, bool require_complete) {

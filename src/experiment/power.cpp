@@ -243,7 +243,8 @@ std::pair<double, double> wilson_interval(double successes, double trials, doubl
   const double centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const double half = z * std::sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / (1 + z2 / trials);
   // At 0 or all successes the bound is exactly 0 or 1 (the formula leaves rounding residue).
-  return {successes <= 0 ? 0.0 : std::max(0.0, centre - half), successes >= trials ? 1.0 : std::min(1.0, centre + half)};
+  return {successes <= 0 ? 0.0 : std::max(0.0, centre - half),
+          successes >= trials ? 1.0 : std::min(1.0, centre + half)};
 }
 
 PowerSummary run_power(const Experiment& experiment, const PowerSettings& settings, const PowerOptions& options) {

@@ -186,14 +186,15 @@ bool run_to_end(Simulation& simulation, const std::atomic<bool>* stop,
 
 std::optional<std::vector<double>> simulate_run(const Scenario& scenario, Replicate replicate,
                                                 const RunSelection& selection, const std::atomic<bool>* stop,
-                                                RunTimes* times) {
+                                                RunTimes* times, const World* world) {
   using clock = std::chrono::steady_clock;
   const auto seconds_since = [](clock::time_point t) {
     return std::chrono::duration<double>(clock::now() - t).count();
   };
   auto t = clock::now();
   std::vector<double> values(selection.values(), kNaN);
-  Simulation simulation(scenario, replicate);
+  Simulation simulation =
+      world != nullptr ? Simulation(scenario, replicate, World(*world)) : Simulation(scenario, replicate);
   if (times != nullptr) times->build += seconds_since(t);
   t = clock::now();
   const auto keep_metrics = [&](SimulationState& state, std::size_t observation, Step previous) {

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <ostream>
 #include <sstream>
@@ -16,6 +18,7 @@
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/io/schema.hpp"
+#include "mentorsim/world/world.hpp"
 
 namespace mentorsim::experiment {
 namespace {
@@ -166,6 +169,79 @@ void write_sensitivity(io::OutputFile& file, const Manifest& m, const Layout& la
     file.write(base + "/variance", variance);
     file.write(base + "/rows", rows);
   }
+}
+
+// True if a --set override can change the world of a replicate (its staff and their network) or its seed.
+bool touches_world(std::string_view override_text) {
+  const std::string_view key = override_text.substr(0, override_text.find('='));
+  for (std::string_view section : {"population", "network", "run"}) {
+    if (key == section) return true;
+    if (key.starts_with(section) && key.size() > section.size() && key[section.size()] == '.') {
+      return section != "run" || key == "run.seed";
+    }
+  }
+  return false;
+}
+
+// The worlds of the replicates, built once and copied into every run that needs them, when every design
+// point and arm has the same world for a given replicate: common random numbers, and no swept key or
+// arm override that touches the population, the network or the seed. Each world is built by the first
+// run that needs it; the others wait for it.
+class WorldCache {
+ public:
+  std::shared_ptr<const World> get(const Scenario& scenario, Replicate replicate) {
+    std::promise<std::shared_ptr<const World>> promise;
+    std::shared_future<std::shared_ptr<const World>> future;
+    bool build = false;
+    {
+      const std::lock_guard lock(mutex_);
+      auto it = worlds_.find(replicate);
+      if (it == worlds_.end()) {
+        future = promise.get_future().share();
+        worlds_.emplace(replicate, future);
+        build = true;
+        ++built_;
+      } else {
+        future = it->second;
+      }
+    }
+    if (build) {
+      try {
+        promise.set_value(
+            std::make_shared<const World>(build_world(scenario, RandomSource(scenario.run().seed, replicate))));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+      }
+    }
+    return future.get();
+  }
+  [[nodiscard]] std::uint64_t built() const {
+    const std::lock_guard lock(mutex_);
+    return built_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Replicate, std::shared_future<std::shared_ptr<const World>>> worlds_;
+  std::uint64_t built_ = 0;
+};
+
+// Keeping a world per replicate costs memory; beyond this many agents in all, worlds are rebuilt.
+constexpr std::uint64_t kWorldCacheAgents = 20'000'000;
+
+bool can_share_worlds(const Experiment& e) {
+  if (e.random_numbers() != RandomNumbers::common) return false;
+  const std::uint64_t staff = e.base().population().total_size();
+  if (staff == 0 || staff * e.replicates() > kWorldCacheAgents) return false;  // 0: a roster (size unknown here)
+  for (const auto& key : e.design().keys) {
+    if (touches_world(key + "=")) return false;
+  }
+  for (const auto& arm : e.experiment_arms()) {
+    for (const auto& o : arm.overrides) {
+      if (touches_world(o)) return false;
+    }
+  }
+  return true;
 }
 
 std::string run_description(const Manifest& m, std::uint64_t run) {
@@ -375,6 +451,8 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
     progress.emplace(*options.log, options.terminal, summary.runs, "runs", summary.resumed, options.progress_every);
   }
 
+  std::optional<WorldCache> worlds;
+  if (can_share_worlds(experiment)) worlds.emplace();
   std::atomic<bool> stop_now{false};
   std::atomic<std::uint64_t> started_runs{0};
   std::mutex mutex;
@@ -396,13 +474,20 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
     const Scenario scenario = experiment.scenario(point, run_arm);
     const double parse = seconds_since(t0);
     RunTimes times;
+    std::shared_ptr<const World> world;
+    if (worlds) {
+      const auto t = std::chrono::steady_clock::now();
+      world = worlds->get(scenario, replicate);
+      times.build += seconds_since(t);
+    }
     // A Ctrl-C abandons the runs in flight at their next week; a run that finished is kept.
-    auto result = simulate_run(scenario, replicate, selections[run_arm], options.stop, &times);
+    auto result = simulate_run(scenario, replicate, selections[run_arm], options.stop, &times, world.get());
     if (!result) return;
-    const std::lock_guard lock(mutex);
     const auto t1 = std::chrono::steady_clock::now();
     journal->append(run, *result);
-    summary.journal_seconds += seconds_since(t1);
+    const double journal_time = seconds_since(t1);
+    const std::lock_guard lock(mutex);
+    summary.journal_seconds += journal_time;
     if (!values.empty())
       std::copy(result->begin(), result->end(), values.begin() + static_cast<std::ptrdiff_t>(run * width));
     summary.parse_seconds += parse;
@@ -428,8 +513,10 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
   }
   if (progress) progress->finish();
 
+  if (worlds) summary.worlds_built = worlds->built();
   summary.interrupted = summary.resumed + summary.completed < summary.runs;
   if (summary.interrupted) {
+    journal->sync();
     summary.seconds = seconds_since(started);
     return summary;
   }

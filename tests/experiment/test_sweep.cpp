@@ -112,6 +112,39 @@ TEST_CASE("a sweep run has exactly the outcomes of `mentorsim run` of its scenar
   }
 }
 
+TEST_CASE("runs that share their replicate's world have exactly the outcomes of `mentorsim run`",
+          "[experiment][sweep]") {
+  // Nothing swept touches the population or the network: the world of each replicate is built once.
+  ExperimentDir dir(R"(scenario = "base.toml"
+[[dimensions]]
+key = "arms.1.cadence_weeks"
+values = [1, 2]
+[[dimensions]]
+key = "dynamics.exchange.rate"
+values = [0.1, 0.3]
+)");
+  const Experiment e = Experiment::load(dir.experiment());
+  const auto summary = sweep(e, dir.path("sweep.h5"), 2);
+  CHECK(summary.worlds_built == 2);
+  RunOptions run_options;
+  run_options.output_path = dir.path("run.h5");
+  run_options.threads = 1;
+  run_scenario(e.scenario(3, 0), run_options);
+  io::InputFile s(dir.path("sweep.h5"));
+  io::InputFile r(dir.path("run.h5"));
+  for (const std::string name : {"coverage", "satisfaction_change", "skill_gain_digital", "dyads", "retention"}) {
+    INFO(name);
+    const auto sweep_values = s.read<double>("/runs/" + name);
+    const auto run_values = r.read<double>("/outcomes/" + name);
+    for (std::size_t i = 0; i < run_values.size(); ++i) {
+      const double a = sweep_values[3 * run_values.size() + i];
+      CHECK((a == run_values[i] || (std::isnan(a) && std::isnan(run_values[i]))));
+    }
+  }
+  // A swept network key: every run builds its own world.
+  CHECK(sweep(Experiment::load(ExperimentDir(kGrid).experiment()), dir.path("grid.h5"), 2).worlds_built == 0);
+}
+
 TEST_CASE("sweep results do not depend on the thread count or the schedule", "[experiment][sweep]") {
   ExperimentDir dir(kGrid);
   const Experiment e = Experiment::load(dir.experiment());

@@ -1,15 +1,20 @@
 #pragma once
-// The journal of a sweep: completed runs, committed to disk one by one as they finish, beside the
-// output file. It starts with a header that describes the experiment completely (the Manifest: the
-// texts of the experiment and scenario files, the design, the arms, what each run keeps), then holds
-// one record per completed run (run id, values, checksum), each written with one write() and flushed
-// with fdatasync() before the run counts as done. A process killed at any moment (kill -9, power loss)
-// leaves every completed run in the journal and at most one torn record at its end, which a resume
-// drops. A finished journal ends with an end record; the journal of one MPI rank is its shard, and
-// `mentorsim merge` joins shards. The final results file is made from the journal alone.
+// The journal of a sweep: completed runs, committed one by one as they finish, beside the output
+// file. It starts with a header that describes the experiment completely (the Manifest: the texts of
+// the experiment and scenario files, the design, the arms, what each run keeps), then holds one record
+// per completed run (run id, values, checksum), each written with one write() as the run finishes: the
+// kernel has it then, so a process killed at any moment (kill -9, Ctrl-C, the OOM killer) loses no
+// completed run and leaves at most one torn record at the end, which a resume drops. Records reach the
+// disk itself (fdatasync) at least every `sync_interval` seconds and at the end, so a machine crash or
+// power loss loses at most that much work; a flush per run would serialise the threads on the disk
+// (tens of milliseconds each on a busy file system). A finished journal ends with an end record; the journal of one MPI
+// rank is its shard, and `mentorsim merge` joins shards. The final results file is made from the journal alone.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -84,10 +89,15 @@ class Journal {
   Journal(const Journal&) = delete;
   ~Journal();
 
-  // Appends one run's values and flushes them to disk. Not thread-safe: callers serialise.
+  // Appends one run's values (one write()), and flushes the journal to disk when the last flush is
+  // older than the sync interval. Thread-safe.
   void append(std::uint64_t run, std::span<const double> values);
+  // Flushes everything appended so far to disk.
+  void sync();
   // Appends the end record (the shard is complete) and flushes.
   void finish(std::uint64_t records);
+  // Seconds between flushes to disk (0: after every record). Default 1.
+  void set_sync_interval(double seconds) noexcept { sync_interval_ = seconds; }
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
@@ -95,6 +105,13 @@ class Journal {
   std::filesystem::path path_;
   int fd_ = -1;
   std::uint64_t values_per_run_ = 0;
+  double sync_interval_ = 1.0;
+  struct Locks {
+    std::mutex write;
+    std::mutex sync;
+    std::chrono::steady_clock::time_point last_sync = std::chrono::steady_clock::now();
+  };
+  std::unique_ptr<Locks> locks_ = std::make_unique<Locks>();
 };
 
 struct JournalContents {

@@ -50,7 +50,7 @@ class RunSelection {
 
  private:
   friend std::optional<std::vector<double>> simulate_run(const Scenario&, Replicate, const RunSelection&,
-                                                         const std::atomic<bool>*, RunTimes*);
+                                                         const std::atomic<bool>*, RunTimes*, const World*);
   enum class Source : std::uint8_t { per_arm, by_minority, by_isolation };
   std::vector<std::string> outcomes_;
   std::vector<std::string> metrics_;

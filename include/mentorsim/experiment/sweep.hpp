@@ -39,6 +39,9 @@ struct SweepSummary {
   std::uint64_t completed = 0;    // run by this process
   bool interrupted = false;       // stopped early: the journal keeps the completed runs
   bool runs_in_parallel = false;  // the schedule used: runs across threads (or one run parallel inside)
+  // Worlds built once per replicate and shared by the runs that need them (0: every run builds its own;
+  // docs/experiments.md says when they are shared).
+  std::uint64_t worlds_built = 0;
   double seconds = 0.0;
   std::filesystem::path journal;
   // Summed over this process's runs (seconds of the tasks, not wall time).
