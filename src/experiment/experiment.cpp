@@ -151,6 +151,7 @@ class ExperimentBuilder {
     seed_ = root.optional_integer("seed", 0, std::numeric_limits<std::int64_t>::max());
     experiment_.random_numbers_ = root.enumeration<RandomNumbers>("random_numbers", RandomNumbers::common);
     experiment_.schedule_ = root.enumeration<Schedule>("schedule", Schedule::automatic);
+    experiment_.share_worlds_ = root.boolean("share_worlds", true);
     experiment_.outcomes_ = root.strings("outcomes", available_outcomes(), available_outcomes());
     if (experiment_.outcomes_.empty()) root.error("outcomes", "at least one outcome is needed");
     std::vector<std::string> metrics(kTimeseriesMetrics.begin(), kTimeseriesMetrics.end());

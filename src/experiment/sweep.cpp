@@ -230,7 +230,7 @@ class WorldCache {
 constexpr std::uint64_t kWorldCacheAgents = 20'000'000;
 
 bool can_share_worlds(const Experiment& e) {
-  if (e.random_numbers() != RandomNumbers::common) return false;
+  if (!e.share_worlds() || e.random_numbers() != RandomNumbers::common) return false;
   const std::uint64_t staff = e.base().population().total_size();
   if (staff == 0 || staff * e.replicates() > kWorldCacheAgents) return false;  // 0: a roster (size unknown here)
   for (const auto& key : e.design().keys) {

@@ -141,7 +141,13 @@ values = [0.1, 0.3]
       CHECK((a == run_values[i] || (std::isnan(a) && std::isnan(run_values[i]))));
     }
   }
-  // A swept network key: every run builds its own world.
+  // Asked not to share, or a swept network key: every run builds its own world.
+  std::string rebuild = "share_worlds = false\n";
+  rebuild += test::slurp(dir.experiment());
+  test::write_file(dir.experiment(), rebuild);
+  const auto own = sweep(Experiment::load(dir.experiment()), dir.path("own.h5"), 2);
+  CHECK(own.worlds_built == 0);
+  CHECK(h5_differences(dir.path("sweep.h5"), dir.path("own.h5"), {"/meta"}).empty());
   CHECK(sweep(Experiment::load(ExperimentDir(kGrid).experiment()), dir.path("grid.h5"), 2).worlds_built == 0);
 }
 

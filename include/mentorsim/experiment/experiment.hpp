@@ -113,6 +113,8 @@ class Experiment {
   [[nodiscard]] Seed seed() const noexcept { return seed_; }
   [[nodiscard]] RandomNumbers random_numbers() const noexcept { return random_numbers_; }
   [[nodiscard]] Schedule schedule() const noexcept { return schedule_; }
+  // Whether runs may share their replicate's world when nothing swept touches it (sweep.hpp).
+  [[nodiscard]] bool share_worlds() const noexcept { return share_worlds_; }
   [[nodiscard]] const std::vector<std::string>& outcomes() const noexcept { return outcomes_; }
   [[nodiscard]] const std::vector<std::string>& timeseries() const noexcept { return timeseries_; }
   [[nodiscard]] const std::vector<Step>& observed_weeks() const noexcept { return observed_weeks_; }
@@ -167,6 +169,7 @@ class Experiment {
   Seed seed_ = 1;
   RandomNumbers random_numbers_ = RandomNumbers::common;
   Schedule schedule_ = Schedule::automatic;
+  bool share_worlds_ = true;
   std::vector<std::string> outcomes_;
   std::vector<std::string> timeseries_;
   std::vector<Step> observed_weeks_;
