@@ -193,13 +193,19 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str) -> Figure:
     y = np.arange(len(parameters))
     for ax, target in zip(axes, targets):
         t = rows[rows["target"] == target].set_index("parameter").loc[parameters]
+        if t[["first", "total"]].isna().all().all():
+            ax.text(0.5, 0.5, "no variance to apportion", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=8, color=ALPHA_LINE)
         for offset, kind, color in ((-0.18, "first", "#1b6ca8"), (0.18, "total", "#d1495b")):
             value = t[kind].to_numpy()
-            err = np.vstack([value - t[f"{kind}_low"].to_numpy(), t[f"{kind}_high"].to_numpy() - value])
-            ax.barh(y + offset, value, height=0.34, color=color,
+            ax.barh(y + offset, np.nan_to_num(value), height=0.34, color=color,
                     label="first order" if kind == "first" else "total")
-            ax.errorbar(value, y + offset, xerr=np.where(np.isfinite(err), np.abs(err), 0), fmt="none",
-                        ecolor="black", elinewidth=0.8, capsize=2)
+            low, high = t[f"{kind}_low"].to_numpy(), t[f"{kind}_high"].to_numpy()
+            ok = np.isfinite(value) & np.isfinite(low) & np.isfinite(high)
+            if ok.any():
+                err = np.abs(np.vstack([value[ok] - low[ok], high[ok] - value[ok]]))
+                ax.errorbar(value[ok], (y + offset)[ok], xerr=err, fmt="none", ecolor="black",
+                            elinewidth=0.8, capsize=2)
         ax.axvline(0, color=ALPHA_LINE, linewidth=0.6)
         ax.set_title(target, fontsize=9)
         ax.set_xlabel("Sobol index")
@@ -288,11 +294,13 @@ def plot_power_curve(power: Power) -> Figure:
     ax = fig.subplots()
     styles = {"t_test": ("#1b6ca8", "o", "t-test on unit means"),
               "mixed_model": ("#d1495b", "s", "mixed model (REML)")}
-    for analysis, (color, marker, label) in styles.items():
+    units = np.sort(power.table["units"].unique())
+    dodge = 0.015 * (units[-1] - units[0]) if len(units) > 1 else 0.1  # the two analyses side by side
+    for k, (analysis, (color, marker, label)) in enumerate(styles.items()):
         t = power.table[power.table["analysis"] == analysis]
         err = np.clip(np.vstack([t["power"] - t["power_low"], t["power_high"] - t["power"]]), 0, None)
-        ax.errorbar(t["units"], t["power"], yerr=err, color=color, marker=marker, capsize=3,
-                    label=label, linewidth=1.2, markersize=4)
+        ax.errorbar(t["units"] + (k - 0.5) * dodge, t["power"], yerr=err, color=color, marker=marker,
+                    capsize=3, label=label, linewidth=1.2, markersize=4)
     alpha = float(power.settings.get("alpha", 0.05))
     ax.axhline(alpha, color=ALPHA_LINE, linewidth=0.8, linestyle=":", label=f"alpha = {alpha:g}")
     ax.axhline(0.8, color=ALPHA_LINE, linewidth=0.8, linestyle="--", label="80 %")
