@@ -135,7 +135,7 @@ def load_sweep(path: str | Path) -> Sweep:
             if name not in f:
                 raise AnalysisError(f"{path}: missing /{name}")
         arms = [_text(a) for a in f["codes/arm"][()]]
-        keys = [_text(k) for k in f["design"].attrs.get("keys", [])]
+        keys = [_text(k) for k in f["codes/design_key"][()]] if "codes/design_key" in f else []
         points = int(np.asarray(f["meta"].attrs["points"]).item())
         columns = {"point": np.arange(points)}
         for key in keys:

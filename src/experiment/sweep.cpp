@@ -305,7 +305,7 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
   file.write_strings(std::string(io::schema::kCodes) + "/arm", m.arm_names);
 
   file.create_group("/design");
-  if (!m.design.keys.empty()) file.set_attribute("/design", "keys", m.design.keys);
+  file.write_strings(std::string(io::schema::kCodes) + "/design_key", m.design.keys);
   for (std::size_t k = 0; k < m.design.keys.size(); ++k) {
     const auto& numbers = m.design.number[k];
     const std::string path = "/design/" + m.design.keys[k];
