@@ -63,8 +63,7 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
   if (n == 0) return;
   grain = std::max<std::size_t>(grain, 1);
   const std::size_t blocks = (n + grain - 1) / grain;
-  const std::size_t workers =
-      serial_here ? 1 : std::min<std::size_t>(blocks, static_cast<std::size_t>(threads()));
+  const std::size_t workers = serial_here ? 1 : std::min<std::size_t>(blocks, static_cast<std::size_t>(threads()));
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t b; (b = next.fetch_add(1)) < blocks;) body(b * grain, std::min(n, (b + 1) * grain));

@@ -13,9 +13,11 @@
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/experiment/power.hpp"
+#include "mentorsim/scenario/parameters.hpp"
 #include "mentorsim/scenario/reader.hpp"
 
 namespace mentorsim::experiment {
@@ -73,19 +75,98 @@ std::string format_number(double value) {
   return out.str();
 }
 
+// A swept key as --set takes it ("arms.1.uptake") in the form of the parameter declarations'
+// resolved key paths ("arms[1].uptake"): a numeric component becomes an index of the one before.
+std::string key_path(std::string_view key) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= key.size()) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const std::string_view part = key.substr(start, dot - start);
+    const bool index =
+        !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (index && !out.empty()) {
+      out += "[" + std::string(part) + "]";
+    } else {
+      if (!out.empty()) out += '.';
+      out += part;
+    }
+    start = dot + 1;
+  }
+  return out;
+}
+
+// Every declared key as a swept key would name it; the entries of an array of tables ("arms[]",
+// "population.institutions[]") with the index the user gave, or 0.
+std::vector<std::string> declared_keys(std::string_view user_key) {
+  std::string index = "0";
+  for (std::size_t start = 0; start < user_key.size();) {
+    const std::size_t dot = std::min(user_key.find('.', start), user_key.size());
+    const std::string_view part = user_key.substr(start, dot - start);
+    if (!part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = std::string(part);
+      break;
+    }
+    start = dot + 1;
+  }
+  const auto spelled = [&](std::string key) {
+    for (std::size_t at = key.find("[]"); at != std::string::npos; at = key.find("[]")) key.replace(at, 2, "." + index);
+    return key;
+  };
+  std::vector<std::string> keys;
+  for (const auto& g : scenario::parameter_groups()) {
+    for (const auto& p : g.parameters) {
+      keys.push_back(spelled(g.full_key(p)));
+      if (g.path == "program") keys.push_back(spelled("arms[]." + p.key));
+    }
+  }
+  return keys;
+}
+
 }  // namespace
 
 std::vector<std::string> available_outcomes() {
-  std::vector<std::string> names = outcome_names();
-  for (std::string_view m : kMinorityOutcomes) names.push_back("by_minority/" + std::string(m));
-  for (std::string_view m : kIsolationOutcomes) names.push_back("by_isolation/" + std::string(m));
+  std::vector<std::string> names;
+  for (const OutcomeColumn& column : outcome_columns()) names.push_back(column.name);
+  for (const Subgroup subgroup : {Subgroup::minority, Subgroup::isolation}) {
+    for (const OutcomeInfo& info : outcome_table()) {
+      if (reported_by(info, subgroup)) {
+        names.push_back("by_" + std::string(subgroup_name(subgroup)) + "/" + std::string(info.name));
+      }
+    }
+  }
   return names;
 }
 
+OutcomeRef find_outcome(std::string_view name) {
+  OutcomeRef ref;
+  for (const Subgroup subgroup : {Subgroup::minority, Subgroup::isolation}) {
+    const std::string prefix = "by_" + std::string(subgroup_name(subgroup)) + "/";
+    if (!name.starts_with(prefix)) continue;
+    const std::string_view base = name.substr(prefix.size());
+    for (const OutcomeInfo& info : outcome_table()) {
+      if (info.name == base && reported_by(info, subgroup)) {
+        ref.known = true;
+        ref.outcome = info.outcome;
+        ref.by_subgroup = true;
+        ref.subgroup = subgroup;
+      }
+    }
+    return ref;
+  }
+  for (const OutcomeColumn& column : outcome_columns()) {
+    if (column.name == name) {
+      ref.known = true;
+      ref.outcome = column.outcome;
+      ref.level = column.level;
+    }
+  }
+  return ref;
+}
+
 std::size_t outcome_width(std::string_view name) {
-  if (name.starts_with("by_minority/")) return 2;
-  if (name.starts_with("by_isolation/")) return 4;
-  return 1;
+  const OutcomeRef ref = find_outcome(name);
+  return ref.known && ref.by_subgroup ? subgroup_size(ref.subgroup) : 1;
 }
 
 class ExperimentBuilder {
@@ -154,7 +235,7 @@ class ExperimentBuilder {
     experiment_.share_worlds_ = root.boolean("share_worlds", true);
     experiment_.outcomes_ = root.strings("outcomes", available_outcomes(), available_outcomes());
     if (experiment_.outcomes_.empty()) root.error("outcomes", "at least one outcome is needed");
-    std::vector<std::string> metrics(kTimeseriesMetrics.begin(), kTimeseriesMetrics.end());
+    const std::vector<std::string>& metrics = timeseries_names();
     experiment_.timeseries_ = root.strings("timeseries", {}, metrics);
     experiment_.bootstrap_ = static_cast<std::uint32_t>(root.integer("bootstrap", 1000, 0, 100000));
     experiment_.confidence_ = root.number("confidence", 0.95, Range{0.0, 1.0, true, true});
@@ -520,12 +601,54 @@ class ExperimentBuilder {
     }
   }
 
+  // The swept key must be a declared scenario parameter (scenario/parameters.hpp), and a numeric
+  // range or grid inside the declared range of a real or integer parameter: one message at the key
+  // (unknown, with the closest declared key) or at the offending end or value. False after an error.
+  bool check_declared(const Dimension& d, const DimensionSource& source, const std::string& path) {
+    const scenario::ParameterMatch match = scenario::find_parameter(key_path(d.key));
+    if (match.parameter == nullptr) {
+      std::string message = "\"" + d.key + "\" is not a scenario key (mentorsim info params lists them)";
+      if (auto guess = scenario::closest(d.key, declared_keys(d.key)); !guess.empty()) {
+        message += "; did you mean \"" + guess + "\"?";
+      }
+      context_.error(source.key, path + ".key", message);
+      return false;
+    }
+    const scenario::Parameter& p = *match.parameter;
+    if (p.type != scenario::ValueType::real && p.type != scenario::ValueType::integer) return true;
+    const scenario::Range range = p.type == scenario::ValueType::real
+                                      ? p.range
+                                      : scenario::Range{static_cast<double>(p.min), static_cast<double>(p.max)};
+    const auto outside = [&](double value, const SourceLocation& where, const std::string& key) {
+      if (std::isnan(value) || range.contains(value)) return false;
+      context_.error(where, key,
+                     format_number(value) + " is outside the range of " + d.key + ", " + p.range_text() +
+                         (p.unit.empty() ? "" : " (" + p.unit + ")"));
+      return true;
+    };
+    if (experiment_.design_.kind == DesignKind::grid) {
+      for (std::size_t i = 0; i < d.level_numbers.size(); ++i) {
+        const bool listed = i < source.levels.size();
+        if (outside(d.level_numbers[i], listed ? source.levels[i] : source.key,
+                    path + (listed ? ".values[" + std::to_string(i) + "]" : ".key"))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    const bool bounded = d.distribution != Distribution::normal || d.truncated;
+    if (!bounded) return true;  // an unbounded normal: the probes at its far tails say more
+    if (outside(d.quantile(0.0), source.min, path + ".min")) return false;
+    return !outside(d.quantile(1.0), source.max, path + ".max");
+  }
+
   void check_dimensions() {
     for (std::size_t k = 0; k < experiment_.dimensions_.size(); ++k) {
       const Dimension& d = experiment_.dimensions_[k];
       const DimensionSource& source = dimension_sources_[k];
       const std::string path = dimension_paths_[k];
       if (d.key.empty()) continue;
+      if (!check_declared(d, source, path)) continue;
       bool conflict = false;
       for (const auto& o : command_line_.scenario_overrides) {
         if (o.starts_with(d.key + "=")) {

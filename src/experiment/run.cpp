@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <stdexcept>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/ties.hpp"
+#include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/engine/simulation.hpp"
@@ -16,10 +18,29 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Positions of the metrics in kTimeseriesMetrics that need special pooling.
+// Columns of the metrics summed per arm (engine/fields.hpp: metric_column).
+constexpr std::size_t m_n = metric_column(Metric::n);
+constexpr std::size_t m_n_initial = metric_column(Metric::n_initial);
+constexpr std::size_t m_retained = metric_column(Metric::retained);
+constexpr std::size_t m_leavers = metric_column(Metric::leavers);
+constexpr std::size_t m_hires = metric_column(Metric::hires);
+constexpr std::size_t m_skill = metric_column(Metric::skill, 0);
+constexpr std::size_t m_confidence = metric_column(Metric::confidence);
+constexpr std::size_t m_satisfaction = metric_column(Metric::satisfaction);
+constexpr std::size_t m_intent = metric_column(Metric::intent_to_leave);
+constexpr std::size_t m_psych = metric_column(Metric::psych_safety);
+constexpr std::size_t m_degree = metric_column(Metric::degree);
+constexpr std::size_t m_strength = metric_column(Metric::strength);
+constexpr std::size_t m_cross = metric_column(Metric::cross_institution_ties);
+constexpr std::size_t m_in = metric_column(Metric::in_mentoring);
+constexpr std::size_t m_mentor = metric_column(Metric::mentoring_as_mentor);
+constexpr std::size_t m_mentee = metric_column(Metric::mentoring_as_mentee);
+constexpr std::size_t m_meetings = metric_column(Metric::meetings);
+
+// The column of a /timeseries dataset name (timeseries_names()).
 std::size_t metric_position(std::string_view name) {
-  const auto it = std::find(kTimeseriesMetrics.begin(), kTimeseriesMetrics.end(), name);
-  return static_cast<std::size_t>(it - kTimeseriesMetrics.begin());
+  const auto& names = timeseries_names();
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
 }  // namespace
@@ -30,34 +51,11 @@ RunSelection::RunSelection(std::vector<std::string> outcomes, std::vector<std::s
       metrics_(std::move(metrics)),
       weeks_(std::move(observed_weeks)),
       arms_(std::move(arms)) {
-  const auto names = outcome_names();
   std::size_t offset = 0;
   for (const auto& name : outcomes_) {
-    Source source = Source::per_arm;
-    std::string_view base = name;
-    if (name.starts_with("by_minority/")) {
-      source = Source::by_minority;
-      base.remove_prefix(12);
-    } else if (name.starts_with("by_isolation/")) {
-      source = Source::by_isolation;
-      base.remove_prefix(13);
-    }
-    std::size_t index = 0;
-    switch (source) {
-      case Source::per_arm:
-        index = static_cast<std::size_t>(std::find(names.begin(), names.end(), base) - names.begin());
-        break;
-      case Source::by_minority:
-        index = static_cast<std::size_t>(std::find(kMinorityOutcomes.begin(), kMinorityOutcomes.end(), base) -
-                                         kMinorityOutcomes.begin());
-        break;
-      case Source::by_isolation:
-        index = static_cast<std::size_t>(std::find(kIsolationOutcomes.begin(), kIsolationOutcomes.end(), base) -
-                                         kIsolationOutcomes.begin());
-        break;
-    }
-    source_.push_back(source);
-    source_index_.push_back(index);
+    const OutcomeRef ref = find_outcome(name);
+    if (!ref.known) throw std::logic_error("RunSelection: unknown outcome " + name);
+    refs_.push_back(ref);
     width_.push_back(outcome_width(name));
     outcome_offset_.push_back(offset);
     offset += width_.back() * arms_.size();
@@ -67,29 +65,14 @@ RunSelection::RunSelection(std::vector<std::string> outcomes, std::vector<std::s
   values_ = offset + metrics_.size() * arms_.size() * weeks_.size();
 }
 
-std::vector<std::vector<double>> arm_means(const SimulationState& state, Step previous_week) {
+std::vector<std::vector<double>> arm_means(const SimulationState& state, Step previous_week,
+                                           std::span<const std::uint32_t> meetings_before) {
   const Population& pop = state.population;
   const CollegialNetwork& net = state.network;
   const Step week = state.step;
   const std::size_t arms = state.scenario->arms().size();
-  const std::size_t width = kTimeseriesMetrics.size();
-  const std::size_t m_n = metric_position("n");
-  const std::size_t m_n_initial = metric_position("n_initial");
-  const std::size_t m_retained = metric_position("retained");
-  const std::size_t m_leavers = metric_position("leavers");
-  const std::size_t m_hires = metric_position("hires");
-  const std::size_t m_skill = metric_position("skill_clinical");
-  const std::size_t m_confidence = metric_position("confidence");
-  const std::size_t m_satisfaction = metric_position("satisfaction");
-  const std::size_t m_intent = metric_position("intent_to_leave");
-  const std::size_t m_psych = metric_position("psych_safety");
-  const std::size_t m_degree = metric_position("degree");
-  const std::size_t m_strength = metric_position("strength");
-  const std::size_t m_cross = metric_position("cross_institution_ties");
-  const std::size_t m_in = metric_position("in_mentoring");
-  const std::size_t m_mentor = metric_position("mentoring_as_mentor");
-  const std::size_t m_mentee = metric_position("mentoring_as_mentee");
-  const std::size_t m_meetings = metric_position("meetings");
+  constexpr std::size_t width = kMetricColumns;
+  const std::vector<std::uint32_t>& meetings = state.meeting_counts;
 
   std::vector<std::uint8_t> roles(pop.size(), 0);
   for (DyadId d = 0; d < state.dyads.size(); ++d) {
@@ -135,7 +118,7 @@ std::vector<std::vector<double>> arm_means(const SimulationState& state, Step pr
           s[m_in] += roles[a] != 0 ? 1.0 : 0.0;
           s[m_mentor] += (roles[a] & kMentorRole) ? 1.0 : 0.0;
           s[m_mentee] += (roles[a] & kMenteeRole) ? 1.0 : 0.0;
-          s[m_meetings] += state.meetings[a];
+          s[m_meetings] += meetings[a] - (a < meetings_before.size() ? meetings_before[a] : 0u);
         }
         return sums;
       },
@@ -144,16 +127,25 @@ std::vector<std::vector<double>> arm_means(const SimulationState& state, Step pr
         return acc;
       },
       16384);
+  // Pooled as the run file's group means are (metric_table's aggregate of each metric).
   std::vector<std::vector<double>> means(width, std::vector<double>(arms, kNaN));
-  for (std::size_t arm = 0; arm < arms; ++arm) {
-    const double* s = &totals[arm * width];
-    for (std::size_t k = 0; k < width; ++k) {
-      if (k == m_n || k == m_n_initial || k == m_leavers || k == m_hires) {
-        means[k][arm] = s[k];
-      } else if (k == m_retained) {
-        means[k][arm] = s[m_n_initial] > 0 ? s[k] / s[m_n_initial] : kNaN;
-      } else {
-        means[k][arm] = s[m_n] > 0 ? s[k] / s[m_n] : kNaN;
+  for (const MetricInfo& metric : metric_table()) {
+    const std::size_t first = metric_column(metric.metric);
+    const std::size_t last = first + (metric.by_domain ? kDomains : 1);
+    for (std::size_t k = first; k < last; ++k) {
+      for (std::size_t arm = 0; arm < arms; ++arm) {
+        const double* s = &totals[arm * width];
+        switch (metric.aggregate) {
+          case Aggregate::count:
+            means[k][arm] = s[k];
+            break;
+          case Aggregate::share_of_initial:
+            means[k][arm] = s[m_n_initial] > 0 ? s[k] / s[m_n_initial] : kNaN;
+            break;
+          case Aggregate::mean:
+            means[k][arm] = s[m_n] > 0 ? s[k] / s[m_n] : kNaN;
+            break;
+        }
       }
     }
   }
@@ -161,8 +153,8 @@ std::vector<std::vector<double>> arm_means(const SimulationState& state, Step pr
 }
 
 bool run_to_end(Simulation& simulation, const std::atomic<bool>* stop,
-                const std::function<void(SimulationState&, std::size_t, Step)>& on_observe) {
-  SimulationState& state = simulation.state();
+                const std::function<void(const SimulationState&, std::size_t, Step)>& on_observe) {
+  const SimulationState& state = simulation.state();
   const Scenario& scenario = *state.scenario;
   const std::vector<Step> weeks = observed_weeks(scenario.run().weeks, scenario.output().observe_every);
   std::size_t observation = 0;
@@ -170,7 +162,6 @@ bool run_to_end(Simulation& simulation, const std::atomic<bool>* stop,
   const auto observe = [&] {
     if (observation >= weeks.size() || weeks[observation] != state.step) return;
     if (on_observe) on_observe(state, observation, previous);
-    std::fill(state.meetings.begin(), state.meetings.end(), 0u);
     previous = state.step;
     ++observation;
   };
@@ -180,7 +171,7 @@ bool run_to_end(Simulation& simulation, const std::atomic<bool>* stop,
     simulation.step();
     observe();
   }
-  merge_ties(state);  // the final network holds the last interval's ties, as in `mentorsim run`
+  simulation.finish();  // the last tie merge: the final network holds the last interval's ties, as in `mentorsim run`
   return true;
 }
 
@@ -197,9 +188,11 @@ std::optional<std::vector<double>> simulate_run(const Scenario& scenario, Replic
       world != nullptr ? Simulation(scenario, replicate, World(*world)) : Simulation(scenario, replicate);
   if (times != nullptr) times->build += seconds_since(t);
   t = clock::now();
-  const auto keep_metrics = [&](SimulationState& state, std::size_t observation, Step previous) {
+  std::vector<std::uint32_t> meetings_before;  // cumulative meeting counts at the previous observation
+  const auto keep_metrics = [&](const SimulationState& state, std::size_t observation, Step previous) {
     if (selection.metrics_.empty()) return;
-    const auto means = arm_means(state, previous);
+    const auto means = arm_means(state, previous, meetings_before);
+    meetings_before = state.meeting_counts;
     for (std::size_t m = 0; m < selection.metrics_.size(); ++m) {
       for (std::size_t a = 0; a < selection.arms_.size(); ++a) {
         values[selection.metric_offset(m, a, observation)] = means[selection.metric_index_[m]][selection.arms_[a]];
@@ -211,21 +204,15 @@ std::optional<std::vector<double>> simulate_run(const Scenario& scenario, Replic
   t = clock::now();
   const Outcomes outcomes = compute_outcomes(simulation.state());
   for (std::size_t k = 0; k < selection.outcomes_.size(); ++k) {
-    const std::size_t index = selection.source_index_[k];
+    const OutcomeRef& ref = selection.refs_[k];
     const std::size_t width = selection.width_[k];
     for (std::size_t a = 0; a < selection.arms_.size(); ++a) {
       const ArmId arm = selection.arms_[a];
       double* out = &values[selection.outcome_offset_[k] + a * width];
-      switch (selection.source_[k]) {
-        case RunSelection::Source::per_arm:
-          out[0] = outcomes.per_arm[index][arm];
-          break;
-        case RunSelection::Source::by_minority:
-          for (std::size_t l = 0; l < 2; ++l) out[l] = outcomes.by_minority[index][arm][l];
-          break;
-        case RunSelection::Source::by_isolation:
-          for (std::size_t l = 0; l < 4; ++l) out[l] = outcomes.by_isolation[index][arm][l];
-          break;
+      if (ref.by_subgroup) {
+        for (std::size_t l = 0; l < width; ++l) out[l] = outcomes.subgroup(ref.outcome, ref.subgroup, arm, l);
+      } else {
+        out[0] = outcomes.value(ref.outcome, arm, ref.level);
       }
     }
   }

@@ -123,18 +123,34 @@ TEST_CASE("unknown keys of the experiment get file:line:column and a suggestion"
 }
 
 TEST_CASE("a swept key unknown to the scenario is reported where the experiment names it", "[experiment][parse]") {
+  // Checked against the declared parameters (scenario/parameters.hpp), at the key, with the closest
+  // declared key as the experiment would spell it.
   CHECK(problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"network.mean_degre\"\nvalues = [8, 9]\n") ==
-        "exp.toml:4:11: dimensions[0].values[0]: network.mean_degre: unknown key \"mean_degre\"; did you mean "
-        "\"mean_degree\"?\n");
+        "exp.toml:3:7: dimensions[0].key: \"network.mean_degre\" is not a scenario key (mentorsim info params lists "
+        "them); did you mean \"network.mean_degree\"?\n");
   CHECK(problems("scenario = \"base.toml\"\ndesign = \"lhs\"\nsamples = 4\n[[dimensions]]\n"
                  "key = \"netwrk.clustering\"\nmin = 0.1\nmax = 0.2\n") ==
-        "exp.toml:6:7: dimensions[0].min: netwrk: unknown key \"netwrk\"; did you mean \"network\"?\n");
+        "exp.toml:5:7: dimensions[0].key: \"netwrk.clustering\" is not a scenario key (mentorsim info params lists "
+        "them); did you mean \"network.clustering\"?\n");
+  // An arm's program key, with the arm's index.
+  CHECK(problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"arms.1.cadense_weeks\"\nvalues = [2, 4]\n") ==
+        "exp.toml:3:7: dimensions[0].key: \"arms.1.cadense_weeks\" is not a scenario key (mentorsim info params "
+        "lists them); did you mean \"arms.1.cadence_weeks\"?\n");
+  CHECK(
+      problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"arms.1.cadence_weeks\"\nvalues = [2, 4]\n").empty());
 }
 
-TEST_CASE("range ends outside what the scenario accepts are errors at min or max", "[experiment][parse]") {
+TEST_CASE("range ends outside the declared range of the key are errors at min, max or the value",
+          "[experiment][parse]") {
+  // network.clustering is declared in [0, 0.5]; run.weeks as an integer in 0–5200.
   CHECK(problems("scenario = \"base.toml\"\ndesign = \"sobol\"\nsamples = 4\n[[dimensions]]\n"
                  "key = \"network.clustering\"\nmin = 0.1\nmax = 0.7\n") ==
-        "exp.toml:7:7: dimensions[0].max: network.clustering: must be in [0, 0.5], got 0.7\n");
+        "exp.toml:7:7: dimensions[0].max: 0.7 is outside the range of network.clustering, [0, 0.5]\n");
+  CHECK(problems("scenario = \"base.toml\"\ndesign = \"lhs\"\nsamples = 4\n[[dimensions]]\n"
+                 "key = \"network.clustering\"\nmin = -0.1\nmax = 0.3\n") ==
+        "exp.toml:6:7: dimensions[0].min: -0.1 is outside the range of network.clustering, [0, 0.5]\n");
+  CHECK(problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"run.weeks\"\nvalues = [4, 6000]\n") ==
+        "exp.toml:4:14: dimensions[0].values[1]: 6000 is outside the range of run.weeks, 0–5200 (weeks)\n");
   CHECK(problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"run.weeks\"\nvalues = [4, 2.5]\n") ==
         "exp.toml:4:14: dimensions[0].values[1]: run.weeks: expected an integer, got a float\n");
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
+#include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/experiment/design.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 
@@ -78,10 +79,21 @@ struct CommandLine {
   std::optional<Replicate> replicates;          // --replicates
 };
 
-// Outcomes a run can keep: the /outcomes names of a run file, the by-minority ones as
-// "by_minority/<name>" (2 values per arm) and the by-isolation ones as "by_isolation/<name>" (4).
+// Outcomes a run can keep, made from the declared outcomes (engine/outcomes.hpp: outcome_columns and
+// outcome_table): the /outcomes names of a run file, the by-minority ones as "by_minority/<name>" (2
+// values per arm) and the by-isolation ones as "by_isolation/<name>" (4).
 std::vector<std::string> available_outcomes();
 std::size_t outcome_width(std::string_view name);
+
+// Where the values of an outcome name of available_outcomes() come from in Outcomes.
+struct OutcomeRef {
+  bool known = false;
+  Outcome outcome = Outcome::coverage;
+  std::size_t level = 0;  // breakdown level (per-arm outcomes)
+  bool by_subgroup = false;
+  Subgroup subgroup = Subgroup::minority;
+};
+OutcomeRef find_outcome(std::string_view name);
 
 class Experiment {
  public:

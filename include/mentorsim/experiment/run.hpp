@@ -9,11 +9,14 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "mentorsim/dynamics/state.hpp"
+#include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/engine/simulation.hpp"
+#include "mentorsim/experiment/experiment.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 
 namespace mentorsim::experiment {
@@ -27,7 +30,7 @@ struct RunTimes {
 
 class RunSelection {
  public:
-  // outcomes: names of available_outcomes(); metrics: names of kTimeseriesMetrics; arms: the
+  // outcomes: names of available_outcomes(); metrics: names of timeseries_names(); arms: the
   // scenario arms kept, in output order.
   RunSelection(std::vector<std::string> outcomes, std::vector<std::string> metrics, std::vector<Step> observed_weeks,
                std::vector<ArmId> arms);
@@ -51,26 +54,24 @@ class RunSelection {
  private:
   friend std::optional<std::vector<double>> simulate_run(const Scenario&, Replicate, const RunSelection&,
                                                          const std::atomic<bool>*, RunTimes*, const World*);
-  enum class Source : std::uint8_t { per_arm, by_minority, by_isolation };
   std::vector<std::string> outcomes_;
   std::vector<std::string> metrics_;
   std::vector<Step> weeks_;
   std::vector<ArmId> arms_;
-  std::vector<Source> source_;
-  std::vector<std::size_t> source_index_;
+  std::vector<OutcomeRef> refs_;
   std::vector<std::size_t> width_;
   std::vector<std::size_t> outcome_offset_;  // start of outcome k; arm a's values follow at + a * width
-  std::vector<std::size_t> metric_index_;    // index in kTimeseriesMetrics
+  std::vector<std::size_t> metric_index_;    // column in timeseries_names() (metric_column)
   std::size_t metric_base_ = 0;
   std::size_t values_ = 0;
 };
 
 // Runs `simulation` to its scenario's last week as `mentorsim run` does: at each observed week calls
-// on_observe(state, observation index, previous observed week or -1) and then resets the meeting
-// counters, as the Observer does; at the end merges the ties, as the runner does. False if `stop`
-// became true first (checked every week).
+// on_observe(state, observation index, previous observed week or -1) (meeting counts are cumulative:
+// the caller takes differences, as the Observer does); at the end Simulation::finish (the last tie
+// merge), as the runner does. False if `stop` became true first (checked every week).
 bool run_to_end(Simulation& simulation, const std::atomic<bool>* stop,
-                const std::function<void(SimulationState&, std::size_t, Step)>& on_observe = {});
+                const std::function<void(const SimulationState&, std::size_t, Step)>& on_observe = {});
 
 // Simulates replicate `replicate` of `scenario` (whose run.seed is the seed) and returns the selected
 // values; nullopt if `stop` became true before the end (checked every week).
@@ -79,8 +80,10 @@ std::optional<std::vector<double>> simulate_run(const Scenario& scenario, Replic
                                                 RunTimes* times = nullptr);
 
 // Every /timeseries metric averaged over each arm's agents at the state's current week (the same
-// definitions as the per-group means of a run file, pooled by arm): [metric][arm]. `previous_week` is
-// the week of the previous observation (-1 at the first), for leavers and hires.
-std::vector<std::vector<double>> arm_means(const SimulationState& state, Step previous_week);
+// definitions as the per-group means of a run file, pooled by arm): [metric column][arm]. `previous_week`
+// is the week of the previous observation (-1 at the first), for leavers and hires; `meetings_before`
+// each agent's cumulative meeting count then (empty at the first), for meetings.
+std::vector<std::vector<double>> arm_means(const SimulationState& state, Step previous_week,
+                                           std::span<const std::uint32_t> meetings_before = {});
 
 }  // namespace mentorsim::experiment
