@@ -454,8 +454,8 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
 
   io::install_cleanup_handlers();
   io::OutputFile out(options.output);
-  out.set_attribute("/", "schema_version", io::schema::kSchemaVersion);
-  out.set_attribute("/", "kind", "power");
+  out.set_attribute(io::schema::kRoot, "schema_version", io::schema::kSchemaVersion);
+  out.set_attribute(io::schema::kRoot, io::schema::kKindAttribute, io::schema::kPowerKind);
   const std::string meta(io::schema::kMeta);
   out.create_group(meta);
   out.set_attribute(meta, "mentorsim_version", MENTORSIM_VERSION);
@@ -475,7 +475,7 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
   out.set_attribute(meta, "hostname", io::host_name());
   out.set_attribute(meta, "threads", static_cast<std::int64_t>(parallel::threads()));
 
-  const std::string g = "/power";
+  const std::string g(io::schema::kPower);
   out.create_group(g);
   out.set_attribute(g, "outcome", settings.outcome);
   out.set_attribute(g, "alpha", settings.alpha);

@@ -101,7 +101,7 @@ double contrast_mean(const Layout& layout, const std::vector<double>& values, st
 
 void write_sensitivity(io::OutputFile& file, const Manifest& m, const Layout& layout,
                        const std::vector<double>& values) {
-  const std::string g = "/sensitivity";
+  const std::string g(io::schema::kSensitivity);
   const Design& design = m.design;
   const std::uint64_t points = m.points();
   const std::size_t d = design.keys.size();
@@ -278,8 +278,8 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
   const std::uint64_t arms = m.arm_names.size();
   const std::uint64_t R = m.replicates;
 
-  file.set_attribute("/", "schema_version", io::schema::kSchemaVersion);
-  file.set_attribute("/", "kind", "sweep");
+  file.set_attribute(io::schema::kRoot, "schema_version", io::schema::kSchemaVersion);
+  file.set_attribute(io::schema::kRoot, io::schema::kKindAttribute, io::schema::kSweepKind);
   const std::string meta(io::schema::kMeta);
   file.create_group(meta);
   file.set_attribute(meta, "mentorsim_version", m.mentorsim_version);
@@ -302,13 +302,13 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
   file.set_attribute(meta, "threads", static_cast<std::int64_t>(parallel::threads()));
   file.set_attribute(meta, "elapsed_seconds", elapsed_seconds);
 
-  file.write_strings(std::string(io::schema::kCodes) + "/arm", m.arm_names);
+  file.write_strings(io::schema::codes_table("arm"), m.arm_names);
 
-  file.create_group("/design");
-  file.write_strings(std::string(io::schema::kCodes) + "/design_key", m.design.keys);
+  file.create_group(std::string(io::schema::kDesign));
+  file.write_strings(std::string(io::schema::kDesignKeys), m.design.keys);
   for (std::size_t k = 0; k < m.design.keys.size(); ++k) {
     const auto& numbers = m.design.number[k];
-    const std::string path = "/design/" + m.design.keys[k];
+    const std::string path = io::schema::child(io::schema::kDesign, m.design.keys[k]);
     if (std::none_of(numbers.begin(), numbers.end(), [](double v) { return std::isnan(v); })) {
       file.write(path, numbers);
     } else {
@@ -316,7 +316,7 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
     }
   }
 
-  file.create_group("/runs");
+  file.create_group(std::string(io::schema::kRuns));
   for (std::size_t k = 0; k < m.outcomes.size(); ++k) {
     const std::size_t w = m.widths[k];
     std::vector<double> data(points * R * arms * w);
@@ -332,12 +332,12 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
     }
     std::vector<std::uint64_t> dims{points, R, arms};
     if (w > 1) dims.push_back(w);
-    file.write("/runs/" + m.outcomes[k], data, dims);
+    file.write(io::schema::child(io::schema::kRuns, m.outcomes[k]), data, dims);
   }
 
   if (!m.metrics.empty()) {
     const std::uint64_t O = m.observed_weeks.size();
-    file.write(std::string(io::schema::kTimeseries) + "/step", m.observed_weeks);
+    file.write(std::string(io::schema::kTimeseriesStep), m.observed_weeks);
     for (std::size_t metric = 0; metric < m.metrics.size(); ++metric) {
       std::vector<double> data(points * R * arms * O);
       for (std::uint64_t p = 0; p < points; ++p) {
@@ -350,7 +350,7 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
           }
         }
       }
-      file.write(std::string(io::schema::kTimeseries) + "/" + m.metrics[metric], data, {points, R, arms, O});
+      file.write(io::schema::child(io::schema::kTimeseries, m.metrics[metric]), data, {points, R, arms, O});
     }
   }
 
