@@ -228,3 +228,32 @@ values = [10, 100]
     CHECK(message.find("an institution of 50 staff cannot have 100 units") != std::string::npos);
   }
 }
+
+TEST_CASE("the outcomes a sweep can keep are the declared outcomes, by name and by subgroup", "[experiment][parse]") {
+  // Made from outcome_columns() and outcome_table(): every /outcomes dataset of a run file, then the
+  // by-subgroup ones, each found again with its width (1, or the subgroup's size).
+  const std::vector<std::string> names = available_outcomes();
+  std::size_t k = 0;
+  for (const OutcomeColumn& column : outcome_columns()) {
+    REQUIRE(k < names.size());
+    CHECK(names[k] == column.name);
+    const OutcomeRef ref = find_outcome(names[k]);
+    CHECK(ref.known);
+    CHECK(ref.outcome == column.outcome);
+    CHECK(ref.level == column.level);
+    CHECK_FALSE(ref.by_subgroup);
+    CHECK(outcome_width(names[k]) == 1);
+    ++k;
+  }
+  std::size_t subgroup_outcomes = 0;
+  for (const OutcomeInfo& info : outcome_table()) {
+    subgroup_outcomes += (info.by_minority ? 1 : 0) + (info.by_isolation ? 1 : 0);
+  }
+  CHECK(names.size() == k + subgroup_outcomes);
+  CHECK(outcome_width("by_minority/coverage") == 2);
+  CHECK(outcome_width("by_isolation/coverage") == 4);
+  CHECK(find_outcome("by_isolation/coverage").subgroup == Subgroup::isolation);
+  CHECK_FALSE(find_outcome("by_isolation/retention").known);  // retention is reported by minority only
+  CHECK_FALSE(find_outcome("coverag").known);
+  CHECK_FALSE(find_outcome("end").known);  // a breakdown's prefix is not a dataset
+}
