@@ -30,13 +30,13 @@ def file_kind(path: str | Path) -> str:
     what is wrong with it)."""
     try:
         with h5py.File(path, "r") as f:
-            return _text(f.attrs["kind"]) if "kind" in f.attrs else "run"
+            return _text(f.attrs["kind"], "the root attribute kind") if "kind" in f.attrs else "run"
     except OSError:
         return "run"
 
 
 def _meta(f: h5py.File) -> dict:
-    return {k: (_text(v) if isinstance(v, (bytes, str, np.bytes_)) else np.asarray(v).item())
+    return {k: (_text(v, f"/meta attribute {k}") if isinstance(v, (bytes, str, np.bytes_)) else np.asarray(v).item())
             for k, v in f["meta"].attrs.items()}
 
 
@@ -102,8 +102,8 @@ class Sweep:
             if "sensitivity" not in f:
                 return None
             g = f["sensitivity"]
-            targets = [_text(t) for t in g["targets"][()]]
-            parameters = [_text(p) for p in g["parameters"][()]]
+            targets = [_text(t, "/sensitivity/targets") for t in g["targets"][()]]
+            parameters = [_text(p, "/sensitivity/parameters") for p in g["parameters"][()]]
             parts = []
             for name in sorted(k for k in g if isinstance(g[k], h5py.Group)):
                 columns = {}
@@ -134,8 +134,8 @@ def load_sweep(path: str | Path) -> Sweep:
         for name in ("meta", "design", "runs", "codes/arm"):
             if name not in f:
                 raise AnalysisError(f"{path}: missing /{name}")
-        arms = [_text(a) for a in f["codes/arm"][()]]
-        keys = [_text(k) for k in f["codes/design_key"][()]] if "codes/design_key" in f else []
+        arms = [_text(a, "/codes/arm") for a in f["codes/arm"][()]]
+        keys = [_text(k, "/codes/design_key") for k in f["codes/design_key"][()]] if "codes/design_key" in f else []
         points = int(np.asarray(f["meta"].attrs["points"]).item())
         columns = {"point": np.arange(points)}
         for key in keys:
@@ -165,7 +165,7 @@ def load_power(path: str | Path) -> Power:
         raise AnalysisError(f"{path}: not a power file (written by `mentorsim power`)")
     with h5py.File(path, "r") as f:
         g = f["power"]
-        settings = {k: (_text(v) if isinstance(v, (bytes, str)) else np.asarray(v).tolist())
+        settings = {k: (_text(v, f"/power attribute {k}") if isinstance(v, (bytes, str)) else np.asarray(v).tolist())
                     for k, v in g.attrs.items()}
         units = g["units"][()]
         parts = []
@@ -259,7 +259,7 @@ def plot_outcome_vs_parameters(sweep: Sweep, outcome: str) -> Figure:
 
 def plot_grid_heatmap(sweep: Sweep, outcome: str, arm: str | None = None) -> Figure:
     """The replicate mean of an outcome over a two-parameter grid, one panel per arm."""
-    if len(sweep.keys) != 2 or _text(sweep.meta.get("design", "")) != "grid":
+    if len(sweep.keys) != 2 or _text(sweep.meta.get("design", ""), "/meta attribute design") != "grid":
         raise AnalysisError(f"{sweep.path}: a heatmap needs a grid over exactly two keys")
     means = sweep.point_means(outcome)
     arms = [arm] if arm is not None else sweep.arms
@@ -316,13 +316,13 @@ def plot_power_curve(power: Power) -> Figure:
 def _sweep_sections(sweep: Sweep):
     from .report import FigureItem, Section, TableItem
     sections = []
-    design = _text(sweep.meta.get("design", ""))
+    design = _text(sweep.meta.get("design", ""), "/meta attribute design")
     intro = Section("sweep", "Sweep")
     intro.paragraphs.append(
         f"{design} design over {len(sweep.keys)} key(s) ({html.escape(', '.join(sweep.keys)) or 'none'}): "
         f"{len(sweep.design)} points x {sweep.meta.get('replicates')} replicates, arms "
         f"{html.escape(', '.join(sweep.arms))}, random numbers {sweep.meta.get('random_numbers')}.")
-    intro.code.append(("Experiment file", "toml", _text(sweep.meta.get("experiment_toml", ""))))
+    intro.code.append(("Experiment file", "toml", _text(sweep.meta.get("experiment_toml", ""), "/meta attribute experiment_toml")))
     sections.append(intro)
     single = [o for o in sweep.outcomes if "/" not in o]
     indices = sweep.sensitivity()

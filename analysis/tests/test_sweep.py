@@ -227,3 +227,13 @@ def test_the_report_command_accepts_sweep_files(made, tmp_path):
                          cwd=REPO / "analysis")
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "r" / "report.html").exists()
+
+
+def test_the_check_command_reads_sweep_and_power_files(made):
+    for name, expected in (("grid.h5", "ok: sweep file, grid design over 2 key(s), 6 point(s), arms "
+                                       "control, reverse; outcomes 3, time series 1"),
+                           ("power.h5", "ok: power file, outcome intent_to_leave, 4 row(s)")):
+        run = subprocess.run(["/usr/bin/python3", "-m", "mentorsim_analysis", "check", str(made / name)],
+                             capture_output=True, text=True, timeout=300, cwd=REPO / "analysis")
+        assert run.returncode == 0, run.stderr
+        assert expected in run.stdout
