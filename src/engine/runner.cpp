@@ -106,6 +106,7 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
       while (state.step < scenario.run().weeks) {
         simulation.step();
         observe();
+        if (options.on_week) options.on_week();
       }
       simulation.finish();
       // What the stages reported (mentees without any feasible mentor, ...), for replicate 0.

@@ -192,7 +192,8 @@ TEST_CASE("an unknown command is named as such", "[cli]") {
   const auto r = run_mentorsim("frobnicate x.toml");
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err,
-                 "mentorsim: error: unknown command \"frobnicate\"; the commands are run, validate, info or patterns"));
+                 "mentorsim: error: unknown command \"frobnicate\"; the commands are run, validate, info, sweep, "
+                 "merge, power or patterns"));
 }
 
 TEST_CASE("validate reads the roster and the edge list, and reports their problems with the scenario's",
