@@ -579,6 +579,18 @@ ParameterGroup approach_group() {
                       {"profiles", "directory profiles a mentee reads at most",
                        "assumption: binds only for pools above directory_max / directory_visibility mentors (1,000 "
                        "at the default visibility)"}),
+          dyn_real(&D::approach, &ApproachParams::fit_noise, "fit_noise", Range{0.0, 100.0},
+                   {"SD of fit",
+                    "error in perceiving a pair's latent fit: a self-identifying mentee sees fit + fit_noise ν, the "
+                    "approached mentor fit + fit_noise ν′ (ν, ν′ standard normal, fixed per pair)",
+                    "assumption: an impression from a few contacts is as noisy as what it judges (correlation of "
+                    "perceived with true fit 1/√2 at 1); 0 = perfect insight, large = choice blind to fit"}),
+          dyn_real(
+              &D::approach, &ApproachParams::fit_choice_weight, "fit_choice_weight", Range{0.0, 10.0},
+              {"per SD of fit", "weight of perceived fit when a mentee ranks candidates and a mentor likes a proposer",
+               "assumption: at 0.5 one SD of perceived fit weighs as much in the ranking as the whole similarity "
+               "range (homophily_weight 0.5); self-chosen pairs form on interpersonal comfort and mutual "
+               "identification (C9, Ragins & Cotton 1999)"}),
       });
 }
 
@@ -643,13 +655,22 @@ ParameterGroup relationships_group() {
               {"", "quality of a new pair of average similarity", "assumption: a new pair starts moderately well"}),
           dyn_real(&D::relationships, &RelationshipParams::self_identified_bonus, "self_identified_bonus",
                    Range{-1.0, 1.0},
-                   {"", "extra initial quality of a self-identified pair",
-                    "C8 (Yamada et al. 2014): satisfaction 4.0 vs 3.3 on 5, self-selected vs assigned mentors (0.14 "
-                    "of the scale; part of that gap comes from similarity, modelled separately)"}),
+                   {"", "extra initial quality of a self-identified pair, on top of what fit and similarity give",
+                    "assumption kept for sensitivity only, default 0: the self-identified advantage (C8, Yamada et "
+                    "al. 2014: 4.0 vs 3.3 on 5) is a check the model reproduces or misses through latent fit"}),
           dyn_real(&D::relationships, &RelationshipParams::similarity_weight, "similarity_weight", Range{0.0, 2.0},
                    {"", "initial quality per unit of similarity above 1/2",
                     "C10 (Eby et al. 2013): similarity and perceived relationship quality, rho 0.38–0.59; value "
                     "assumption"}),
+          dyn_real(&D::relationships, &RelationshipParams::fit_quality_weight, "fit_quality_weight", Range{0.0, 1.0},
+                   {"per SD of fit", "initial quality per SD of the pair's latent fit",
+                    "assumption: one SD of fit moves a new pair's quality as much as a third of the similarity "
+                    "range (similarity_weight 0.3); fit is the unmeasured part of compatibility (C10, Eby et al. "
+                    "2013: perceived similarity predicts quality, rho 0.38–0.59)"}),
+          dyn_real(&D::relationships, &RelationshipParams::fit_communication, "fit_communication", Range{0.0, 1.0},
+                   {"per SD of fit", "poor-communication failure share removed per SD of latent fit, every meeting",
+                    "assumption: well-fitting pairs communicate better (C28, Straus et al. 2013: poor communication "
+                    "is a main cause of failed mentoring)"}),
           dyn_real(&D::relationships, &RelationshipParams::success_gain, "success_gain", kUnit,
                    {"", "q += success_gain (1 − q) after a successful meeting", "assumption"}),
           dyn_real(&D::relationships, &RelationshipParams::failure_loss, "failure_loss", kUnit,

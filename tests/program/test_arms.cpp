@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -199,4 +200,32 @@ TEST_CASE("program errors: empty eligibility, impossible constraints, arm shares
     REQUIRE(s.warnings().size() == 1);
     CHECK(s.warnings()[0].find("no_capacity") != std::string::npos);
   }
+}
+
+TEST_CASE("dyads record the pair's latent fit, and only self-identified pairs a perceived fit", "[arms][fit]") {
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 41\nweeks = 3\n[population]\nsize = 800\n"
+      "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"reverse\"\nstrategy = \"assigned_random\"\n"
+      "start_week = 1\n"
+      "[[arms]]\nname = \"self\"\nshare = 0.5\nkind = \"reverse\"\nstrategy = \"self_identified\"\n"
+      "start_week = 1\n",
+      "t.toml");
+  Simulation sim(scenario, 2);
+  sim.run_until(3);
+  const DyadTable& d = sim.state().dyads;
+  const RandomSource random(41, 2);
+  std::size_t by_arm[2] = {0, 0};
+  for (DyadId k = 0; k < d.size(); ++k) {
+    // The fit is the pair's, from the replicate's stream: the same whichever arm formed the pair.
+    CHECK(d.fit[k] == static_cast<float>(pair_fit(random, d.mentor[k], d.mentee[k])));
+    ++by_arm[d.arm[k]];
+    if (d.formation[k] == Formation::self_identified) {
+      CHECK(d.fit_perceived[k] == static_cast<float>(mentee_perceived_fit(random, d.mentor[k], d.mentee[k],
+                                                                          scenario.dynamics().approach.fit_noise)));
+    } else {
+      CHECK(std::isnan(d.fit_perceived[k]));
+    }
+  }
+  CHECK(by_arm[0] > 0);
+  CHECK(by_arm[1] > 0);
 }

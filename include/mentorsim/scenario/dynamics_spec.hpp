@@ -29,8 +29,10 @@ struct DiffusionParams {
 
 struct RelationshipParams {
   double initial_quality = 0.6;
-  double self_identified_bonus = 0.1;  // self-identified pairs start higher (C8: satisfaction 4.0 vs 3.3 of 5)
+  double self_identified_bonus = 0.0;  // extra initial quality of self-identified pairs (sensitivity only)
   double similarity_weight = 0.3;      // similarity -> quality (C10: rho 0.38-0.59)
+  double fit_quality_weight = 0.1;     // initial quality per SD of latent pair fit
+  double fit_communication = 0.1;      // poor-communication share removed per SD of latent pair fit
   double success_gain = 0.1;           // q += gain (1 - q) after a successful meeting
   double failure_loss = 0.15;          // q -= loss q after a failed meeting
   double missed_loss = 0.05;           // weekly erosion per unit of time shortage when not meeting
@@ -90,6 +92,8 @@ struct ApproachParams {
   double confidence_weight = 0.4;
   double minority_weight = 0.3;       // C5: minority residents' odds of having a mentor 0.3
   double homophily_weight = 0.5;      // weight of similarity against complementarity when ranking
+  double fit_noise = 1.0;             // SD of the error in perceiving a pair's latent fit (fit SD = 1)
+  double fit_choice_weight = 0.5;     // weight of perceived fit when ranking (mentee) and liking (mentor)
   std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
   std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most
 };
