@@ -74,6 +74,9 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "with fewer than 3 dyads or no variation)"},
     {O::fit_quality_corr, "fit_quality_corr", B::none, "correlation",
      "Pearson correlation, over the arm's dyads, of latent fit with final quality (NaN as above)"},
+    {O::minority_coverage_odds_ratio, "minority_coverage_odds_ratio", B::none, "odds ratio",
+     "odds of having had a mentor (coverage) of minority vs majority eligible mentees (Ramanan et al. 2006: 0.3; "
+     "NaN when either group is empty or its coverage is 0 or 1)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -392,6 +395,15 @@ Outcomes compute_outcomes(const SimulationState& state) {
       }
       acc.at(O::enrolled_mentees, arm) = Mean{enrolled, 1.0};
       for (std::size_t r = 0; r < unmatched.size(); ++r) acc.at(O::unmatched, arm, r) = Mean{unmatched[r], 1.0};
+    }
+  }
+
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    const double minority_share = acc.sub(O::coverage, minority, arm, 1).value();
+    const double majority_share = acc.sub(O::coverage, minority, arm, 0).value();
+    const auto odds = [](double p) { return p / (1.0 - p); };
+    if (minority_share > 0.0 && minority_share < 1.0 && majority_share > 0.0 && majority_share < 1.0) {
+      acc.at(O::minority_coverage_odds_ratio, arm) = Mean{odds(minority_share) / odds(majority_share), 1.0};
     }
   }
 

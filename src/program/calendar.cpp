@@ -137,6 +137,7 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.random = random;
   input.step = step;
   input.approach = scenario.dynamics().approach;
+  input.status = scenario.dynamics().status;
   input.directory_visibility = p.directory_visibility;
   input.time_required = scenario.dynamics().meetings.time_required;
   input.assigned_formation = assigned_formation;

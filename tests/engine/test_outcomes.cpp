@@ -58,7 +58,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "rating_self_identified",
                                              "rating_hybrid_fallback",
                                              "similarity_quality_corr",
-                                             "fit_quality_corr"};
+                                             "fit_quality_corr",
+                                             "minority_coverage_odds_ratio"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -137,6 +138,8 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   // Skill gain over the active initial staff 0, 1, 2.
   CHECK(o.value(O::skill_gain, 0, index_of(Domain::digital)) == Approx(0.25 / 3.0).epsilon(1e-6));
   CHECK(std::isnan(o.value(O::optimality_gap, 0)));  // no matching round logged
+  // Minority coverage 1 (agent 1): odds infinite, so the odds ratio is NaN.
+  CHECK(std::isnan(o.value(O::minority_coverage_odds_ratio, 0)));
 }
 
 TEST_CASE("fit, rating and the quality correlations on a tiny world", "[engine][outcomes][fit]") {

@@ -80,7 +80,7 @@ TEST_CASE("a hybrid program assigns the still unmatched after its self-identific
       "[run]\nseed = 8\nweeks = 20\n[population]\nsize = 1500\n"
       "[program]\nkind = \"traditional\"\nstrategy = \"hybrid\"\nstart_week = 2\nfallback_weeks = 6\n"
       "mentor_capacity = 3\ndirectory_visibility = 0.0\n"
-      "[dynamics.approach]\nbase_anxiety = 0.6\n",
+      "[dynamics.approach]\napproach_base = 0.4\n",
       "t.toml");
   Simulation sim(scenario, 0);
   sim.run_until(20);
@@ -121,13 +121,13 @@ TEST_CASE("re-matching gives mentees of dissolved pairs a new mentor", "[arms][r
   CHECK(second_dyads("true") > 0);
 }
 
-TEST_CASE("raising approach anxiety lowers minority coverage under self-identification", "[arms][anxiety]") {
-  auto minority_coverage = [](double weight) {
+TEST_CASE("a lower minority odds ratio of approaching lowers minority coverage", "[arms][anxiety]") {
+  auto minority_coverage = [](double odds_ratio) {
     const Scenario scenario = Scenario::parse(
         "[run]\nseed = 77\nweeks = 6\n[population]\nsize = 3000\nminority_share = 0.3\n"
         "[program]\nkind = \"traditional\"\nstrategy = \"self_identified\"\nstart_week = 1\nmentor_capacity = 4\n"
-        "uptake = 1.0\nmentor_uptake = 1.0\n[dynamics.approach]\nminority_weight = " +
-            std::to_string(weight) + "\n",
+        "uptake = 1.0\nmentor_uptake = 1.0\n[dynamics.approach]\nminority_odds_ratio = " +
+            std::to_string(odds_ratio) + "\n",
         "t.toml");
     double covered = 0.0, total = 0.0;
     for (Replicate r = 0; r < 2; ++r) {
@@ -149,8 +149,8 @@ TEST_CASE("raising approach anxiety lowers minority coverage under self-identifi
     }
     return covered / total;
   };
-  const double relaxed = minority_coverage(0.0);
-  const double anxious = minority_coverage(0.6);
+  const double relaxed = minority_coverage(1.0);
+  const double anxious = minority_coverage(0.1);
   INFO("minority coverage without extra anxiety " << relaxed << ", with " << anxious);
   CHECK(anxious < relaxed - 0.05);
 }

@@ -260,22 +260,74 @@ TEST_CASE("a mentee with no feasible mentor is unmatched with that reason", "[pa
   }
 }
 
-TEST_CASE("approach anxiety follows its equation", "[pairing][self]") {
+namespace {
+
+// h 0.8, psi 0.25: agent 0 an early-career nurse (confidence 0.5), agent 1 a mid-career physician
+// (confidence 0.5), agent 2 a senior physician.
+Population status_pair() {
   Population pop;
   pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.8, 0, 1});
   pop.units.push_back(UnitInfo{0, "h/0"});
   pop.psych_safety.push_back(0.25f);
-  pop.resize(2);
-  pop.stage[0] = CareerStage::student;
-  pop.stage[1] = CareerStage::senior;
+  pop.resize(3);
+  pop.stage[0] = CareerStage::early_career;
+  pop.profession[0] = Profession::nursing;
+  pop.stage[1] = CareerStage::mid_career;
+  pop.profession[1] = Profession::medicine;
+  pop.stage[2] = CareerStage::senior;
+  pop.profession[2] = Profession::medicine;
   pop.confidence[0] = 0.5f;
+  pop.confidence[1] = 0.5f;
+  return pop;
+}
+
+}  // namespace
+
+TEST_CASE("power distance adds stage, profession status and minority status", "[pairing][status]") {
+  Population pop = status_pair();
+  const StatusParams s;  // nursing 0.4, medicine 1.0, status_weight 0.5, minority_weight 0.2
+  // nurse -> physician one stage up: 0.8 (1/3 + 0.5 * 0.6) = 0.50667
+  CHECK(power_distance(pop, 0, 1, s) == Approx(0.8 * (1.0 / 3.0 + 0.3)));
+  // Downward in stage and status: none.
+  CHECK(power_distance(pop, 1, 0, s) == 0.0);
+  // Same profession, one stage up: stage only, 0.8 / 3.
+  CHECK(power_distance(pop, 1, 2, s) == Approx(0.8 / 3.0));
+  // A minority nurse facing a majority physician: + 0.2 -> 0.8 (1/3 + 0.3 + 0.2) = 0.66667
   pop.minority[0] = 1;
-  ApproachParams p;
-  // 0.1 + 0.6 * 0.8 * (3/3) * (1 - 0.25) + 0.4 * (1 - 0.5) + 0.3 = 0.1 + 0.36 + 0.2 + 0.3 = 0.96
-  CHECK(approach_anxiety(pop, 0, 1, p) == Approx(0.96));
-  // A senior approaching a student feels no power distance.
+  CHECK(power_distance(pop, 0, 1, s) == Approx(0.8 * (1.0 / 3.0 + 0.5)));
+  // Two stages up plus status and minority exceed 1: clamped, PD = h = 0.8.
+  CHECK(power_distance(pop, 0, 2, s) == Approx(0.8));
+}
+
+TEST_CASE("approach probability follows its odds-scale equation", "[pairing][self][status]") {
+  Population pop = status_pair();
+  const ApproachParams p;  // base 0.9, power 3, confidence 2, minority odds ratio 0.3
+  const StatusParams s;
+  // logit = ln 9 - 3 * 0.50667 * 0.75 - 2 * 0.5 = 2.19722 - 1.14 - 1 = 0.05722 -> p = 0.51430
+  CHECK(approach_probability(pop, 0, 1, p, s) == Approx(0.514302).epsilon(1e-5));
+  // A confident physician approaching a nurse feels no distance: p = approach_base.
   pop.confidence[1] = 1.0f;
-  CHECK(approach_anxiety(pop, 1, 0, p) == Approx(0.1));
+  CHECK(approach_probability(pop, 1, 0, p, s) == Approx(0.9));
+  // Minority: at equal power distance (status minority_weight 0) the odds are exactly 0.3 times.
+  StatusParams no_minority_distance = s;
+  no_minority_distance.minority_weight = 0.0;
+  const double majority = approach_probability(pop, 0, 1, p, no_minority_distance);
+  pop.minority[0] = 1;
+  const double minority = approach_probability(pop, 0, 1, p, no_minority_distance);
+  CHECK((minority / (1 - minority)) / (majority / (1 - majority)) == Approx(0.3));
+  // With the minority power distance as well: logit = 2.19722 - 3 * 0.66667 * 0.75 - 1 + ln 0.3
+  // = -1.50675 -> p = 1 / (1 + e^1.50675) = 1 / 5.51203 = 0.18142.
+  CHECK(approach_probability(pop, 0, 1, p, s) == Approx(0.181421).epsilon(1e-4));
+}
+
+TEST_CASE("a junior mentor's reluctance follows its equation", "[pairing][self][status]") {
+  Population pop = status_pair();
+  const ApproachParams p;  // reluctance_weight 0.6
+  const StatusParams s;
+  // The nurse (confidence 0.5) asked by the senior physician: PD = 0.8 * min(1, 2/3 + 0.3) = 0.77333;
+  // R = 0.6 * 0.77333 * (1 - 0.25) * (1 - 0.5) = 0.174
+  CHECK(mentor_reluctance(pop, 0, 2, p, s) == Approx(0.174));
+  CHECK(mentor_reluctance(pop, 2, 0, p, s) == 0.0);
 }
 
 // --- latent pair fit ---------------------------------------------------------------------------------
@@ -303,10 +355,10 @@ struct FitPool {
     input.random = RandomSource(3, 0);
     input.fit_random = RandomSource(fit_seed, 0);
     input.directory_visibility = 0.0;
-    input.approach.base_anxiety = 0.0;
+    input.approach.approach_base = 1.0 - 1e-12;  // approaches are certain (p within 1e-12 of 1)
     input.approach.power_weight = 0.0;
     input.approach.confidence_weight = 0.0;
-    input.approach.minority_weight = 0.0;
+    input.approach.reluctance_weight = 0.0;
     input.approach.fit_noise = noise;
   }
 };

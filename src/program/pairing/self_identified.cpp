@@ -14,26 +14,24 @@ namespace {
 // Liking of a mentee a mentor would not accept (likings can be negative: perceived fit is unbounded).
 constexpr double kUnacceptable = -std::numeric_limits<double>::infinity();
 
-double stage_gap_up(const Population& pop, AgentId from, AgentId to) {
-  return std::max(0, static_cast<int>(pop.stage[to]) - static_cast<int>(pop.stage[from])) / 3.0;
-}
-
-double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p) {
-  const double h = pop.institutions[pop.institution[mentor]].hierarchy;
-  const double psi = pop.psych_safety[pop.unit[mentor]];
-  return std::clamp(
-      p.power_weight * h * stage_gap_up(pop, mentor, mentee) * (1.0 - psi) * (1.0 - pop.confidence[mentor]), 0.0, 1.0);
-}
-
 }  // namespace
 
-double approach_anxiety(const Population& pop, AgentId mentee, AgentId mentor, const ApproachParams& p) {
-  const double h = pop.institutions[pop.institution[mentee]].hierarchy;
+double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p,
+                         const StatusParams& status) {
+  const double psi = pop.psych_safety[pop.unit[mentor]];
+  return std::clamp(
+      p.reluctance_weight * power_distance(pop, mentor, mentee, status) * (1.0 - psi) * (1.0 - pop.confidence[mentor]),
+      0.0, 1.0);
+}
+
+double approach_probability(const Population& pop, AgentId mentee, AgentId mentor, const ApproachParams& p,
+                            const StatusParams& status) {
   const double psi = pop.psych_safety[pop.unit[mentee]];
-  const double anxiety = p.base_anxiety + p.power_weight * h * stage_gap_up(pop, mentee, mentor) * (1.0 - psi) +
-                         p.confidence_weight * (1.0 - pop.confidence[mentee]) +
-                         p.minority_weight * (pop.minority[mentee] ? 1.0 : 0.0);
-  return std::clamp(anxiety, 0.0, 1.0);
+  double logit = std::log(p.approach_base / (1.0 - p.approach_base)) -
+                 p.power_weight * power_distance(pop, mentee, mentor, status) * (1.0 - psi) -
+                 p.confidence_weight * (1.0 - pop.confidence[mentee]);
+  if (pop.minority[mentee]) logit += std::log(p.minority_odds_ratio);
+  return 1.0 / (1.0 + std::exp(-logit));
 }
 
 SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
@@ -106,10 +104,10 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           const AgentId mentor = in.mentors[m];
           const double u_approach = stream.uniform();
           const double u_accept = stream.uniform();
-          if (u_approach >= 1.0 - approach_anxiety(pop, mentee, mentor, in.approach)) continue;
+          if (u_approach >= approach_probability(pop, mentee, mentor, in.approach, in.status)) continue;
           market.proposals[k].push_back(m);
           const double availability = std::min(1.0, pop.time_budget[mentor] / in.time_required);
-          if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach))) {
+          if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach, in.status))) {
             market.acceptable[k].push_back(m);
             double liking = similarity(pop, mentor, mentee) + 0.5 * complementarity(pop, mentor, mentee, in.type);
             if (in.approach.fit_choice_weight != 0.0) {

@@ -47,6 +47,7 @@ struct PairingInput {
   Step step = 0;
   // Self-identified search.
   ApproachParams approach;
+  StatusParams status;  // power distance (approach and reluctance)
   double directory_visibility = 0.05;
   double time_required = 0.4;  // a meeting's share of the time budget (mentors' availability to accept)
   // Formation recorded for assigned pairs (assigned, or hybrid_fallback for a hybrid's second phase).
