@@ -261,6 +261,12 @@ constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.similarity); }},
     {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.complementarity); }},
+    {{"fit", "float32", "[D]", "SD (standard normal)",
+      "latent pair fit (values, personality, working style): never measured, unknown to assigners"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit); }},
+    {{"fit_perceived", "float32", "[D]", "SD (standard normal)",
+      "the fit the mentee perceived when it chose its mentor (fit + fit_noise x error); NaN for assigned pairs"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit_perceived); }},
     {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
 });

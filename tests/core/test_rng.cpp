@@ -438,18 +438,31 @@ TEST_CASE("categorical picks indices in proportion to their weights and never a 
 TEST_CASE("every random purpose keeps its frozen value and no value is used twice", "[rng][purpose]") {
   // A purpose's value is part of every stream key it names: changing one changes every result drawn
   // from it. This table pins the values; a new purpose adds a row with the next unused value.
-  const std::vector<std::pair<std::string_view, unsigned>> pinned = {
-      {"population_layout", 0}, {"population_traits", 1},
-      {"network_stubs", 2},     {"network_closure", 3},
-      {"network_weights", 4},   {"network_topup", 5},
-      {"measure_sampling", 6},  {"enrollment", 7},
-      {"arm_assignment", 8},    {"pairing", 9},
-      {"meetings", 10},         {"exchange", 11},
-      {"diffusion", 12},        {"relationship", 13},
-      {"confidence", 14},       {"ties", 15},
-      {"satisfaction", 16},     {"turnover", 17},
-      {"hiring", 18},           {"culture", 19},
-      {"approach", 20},         {"network_calibration", 21}};
+  const std::vector<std::pair<std::string_view, unsigned>> pinned = {{"population_layout", 0},
+                                                                     {"population_traits", 1},
+                                                                     {"network_stubs", 2},
+                                                                     {"network_closure", 3},
+                                                                     {"network_weights", 4},
+                                                                     {"network_topup", 5},
+                                                                     {"measure_sampling", 6},
+                                                                     {"enrollment", 7},
+                                                                     {"arm_assignment", 8},
+                                                                     {"pairing", 9},
+                                                                     {"meetings", 10},
+                                                                     {"exchange", 11},
+                                                                     {"diffusion", 12},
+                                                                     {"relationship", 13},
+                                                                     {"confidence", 14},
+                                                                     {"ties", 15},
+                                                                     {"satisfaction", 16},
+                                                                     {"turnover", 17},
+                                                                     {"hiring", 18},
+                                                                     {"culture", 19},
+                                                                     {"approach", 20},
+                                                                     {"network_calibration", 21},
+                                                                     {"pair_fit", 22},
+                                                                     {"fit_perception", 23},
+                                                                     {"fit_perception_mentor", 24}};
   // Every value the enum names, found through purpose_name (which has a case for each purpose).
   std::vector<std::pair<std::string_view, unsigned>> declared;
   for (unsigned value = 0; value < 256; ++value) {

@@ -42,8 +42,13 @@ enum class Outcome : std::uint8_t {
   cross_institution_change,
   unmatched,  // by reason: unmatched_<reason>
   optimality_gap,
+  fit,                      // by formation: fit_<formation>
+  rating,                   // by formation: rating_<formation>
+  similarity_quality_corr,  // correlation over the arm's dyads
+  fit_quality_corr,
+  minority_coverage_odds_ratio,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::optimality_gap) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::minority_coverage_odds_ratio) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
 enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };
