@@ -138,8 +138,22 @@ def _print_tables(results, options) -> None:
 
 
 def _check(paths: list[Path]) -> int:
+    from . import sweep
     from .io import SECTIONS, load
     for path in paths:
+        kind = sweep.file_kind(path)
+        if kind == "sweep":  # a file of `mentorsim sweep` or `merge`: read its design and every run
+            s = sweep.load_sweep(path)
+            s.runs()
+            print(f"{path}: ok: sweep file, {s.meta.get('design')} design over {len(s.keys)} key(s), "
+                  f"{len(s.design)} point(s), arms {', '.join(s.arms)}; outcomes {len(s.outcomes)}, "
+                  f"time series {len(s.metrics)}")
+            continue
+        if kind == "power":
+            p = sweep.load_power(path)
+            print(f"{path}: ok: power file, outcome {p.settings.get('outcome')}, "
+                  f"{len(p.table)} row(s) (sizes x analyses)")
+            continue
         results = load(path)
         results.verify()
         present = [s for s in SECTIONS if results.has(s)]
@@ -152,7 +166,7 @@ def _check(paths: list[Path]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import output, report
+    from . import output, report, sweep
     from .io import load
     if args.command == "check":
         return _check(args.results)
@@ -174,6 +188,10 @@ def run(args: argparse.Namespace) -> int:
                 print(note)
             else:
                 _warn(note)
+        print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
+        return 0
+    if args.command == "report" and sweep.file_kind(args.results) != "run":
+        out = sweep.build_report(args.results, args.output, dpi=options.dpi)  # a sweep or power file
         print(f"wrote {out / 'report.html'} and {out / 'report.md'}")
         return 0
     results = load(args.results)

@@ -996,3 +996,63 @@ def plot_network_diagnostics(agents: pd.DataFrame, homophily: pd.DataFrame, targ
         _legend_above(fig, handles, ["week 0", "end of run", "requested or target",
                                      "random ties (homophily)"], style)
     return fig
+
+
+# -- patterns -------------------------------------------------------------------------------------
+PASS_COLOR, MISS_COLOR = "#117733", "#CC3311"
+
+
+def plot_patterns(table: pd.DataFrame, style: Style = DEFAULT_STYLE) -> Figure | None:
+    """Each computed pattern of `/patterns` in a panel of its own (patterns have different units):
+    the target as a dark band (a line for a point target), the target widened by the tolerance as a
+    light band, the replicates' values as small dots and their mean with its 95% CI as a marker with
+    a bar, coloured and titled by the verdict (pass / miss). None when no pattern was computed.
+
+    `table`: `Results.patterns` (id, name, target_low, target_high, tolerance, mean, ci_low,
+    ci_high, verdict, values)."""
+    rows = table[table["verdict"] != "not computable"].reset_index(drop=True)
+    if rows.empty:
+        return None
+    n = len(rows)
+    ncols = _grid(style, n, max_cols=4 if style.name == "double" else 2)
+    fig, axes = _figure(n, style, panel_height=1.25, ncols=ncols)
+    width = panel_width(fig, ncols)
+    with matplotlib.rc_context(style.rc()):
+        for ax, row in zip(axes, rows.itertuples()):
+            low, high, tol = float(row.target_low), float(row.target_high), float(row.tolerance)
+            color = PASS_COLOR if row.verdict == "pass" else MISS_COLOR
+            points = [float(v) for v in row.values] + [float(row.mean)]
+            for v in (row.ci_low, row.ci_high):
+                if np.isfinite(v):
+                    points.append(float(v))
+            finite_high = high if np.isfinite(high) else low
+            points += [low - tol, finite_high + tol]
+            left, right = min(points), max(points)
+            span = (right - left) or max(abs(right), 1.0) * 0.2
+            left, right = left - 0.12 * span, right + 0.12 * span
+            band_high = high if np.isfinite(high) else right
+            ax.axvspan(low - tol, band_high + (tol if np.isfinite(high) else 0.0),
+                       color="0.88", linewidth=0)
+            if high > low:
+                ax.axvspan(low, band_high, color="0.7", linewidth=0)
+            else:
+                ax.axvline(low, color="0.35", linewidth=1.2)
+            values = np.asarray(row.values, dtype=float)
+            ax.plot(values, np.full(len(values), -0.25), linestyle="none", marker="o",
+                    markersize=2.5, color=color, alpha=0.6)
+            if np.isfinite(row.ci_low):
+                ax.plot([row.ci_low, row.ci_high], [0.2, 0.2], color=color, linewidth=1.2)
+            ax.plot([row.mean], [0.2], marker="D", markersize=4.5, color=color)
+            ax.set_xlim(left, right)
+            ax.set_ylim(-0.7, 0.7)
+            ax.set_yticks([])
+            ax.spines["left"].set_visible(False)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+            ax.set_title(wrap(f"{row.id} {row.name}: {row.verdict}", width, style.title),
+                         color=color)
+    handles = [Patch(color="0.7", label="target"), Patch(color="0.88", label="target ± tolerance"),
+               Line2D([], [], marker="D", linestyle="-", color="0.3", label="mean, 95% CI"),
+               Line2D([], [], marker="o", linestyle="none", markersize=2.5, color="0.3",
+                      label="replicates")]
+    _legend_above(fig, handles, [h.get_label() for h in handles], style)
+    return fig

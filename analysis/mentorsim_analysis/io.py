@@ -76,6 +76,8 @@ AGENT_FIELDS_USED = {
     "role": "skill gain by role", "skills": "skill gain", "skills_initial": "skill gain",
     "institution": "the network picture", "satisfaction": "individual-level effect sizes",
     "satisfaction_initial": "individual-level effect sizes", "degree_initial": "network diagnostics",
+    "strength_initial": "the individual-level effect size of tie-strength change",
+    "cross_institution_ties_initial": "the individual-level effect size of cross-institution tie change",
 }
 
 SECTIONS = ("timeseries", "agents", "network", "dyads", "outcomes", "design", "runs")
@@ -283,6 +285,9 @@ def _validate(f: h5py.File) -> tuple[_Layout, dict, dict]:
     if "schema_version" not in root:
         raise AnalysisError("not a mentorsim results file (no root attribute schema_version)")
     version = _scalar(root["schema_version"])
+    if isinstance(version, str) or not isinstance(version, int) or isinstance(version, bool):
+        raise AnalysisError(f"root attribute schema_version is {version!r}, not an integer; mentorsim writes "
+                            f"the integer {SCHEMA_VERSION} (was this file made or edited by another program?)")
     if version != SCHEMA_VERSION:
         raise AnalysisError(f"schema_version {version!r} is not supported; mentorsim_analysis "
                             f"reads schema version {SCHEMA_VERSION}")
@@ -811,6 +816,35 @@ class Results:
         path = self._layout.network_paths[0][1]
         with self._open() as f, reading(f"/{path} attributes"):
             return {key: _scalar(value) for key, value in f[path].attrs.items()}
+
+    # The columns of /patterns (written by `mentorsim patterns`; docs/hdf5-schema.md).
+    PATTERN_TEXT = ("id", "name", "figure", "published", "source", "statistic", "description",
+                    "verdict", "reason")
+    PATTERN_NUMBERS = ("target_low", "target_high", "tolerance", "mean", "ci_low", "ci_high",
+                       "replicates", "reproduced")
+
+    @cached_property
+    @_with_path
+    def patterns(self) -> pd.DataFrame | None:
+        """The pattern table `mentorsim patterns` added to the file (one row per pattern, with
+        `values`: the per-replicate values as a list), or None when the file has no /patterns."""
+        with self._open() as f:
+            if "patterns" not in f:
+                return None
+            columns: dict[str, object] = {}
+            for name in self.PATTERN_TEXT:
+                data = self._read(f, f"patterns/{name}")
+                columns[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in data]
+            for name in self.PATTERN_NUMBERS:
+                columns[name] = self._read(f, f"patterns/{name}").astype(np.float64)
+            values = self._read(f, "patterns/values").astype(np.float64)
+        frame = pd.DataFrame(columns)
+        if values.ndim != 2 or values.shape[0] != len(frame):
+            raise AnalysisError("/patterns/values must have one row per pattern")
+        frame["reproduced"] = frame["reproduced"].astype(bool)
+        frame["replicates"] = frame["replicates"].astype(np.int64)
+        frame["values"] = [row[np.isfinite(row)].tolist() for row in values]
+        return self._attach(frame)
 
     @cached_property
     @_with_path

@@ -1118,6 +1118,84 @@ def section_convergence(results: Results, options: Options) -> Section:
     return section
 
 
+# -- patterns -------------------------------------------------------------------------------------
+def _target_text(row) -> str:
+    low, high, tol = row["target_low"], row["target_high"], row["tolerance"]
+    if not np.isfinite(low):
+        return "–"
+    if not np.isfinite(high):
+        text = "> " + tables.number(low)
+    elif low == high:
+        text = tables.number(low)
+    else:
+        text = f"{tables.number(low)} to {tables.number(high)}"
+    return text + (f" ± {tables.number(tol)}" if tol > 0 else "")
+
+
+def patterns_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The display table of /patterns: one row per pattern."""
+    rows = []
+    for _, row in table.iterrows():
+        if np.isfinite(row["mean"]):
+            achieved = tables.number(row["mean"])
+            if np.isfinite(row["ci_low"]):
+                achieved += f" [{tables.number(row['ci_low'])}, {tables.number(row['ci_high'])}]"
+            achieved += f" (R = {row['replicates']})"
+        else:
+            achieved = "–"
+        verdict = row["verdict"]
+        if verdict == "miss" and row["reproduced"]:
+            verdict += " (documented as reproduced)"
+        if verdict == "not computable":
+            verdict = row["reason"]
+        rows.append({"pattern": f"{row['id']} {row['name']}", "figure": row["figure"],
+                     "published": row["published"], "target": _target_text(row),
+                     "achieved [95% CI]": achieved, "verdict": verdict, "source": row["source"]})
+    return pd.DataFrame(rows)
+
+
+def section_patterns(results: Results, options: Options) -> Section:
+    """Published patterns against the simulation, as `mentorsim patterns` wrote them to /patterns
+    (the report reads the table; it does not recompute the statistics)."""
+    section = Section("patterns", "Patterns: published figures against the simulation")
+    table = results.patterns
+    if table is None:
+        section.unavailable = ("this file has no /patterns (add it with `mentorsim patterns "
+                               f"{results.path.name}`)")
+        return section
+    counts = table["verdict"].value_counts()
+    section.paragraphs.append(
+        f"{len(table)} patterns from {plain_text(str(_patterns_file(results)))}: "
+        f"{counts.get('pass', 0)} pass, {counts.get('miss', 0)} miss, "
+        f"{counts.get('not computable', 0)} not computable. Achieved: the mean over replicates with "
+        "a 95% confidence interval (mean ± t(0.975, R − 1) · SD / √R); a pattern passes when the "
+        "mean lies within the target widened by its tolerance. Per-agent and network statistics "
+        "use replicate 0 only unless the run kept every replicate (output.all_replicates). The "
+        "statistics and their sources are described in docs/model.md, section 1.2.")
+    fig = figures.plot_patterns(table, options.figure_style)
+    if fig is not None:
+        shown = table[table["verdict"] != "not computable"]
+        section.figures.append(FigureItem("patterns", fig, (
+            "Each computed pattern in its own panel, on its statistic's own scale: the published "
+            "target (dark band, or a line for a single value), the target widened by its tolerance "
+            "(light band), the replicates' values (dots) and their mean with its 95% CI "
+            "(diamond and bar), green when the pattern passes and red when it misses. Patterns "
+            "that cannot be computed are listed in the table only."),
+            alt="Patterns against their targets: " + "; ".join(
+                f"{r.id} {r.verdict}, mean {tables.number(r.mean)}, target {_target_text(r._asdict())}"
+                for r in shown.itertuples()) + "."))
+    display = patterns_table(table)
+    section.tables.append(TableItem("patterns", table.drop(columns=["values"]), display,
+                                    "Patterns: target against achieved."))
+    return section
+
+
+def _patterns_file(results: Results) -> str:
+    with results._open() as f:
+        value = f["patterns"].attrs.get("patterns_file", "calibration/patterns.toml")
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 # -- methods --------------------------------------------------------------------------------------
 def section_methods(options: Options) -> Section:
     section = Section("methods", "Methods")
@@ -1160,7 +1238,7 @@ SECTIONS: list[SingleBuilder] = [
     lambda r, o: section_provenance(r), section_tables, section_timeseries, section_skill_gain,
     section_comparison, section_differences, section_equity, section_subgroups, section_bridging,
     section_unmatched, section_end_reasons, section_network, section_network_diagnostics,
-    section_convergence, lambda r, o: section_methods(o),
+    section_convergence, section_patterns, lambda r, o: section_methods(o),
 ]
 
 

@@ -503,8 +503,9 @@ def staff_values(agents: pd.DataFrame | None, dyads: pd.DataFrame | None,
     skill_gain_<domain>: active initial staff, final − initial skill; satisfaction_change:
     active initial staff who took part; weeks_to_match: eligible initial-staff mentees, matched
     week − enrolled week; complementarity, similarity, meetings_per_dyad and quality_<formation>:
-    dyads. strength_change and cross_institution_change have no per-agent initial value in the
-    file, so no individual-level SD."""
+    dyads; strength_change and cross_institution_change: active initial staff, final minus
+    initial (`strength_initial`, `cross_institution_ties_initial`; files written before these
+    fields existed have no individual-level SD for them)."""
     parts = []
     if agents is not None and "arm" in agents:
         staff = agents
@@ -517,6 +518,13 @@ def staff_values(agents: pd.DataFrame | None, dyads: pd.DataFrame | None,
                 parts.append(pd.DataFrame({"arm": active["arm"].astype(str).to_numpy(),
                                            "metric": f"skill_gain_{domain}",
                                            "value": (active[final] - active[initial]).to_numpy()}))
+        for metric, final, initial in (("strength_change", "strength", "strength_initial"),
+                                       ("cross_institution_change", "cross_institution_ties",
+                                        "cross_institution_ties_initial")):
+            if final in active and initial in active:
+                parts.append(pd.DataFrame({"arm": active["arm"].astype(str).to_numpy(), "metric": metric,
+                                           "value": (active[final].astype(float)
+                                                     - active[initial].astype(float)).to_numpy()}))
         if {"satisfaction", "satisfaction_initial", "role"} <= set(active.columns):
             took_part = active[active["role"].astype(np.int64) != 0]
             parts.append(pd.DataFrame({

@@ -62,6 +62,11 @@ def run_scenario(scenario: str, out: Path, *overrides: str) -> Path:
         command += ["--set", override]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
+    # The pattern table, as a researcher adds it (the report's Patterns section reads it).
+    patterns = subprocess.run([str(binary), "patterns", str(out), "--patterns",
+                               str(REPO / "calibration/patterns.toml")],
+                              capture_output=True, text=True, timeout=600)
+    assert patterns.returncode == 0, patterns.stderr
     return out
 
 

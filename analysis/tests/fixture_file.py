@@ -63,7 +63,8 @@ def write_results(path: str | Path, *, arms: Sequence[str] = ("assigned", "self_
                   replicates: int = 3, seed: int = 7, schema_version: int = 1,
                   timeseries: bool = True, agents: bool = True, network: bool = True,
                   dyads: bool = True, outcomes: bool = True, drop: Sequence[str] = (),
-                  coverage: np.ndarray | None = None, checksum: bool = False) -> Path:
+                  coverage: np.ndarray | None = None, checksum: bool = False,
+                  patterns: bool = True) -> Path:
     """A small results file; `checksum` writes every dataset chunked with the Fletcher-32 filter
     (as mentorsim does), `drop` deletes objects after writing."""
     path = Path(path)
@@ -104,6 +105,8 @@ def write_results(path: str | Path, *, arms: Sequence[str] = ("assigned", "self_
             _write_dyads(f, n_arms, reps)
         if outcomes:
             _write_outcomes(f, n_arms, reps, COVERAGE if coverage is None else coverage)
+        if patterns and outcomes:
+            _write_patterns(f, reps)
         for name in drop:
             del f[name]
     if checksum:
@@ -213,6 +216,11 @@ def _write_agents(f: h5py.File, n_arms: int) -> None:
     g.create_dataset("degree", data=(ids % 6).astype(np.uint32))
     g.create_dataset("degree_initial", data=(ids % 5).astype(np.uint32))
     g.create_dataset("clustering", data=np.where(ids % 6 >= 2, 0.25, 0.0).astype(np.float32))
+    # Every agent gains 0.5 in tie strength; agents with an id divisible by 4 one cross-institution tie.
+    g.create_dataset("strength_initial", data=np.full(N_AGENTS, 1.5, dtype=np.float32))
+    g.create_dataset("strength", data=np.full(N_AGENTS, 2.0, dtype=np.float32))
+    g.create_dataset("cross_institution_ties_initial", data=np.zeros(N_AGENTS, dtype=np.uint32))
+    g.create_dataset("cross_institution_ties", data=(ids % 4 == 0).astype(np.uint32))
     # Mentees (role bit 2) were eligible as mentees, enrolled at week 1 and matched at week 3.
     mentee = (role & 2) > 0
     g.create_dataset("eligible", data=np.where(mentee, 2, 0).astype(np.uint8))
@@ -303,3 +311,54 @@ def _write_outcomes(f: h5py.File, n_arms: int, reps: int, coverage: np.ndarray) 
     isolation[..., 0] += 0.02 * np.arange(reps)[:, None]
     g.create_dataset("by_isolation/coverage", data=isolation)
     g.create_dataset("by_isolation/weeks_to_match", data=isolation * 2)
+
+
+# /patterns as `mentorsim patterns` writes it: a pass (range target), a miss (point target), an
+# ordering that passes, and one not computable yet.
+PATTERNS = [
+    dict(id="P1b", name="share with a mentor", figure="C1", published="54%", source="Palepu 1998",
+         statistic="coverage", verdict="pass", reason="", low=0.54, high=0.671, tol=0.1,
+         values=[0.6, 0.62, 0.64], reproduced=1),
+    dict(id="P5", name="minority odds ratio", figure="C5", published="odds ratio 0.3",
+         source="Ramanan 2006", statistic="minority_coverage_odds_ratio", verdict="miss",
+         reason="", low=0.3, high=0.3, tol=0.2, values=[0.9, 0.85, 0.95], reproduced=0),
+    dict(id="P6", name="lack of time commonest", figure="C16", published="75%", source="surveys",
+         statistic="lack_of_time_margin", verdict="pass", reason="", low=0.0, high=np.inf,
+         tol=0.0, values=[0.1, 0.12, 0.08], reproduced=0),
+    dict(id="P14", name="informal beats formal", figure="C9", published="informal > formal",
+         source="Ragins 1999", statistic="", verdict="not computable",
+         reason="not computable yet: needs informal mentoring", low=np.nan, high=np.nan, tol=0.0,
+         values=[], reproduced=0),
+]
+
+
+def pattern_summary(values: Sequence[float]) -> tuple[float, float, float]:
+    """Mean and 95% t interval (t(0.975, 2) = 4.303 for three replicates)."""
+    if not len(values):
+        return np.nan, np.nan, np.nan
+    v = np.asarray(values, dtype=float)
+    half = 4.303 * v.std(ddof=1) / np.sqrt(len(v))
+    return float(v.mean()), float(v.mean() - half), float(v.mean() + half)
+
+
+def _write_patterns(f: h5py.File, reps: int) -> None:
+    g = f.create_group("patterns")
+    for key, column in (("id", "id"), ("name", "name"), ("figure", "figure"),
+                        ("published", "published"), ("source", "source"),
+                        ("statistic", "statistic"), ("verdict", "verdict"), ("reason", "reason")):
+        _strings(g, key, [p[column] for p in PATTERNS])
+    _strings(g, "description", ["how it is computed"] * len(PATTERNS))
+    summaries = [pattern_summary(p["values"]) for p in PATTERNS]
+    g.create_dataset("target_low", data=np.array([p["low"] for p in PATTERNS]))
+    g.create_dataset("target_high", data=np.array([p["high"] for p in PATTERNS]))
+    g.create_dataset("tolerance", data=np.array([p["tol"] for p in PATTERNS]))
+    g.create_dataset("mean", data=np.array([s[0] for s in summaries]))
+    g.create_dataset("ci_low", data=np.array([s[1] for s in summaries]))
+    g.create_dataset("ci_high", data=np.array([s[2] for s in summaries]))
+    g.create_dataset("reproduced", data=np.array([p["reproduced"] for p in PATTERNS], dtype=np.uint8))
+    g.create_dataset("replicates", data=np.array([len(p["values"]) for p in PATTERNS], dtype=np.int64))
+    values = np.full((len(PATTERNS), reps), np.nan)
+    for i, p in enumerate(PATTERNS):
+        values[i, :len(p["values"])] = p["values"]
+    g.create_dataset("values", data=values)
+    g.attrs["patterns_file"] = "calibration/patterns.toml"

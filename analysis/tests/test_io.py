@@ -120,6 +120,15 @@ def test_missing_file(tmp_path):
         load(tmp_path / "absent.h5")
 
 
+@pytest.mark.parametrize("stored", [b"1", "1", 1.0, np.array([1, 1])])
+def test_schema_version_not_an_integer(tmp_path, stored):
+    path = write_results(tmp_path / "text.h5")
+    with h5py.File(path, "r+") as f:
+        f.attrs["schema_version"] = stored
+    with pytest.raises(AnalysisError, match=r"schema_version is .*not an integer; mentorsim writes the integer 1"):
+        load(path)
+
+
 def test_other_schema_version(tmp_path):
     path = write_results(tmp_path / "v2.h5", schema_version=2)
     with pytest.raises(AnalysisError, match="schema_version 2 is not supported.*version 1"):

@@ -15,13 +15,14 @@ SECTION_TITLES = ["Scenario", "Resolved parameters", "Provenance", "Summary tabl
                   "Subgroup effects by profession, career stage and institution",
                   "Bridging across institutions", "Why coverage differs: unmatched mentees by reason",
                   "Why dyads ended", "Collegial and mentoring network at the program's end",
-                  "Network diagnostics", "Replicates and convergence", "Methods"]
+                  "Network diagnostics", "Replicates and convergence",
+                  "Patterns: published figures against the simulation", "Methods"]
 SECTION_KEYS = ["scenario", "parameters", "provenance", "tables", "timeseries", "skill_gain",
                 "comparison", "differences", "equity", "subgroups", "bridging", "unmatched",
-                "end_reasons", "network", "network_diagnostics", "convergence", "methods"]
+                "end_reasons", "network", "network_diagnostics", "convergence", "patterns", "methods"]
 FIGURES = ["timeseries", "timeseries_skills", "skill_gain", "comparison", "forest", "equity",
            "subgroups", "bridging", "unmatched", "end_reasons", "network", "network_diagnostics",
-           "convergence"]
+           "convergence", "patterns"]
 FAST = dict(n_boot=300, dpi=60)
 
 

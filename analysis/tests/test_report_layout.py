@@ -8,7 +8,7 @@ from mentorsim_analysis import figures, load, report
 
 SINGLE_FILE_FIGURES = {"timeseries", "timeseries_skills", "skill_gain", "comparison", "forest",
                        "equity", "subgroups", "bridging", "unmatched", "end_reasons", "network",
-                       "network_diagnostics", "convergence"}
+                       "network_diagnostics", "convergence", "patterns"}
 COMPARE_FIGURES = {"forest", "comparison", "equity", "unmatched", "convergence", "timeseries"}
 
 

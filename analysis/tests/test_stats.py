@@ -103,6 +103,11 @@ def test_staff_values_follow_the_outcome_definitions(full):
     assert (weeks["value"] == 2.0).all() and len(weeks) > 0
     quality = values[values.metric == "quality_assigned"]
     assert len(quality) == 12 and np.allclose(quality["value"], 0.6)
+    strength = values[(values.metric == "strength_change") & (values.arm == "assigned")]
+    assert len(strength) == 23 and np.allclose(strength["value"], 0.5)
+    cross = values[(values.metric == "cross_institution_change") & (values.arm == "assigned")]
+    # arm 0 holds the even ids; active initial staff exclude id 0; ids divisible by 4 gained a tie
+    assert len(cross) == 23 and cross["value"].sum() == sum(1 for i in range(2, 48, 2) if i % 4 == 0)
 
 
 def test_bootstrap_ci_is_the_percentile_of_resampled_pair_means():

@@ -30,5 +30,7 @@ using Commands = std::vector<Command>;
 void add_run_commands(CLI::App& app, Commands& commands);          // run, validate (run_commands.cpp)
 void add_info_commands(CLI::App& app, Commands& commands);         // info, info network (info_commands.cpp)
 void add_info_params_commands(CLI::App& app, Commands& commands);  // info params (info_params.cpp)
+void add_experiment_commands(CLI::App& app, Commands& commands);   // sweep, merge, power (experiment_commands.cpp)
+void add_patterns_commands(CLI::App& app, Commands& commands);     // patterns (patterns_commands.cpp)
 
 }  // namespace mentorsim::cli

@@ -16,6 +16,7 @@
 #include "mentorsim/core/rng.hpp"
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/engine/schedule.hpp"
+#include "mentorsim/experiment/progress.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/roster.hpp"
@@ -118,8 +119,13 @@ int run_command(const ScenarioArgs& args, const RunFlags& flags, bool output_giv
   if (threads) options.threads = *threads;
   options.check = flags.check;
   options.profile = flags.profile;
-  options.progress = scenario.run().replicates > 1;
+  // Weeks done over all replicates: a bar on a terminal, otherwise a line per replicate or every 10 s.
+  experiment::Progress progress(std::cerr, experiment::stderr_is_terminal(),
+                                std::uint64_t{scenario.run().replicates} * scenario.run().weeks, "weeks", 0,
+                                static_cast<std::uint64_t>(scenario.run().weeks));
+  options.on_week = [&progress] { progress.advance(); };
   const RunSummary summary = run_scenario(scenario, options);
+  progress.finish();
   const NetworkSummary& n = summary.network;
   std::cout << "mentorsim " << MENTORSIM_VERSION << ": " << scenario.name() << ", " << summary.replicates
             << " replicate(s), " << scenario.run().weeks << " weeks, " << parallel::threads() << " thread(s)\n"

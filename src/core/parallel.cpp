@@ -19,8 +19,13 @@ namespace {
 std::mutex control_mutex;
 std::unique_ptr<tbb::global_control> control;
 int current_threads = 0;
+thread_local bool serial_here = false;
 
 }  // namespace
+
+SerialScope::SerialScope() noexcept : previous_(serial_here) { serial_here = true; }
+SerialScope::~SerialScope() { serial_here = previous_; }
+bool serial() noexcept { return serial_here; }
 
 int hardware_threads() noexcept { return std::max(1, tbb::info::default_concurrency()); }
 
@@ -58,7 +63,7 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
   if (n == 0) return;
   grain = std::max<std::size_t>(grain, 1);
   const std::size_t blocks = (n + grain - 1) / grain;
-  const std::size_t workers = std::min<std::size_t>(blocks, static_cast<std::size_t>(threads()));
+  const std::size_t workers = serial_here ? 1 : std::min<std::size_t>(blocks, static_cast<std::size_t>(threads()));
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t b; (b = next.fetch_add(1)) < blocks;) body(b * grain, std::min(n, (b + 1) * grain));
@@ -79,6 +84,10 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
     body(0, n);
     return;
   }
+  if (serial_here) {
+    for (std::size_t b = 0; b < blocks; ++b) body(b * grain, std::min(n, (b + 1) * grain));
+    return;
+  }
   // simple_partitioner with grain 1 over block indices: each task is a whole number of blocks.
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks, 1),
@@ -90,7 +99,13 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
       tbb::simple_partitioner{});
 }
 
-void sort_u64(std::vector<unsigned long long>& values) { tbb::parallel_sort(values.begin(), values.end()); }
+void sort_u64(std::vector<unsigned long long>& values) {
+  if (serial_here) {
+    std::sort(values.begin(), values.end());
+  } else {
+    tbb::parallel_sort(values.begin(), values.end());
+  }
+}
 #endif
 
 }  // namespace mentorsim::parallel

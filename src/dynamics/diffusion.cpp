@@ -74,4 +74,14 @@ void DiffusionStage::run(Context& ctx) {
   std::swap(ctx.write<C::skills>(), buffer);
 }
 
+void DiffusionStage::run_switched_off(Context& ctx) {
+  using C = Component;
+  SkillMatrix& buffer = ctx.write<C::skills_next>();
+  const auto values = buffer.data();
+  parallel::for_blocks(values.size(), 1 << 16, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t k = begin; k < end; ++k) values[k] = std::clamp(values[k], 0.0f, 1.0f);
+  });
+  std::swap(ctx.write<C::skills>(), buffer);
+}
+
 }  // namespace mentorsim

@@ -15,19 +15,33 @@ double power_distance_damping(const Population& pop, AgentId teacher, AgentId le
   return 1.0 - h * (1.0 - pop.confidence[teacher]) * (1.0 - psi);
 }
 
-void ExchangeStage::run(Context& ctx) {
-  using C = Component;
-  const Population& pop = ctx.read<C::staff>();
-  const ExchangeParams& params = ctx.dynamics().exchange;
-  const SkillMatrix& skills = ctx.read<C::skills>();
-  SkillMatrix& next = ctx.write<C::skills_next>();
-  if (next.agents() < pop.size()) next.resize(pop.size());  // hires since last week
+namespace {
+
+// Next week's skills start as this week's (sized for the hires since last week).
+void start_next_week(const Population& pop, const SkillMatrix& skills, SkillMatrix& next) {
+  if (next.agents() < pop.size()) next.resize(pop.size());
   const auto from = skills.data();
   const auto to = next.data();
   parallel::for_blocks(from.size(), 1 << 16, [&](std::size_t begin, std::size_t end) {
     std::copy(from.begin() + static_cast<std::ptrdiff_t>(begin), from.begin() + static_cast<std::ptrdiff_t>(end),
               to.begin() + static_cast<std::ptrdiff_t>(begin));
   });
+}
+
+}  // namespace
+
+void ExchangeStage::run_switched_off(Context& ctx) {
+  using C = Component;
+  start_next_week(ctx.read<C::staff>(), ctx.read<C::skills>(), ctx.write<C::skills_next>());
+}
+
+void ExchangeStage::run(Context& ctx) {
+  using C = Component;
+  const Population& pop = ctx.read<C::staff>();
+  const ExchangeParams& params = ctx.dynamics().exchange;
+  const SkillMatrix& skills = ctx.read<C::skills>();
+  SkillMatrix& next = ctx.write<C::skills_next>();
+  start_next_week(pop, skills, next);
   const DyadTable& dyads = ctx.read<C::dyads>();
   const DyadEventsView events = ctx.read<C::dyad_events>();
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();

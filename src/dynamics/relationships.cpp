@@ -26,10 +26,14 @@ double power_imbalance(const Population& pop, const DyadTable& dyads, DyadId d) 
   return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);
 }
 
+double poor_communication(const RelationshipParams& params, const DyadTable& dyads, DyadId d) {
+  return std::clamp(0.5 - 0.5 * dyads.quality[d] - params.fit_communication * dyads.fit[d], 0.0, 1.0);
+}
+
 double success_probability(const RelationshipParams& params, const Population& population, const DyadTable& dyads,
                            DyadId d) {
-  const double q = dyads.quality[d];
-  return (0.5 + 0.5 * q) * (1.0 - role_ambiguity(params, dyads, d)) * (1.0 - power_imbalance(population, dyads, d));
+  return (1.0 - poor_communication(params, dyads, d)) * (1.0 - role_ambiguity(params, dyads, d)) *
+         (1.0 - power_imbalance(population, dyads, d));
 }
 
 namespace {
@@ -75,7 +79,7 @@ void RelationshipsStage::run(Context& ctx) {
           ++dyads.meetings[d];
           const double ambiguity = role_ambiguity(p, dyads, d);
           const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, dyads, d);
-          const double communication = 0.5 - 0.5 * q;
+          const double communication = poor_communication(p, dyads, d);
           const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
           if (u_success < p_success) {
             events.succeeded[d] = 1;

@@ -148,6 +148,8 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(d.quality_initial);
       h.vector(d.similarity);
       h.vector(d.complementarity);
+      h.vector(d.fit);
+      h.vector(d.fit_perceived);
       h.vector(d.meetings);
       h.vector(d.trained);
       h.vector(d.failures);

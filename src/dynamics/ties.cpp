@@ -40,6 +40,10 @@ void TiesStage::merge(Context& ctx) {
   spare_ = std::exchange(network, std::move(next));
 }
 
+void TiesStage::run_switched_off(Context& ctx) {
+  if ((ctx.step() + 1) % ctx.dynamics().ties.merge_interval == 0) merge(ctx);
+}
+
 void TiesStage::run(Context& ctx) {
   using C = Component;
   const TieParams& p = ctx.dynamics().ties;

@@ -141,6 +141,14 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
        return put(f, p, padded(s.measures.cross_institution_ties, agents(s), std::uint32_t{0}));
      }},
+    {{"strength_initial", "float32", "[N]", "tie strength",
+      "sum of tie strengths at week 0 / at hire; strength_change averages strength minus this"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) { return put(f, p, s.state.baseline.strength); }},
+    {{"cross_institution_ties_initial", "uint32", "[N]", "ties",
+      "ties to staff of another home institution at week 0 / at hire"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, s.state.baseline.cross_institution_ties);
+     }},
     {{"effective_size", "float32", "[N]", "ties",
       "Burt's effective size (weighted; networkx convention); NaN if isolated"},
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
@@ -159,7 +167,8 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
       "[N]",
       "paths",
       "unnormalised betweenness, each pair once; `method` is `exact` or `sampled`, `sources` the sources used, "
-      "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`",
+      "`mean_standard_error` the sampling error; absent when `output.betweenness = \"off\"`, or \"auto\" above "
+      "`output.betweenness_sampled_max` agents",
       {},
       {},
       "method, sources, mean_standard_error"},
@@ -252,6 +261,12 @@ constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.similarity); }},
     {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.complementarity); }},
+    {{"fit", "float32", "[D]", "SD (standard normal)",
+      "latent pair fit (values, personality, working style): never measured, unknown to assigners"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit); }},
+    {{"fit_perceived", "float32", "[D]", "SD (standard normal)",
+      "the fit the mentee perceived when it chose its mentor (fit + fit_noise x error); NaN for assigned pairs"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit_perceived); }},
     {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
 });

@@ -264,6 +264,8 @@ void Observer::finish_replicate(const SimulationState& state, Replicate replicat
     copy.quality = d.quality_initial[k];
     copy.similarity = d.similarity[k];
     copy.complementarity = d.complementarity[k];
+    copy.fit = d.fit[k];
+    copy.fit_perceived = d.fit_perceived[k];
     copy.trained = d.trained[k] != 0;
     copy.planned_end = d.planned_end[k];
     const DyadId id = all_dyads_.add(copy, d.start[k]);

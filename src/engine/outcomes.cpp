@@ -65,6 +65,19 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "assigned_optimal: the largest bound, over the arm's matching rounds, on the relative gap to the optimal "
      "total pair value (0 when solved exactly and for the strategies that do not optimise; NaN for an arm that "
      "never matched)"},
+    {O::fit, "fit", B::formation, "SD of fit",
+     "mean latent fit (standard normal over all potential pairs) of the arm's dyads of this formation"},
+    {O::rating, "rating", B::formation, "rating (1-5)",
+     "mean final quality of the arm's dyads of this formation on a 1-5 satisfaction scale, 1 + 4 q (Yamada et al. "
+     "2014 report 4.0 self-selected vs 3.3 assigned)"},
+    {O::similarity_quality_corr, "similarity_quality_corr", B::none, "correlation",
+     "Pearson correlation, over the arm's dyads, of similarity with final quality (Eby et al. 2013: 0.38-0.59; NaN "
+     "with fewer than 3 dyads or no variation)"},
+    {O::fit_quality_corr, "fit_quality_corr", B::none, "correlation",
+     "Pearson correlation, over the arm's dyads, of latent fit with final quality (NaN as above)"},
+    {O::minority_coverage_odds_ratio, "minority_coverage_odds_ratio", B::none, "odds ratio",
+     "odds of having had a mentor (coverage) of minority vs majority eligible mentees (Ramanan et al. 2006: 0.3; "
+     "NaN when either group is empty or its coverage is 0 or 1)"},
     {O::intent_leaving_phi, "intent_leaving_phi", B::none, "correlation",
      "phi correlation, over the arm's initial staff, between considering leaving at week 0 (k) and leaving "
      "within 52 weeks (NaN for runs shorter than 52 weeks or without both answers and both fates)"},
@@ -144,6 +157,27 @@ struct Mean {
     count += 1.0;
   }
   [[nodiscard]] double value() const { return count > 0.0 ? sum / count : kNaN; }
+};
+
+// Pearson correlation of pairs added one at a time, as a Mean holding the value (empty, so NaN, with
+// fewer than 3 pairs or no variation in either variable).
+struct Correlation {
+  double n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0;
+  void add(double x, double y) {
+    n += 1.0;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+  }
+  [[nodiscard]] Mean mean() const {
+    if (n < 3.0) return Mean{};
+    const double vx = sxx - sx * sx / n;
+    const double vy = syy - sy * sy / n;
+    if (!(vx > 1e-12 * n) || !(vy > 1e-12 * n)) return Mean{};
+    return Mean{(sxy - sx * sy / n) / std::sqrt(vx * vy), 1.0};
+  }
 };
 
 // A Mean for every value of an Outcomes, laid out the same way.
@@ -368,8 +402,19 @@ Outcomes compute_outcomes(const SimulationState& state) {
     }
   }
 
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    const double minority_share = acc.sub(O::coverage, minority, arm, 1).value();
+    const double majority_share = acc.sub(O::coverage, minority, arm, 0).value();
+    const auto odds = [](double p) { return p / (1.0 - p); };
+    if (minority_share > 0.0 && minority_share < 1.0 && majority_share > 0.0 && majority_share < 1.0) {
+      acc.at(O::minority_coverage_odds_ratio, arm) = Mean{odds(minority_share) / odds(majority_share), 1.0};
+    }
+  }
+
   // Dyads.
   std::vector<double> dyad_count(arms, 0.0);
+  std::vector<Correlation> similarity_quality(arms);
+  std::vector<Correlation> fit_quality(arms);
   for (DyadId d = 0; d < dyads.size(); ++d) {
     const ArmId arm = dyads.arm[d];
     dyad_count[arm] += 1.0;
@@ -382,6 +427,14 @@ Outcomes compute_outcomes(const SimulationState& state) {
       acc.at(O::end_share, arm, r).add(r == index_of(reason) ? 1.0 : 0.0);
     }
     acc.at(O::quality, arm, index_of(dyads.formation[d])).add(dyads.quality[d]);
+    acc.at(O::rating, arm, index_of(dyads.formation[d])).add(1.0 + 4.0 * dyads.quality[d]);
+    acc.at(O::fit, arm, index_of(dyads.formation[d])).add(dyads.fit[d]);
+    similarity_quality[arm].add(dyads.similarity[d], dyads.quality[d]);
+    fit_quality[arm].add(dyads.fit[d], dyads.quality[d]);
+  }
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    acc.at(O::similarity_quality_corr, arm) = similarity_quality[arm].mean();
+    acc.at(O::fit_quality_corr, arm) = fit_quality[arm].mean();
   }
   for (ArmId arm = 0; arm < arms; ++arm) {
     if (state.scenario->arms()[arm].program.active()) acc.at(O::dyads, arm) = Mean{dyad_count[arm], 1.0};

@@ -24,6 +24,12 @@ consteval std::string_view agent_field(std::string_view name) {
 
 }  // namespace
 
+bool betweenness_left_out(const Scenario& scenario, std::size_t agents) {
+  const OutputSpec& out = scenario.output();
+  return scenario.wants_agent_field(agent_field("betweenness")) && out.betweenness == BetweennessMode::automatic &&
+         agents > out.betweenness_sampled_max;
+}
+
 AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
                                         const Scenario& scenario, const RandomSource& random) {
   MeasureSelection selection;
@@ -44,6 +50,7 @@ AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const P
       measures.betweenness_info = betweenness_sampled(network, out.betweenness_sources, random);
       break;
     case BetweennessMode::automatic:
+      if (betweenness_left_out(scenario, n)) return measures;
       measures.betweenness_info = n <= out.betweenness_exact_max
                                       ? betweenness_exact(network)
                                       : betweenness_sampled(network, out.betweenness_sources, random);

@@ -106,6 +106,7 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
       while (state.step < scenario.run().weeks) {
         simulation.step();
         observe();
+        if (options.on_week) options.on_week();
       }
       simulation.finish();
       // What the stages reported (mentees without any feasible mentor, ...), for replicate 0.
@@ -116,6 +117,12 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
       }
       const PhaseTimer finish_timer(profile, summary.observe_seconds);
       if (r == 0) summary.network = summarize_network(state.network, state.population);
+      if (r == 0 && betweenness_left_out(scenario, state.network.vertex_count())) {
+        warn("betweenness left out of the per-agent output: output.betweenness = \"auto\" computes it up to " +
+             std::to_string(scenario.output().betweenness_sampled_max) + " agents and this run has " +
+             std::to_string(state.network.vertex_count()) +
+             "; set output.betweenness = \"sampled\" (and output.betweenness_sources) to ask for it");
+      }
       observer.finish_replicate(state, r);
       for (std::size_t s = 0; s < kStageCount; ++s) summary.stage_seconds[s] += simulation.stage_seconds()[s];
       if (options.log != nullptr && options.progress) {

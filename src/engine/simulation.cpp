@@ -33,13 +33,29 @@ SimulationState initial_state(const Scenario& scenario, Replicate replicate, Wor
 
 }  // namespace
 
+Stage stage_of(Submodel submodel) {
+  const std::string_view name = EnumTraits<Submodel>::names[static_cast<std::size_t>(submodel)];
+  for (std::size_t s = 0; s < kStageCount; ++s) {
+    if (EnumTraits<Stage>::names[s] == name && enum_at<Stage>(s) != Stage::calendar) return enum_at<Stage>(s);
+  }
+  throw std::logic_error("submodel \"" + std::string(name) + "\" names no stage of the weekly schedule");
+}
+
+std::array<bool, kStageCount> enabled_stages(const Scenario& scenario) {
+  std::array<bool, kStageCount> enabled{};
+  enabled.fill(true);
+  for (Submodel m : scenario.disabled_submodels()) enabled[static_cast<std::size_t>(stage_of(m))] = false;
+  return enabled;
+}
+
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, SimulationOptions options)
     : Simulation(scenario, replicate, build_world(scenario, RandomSource(scenario.run().seed, replicate)), options) {}
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, World world, SimulationOptions options)
     : state_(initial_state(scenario, replicate, std::move(world))),
       stages_(make_schedule(state_, std::make_index_sequence<kStageCount>{})),
-      options_(options) {
+      options_(options),
+      enabled_(enabled_stages(scenario)) {
   if (options_.check) check_invariants(state_, "initialisation");
 }
 
@@ -49,6 +65,12 @@ void Simulation::run_stage(const StageHook* hook) {
   S& stage = std::get<I>(stages_);
   typename S::Context context(state_, S::id, notes_);
   if (hook != nullptr) (*hook)(S::id, true);
+  if (!enabled_[I]) {
+    // Switched off (dynamics.disabled): only what keeps the state consistent, if the stage has it.
+    if constexpr (requires { stage.run_switched_off(context); }) stage.run_switched_off(context);
+    if (hook != nullptr) (*hook)(S::id, false);
+    return;
+  }
   if (options_.profile) {
     const auto start = std::chrono::steady_clock::now();
     stage.run(context);

@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <system_error>
 
@@ -391,6 +394,28 @@ OutputFile::OutputFile(std::filesystem::path final_path)
   }
 }
 
+OutputFile::OutputFile(std::filesystem::path final_path, const std::filesystem::path& start_from)
+    : OutputFile(std::move(final_path)) {
+  std::vector<char> image;
+  {
+    std::ifstream in(start_from, std::ios::binary);
+    if (!in) throw IoError("cannot read " + start_from.string() + ": no such file");
+    image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) throw IoError("cannot read " + start_from.string());
+  }
+  impl_->file.close();
+  const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_core(access, kCoreIncrement, 0);
+  H5Pset_fclose_degree(access, H5F_CLOSE_SEMI);
+  H5Pset_file_image(access, image.data(), image.size());
+  const hid_t id = H5Fopen((temporary_path_.string() + ".in-memory").c_str(), H5F_ACC_RDWR, access);
+  H5Pclose(access);
+  if (id < 0) throw IoError("cannot read " + start_from.string() + ": not an HDF5 file");
+  impl_->file = H5::H5File(id);
+  // The C++ wrapper takes its own reference to an existing id (HDF5 1.10+): drop the one H5Fopen gave.
+  if (H5Iget_ref(id) > 1) H5Idec_ref(id);
+}
+
 OutputFile::~OutputFile() {
   if (committed_) return;
   if (impl_->descriptor >= 0) ::close(impl_->descriptor);
@@ -410,6 +435,14 @@ void OutputFile::create_group(std::string_view path) {
   H5Pclose(group_plist);
   if (group < 0) throw IoError("cannot create group " + name + " in " + final_path_.string());
   H5Gclose(group);
+}
+
+void OutputFile::remove(std::string_view path) {
+  const std::string name(path);
+  if (name == "/" || H5Lexists(impl_->file.getId(), name.c_str(), H5P_DEFAULT) <= 0) return;
+  if (H5Ldelete(impl_->file.getId(), name.c_str(), H5P_DEFAULT) < 0) {
+    throw IoError("cannot remove " + name + " in " + final_path_.string());
+  }
 }
 
 namespace {

@@ -83,7 +83,7 @@ std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec&
 }
 
 DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, AgentId mentee, ArmId arm,
-                 Formation formation, DyadId group, Step step) {
+                 Formation formation, DyadId group, Step step, double fit, float fit_perceived) {
   const ArmSpec& spec = scenario.arms()[arm];
   const RelationshipParams& rel = scenario.dynamics().relationships;
   NewDyad d;
@@ -95,7 +95,9 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   d.group = group;
   d.similarity = static_cast<float>(similarity(world.population, mentor, mentee));
   d.complementarity = static_cast<float>(complementarity(world.population, mentor, mentee, d.type));
-  double q = rel.initial_quality + rel.similarity_weight * (d.similarity - 0.5);
+  d.fit = static_cast<float>(fit);
+  d.fit_perceived = fit_perceived;
+  double q = rel.initial_quality + rel.similarity_weight * (d.similarity - 0.5) + rel.fit_quality_weight * fit;
   if (formation == Formation::self_identified) q += rel.self_identified_bonus;
   d.quality = static_cast<float>(std::clamp(q, 0.0, 1.0));
   d.trained = spec.program.mentor_training;
@@ -141,9 +143,11 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.random = random;
   input.step = step;
   input.approach = scenario.dynamics().approach;
+  input.status = scenario.dynamics().status;
   input.directory_visibility = p.directory_visibility;
   input.time_required = scenario.dynamics().meetings.time_required;
   input.assigned_formation = assigned_formation;
+  input.fit_random = random;
   input.mentees = std::move(mentees);
   input.mentors = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
@@ -160,7 +164,8 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
     if (p.kind == ProgramKind::group) {
       if (auto it = circle.find(pair.mentor); it != circle.end()) group = it->second;
     }
-    const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step);
+    const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step,
+                                pair_fit(random, pair.mentor, pair.mentee), pair.fit_perceived);
     if (p.kind == ProgramKind::group) circle.emplace(pair.mentor, id);
     program.unmatched_reason[pair.mentee] = kNotUnmatched;
     program.dissolved[pair.mentee] = 0;

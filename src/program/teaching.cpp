@@ -62,6 +62,16 @@ double similarity(const Population& population, AgentId a, AgentId b) {
   return (same_profession + same_institution + same_minority + stage) / 4.0;
 }
 
+double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status) {
+  const double h = population.institutions[population.institution[from]].hierarchy;
+  const double stage_gap =
+      std::max(0, static_cast<int>(population.stage[to]) - static_cast<int>(population.stage[from])) / 3.0;
+  const double status_gap = std::max(
+      0.0, status.status[index_of(population.profession[to])] - status.status[index_of(population.profession[from])]);
+  const double minority = population.minority[from] && !population.minority[to] ? 1.0 : 0.0;
+  return h * std::clamp(stage_gap + status.status_weight * status_gap + status.minority_weight * minority, 0.0, 1.0);
+}
+
 double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type) {
   double sum = 0.0;
   int count = 0;

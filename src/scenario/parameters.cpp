@@ -534,12 +534,29 @@ ParameterGroup output_group() {
                   {"", "per-agent and network output for every replicate, not only replicate 0", "design choice"}),
           boolean("network", o.network, {"", "write /network/final", "design choice"}),
           choice("betweenness", o.betweenness,
-                 {"", "betweenness in snapshots: exact, sampled, or auto (exact up to betweenness_exact_max agents)",
+                 {"",
+                  "betweenness in snapshots: exact, sampled, or auto (exact up to betweenness_exact_max agents, "
+                  "sampled up "
+                  "to betweenness_sampled_max, left out above)",
                   "assumption: exact Brandes costs O(N E)"}),
           integer("betweenness_sources", o.betweenness_sources, 1, 1'000'000,
                   {"sources", "sampled sources when betweenness is sampled", "assumption"}),
           integer("betweenness_exact_max", o.betweenness_exact_max, 0, 1'000'000,
                   {"agents", "auto: exact betweenness up to this many agents", "assumption"}),
+          integer("betweenness_sampled_max", o.betweenness_sampled_max, 0, 200'000'000,
+                  {"agents",
+                   "auto: sampled betweenness up to this many agents, left out above (with a warning; "
+                   "betweenness = \"sampled\" asks for it at any size)",
+                   "assumption: 256 sampled sources take about 50 s at 1M staff on 2 cores (docs/performance.md)"}),
+      });
+}
+
+ParameterGroup dynamics_switches_group() {
+  return group(
+      "dynamics", "Submodels switched off for an ablation: [dynamics]",
+      {
+          other("disabled", ValueType::list, "none", "[]", names_of<Submodel>(),
+                {"", "submodels whose weekly stage does not run (docs/model.md 7.0)", "design choice", "no repeats"}),
       });
 }
 
@@ -547,20 +564,29 @@ ParameterGroup approach_group() {
   return group(
       "dynamics.approach", "Self-identified pairing: search, ranking and approach anxiety",
       {
-          dyn_real(&D::approach, &ApproachParams::base_anxiety, "base_anxiety", kUnit,
-                   {"", "anxiety of approaching any mentor", "assumption: some reluctance even between peers"}),
-          dyn_real(&D::approach, &ApproachParams::power_weight, "power_weight", kWeight5,
-                   {"", "anxiety from approaching up the hierarchy: weight of h × stage gap up × (1 − ψ)",
+          dyn_real(&D::approach, &ApproachParams::approach_base, "approach_base", kOpenUnit,
+                   {"probability",
+                    "probability of approaching a candidate at no power distance, full confidence, not "
+                    "minority",
+                    "assumption: some reluctance even between peers (1 in 10 candidates not approached)"}),
+          dyn_real(&D::approach, &ApproachParams::power_weight, "power_weight", Range{0.0, 20.0},
+                   {"logit", "logit of approaching lost per unit of power distance PD × (1 − ψ)",
                     "review: \"junior employees being afraid to approach a senior colleague about mentorship\"; value "
-                    "assumption"}),
-          dyn_real(&D::approach, &ApproachParams::confidence_weight, "confidence_weight", kWeight5,
-                   {"", "anxiety from low confidence: weight of (1 − c)",
+                    "assumption: with confidence_weight, a student of confidence 0.5 approaching a senior under h 0.7 "
+                    "in a unit of ψ 0.5 dares with probability about one half, as with the former additive defaults"}),
+          dyn_real(&D::approach, &ApproachParams::confidence_weight, "confidence_weight", Range{0.0, 20.0},
+                   {"logit", "logit of approaching lost per unit of (1 − c)",
                     "review: mentors and juniors \"plagued by a lack of confidence\"; value assumption"}),
-          dyn_real(&D::approach, &ApproachParams::minority_weight, "minority_weight", kWeight5,
-                   {"", "anxiety added for minority staff",
-                    "C5 (Ramanan et al. 2006): minority residents' odds of having a mentor 0.3 — direction only: "
-                    "this is an additive anxiety weight, not an odds ratio; the resulting coverage odds ratio is a "
-                    "check"}),
+          dyn_real(&D::approach, &ApproachParams::reluctance_weight, "reluctance_weight", kWeight5,
+                   {"", "a mentor's reluctance to accept: weight of PD(mentor → mentee) × (1 − ψ) × (1 − c_mentor)",
+                    "review: junior (reverse) mentors' \"lack of confidence\"; value assumption (the former "
+                    "power_weight)"}),
+          dyn_real(&D::approach, &ApproachParams::minority_odds_ratio, "minority_odds_ratio",
+                   Range{0.0, 100.0, true, false},
+                   {"odds ratio", "odds ratio of approaching a candidate, minority vs majority staff",
+                    "C5 (Ramanan et al. 2006): minority residents' odds of having a mentor 0.3, applied to each "
+                    "approach; the emergent odds ratio of having a mentor (outcome minority_coverage_odds_ratio) is "
+                    "a check"}),
           dyn_real(&D::approach, &ApproachParams::homophily_weight, "homophily_weight", Range{0.0, 10.0},
                    {"", "weight of similarity against complementarity when ranking candidates",
                     "C10 (Eby et al. 2013): similarity and perceived relationship quality, rho 0.38–0.59 (mentees "
@@ -571,6 +597,18 @@ ParameterGroup approach_group() {
                       {"profiles", "directory profiles a mentee reads at most",
                        "assumption: binds only for pools above directory_max / directory_visibility mentors (1,000 "
                        "at the default visibility)"}),
+          dyn_real(&D::approach, &ApproachParams::fit_noise, "fit_noise", Range{0.0, 100.0},
+                   {"SD of fit",
+                    "error in perceiving a pair's latent fit: a self-identifying mentee sees fit + fit_noise ν, the "
+                    "approached mentor fit + fit_noise ν′ (ν, ν′ standard normal, fixed per pair)",
+                    "assumption: an impression from a few contacts is as noisy as what it judges (correlation of "
+                    "perceived with true fit 1/√2 at 1); 0 = perfect insight, large = choice blind to fit"}),
+          dyn_real(
+              &D::approach, &ApproachParams::fit_choice_weight, "fit_choice_weight", Range{0.0, 10.0},
+              {"per SD of fit", "weight of perceived fit when a mentee ranks candidates and a mentor likes a proposer",
+               "assumption: at 0.5 one SD of perceived fit weighs as much in the ranking as the whole similarity "
+               "range (homophily_weight 0.5); self-chosen pairs form on interpersonal comfort and mutual "
+               "identification (C9, Ragins & Cotton 1999)"}),
       });
 }
 
@@ -635,13 +673,22 @@ ParameterGroup relationships_group() {
               {"", "quality of a new pair of average similarity", "assumption: a new pair starts moderately well"}),
           dyn_real(&D::relationships, &RelationshipParams::self_identified_bonus, "self_identified_bonus",
                    Range{-1.0, 1.0},
-                   {"", "extra initial quality of a self-identified pair",
-                    "C8 (Yamada et al. 2014): satisfaction 4.0 vs 3.3 on 5, self-selected vs assigned mentors (0.14 "
-                    "of the scale; part of that gap comes from similarity, modelled separately)"}),
+                   {"", "extra initial quality of a self-identified pair, on top of what fit and similarity give",
+                    "assumption kept for sensitivity only, default 0: the self-identified advantage (C8, Yamada et "
+                    "al. 2014: 4.0 vs 3.3 on 5) is a check the model reproduces or misses through latent fit"}),
           dyn_real(&D::relationships, &RelationshipParams::similarity_weight, "similarity_weight", Range{0.0, 2.0},
                    {"", "initial quality per unit of similarity above 1/2",
                     "C10 (Eby et al. 2013): similarity and perceived relationship quality, rho 0.38–0.59; value "
                     "assumption"}),
+          dyn_real(&D::relationships, &RelationshipParams::fit_quality_weight, "fit_quality_weight", Range{0.0, 1.0},
+                   {"per SD of fit", "initial quality per SD of the pair's latent fit",
+                    "assumption: one SD of fit moves a new pair's quality as much as a third of the similarity "
+                    "range (similarity_weight 0.3); fit is the unmeasured part of compatibility (C10, Eby et al. "
+                    "2013: perceived similarity predicts quality, rho 0.38–0.59)"}),
+          dyn_real(&D::relationships, &RelationshipParams::fit_communication, "fit_communication", Range{0.0, 1.0},
+                   {"per SD of fit", "poor-communication failure share removed per SD of latent fit, every meeting",
+                    "assumption: well-fitting pairs communicate better (C28, Straus et al. 2013: poor communication "
+                    "is a main cause of failed mentoring)"}),
           dyn_real(&D::relationships, &RelationshipParams::success_gain, "success_gain", kUnit,
                    {"", "q += success_gain (1 − q) after a successful meeting", "assumption"}),
           dyn_real(&D::relationships, &RelationshipParams::failure_loss, "failure_loss", kUnit,
@@ -810,7 +857,7 @@ ParameterGroup turnover_group() {
                 "65%"}));
   const std::array<std::string, kStages - 1> promotion_sources = {
       "assumption: with leaving (annual_rate.student 0.2), students stay about two years",
-      "C29 (Beasley et al. 2006): median 6.0 years from assistant to associate professor; 1 − 0.5^(1/6) = 0.11 "
+      "C30 (Beasley et al. 2006): median 6.0 years from assistant to associate professor; 1 − 0.5^(1/6) = 0.11 "
       "gives a median of 6 years in the stage without leaving",
       "assumption: promotion to full professor is slower (median about 17 years without leaving)",
   };
@@ -838,6 +885,42 @@ ParameterGroup turnover_group() {
        "the phi between considering leaving at week 0 and leaving within 52 weeks is about 0.38 at the defaults "
        "(the outcome intent_leaving_phi reports it)"}));
   return group("dynamics.turnover", "Intent to leave, leaving, promotion and hiring", std::move(parameters));
+}
+
+ParameterGroup status_group() {
+  // Profession status: an ordinal assumption after Nembhard & Edmondson 2006 (physicians the highest
+  // status in clinical teams, nurses and allied professions lower).
+  const std::array<std::string, kProfessions> sources = {
+      "assumption: the top of the clinical hierarchy (C29, Nembhard & Edmondson 2006)",
+      "assumption: below physicians (C29)",
+      "assumption: allied health, as nursing (C29)",
+      "assumption: allied health, as nursing (C29)",
+      "assumption: between nursing and medicine",
+      "assumption: a doctoral clinical profession, below medicine",
+      "assumption: academic teaching staff, mid status",
+      "assumption: research scientists, between nursing and medicine",
+  };
+  std::vector<Parameter> parameters;
+  const DynamicsSpec defaults{};
+  for (std::size_t k = 0; k < kProfessions; ++k) {
+    const std::string profession(to_string(enum_at<Profession>(k)));
+    Parameter p = real("profession." + profession, defaults.status.status[k], kUnit,
+                       {"status (0-1)", "status of " + profession + " in the institutions' hierarchy", sources[k]});
+    p.get = [k](const DynamicsSpec& spec) { return spec.status.status[k]; };
+    p.set = [k](DynamicsSpec& spec, double value) { spec.status.status[k] = value; };
+    parameters.push_back(std::move(p));
+  }
+  parameters.push_back(dyn_real(&D::status, &StatusParams::status_weight, "status_weight", kWeight5,
+                                {"", "power distance per unit of profession status gap up",
+                                 "C29 (Nembhard & Edmondson 2006): lower-status professions feel less safe to speak "
+                                 "up; value assumption: a nurse facing a physician (gap 0.6) feels 0.3, about one "
+                                 "career stage"}));
+  parameters.push_back(dyn_real(&D::status, &StatusParams::minority_weight, "minority_weight", kWeight5,
+                                {"", "power distance added for minority staff facing majority staff",
+                                 "C29 (Nembhard & Edmondson 2006: status differences); C5 (Ramanan et al. 2006); value "
+                                 "assumption"}));
+  return group("dynamics.status", "Power distance: career stage, profession status, minority status",
+               std::move(parameters));
 }
 
 ParameterGroup culture_group() {
@@ -887,7 +970,9 @@ std::vector<ParameterGroup> make_groups() {
   groups.push_back(program_group());
   groups.push_back(arms_group());
   groups.push_back(randomisation_group());
+  groups.push_back(dynamics_switches_group());
   groups.push_back(approach_group());
+  groups.push_back(status_group());
   groups.push_back(meetings_group());
   groups.push_back(exchange_group());
   groups.push_back(diffusion_group());

@@ -647,6 +647,8 @@ class ScenarioBuilder {
         static_cast<std::uint32_t>(r.integer("betweenness_sources", out.betweenness_sources, 1, 1'000'000));
     out.betweenness_exact_max =
         static_cast<std::uint32_t>(r.integer("betweenness_exact_max", out.betweenness_exact_max, 0, 1'000'000));
+    out.betweenness_sampled_max =
+        static_cast<std::uint32_t>(r.integer("betweenness_sampled_max", out.betweenness_sampled_max, 0, 200'000'000));
     r.finish();
   }
 
@@ -840,6 +842,7 @@ class ScenarioBuilder {
 
   // Every [dynamics.*] key, range and check is declared in src/scenario/parameters.cpp.
   void read_dynamics(Reader d) {
+    scenario_.disabled_submodels_ = d.enumerations<Submodel>("disabled", {});
     scenario::read_dynamics_parameters(d, scenario_.dynamics_);
     check_hire_mix(d);
     d.finish();

@@ -20,6 +20,8 @@ DyadId DyadTable::add(const NewDyad& d, Step step) {
   quality_initial.push_back(d.quality);
   similarity.push_back(d.similarity);
   complementarity.push_back(d.complementarity);
+  fit.push_back(d.fit);
+  fit_perceived.push_back(d.fit_perceived);
   meetings.push_back(0);
   trained.push_back(d.trained ? 1 : 0);
   failures.push_back({0, 0, 0});

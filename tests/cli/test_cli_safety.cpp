@@ -191,7 +191,9 @@ TEST_CASE("the --threads option has one rule with run.threads: an integer in [0,
 TEST_CASE("an unknown command is named as such", "[cli]") {
   const auto r = run_mentorsim("frobnicate x.toml");
   CHECK(r.exit_code == 2);
-  CHECK(contains(r.err, "mentorsim: error: unknown command \"frobnicate\"; the commands are run, validate or info"));
+  CHECK(contains(r.err,
+                 "mentorsim: error: unknown command \"frobnicate\"; the commands are run, validate, info, sweep, "
+                 "merge, power or patterns"));
 }
 
 TEST_CASE("validate reads the roster and the edge list, and reports their problems with the scenario's",

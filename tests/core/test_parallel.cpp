@@ -7,7 +7,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <mutex>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
@@ -141,4 +143,42 @@ TEST_CASE("for_blocks splits 0 to n into disjoint blocks on multiples of the gra
   mentorsim::parallel::set_threads(0);
   CHECK(misaligned.load() == 0);
   CHECK(std::all_of(covered.begin(), covered.end(), [](const std::atomic<int>& c) { return c.load() == 1; }));
+}
+
+TEST_CASE("inside a SerialScope loops run on the calling thread, block by block, with the same blocks", "[parallel]") {
+  parallel::set_threads(4);
+  const std::size_t n = 10000;
+  const std::size_t grain = 64;
+  std::vector<std::pair<std::size_t, std::size_t>> serial_blocks;
+  const auto caller = std::this_thread::get_id();
+  bool other_thread = false;
+  {
+    const parallel::SerialScope serial;
+    CHECK(parallel::serial());
+    parallel::for_blocks(n, grain, [&](std::size_t begin, std::size_t end) {
+      serial_blocks.emplace_back(begin, end);  // no lock needed: one thread only
+      other_thread |= std::this_thread::get_id() != caller;
+    });
+    std::vector<unsigned long long> values = {5, 3, 9, 1};
+    parallel::sort_u64(values);
+    CHECK(values == std::vector<unsigned long long>{1, 3, 5, 9});
+  }
+  CHECK_FALSE(parallel::serial());
+  CHECK_FALSE(other_thread);
+  // The blocks a parallel run uses, in order.
+  std::mutex mutex;
+  std::vector<std::pair<std::size_t, std::size_t>> parallel_blocks;
+  parallel::for_blocks(n, grain, [&](std::size_t begin, std::size_t end) {
+    const std::lock_guard lock(mutex);
+    for (std::size_t b = begin; b < end; b += grain) parallel_blocks.emplace_back(b, std::min(end, b + grain));
+  });
+  std::sort(parallel_blocks.begin(), parallel_blocks.end());
+  CHECK(serial_blocks == parallel_blocks);
+  // Scopes nest: leaving the inner one keeps the outer one serial.
+  {
+    const parallel::SerialScope outer;
+    { const parallel::SerialScope inner; }
+    CHECK(parallel::serial());
+  }
+  parallel::set_threads(0);
 }

@@ -3,7 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "mentorsim/dynamics/relationships.hpp"
+#include "mentorsim/program/teaching.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -69,4 +72,41 @@ TEST_CASE("role ambiguity and power imbalance follow their equations", "[dynamic
   CHECK(power_imbalance(state.population, state.dyads, d) == Approx(0.24));
   // (1/2 + q/2)(1 - a)(1 - f) = 0.8 * 0.8 * 0.76 = 0.4864
   CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.4864));
+}
+
+TEST_CASE("a pair's latent fit lowers its poor-communication share", "[dynamics][relationships][fit]") {
+  const Scenario scenario = tiny_scenario(2, std::string(kReverseProgram) +
+                                                 "[dynamics.relationships]\nfit_communication = 0.1\n"
+                                                 "role_ambiguity = 0.0\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 0.6f);
+  const RelationshipParams& p = scenario.dynamics().relationships;
+  // m = clamp(1/2 - q/2 - 0.1 fit, 0, 1): 0.2 at fit 0, 0.1 at fit 1, 0.35 at fit -1.5, 0 at fit 3.
+  CHECK(poor_communication(p, state.dyads, d) == Approx(0.2));
+  state.dyads.fit[d] = 1.0f;
+  CHECK(poor_communication(p, state.dyads, d) == Approx(0.1));
+  // No ambiguity, no imbalance (mentor confidence 1): success is 1 - m.
+  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.9));
+  state.dyads.fit[d] = -1.5f;
+  CHECK(poor_communication(p, state.dyads, d) == Approx(0.35));
+  state.dyads.fit[d] = 3.0f;
+  CHECK(poor_communication(p, state.dyads, d) == 0.0);
+}
+
+TEST_CASE("a new dyad's quality starts from similarity and latent fit", "[dynamics][relationships][fit]") {
+  const Scenario scenario =
+      tiny_scenario(2, std::string(kReverseProgram) +
+                           "[dynamics.relationships]\ninitial_quality = 0.6\nsimilarity_weight = 0.3\n"
+                           "fit_quality_weight = 0.1\nself_identified_bonus = 0.05\n");
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  ProgramWorld world{state.population, state.population.confidence, state.network, state.dyads, state.program};
+  const double sim = similarity(state.population, 0, 1);
+  // q0 = 0.6 + 0.3 (s - 1/2) + 0.1 fit [+ 0.05 self-identified]
+  const DyadId assigned = form_dyad(world, scenario, 0, 1, 0, Formation::assigned, kNoDyad, 0, 1.5);
+  CHECK(state.dyads.quality[assigned] == Approx(0.6 + 0.3 * (sim - 0.5) + 0.15));
+  CHECK(state.dyads.fit[assigned] == 1.5f);
+  CHECK(std::isnan(state.dyads.fit_perceived[assigned]));
+  const DyadId chosen = form_dyad(world, scenario, 0, 1, 0, Formation::self_identified, kNoDyad, 0, -2.0, 0.5f);
+  CHECK(state.dyads.quality[chosen] == Approx(0.6 + 0.3 * (sim - 0.5) - 0.2 + 0.05));
+  CHECK(state.dyads.fit_perceived[chosen] == 0.5f);
 }

@@ -51,6 +51,15 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "unmatched_not_approached",
                                              "unmatched_declined",
                                              "optimality_gap",
+                                             "fit_assigned",
+                                             "fit_self_identified",
+                                             "fit_hybrid_fallback",
+                                             "rating_assigned",
+                                             "rating_self_identified",
+                                             "rating_hybrid_fallback",
+                                             "similarity_quality_corr",
+                                             "fit_quality_corr",
+                                             "minority_coverage_odds_ratio",
                                              "intent_leaving_phi",
                                              "meeting_quality_correlation",
                                              "considering_leaving_change"};
@@ -132,6 +141,8 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   // Skill gain over the active initial staff 0, 1, 2.
   CHECK(o.value(O::skill_gain, 0, index_of(Domain::digital)) == Approx(0.25 / 3.0).epsilon(1e-6));
   CHECK(std::isnan(o.value(O::optimality_gap, 0)));  // no matching round logged
+  // Minority coverage 1 (agent 1): odds infinite, so the odds ratio is NaN.
+  CHECK(std::isnan(o.value(O::minority_coverage_odds_ratio, 0)));
   // Nobody's considering-leaving answer changed.
   CHECK(o.value(O::considering_leaving_change, 0) == 0.0);
 }
@@ -177,4 +188,42 @@ TEST_CASE("the intent-leaving phi is the 2 x 2 table's", "[engine][outcomes]") {
   state.step = 104;
   const Outcomes o = compute_outcomes(state);
   CHECK(o.value(Outcome::intent_leaving_phi, 0) == Approx(2.0 / std::sqrt(12.0)));
+}
+
+TEST_CASE("fit, rating and the quality correlations on a tiny world", "[engine][outcomes][fit]") {
+  // Mentor 0 and three mentees. Dyads with (similarity, fit, final quality):
+  // (0.2, -1, 0.3), (0.5, 0, 0.5), (0.8, 2, 0.4); the last self-identified.
+  const Scenario scenario = test::tiny_scenario(4, test::kReverseProgram);
+  auto agents = test::junior_and_senior(1.0f);
+  agents.push_back(agents[1]);
+  agents.push_back(agents[1]);
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  const std::array<float, 3> sim{0.2f, 0.5f, 0.8f}, fit{-1.0f, 0.0f, 2.0f}, q{0.3f, 0.5f, 0.4f};
+  for (AgentId k = 0; k < 3; ++k) {
+    const DyadId d = test::add_dyad(state, 0, k + 1, q[k]);
+    state.dyads.similarity[d] = sim[k];
+    state.dyads.fit[d] = fit[k];
+  }
+  state.dyads.formation[2] = Formation::self_identified;
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  CHECK(o.value(O::fit, 0, index_of(Formation::assigned)) == Approx(-0.5));
+  CHECK(o.value(O::fit, 0, index_of(Formation::self_identified)) == Approx(2.0));
+  CHECK(o.value(O::rating, 0, index_of(Formation::assigned)) == Approx(1.0 + 4.0 * 0.4));  // mean q 0.4
+  CHECK(o.value(O::rating, 0, index_of(Formation::self_identified)) == Approx(2.6));
+  // similarity vs quality: deviations (-0.3, 0, 0.3) and (-0.1, 0.1, 0):
+  // sum dx dy = (-0.3)(-0.1) + 0 (0.1) + 0.3 (0) = 0.03; sum dx^2 = 0.18; sum dy^2 = 0.02:
+  // r = 0.03 / sqrt(0.0036) = 0.5.
+  CHECK(o.value(O::similarity_quality_corr, 0) == Approx(0.5).epsilon(1e-5));
+  // fit vs quality: fit deviations (-4/3, -1/3, 5/3): sum dx dy = 0.1333 - 0.0333 + 0 = 0.1;
+  // sum dx^2 = (16 + 1 + 25) / 9 = 14/3: r = 0.1 / sqrt(14/3 * 0.02) = 0.3273.
+  CHECK(o.value(O::fit_quality_corr, 0) == Approx(0.1 / std::sqrt(14.0 / 3.0 * 0.02)).epsilon(1e-5));
+}
+
+TEST_CASE("a correlation over fewer than three dyads is NaN", "[engine][outcomes][fit]") {
+  const Scenario scenario = test::tiny_scenario(2, test::kReverseProgram);
+  SimulationState state(scenario, 0, test::tiny_world(test::junior_and_senior(1.0f), {}, 0.7, 0.2));
+  test::add_dyad(state, 0, 1, 0.5f);
+  const Outcomes o = compute_outcomes(state);
+  CHECK(std::isnan(o.value(Outcome::similarity_quality_corr, 0)));
 }

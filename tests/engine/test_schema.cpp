@@ -15,6 +15,7 @@
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/schema.hpp"
+#include "mentorsim/patterns/patterns.hpp"
 #include "support/doc_blocks.hpp"
 #include "support/temp_dir.hpp"
 
@@ -189,8 +190,10 @@ std::string keys_only_in(const Map& a, const Map& b) {
 
 }  // namespace
 
-TEST_CASE("docs/hdf5-schema.md lists exactly the datasets and attributes a run writes, with their types",
-          "[engine][schema][docs]") {
+TEST_CASE(
+    "docs/hdf5-schema.md lists exactly the datasets and attributes a run and the patterns command write, with their "
+    "types",
+    "[engine][schema][docs]") {
   test::TempDir dir;
   const Scenario scenario = Scenario::parse(
       "[run]\nseed = 3\nweeks = 9\nreplicates = 2\n[population]\nsize = 300\n"
@@ -202,6 +205,19 @@ TEST_CASE("docs/hdf5-schema.md lists exactly the datasets and attributes a run w
   options.output_path = dir / "schema.h5";
   options.profile = true;  // stage_seconds
   run_scenario(scenario, options);
+  // Then what `mentorsim patterns` adds: /patterns.
+  {
+    const auto list =
+        patterns::load_patterns(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "calibration/patterns.toml");
+    std::vector<patterns::PatternResult> results;
+    {
+      const io::InputFile in(dir / "schema.h5");
+      results = patterns::evaluate(list, in);
+    }
+    io::OutputFile out(dir / "schema.h5", dir / "schema.h5");
+    patterns::write_hdf5(out, results, "calibration/patterns.toml");
+    out.commit();
+  }
 
   Listing file;
   {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -79,7 +80,7 @@ TEST_CASE("a hybrid program assigns the still unmatched after its self-identific
       "[run]\nseed = 8\nweeks = 20\n[population]\nsize = 1500\n"
       "[program]\nkind = \"traditional\"\nstrategy = \"hybrid\"\nstart_week = 2\nfallback_weeks = 6\n"
       "mentor_capacity = 3\ndirectory_visibility = 0.0\n"
-      "[dynamics.approach]\nbase_anxiety = 0.6\n",
+      "[dynamics.approach]\napproach_base = 0.4\n",
       "t.toml");
   Simulation sim(scenario, 0);
   sim.run_until(20);
@@ -120,13 +121,13 @@ TEST_CASE("re-matching gives mentees of dissolved pairs a new mentor", "[arms][r
   CHECK(second_dyads("true") > 0);
 }
 
-TEST_CASE("raising approach anxiety lowers minority coverage under self-identification", "[arms][anxiety]") {
-  auto minority_coverage = [](double weight) {
+TEST_CASE("a lower minority odds ratio of approaching lowers minority coverage", "[arms][anxiety]") {
+  auto minority_coverage = [](double odds_ratio) {
     const Scenario scenario = Scenario::parse(
         "[run]\nseed = 77\nweeks = 6\n[population]\nsize = 3000\nminority_share = 0.3\n"
         "[program]\nkind = \"traditional\"\nstrategy = \"self_identified\"\nstart_week = 1\nmentor_capacity = 4\n"
-        "uptake = 1.0\nmentor_uptake = 1.0\n[dynamics.approach]\nminority_weight = " +
-            std::to_string(weight) + "\n",
+        "uptake = 1.0\nmentor_uptake = 1.0\n[dynamics.approach]\nminority_odds_ratio = " +
+            std::to_string(odds_ratio) + "\n",
         "t.toml");
     double covered = 0.0, total = 0.0;
     for (Replicate r = 0; r < 2; ++r) {
@@ -148,8 +149,8 @@ TEST_CASE("raising approach anxiety lowers minority coverage under self-identifi
     }
     return covered / total;
   };
-  const double relaxed = minority_coverage(0.0);
-  const double anxious = minority_coverage(0.6);
+  const double relaxed = minority_coverage(1.0);
+  const double anxious = minority_coverage(0.1);
   INFO("minority coverage without extra anxiety " << relaxed << ", with " << anxious);
   CHECK(anxious < relaxed - 0.05);
 }
@@ -199,4 +200,32 @@ TEST_CASE("program errors: empty eligibility, impossible constraints, arm shares
     REQUIRE(s.warnings().size() == 1);
     CHECK(s.warnings()[0].find("no_capacity") != std::string::npos);
   }
+}
+
+TEST_CASE("dyads record the pair's latent fit, and only self-identified pairs a perceived fit", "[arms][fit]") {
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 41\nweeks = 3\n[population]\nsize = 800\n"
+      "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"reverse\"\nstrategy = \"assigned_random\"\n"
+      "start_week = 1\n"
+      "[[arms]]\nname = \"self\"\nshare = 0.5\nkind = \"reverse\"\nstrategy = \"self_identified\"\n"
+      "start_week = 1\n",
+      "t.toml");
+  Simulation sim(scenario, 2);
+  sim.run_until(3);
+  const DyadTable& d = sim.state().dyads;
+  const RandomSource random(41, 2);
+  std::size_t by_arm[2] = {0, 0};
+  for (DyadId k = 0; k < d.size(); ++k) {
+    // The fit is the pair's, from the replicate's stream: the same whichever arm formed the pair.
+    CHECK(d.fit[k] == static_cast<float>(pair_fit(random, d.mentor[k], d.mentee[k])));
+    ++by_arm[d.arm[k]];
+    if (d.formation[k] == Formation::self_identified) {
+      CHECK(d.fit_perceived[k] == static_cast<float>(mentee_perceived_fit(random, d.mentor[k], d.mentee[k],
+                                                                          scenario.dynamics().approach.fit_noise)));
+    } else {
+      CHECK(std::isnan(d.fit_perceived[k]));
+    }
+  }
+  CHECK(by_arm[0] > 0);
+  CHECK(by_arm[1] > 0);
 }

@@ -15,6 +15,7 @@
 #include "mentorsim/program/teaching.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/synthesizer.hpp"
+#include "support/tiny_world.hpp"
 
 using namespace mentorsim;
 
@@ -259,20 +260,200 @@ TEST_CASE("a mentee with no feasible mentor is unmatched with that reason", "[pa
   }
 }
 
-TEST_CASE("approach anxiety follows its equation", "[pairing][self]") {
+namespace {
+
+// h 0.8, psi 0.25: agent 0 an early-career nurse (confidence 0.5), agent 1 a mid-career physician
+// (confidence 0.5), agent 2 a senior physician.
+Population status_pair() {
   Population pop;
   pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.8, 0, 1});
   pop.units.push_back(UnitInfo{0, "h/0"});
   pop.psych_safety.push_back(0.25f);
-  pop.resize(2);
-  pop.stage[0] = CareerStage::student;
-  pop.stage[1] = CareerStage::senior;
+  pop.resize(3);
+  pop.stage[0] = CareerStage::early_career;
+  pop.profession[0] = Profession::nursing;
+  pop.stage[1] = CareerStage::mid_career;
+  pop.profession[1] = Profession::medicine;
+  pop.stage[2] = CareerStage::senior;
+  pop.profession[2] = Profession::medicine;
   pop.confidence[0] = 0.5f;
+  pop.confidence[1] = 0.5f;
+  return pop;
+}
+
+}  // namespace
+
+TEST_CASE("power distance adds stage, profession status and minority status", "[pairing][status]") {
+  Population pop = status_pair();
+  const StatusParams s;  // nursing 0.4, medicine 1.0, status_weight 0.5, minority_weight 0.2
+  // nurse -> physician one stage up: 0.8 (1/3 + 0.5 * 0.6) = 0.50667
+  CHECK(power_distance(pop, 0, 1, s) == Approx(0.8 * (1.0 / 3.0 + 0.3)));
+  // Downward in stage and status: none.
+  CHECK(power_distance(pop, 1, 0, s) == 0.0);
+  // Same profession, one stage up: stage only, 0.8 / 3.
+  CHECK(power_distance(pop, 1, 2, s) == Approx(0.8 / 3.0));
+  // A minority nurse facing a majority physician: + 0.2 -> 0.8 (1/3 + 0.3 + 0.2) = 0.66667
   pop.minority[0] = 1;
-  ApproachParams p;
-  // 0.1 + 0.6 * 0.8 * (3/3) * (1 - 0.25) + 0.4 * (1 - 0.5) + 0.3 = 0.1 + 0.36 + 0.2 + 0.3 = 0.96
-  CHECK(approach_anxiety(pop, 0, 1, p) == Approx(0.96));
-  // A senior approaching a student feels no power distance.
+  CHECK(power_distance(pop, 0, 1, s) == Approx(0.8 * (1.0 / 3.0 + 0.5)));
+  // Two stages up plus status and minority exceed 1: clamped, PD = h = 0.8.
+  CHECK(power_distance(pop, 0, 2, s) == Approx(0.8));
+}
+
+TEST_CASE("approach probability follows its odds-scale equation", "[pairing][self][status]") {
+  Population pop = status_pair();
+  const ApproachParams p;  // base 0.9, power 3, confidence 2, minority odds ratio 0.3
+  const StatusParams s;
+  // logit = ln 9 - 3 * 0.50667 * 0.75 - 2 * 0.5 = 2.19722 - 1.14 - 1 = 0.05722 -> p = 0.51430
+  CHECK(approach_probability(pop, 0, 1, p, s) == Approx(0.514302).epsilon(1e-5));
+  // A confident physician approaching a nurse feels no distance: p = approach_base.
   pop.confidence[1] = 1.0f;
-  CHECK(approach_anxiety(pop, 1, 0, p) == Approx(0.1));
+  CHECK(approach_probability(pop, 1, 0, p, s) == Approx(0.9));
+  // Minority: at equal power distance (status minority_weight 0) the odds are exactly 0.3 times.
+  StatusParams no_minority_distance = s;
+  no_minority_distance.minority_weight = 0.0;
+  const double majority = approach_probability(pop, 0, 1, p, no_minority_distance);
+  pop.minority[0] = 1;
+  const double minority = approach_probability(pop, 0, 1, p, no_minority_distance);
+  CHECK((minority / (1 - minority)) / (majority / (1 - majority)) == Approx(0.3));
+  // With the minority power distance as well: logit = 2.19722 - 3 * 0.66667 * 0.75 - 1 + ln 0.3
+  // = -1.50675 -> p = 1 / (1 + e^1.50675) = 1 / 5.51203 = 0.18142.
+  CHECK(approach_probability(pop, 0, 1, p, s) == Approx(0.181421).epsilon(1e-4));
+}
+
+TEST_CASE("a junior mentor's reluctance follows its equation", "[pairing][self][status]") {
+  Population pop = status_pair();
+  const ApproachParams p;  // reluctance_weight 0.6
+  const StatusParams s;
+  // The nurse (confidence 0.5) asked by the senior physician: PD = 0.8 * min(1, 2/3 + 0.3) = 0.77333;
+  // R = 0.6 * 0.77333 * (1 - 0.25) * (1 - 0.5) = 0.174
+  CHECK(mentor_reluctance(pop, 0, 2, p, s) == Approx(0.174));
+  CHECK(mentor_reluctance(pop, 2, 0, p, s) == 0.0);
+}
+
+// --- latent pair fit ---------------------------------------------------------------------------------
+
+namespace {
+
+// A mentee (agent 0, early career) tied to five senior mentors (agents 1-5) with identical skills,
+// so that complementarity, similarity and preferences are the same for every mentor: only fit can
+// tell them apart. Nobody is anxious, reluctant or short of time: every approach is made and accepted.
+struct FitPool {
+  World world;
+  PairingInput input;
+  explicit FitPool(Seed fit_seed, double noise) {
+    std::vector<test::TinyAgent> agents(6);
+    for (std::size_t k = 1; k < agents.size(); ++k) agents[k].stage = CareerStage::senior;
+    std::vector<Tie> ties;
+    for (AgentId m = 1; m <= 5; ++m) ties.push_back(Tie{0, m, 0.5f});
+    world = test::tiny_world(agents, ties, 0.5, 0.5);
+    input.population = &world.population;
+    input.network = &world.network;
+    input.type = DyadType::traditional;
+    input.mentees = {0};
+    input.mentors = {1, 2, 3, 4, 5};
+    input.capacity = {1, 1, 1, 1, 1};
+    input.random = RandomSource(3, 0);
+    input.fit_random = RandomSource(fit_seed, 0);
+    input.directory_visibility = 0.0;
+    input.approach.approach_base = 1.0 - 1e-12;  // approaches are certain (p within 1e-12 of 1)
+    input.approach.power_weight = 0.0;
+    input.approach.confidence_weight = 0.0;
+    input.approach.reluctance_weight = 0.0;
+    input.approach.fit_noise = noise;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("pair fit is a fixed standard normal per pair, the same whatever asks", "[pairing][fit]") {
+  const RandomSource random(5, 2);
+  // The same pair gives the same fit every time; the two directions are different pairs.
+  CHECK(pair_fit(random, 3, 7) == pair_fit(RandomSource(5, 2), 3, 7));
+  CHECK(pair_fit(random, 3, 7) != pair_fit(random, 7, 3));
+  // Perception without noise is the fit itself; with noise, mentee and mentor err differently.
+  CHECK(mentee_perceived_fit(random, 3, 7, 0.0) == pair_fit(random, 3, 7));
+  CHECK(mentee_perceived_fit(random, 3, 7, 1.0) != mentor_perceived_fit(random, 3, 7, 1.0));
+  // Over 20,000 pairs: mean 0 and SD 1 (4 SE: 0.028 for the mean, about 0.02 for the SD); with noise
+  // 1 the perception correlates with the fit at 1/sqrt(2) = 0.707 (SE about 0.004; tolerance 0.02).
+  double n = 0, s = 0, ss = 0, sp = 0, spp = 0, sfp = 0;
+  for (AgentId e = 0; e < 200; ++e) {
+    for (AgentId m = 0; m < 100; ++m) {
+      const double f = pair_fit(random, m, e);
+      const double p = mentee_perceived_fit(random, m, e, 1.0);
+      n += 1;
+      s += f;
+      ss += f * f;
+      sp += p;
+      spp += p * p;
+      sfp += f * p;
+    }
+  }
+  const double mean = s / n;
+  const double var = ss / n - mean * mean;
+  CHECK(std::abs(mean) < 0.028);
+  CHECK(std::sqrt(var) == Approx(1.0).margin(0.02));
+  const double pmean = sp / n;
+  const double corr = (sfp / n - mean * pmean) / std::sqrt(var * (spp / n - pmean * pmean));
+  CHECK(corr == Approx(1.0 / std::sqrt(2.0)).margin(0.02));
+}
+
+TEST_CASE("assigners never read pair fit", "[pairing][fit]") {
+  // Changing the fit source (another seed) changes every pair's fit but must not change whom the
+  // assigners pair.
+  const Population pop = small_population(8);
+  const CollegialNetwork net(static_cast<AgentId>(pop.size()), {});
+  const AssignedRandomPairing random_strategy;
+  const AssignedOptimalPairing optimal_strategy;
+  for (const PairingStrategyBase* strategy : {static_cast<const PairingStrategyBase*>(&random_strategy),
+                                              static_cast<const PairingStrategyBase*>(&optimal_strategy)}) {
+    PairingInput a = pool(pop, net, 8, DyadType::reverse, {});
+    PairingInput b = a;
+    a.fit_random = RandomSource(1, 0);
+    b.fit_random = RandomSource(2, 0);
+    const PairingResult ra = strategy->pair(a);
+    const PairingResult rb = strategy->pair(b);
+    REQUIRE(ra.pairs.size() == rb.pairs.size());
+    REQUIRE_FALSE(ra.pairs.empty());
+    for (std::size_t k = 0; k < ra.pairs.size(); ++k) {
+      CHECK(ra.pairs[k].mentor == rb.pairs[k].mentor);
+      CHECK(ra.pairs[k].mentee == rb.pairs[k].mentee);
+      CHECK(std::isnan(ra.pairs[k].fit_perceived));
+    }
+  }
+}
+
+TEST_CASE("a self-identifying mentee with perfect insight picks the best-fitting mentor", "[pairing][fit]") {
+  // fit_noise 0: of five otherwise identical mentors, the mentee ranks them by fit and every approach
+  // is accepted, so it ends with the mentor of highest fit, whatever the seed.
+  for (Seed seed = 1; seed <= 50; ++seed) {
+    FitPool p(seed, 0.0);
+    const PairingResult r = SelfIdentifiedPairing{}.pair(p.input);
+    REQUIRE(r.pairs.size() == 1);
+    AgentId best = 1;
+    for (AgentId m = 2; m <= 5; ++m) {
+      if (pair_fit(p.input.fit_random, m, 0) > pair_fit(p.input.fit_random, best, 0)) best = m;
+    }
+    INFO("seed " << seed);
+    CHECK(r.pairs[0].mentor == best);
+    CHECK(r.pairs[0].fit_perceived == Approx(pair_fit(p.input.fit_random, best, 0)));
+  }
+}
+
+TEST_CASE("the self-selectors' advantage in fit shrinks with perception noise", "[pairing][fit]") {
+  // The mentee picks the highest perceived fit of five: its true fit is on average
+  // E[max of 5 standard normals] = 1.1630 times the correlation of perception with fit,
+  // 1 / sqrt(1 + noise^2): 1.1630 (noise 0), 0.8224 (noise 1), 0.0012 (noise 1000). Over 2,000
+  // seeds the SE of the mean is at most 1/sqrt(2000) = 0.022; the tolerance is 4 SE = 0.09.
+  auto mean_fit = [](double noise) {
+    double sum = 0.0;
+    for (Seed seed = 1; seed <= 2000; ++seed) {
+      FitPool p(seed, noise);
+      const PairingResult r = SelfIdentifiedPairing{}.pair(p.input);
+      sum += pair_fit(p.input.fit_random, r.pairs.at(0).mentor, 0);
+    }
+    return sum / 2000.0;
+  };
+  CHECK(mean_fit(0.0) == Approx(1.1630).margin(0.09));
+  CHECK(mean_fit(1.0) == Approx(0.8224).margin(0.09));
+  CHECK(mean_fit(1000.0) == Approx(0.0012).margin(0.09));
 }

@@ -263,7 +263,7 @@ max_candidates = 12
   }
   SECTION("every key at once, each to its own value: no two declarations share a member") {
     // Distinct values inside every range that also pass the checks between keys: reals get their
-    // range's lower part plus a small key-specific offset, integers their minimum plus an offset.
+    // range's lower part plus a small key-specific offset, integers their minimum plus a key-specific offset.
     std::vector<std::string> sets;
     std::map<std::string, double> expected;
     std::size_t i = 0;
@@ -272,7 +272,8 @@ max_candidates = 12
         ++i;
         double value = 0.0;
         if (p.type == ValueType::integer) {
-          value = static_cast<double>(p.min + static_cast<std::int64_t>(i % 7) + 1);
+          // min + 2 i + 1: distinct for keys of the same minimum, and of opposite parity for minima 0 and 1.
+          value = static_cast<double>(p.min + 2 * static_cast<std::int64_t>(i) + 1);
         } else {
           const double span = std::min(p.range.max, 1.0) - std::max(p.range.min, 0.0);
           value = std::max(p.range.min, 0.0) + span * (0.001 * static_cast<double>(i) + 0.01);
@@ -329,6 +330,7 @@ TEST_CASE("every member of every dynamics struct has a declaration", "[parameter
       {"dynamics.turnover", member_count<TurnoverParams>()},
       {"dynamics.culture", member_count<CultureParams>()},
       {"dynamics.approach", member_count<ApproachParams>()},
+      {"dynamics.status", member_count<StatusParams>()},
   };
   // A new submodel struct in DynamicsSpec needs its group (and a line above).
   CHECK(member_count<DynamicsSpec>() == structs.size());

@@ -21,6 +21,22 @@ void set_threads(int count);
 // "oneTBB <version>" of the runtime in use.
 [[nodiscard]] std::string runtime_version();
 
+// While an object of this class lives, the parallel loops this thread starts run serially on it, block
+// after block with the same block boundaries (so with the same results). For work that is already
+// parallel at a coarser grain, such as one whole simulation per task of a sweep.
+class SerialScope {
+ public:
+  SerialScope() noexcept;
+  ~SerialScope();
+  SerialScope(const SerialScope&) = delete;
+  SerialScope& operator=(const SerialScope&) = delete;
+
+ private:
+  bool previous_;
+};
+// True inside a SerialScope on this thread.
+[[nodiscard]] bool serial() noexcept;
+
 // Calls body(begin, end) on disjoint blocks covering [0, n); block boundaries are multiples of
 // `grain` and do not depend on the thread count.
 void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, std::size_t)> body);

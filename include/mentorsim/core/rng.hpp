@@ -25,29 +25,32 @@ namespace mentorsim {
 // every result drawn from it. A new purpose takes the next unused value (never a retired one), gets a
 // case in purpose_name, and a row in the test that pins the values (tests/core/test_rng.cpp).
 enum class Purpose : std::uint8_t {
-  population_layout = 0,     // unit assignment, minority, joint appointments (sort keys)
-  population_traits = 1,     // skills and personal traits at creation
-  network_stubs = 2,         // block-model tie initiation
-  network_closure = 3,       // triadic closure
-  network_weights = 4,       // initial tie strength
-  network_topup = 5,         // degree top-up after deduplication
-  measure_sampling = 6,      // sampled betweenness sources
-  enrollment = 7,            // program uptake / eligibility draws
-  arm_assignment = 8,        // randomisation to arms
-  pairing = 9,               // pairing strategies
-  meetings = 10,             // whether a dyad meets this week
-  exchange = 11,             // knowledge exchange noise (reserved: the exchange draws nothing today)
-  diffusion = 12,            // informal diffusion (reserved)
-  relationship = 13,         // quality and dissolution
-  confidence = 14,           // confidence changes (reserved)
-  ties = 15,                 // introductions and tie formation
-  satisfaction = 16,         // satisfaction noise (reserved)
-  turnover = 17,             // weekly leaving hazard
-  hiring = 18,               // traits of replacement hires
-  culture = 19,              // unit culture (reserved)
-  approach = 20,             // self-identified approaches
-  network_calibration = 21,  // units drawn to calibrate the network generator on a subsample
-  considering_leaving = 30,  // whether each initial agent considers leaving at week 0
+  population_layout = 0,       // unit assignment, minority, joint appointments (sort keys)
+  population_traits = 1,       // skills and personal traits at creation
+  network_stubs = 2,           // block-model tie initiation
+  network_closure = 3,         // triadic closure
+  network_weights = 4,         // initial tie strength
+  network_topup = 5,           // degree top-up after deduplication
+  measure_sampling = 6,        // sampled betweenness sources
+  enrollment = 7,              // program uptake / eligibility draws
+  arm_assignment = 8,          // randomisation to arms
+  pairing = 9,                 // pairing strategies
+  meetings = 10,               // whether a dyad meets this week
+  exchange = 11,               // knowledge exchange noise (reserved: the exchange draws nothing today)
+  diffusion = 12,              // informal diffusion (reserved)
+  relationship = 13,           // quality and dissolution
+  confidence = 14,             // confidence changes (reserved)
+  ties = 15,                   // introductions and tie formation
+  satisfaction = 16,           // satisfaction noise (reserved)
+  turnover = 17,               // weekly leaving hazard
+  hiring = 18,                 // traits of replacement hires
+  culture = 19,                // unit culture (reserved)
+  approach = 20,               // self-identified approaches
+  network_calibration = 21,    // units drawn to calibrate the network generator on a subsample
+  pair_fit = 22,               // latent fit of a potential pair (step = mentee, entity = mentor)
+  fit_perception = 23,         // a mentee's error in perceiving a pair's fit (step = mentee, entity = mentor)
+  fit_perception_mentor = 24,  // a mentor's error in perceiving a pair's fit (step = mentor, entity = mentee)
+  considering_leaving = 25,    // whether each initial agent considers leaving at week 0
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -99,6 +102,12 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "approach";
     case Purpose::network_calibration:
       return "network_calibration";
+    case Purpose::pair_fit:
+      return "pair_fit";
+    case Purpose::fit_perception:
+      return "fit_perception";
+    case Purpose::fit_perception_mentor:
+      return "fit_perception_mentor";
     case Purpose::considering_leaving:
       return "considering_leaving";
   }

@@ -24,6 +24,9 @@ class DiffusionStage {
   using Context = StageContext<access>;
 
   void run(Context& ctx);
+  // Switched off (dynamics.disabled = ["diffusion"]): no flow through the network, but the week's
+  // dyad flows (in skills_next) are clamped to [0, 1] and swapped in as diffusion would.
+  void run_switched_off(Context& ctx);
 };
 
 }  // namespace mentorsim

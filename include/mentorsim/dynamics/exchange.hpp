@@ -36,6 +36,9 @@ class ExchangeStage {
   using Context = StageContext<access>;
 
   void run(Context& ctx);
+  // Switched off (dynamics.disabled = ["exchange"]): next week's skills start as this week's, with
+  // no flow through dyads (diffusion then adds its own and swaps them in).
+  void run_switched_off(Context& ctx);
 };
 
 }  // namespace mentorsim

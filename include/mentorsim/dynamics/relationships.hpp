@@ -1,21 +1,23 @@
 #pragma once
 // Relationship quality and failure (stage 5), for each active dyad in id order.
 // A meeting held succeeds with probability
-//   p_success = (1/2 + q/2) * (1 - a) * (1 - f),
+//   p_success = (1 - m) * (1 - a) * (1 - f),   m = clamp(1/2 - q/2 - fit_communication * fit, 0, 1),
+// m the poor-communication share (lower for a pair of good latent fit, see program/pairing/pairing.hpp),
 // a the role ambiguity (role_ambiguity for reverse and reciprocal dyads, base_ambiguity otherwise,
 // times 1 - training_effect when the mentor was trained) and f the power imbalance
 // h * (1 - c_mentor) * (1 - psi) when the mentor is junior to the mentee (0 otherwise; h, psi of the
 // mentee's institution and unit). Success: q += success_gain (1 - q). Failure: q -= failure_loss q,
-// and one cause is counted, drawn with weights (1/2 - q/2) poor communication, a role ambiguity, f
+// and one cause is counted, drawn with weights m poor communication, a role ambiguity, f
 // power imbalance (Straus et al. 2013's causes of failed mentoring; the review's drawbacks).
 // A week without a meeting erodes q by missed_loss * (1 - a_mentor a_mentee) / cadence.
 // Endings: q below dissolve_threshold ends the dyad at once, for its most frequent failure cause
 // (lack_of_time if it never failed); otherwise it ends with weekly probability
 // time_hazard * (1 - a_mentor a_mentee) for lack_of_time, or quality_hazard * (1 - q) for its most
 // frequent failure cause. Quality starts (program/calendar) at
-//   initial_quality + similarity_weight (similarity - 1/2) [+ self_identified_bonus]:
-// similarity predicts quality (rho 0.38-0.59, Eby et al. 2013); assigned pairs start lower than
-// self-identified ones (satisfaction 3.3 vs 4.0 of 5, Yamada et al. 2014).
+//   initial_quality + similarity_weight (similarity - 1/2) + fit_quality_weight * fit
+//   [+ self_identified_bonus, default 0]:
+// similarity and fit drive quality; whether self-identified pairs end up better than assigned ones
+// (satisfaction 4.0 vs 3.3 of 5, Yamada et al. 2014) is a check, not an input.
 
 #include <string_view>
 
@@ -26,6 +28,8 @@ namespace mentorsim {
 // Role ambiguity and power imbalance of dyad d (the failure shares above).
 double role_ambiguity(const RelationshipParams& params, const DyadTable& dyads, DyadId d);
 double power_imbalance(const Population& population, const DyadTable& dyads, DyadId d);
+// Poor-communication share m of dyad d (the first failure share above).
+double poor_communication(const RelationshipParams& params, const DyadTable& dyads, DyadId d);
 double success_probability(const RelationshipParams& params, const Population& population, const DyadTable& dyads,
                            DyadId d);
 

@@ -36,6 +36,9 @@ class TiesStage {
   // drop_threshold, with the hires as vertices. run() calls it at merge weeks; Simulation::finish()
   // once at the end of a run.
   void merge(Context& ctx);
+  // Switched off (dynamics.disabled = ["ties"]): no decay, bonds or introductions, but the merges
+  // still add the hires and drop the leavers at merge weeks.
+  void run_switched_off(Context& ctx);
 
  private:
   CollegialNetwork spare_;  // the network before the last merge: storage for the next one

@@ -42,6 +42,11 @@ enum class Outcome : std::uint8_t {
   cross_institution_change,
   unmatched,  // by reason: unmatched_<reason>
   optimality_gap,
+  fit,                      // by formation: fit_<formation>
+  rating,                   // by formation: rating_<formation>
+  similarity_quality_corr,  // correlation over the arm's dyads
+  fit_quality_corr,
+  minority_coverage_odds_ratio,
   intent_leaving_phi,
   meeting_quality_correlation,
   considering_leaving_change,

@@ -44,6 +44,10 @@ class ResultsWriter {
   io::OutputFile file_;
 };
 
+// Whether output.betweenness = "auto" leaves betweenness out of a snapshot of `agents` agents
+// (more than output.betweenness_sampled_max); only when the betweenness field is wanted at all.
+[[nodiscard]] bool betweenness_left_out(const Scenario& scenario, std::size_t agents);
+
 // Network measures per agent, with betweenness as [output] asks.
 AgentNetworkMeasures measure_for_output(const CollegialNetwork& network, const Population& population,
                                         const Scenario& scenario, const RandomSource& random);

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -18,9 +19,10 @@ struct RunOptions {
   std::ostream* log = nullptr;                       // progress and warnings; nullptr = quiet
   std::optional<std::filesystem::path> output_path;  // instead of output.path
   std::optional<int> threads;                        // instead of run.threads (0 = all)
-  bool check = false;     // verify invariants after every stage (InvariantError on a violation)
-  bool profile = false;   // time every stage (RunSummary::stage_seconds, /meta stage_seconds)
-  bool progress = false;  // a line on `log` per finished replicate
+  bool check = false;             // verify invariants after every stage (InvariantError on a violation)
+  bool profile = false;           // time every stage (RunSummary::stage_seconds, /meta stage_seconds)
+  bool progress = false;          // a line on `log` per finished replicate
+  std::function<void()> on_week;  // called after every simulated week (progress displays); empty = none
 };
 
 struct RunSummary {

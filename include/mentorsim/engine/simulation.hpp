@@ -20,6 +20,11 @@ struct SimulationOptions {
   bool profile = false;
 };
 
+// The stage a submodel of dynamics.disabled names (same name; the calendar is no submodel).
+[[nodiscard]] Stage stage_of(Submodel submodel);
+// Which stages run for the scenario's dynamics.disabled, in schedule order.
+[[nodiscard]] std::array<bool, kStageCount> enabled_stages(const Scenario& scenario);
+
 // Called before (`before` = true) and after each stage of a step (tests look at the state there).
 using StageHook = FunctionRef<void(Stage stage, bool before)>;
 
@@ -47,6 +52,8 @@ class Simulation {
   // What the stages reported (e.g. mentees without any feasible mentor), in the order reported.
   [[nodiscard]] const std::vector<StageNote>& notes() const noexcept { return notes_; }
   [[nodiscard]] const std::array<double, kStageCount>& stage_seconds() const noexcept { return stage_seconds_; }
+  // Whether each stage runs (false: switched off by dynamics.disabled), in schedule order.
+  [[nodiscard]] const std::array<bool, kStageCount>& stage_enabled() const noexcept { return enabled_; }
 
  private:
   template <std::size_t I>
@@ -59,6 +66,7 @@ class Simulation {
   SimulationOptions options_;
   std::vector<StageNote> notes_;
   std::array<double, kStageCount> stage_seconds_{};
+  std::array<bool, kStageCount> enabled_{};
   bool finished_ = false;
 };
 

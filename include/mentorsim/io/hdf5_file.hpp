@@ -112,6 +112,11 @@ class OutputFile {
   // left beside it, and opens a new temporary file there. Throws IoError when the target is not a
   // regular file or a new name, or the directory does not exist or cannot be written, naming the path.
   explicit OutputFile(std::filesystem::path final_path);
+  // The same, starting from a copy of the HDF5 file `start_from` (read whole into memory; it may be
+  // final_path itself): commit() replaces the target with that content plus what was written since, so
+  // adding a group to an existing results file is as safe as writing a new one. Throws IoError when
+  // start_from cannot be read as HDF5.
+  OutputFile(std::filesystem::path final_path, const std::filesystem::path& start_from);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
   ~OutputFile();
@@ -121,6 +126,9 @@ class OutputFile {
 
   // Creates the group and its parents if needed ("/agents/final").
   void create_group(std::string_view path);
+
+  // Removes a group or dataset (and everything under it) if it exists.
+  void remove(std::string_view path);
 
   // Attributes on a group or dataset (which must exist; "/" is the root).
   void set_attribute(std::string_view object, std::string_view name, std::string_view value);

@@ -25,6 +25,19 @@ inline constexpr std::string_view kGroups = "/groups";
 inline constexpr std::string_view kDyads = "/dyads";
 inline constexpr std::string_view kOutcomes = "/outcomes";
 inline constexpr std::string_view kReplicates = "/replicates";
+// Written by `mentorsim patterns` (not by `run`): the pattern table (docs/hdf5-schema.md).
+inline constexpr std::string_view kPatterns = "/patterns";
+
+// Sweep files (root attribute kind = "sweep"; mentorsim sweep and merge) and power files (kind =
+// "power"; mentorsim power). Run files have no kind attribute.
+inline constexpr std::string_view kKindAttribute = "kind";
+inline constexpr std::string_view kSweepKind = "sweep";
+inline constexpr std::string_view kPowerKind = "power";
+inline constexpr std::string_view kDesign = "/design";                // /design/<key> [point]
+inline constexpr std::string_view kDesignKeys = "/codes/design_key";  // the swept keys, in order
+inline constexpr std::string_view kRuns = "/runs";                    // /runs/<outcome> [point, replicate, arm]
+inline constexpr std::string_view kSensitivity = "/sensitivity";      // Sobol indices (sobol designs)
+inline constexpr std::string_view kPower = "/power";                  // power per pilot size and analysis
 
 // The attribute on a coded dataset naming the /codes table of its values ("/codes/stage"), and on a
 // matrix the /codes table naming its columns ("/codes/domain"). A compound dataset has one
@@ -50,6 +63,11 @@ inline std::string network_week(Step week) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "/network/week_%04d", week);
   return buffer;
+}
+
+// "<group>/<name>": a dataset or group under one of the groups above ("/design/network.mean_degree").
+inline std::string child(std::string_view group, std::string_view name) {
+  return std::string(group) + "/" + std::string(name);
 }
 
 // "/outcomes/by_<subgroup>".

@@ -3,6 +3,7 @@
 // start week, enrolment of eligible staff (uptake), mentor training, and a matching round that forms
 // dyads; at each dyad's planned end, program_end.
 
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -50,9 +51,12 @@ void assign_arms(ProgramState& program, const Population& population, const std:
 std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec& arm);
 
 // Creates a dyad and books it in the program state; quality starts at
-// initial_quality + similarity_weight (similarity - 0.5) [+ self_identified_bonus], clamped to [0, 1].
+// initial_quality + similarity_weight (similarity - 0.5) + fit_quality_weight * fit
+// [+ self_identified_bonus], clamped to [0, 1]. `fit` is the pair's latent fit (pair_fit), recorded
+// with what the mentee perceived of it (NaN when nobody chose on fit).
 DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, AgentId mentee, ArmId arm,
-                 Formation formation, DyadId group, Step step);
+                 Formation formation, DyadId group, Step step, double fit = 0.0,
+                 float fit_perceived = std::numeric_limits<float>::quiet_NaN());
 
 // Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended).
 void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason);

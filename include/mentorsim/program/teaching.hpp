@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
+#include "mentorsim/scenario/dynamics_spec.hpp"
 #include "mentorsim/world/population.hpp"
 
 namespace mentorsim {
@@ -33,6 +34,13 @@ DyadType dyad_type_of(ProgramKind kind);
 // Mean over the four components: same profession, same institution, same minority status,
 // 1 - |stage difference| / 3. In [0, 1].
 double similarity(const Population& population, AgentId a, AgentId b);
+
+// Power distance felt by `from` toward `to`, in [0, 1]:
+//   h_inst(from) * clamp( max(0, stage_to - stage_from) / 3 + status_weight * max(0, status_to - status_from)
+//                         + minority_weight * [from minority, to not], 0, 1 ),
+// status the profession's status (StatusParams; Nembhard & Edmondson 2006: higher-status professions
+// feel safer to speak up, physicians above nurses and allied professions).
+double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status);
 
 // Mean over the primary flows of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
 double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type);

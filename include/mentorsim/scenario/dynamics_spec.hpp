@@ -29,8 +29,10 @@ struct DiffusionParams {
 
 struct RelationshipParams {
   double initial_quality = 0.6;
-  double self_identified_bonus = 0.1;  // self-identified pairs start higher (C8: satisfaction 4.0 vs 3.3 of 5)
+  double self_identified_bonus = 0.0;  // extra initial quality of self-identified pairs (sensitivity only)
   double similarity_weight = 0.3;      // similarity -> quality (C10: rho 0.38-0.59)
+  double fit_quality_weight = 0.1;     // initial quality per SD of latent pair fit
+  double fit_communication = 0.1;      // poor-communication share removed per SD of latent pair fit
   double success_gain = 0.1;           // q += gain (1 - q) after a successful meeting
   double failure_loss = 0.15;          // q -= loss q after a failed meeting
   double missed_loss = 0.05;           // weekly erosion per unit of time shortage when not meeting
@@ -102,17 +104,31 @@ struct CultureParams {
   Step harm_window_weeks = 13;      // a dyad that ended for a relationship reason counts this long
 };
 
-// Self-identified pairing: how mentees search, rank and dare approach a mentor.
-// anxiety = base + power_weight * h * (stage gap up / 3) * (1 - psi) + confidence_weight * (1 - c)
-//           + minority_weight * [minority];  P(approach) = 1 - anxiety, clamped to [0, 1].
+// Self-identified pairing: how mentees search, rank and dare approach a mentor. On the logit scale,
+// logit P(approach) = logit(approach_base) - power_weight * PD * (1 - psi) - confidence_weight * (1 - c)
+//                     + log(minority_odds_ratio) * [minority],   PD the power distance (StatusParams).
 struct ApproachParams {
-  double base_anxiety = 0.1;
-  double power_weight = 0.6;  // juniors afraid to approach a senior (the review)
-  double confidence_weight = 0.4;
-  double minority_weight = 0.3;       // C5: minority residents' odds of having a mentor 0.3
+  double approach_base = 0.9;         // P(approach) of a confident peer of the majority
+  double power_weight = 3.0;          // logit per unit of power distance x (1 - psi)
+  double confidence_weight = 2.0;     // logit per unit of (1 - confidence)
+  double reluctance_weight = 0.6;     // a mentor's reluctance per unit of PD(mentor -> mentee) x (1 - psi) x (1 - c)
+  double minority_odds_ratio = 0.3;   // C5 (Ramanan et al. 2006): minority residents' odds of a mentor 0.3
   double homophily_weight = 0.5;      // weight of similarity against complementarity when ranking
+  double fit_noise = 1.0;             // SD of the error in perceiving a pair's latent fit (fit SD = 1)
+  double fit_choice_weight = 0.5;     // weight of perceived fit when ranking (mentee) and liking (mentor)
   std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
   std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most
+};
+
+// Power distance PD(x -> y) = h * clamp(max(0, stage_y - stage_x) / 3
+//   + status_weight * max(0, status_y - status_x) + minority_weight * [x minority, y not], 0, 1):
+// career stage, profession status and minority status (Nembhard & Edmondson 2006).
+struct StatusParams {
+  // Profession status, in Profession order: medicine, nursing, physiotherapy, speech_pathology,
+  // pharmacy, dentistry, education, research.
+  std::array<double, kProfessions> status = {1.0, 0.4, 0.4, 0.4, 0.6, 0.8, 0.5, 0.6};
+  double status_weight = 0.5;    // power distance per unit of profession status gap up
+  double minority_weight = 0.2;  // power distance added for a minority member facing a majority member
 };
 
 struct DynamicsSpec {
@@ -126,6 +142,7 @@ struct DynamicsSpec {
   TurnoverParams turnover;
   CultureParams culture;
   ApproachParams approach;
+  StatusParams status;
 };
 
 }  // namespace mentorsim

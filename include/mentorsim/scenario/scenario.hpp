@@ -74,6 +74,27 @@ struct EnumTraits<EdgeWeightScaling> {
   static constexpr auto names = std::to_array<std::string_view>({"as_is", "scale_max", "log_scale_max"});
 };
 
+// The submodels `dynamics.disabled` can switch off for an ablation, named as their weekly stages
+// (docs/model.md 7.0). The program's calendar is not among them: `kind = "none"` switches a program off.
+enum class Submodel : std::uint8_t {
+  meetings,
+  exchange,
+  diffusion,
+  relationships,
+  confidence,
+  ties,
+  satisfaction,
+  turnover,
+  culture
+};
+template <>
+struct EnumTraits<Submodel> {
+  static constexpr std::string_view type_name = "submodel";
+  static constexpr auto names =
+      std::to_array<std::string_view>({"meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
+                                       "satisfaction", "turnover", "culture"});
+};
+
 struct NetworkSpec {
   double mean_degree = 10.0;
   double within_unit = 0.7;                    // share of block-model ties made within the unit
@@ -104,6 +125,8 @@ struct OutputSpec {
   BetweennessMode betweenness = BetweennessMode::automatic;
   std::uint32_t betweenness_sources = 256;     // sampled sources when sampling
   std::uint32_t betweenness_exact_max = 2000;  // automatic: exact up to this many agents
+  // automatic: sampled up to this many agents, left out above (with a warning)
+  std::uint32_t betweenness_sampled_max = 200'000;
 };
 
 // The per-agent fields the output can hold, in the order they are written.
@@ -131,6 +154,8 @@ inline constexpr auto kAgentFields = std::to_array<std::string_view>({"id",
                                                                       "degree_initial",
                                                                       "strength",
                                                                       "cross_institution_ties",
+                                                                      "strength_initial",
+                                                                      "cross_institution_ties_initial",
                                                                       "effective_size",
                                                                       "constraint",
                                                                       "clustering",
@@ -181,6 +206,8 @@ class Scenario {
   [[nodiscard]] const OutputSpec& output() const noexcept { return output_; }
   [[nodiscard]] const std::vector<ArmSpec>& arms() const noexcept { return arms_; }
   [[nodiscard]] const DynamicsSpec& dynamics() const noexcept { return dynamics_; }
+  // The submodels switched off by dynamics.disabled (ablation), in the order given.
+  [[nodiscard]] const std::vector<Submodel>& disabled_submodels() const noexcept { return disabled_submodels_; }
   [[nodiscard]] const RandomisationSpec& randomisation() const noexcept { return randomisation_; }
   // Warnings found while validating (possible, but probably not what was meant).
   [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return warnings_; }
@@ -220,6 +247,7 @@ class Scenario {
   OutputSpec output_;
   std::vector<ArmSpec> arms_;
   DynamicsSpec dynamics_;
+  std::vector<Submodel> disabled_submodels_;
   RandomisationSpec randomisation_;
   std::vector<std::string> warnings_;
   std::vector<EligibilityRule> eligibility_;

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
@@ -33,7 +34,9 @@ struct NewDyad {
   float quality = 0.5f;
   float similarity = 0.0f;
   float complementarity = 0.0f;
-  bool trained = false;  // mentor trained for the role
+  float fit = 0.0f;                                               // latent pair fit (standard normal)
+  float fit_perceived = std::numeric_limits<float>::quiet_NaN();  // the mentee's perception when it chose
+  bool trained = false;                                           // mentor trained for the role
   Step planned_end = kNever;
 };
 
@@ -53,6 +56,8 @@ class DyadTable {
   std::vector<float> quality_initial;
   std::vector<float> similarity;
   std::vector<float> complementarity;
+  std::vector<float> fit;            // latent pair fit, unknown to assigners
+  std::vector<float> fit_perceived;  // the mentee's perception of fit when it chose (NaN: assigned)
   std::vector<std::uint32_t> meetings;
   std::vector<std::uint8_t> trained;
   std::vector<std::array<std::uint16_t, kFailureCauses>> failures;

@@ -40,6 +40,22 @@ double pair_value(const Population& population, AgentId mentor, AgentId mentee, 
          kPreferenceBonus * preference_score(population, mentor, mentee, constraints);
 }
 
+double pair_fit(const RandomSource& random, AgentId mentor, AgentId mentee) {
+  return random.stream(static_cast<Step>(mentee), Purpose::pair_fit, mentor).normal();
+}
+
+double mentee_perceived_fit(const RandomSource& random, AgentId mentor, AgentId mentee, double noise) {
+  const double fit = pair_fit(random, mentor, mentee);
+  if (noise == 0.0) return fit;
+  return fit + noise * random.stream(static_cast<Step>(mentee), Purpose::fit_perception, mentor).normal();
+}
+
+double mentor_perceived_fit(const RandomSource& random, AgentId mentor, AgentId mentee, double noise) {
+  const double fit = pair_fit(random, mentor, mentee);
+  if (noise == 0.0) return fit;
+  return fit + noise * random.stream(static_cast<Step>(mentor), Purpose::fit_perception_mentor, mentee).normal();
+}
+
 FeasibilityIndex::FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
                                    const PairingConstraints& constraints)
     : population_(population),

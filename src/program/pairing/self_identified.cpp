@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 #include "mentorsim/core/parallel.hpp"
@@ -10,26 +11,27 @@
 namespace mentorsim {
 namespace {
 
-double stage_gap_up(const Population& pop, AgentId from, AgentId to) {
-  return std::max(0, static_cast<int>(pop.stage[to]) - static_cast<int>(pop.stage[from])) / 3.0;
-}
-
-double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p) {
-  const double h = pop.institutions[pop.institution[mentor]].hierarchy;
-  const double psi = pop.psych_safety[pop.unit[mentor]];
-  return std::clamp(
-      p.power_weight * h * stage_gap_up(pop, mentor, mentee) * (1.0 - psi) * (1.0 - pop.confidence[mentor]), 0.0, 1.0);
-}
+// Liking of a mentee a mentor would not accept (likings can be negative: perceived fit is unbounded).
+constexpr double kUnacceptable = -std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-double approach_anxiety(const Population& pop, AgentId mentee, AgentId mentor, const ApproachParams& p) {
-  const double h = pop.institutions[pop.institution[mentee]].hierarchy;
+double mentor_reluctance(const Population& pop, AgentId mentor, AgentId mentee, const ApproachParams& p,
+                         const StatusParams& status) {
+  const double psi = pop.psych_safety[pop.unit[mentor]];
+  return std::clamp(
+      p.reluctance_weight * power_distance(pop, mentor, mentee, status) * (1.0 - psi) * (1.0 - pop.confidence[mentor]),
+      0.0, 1.0);
+}
+
+double approach_probability(const Population& pop, AgentId mentee, AgentId mentor, const ApproachParams& p,
+                            const StatusParams& status) {
   const double psi = pop.psych_safety[pop.unit[mentee]];
-  const double anxiety = p.base_anxiety + p.power_weight * h * stage_gap_up(pop, mentee, mentor) * (1.0 - psi) +
-                         p.confidence_weight * (1.0 - pop.confidence[mentee]) +
-                         p.minority_weight * (pop.minority[mentee] ? 1.0 : 0.0);
-  return std::clamp(anxiety, 0.0, 1.0);
+  double logit = std::log(p.approach_base / (1.0 - p.approach_base)) -
+                 p.power_weight * power_distance(pop, mentee, mentor, status) * (1.0 - psi) -
+                 p.confidence_weight * (1.0 - pop.confidence[mentee]);
+  if (pop.minority[mentee]) logit += std::log(p.minority_odds_ratio);
+  return 1.0 / (1.0 + std::exp(-logit));
 }
 
 SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
@@ -84,8 +86,12 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
         for (std::uint32_t m : seen) {
           const AgentId mentor = in.mentors[m];
           if (!is_feasible(pop, mentor, mentee, in.constraints)) continue;
-          const double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints) +
-                                 in.approach.homophily_weight * similarity(pop, mentor, mentee);
+          double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints) +
+                           in.approach.homophily_weight * similarity(pop, mentor, mentee);
+          if (in.approach.fit_choice_weight != 0.0) {
+            benefit += in.approach.fit_choice_weight *
+                       mentee_perceived_fit(in.fit_random, mentor, mentee, in.approach.fit_noise);
+          }
           ranked.emplace_back(-benefit, m);
         }
         market.saw_candidates[k] = ranked.empty() ? 0 : 1;
@@ -98,13 +104,17 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           const AgentId mentor = in.mentors[m];
           const double u_approach = stream.uniform();
           const double u_accept = stream.uniform();
-          if (u_approach >= 1.0 - approach_anxiety(pop, mentee, mentor, in.approach)) continue;
+          if (u_approach >= approach_probability(pop, mentee, mentor, in.approach, in.status)) continue;
           market.proposals[k].push_back(m);
           const double availability = std::min(1.0, pop.time_budget[mentor] / in.time_required);
-          if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach))) {
+          if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach, in.status))) {
             market.acceptable[k].push_back(m);
-            market.mentor_score[k].push_back(similarity(pop, mentor, mentee) +
-                                             0.5 * complementarity(pop, mentor, mentee, in.type));
+            double liking = similarity(pop, mentor, mentee) + 0.5 * complementarity(pop, mentor, mentee, in.type);
+            if (in.approach.fit_choice_weight != 0.0) {
+              liking += in.approach.fit_choice_weight *
+                        mentor_perceived_fit(in.fit_random, mentor, mentee, in.approach.fit_noise);
+            }
+            market.mentor_score[k].push_back(liking);
           }
         }
       },
@@ -115,11 +125,11 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
 std::vector<int> deferred_acceptance(const SelfIdentifiedMarket& market) {
   const std::size_t n = market.proposals.size();
   std::vector<int> match(n, -1);
-  // A mentor's liking of a mentee that would be acceptable; -1 if not acceptable.
+  // A mentor's liking of a mentee that would be acceptable; kUnacceptable if not acceptable.
   auto liking = [&](std::size_t mentee, std::uint32_t mentor) -> double {
     const auto& list = market.acceptable[mentee];
     const auto it = std::find(list.begin(), list.end(), mentor);
-    return it == list.end() ? -1.0 : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
+    return it == list.end() ? kUnacceptable : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
   };
   // Each mentor holds its current mentees in a min-heap by (liking, -mentee index): the worst on top.
   using Held = std::pair<double, std::int64_t>;  // (liking, -mentee)
@@ -133,7 +143,7 @@ std::vector<int> deferred_acceptance(const SelfIdentifiedMarket& market) {
     while (next[e] < market.proposals[e].size()) {
       const std::uint32_t m = market.proposals[e][next[e]++];
       const double like = liking(e, m);
-      if (like < 0.0 || market.capacity[m] == 0) continue;
+      if (like == kUnacceptable || market.capacity[m] == 0) continue;
       const Held mine{like, -static_cast<std::int64_t>(e)};
       if (held[m].size() < market.capacity[m]) {
         held[m].push(mine);
@@ -162,7 +172,7 @@ bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int
   auto liking = [&](std::size_t mentee, std::uint32_t mentor) -> double {
     const auto& list = market.acceptable[mentee];
     const auto it = std::find(list.begin(), list.end(), mentor);
-    return it == list.end() ? -1.0 : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
+    return it == list.end() ? kUnacceptable : market.mentor_score[mentee][static_cast<std::size_t>(it - list.begin())];
   };
   for (std::size_t e = 0; e < n; ++e) {
     if (matching[e] < 0) continue;
@@ -174,7 +184,7 @@ bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int
     for (std::uint32_t m : market.proposals[e]) {
       if (matching[e] == static_cast<int>(m)) break;  // the rest are worse for e than its mentor
       const double like = liking(e, m);
-      if (like < 0.0 || market.capacity[m] == 0) continue;
+      if (like == kUnacceptable || market.capacity[m] == 0) continue;
       if (load[m] < market.capacity[m]) return true;
       if (worst[m] < std::make_pair(like, -static_cast<std::int64_t>(e))) return true;
     }
@@ -190,8 +200,10 @@ PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
   for (std::size_t k = 0; k < in.mentees.size(); ++k) {
     const AgentId mentee = in.mentees[k];
     if (match[k] >= 0) {
+      const AgentId mentor = market.mentors[static_cast<std::size_t>(match[k])];
       result.pairs.push_back(
-          Pair{market.mentors[static_cast<std::size_t>(match[k])], mentee, Formation::self_identified});
+          Pair{mentor, mentee, Formation::self_identified,
+               static_cast<float>(mentee_perceived_fit(in.fit_random, mentor, mentee, in.approach.fit_noise))});
       result.objective += pair_value(*in.population, result.pairs.back().mentor, mentee, in.type, in.constraints);
       continue;
     }

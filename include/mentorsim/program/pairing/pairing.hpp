@@ -4,6 +4,7 @@
 // strategy honours the same hard constraints (is_feasible) and never exceeds a mentor's capacity.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,11 +47,26 @@ struct PairingInput {
   Step step = 0;
   // Self-identified search.
   ApproachParams approach;
+  StatusParams status;  // power distance (approach and reluctance)
   double directory_visibility = 0.05;
   double time_required = 0.4;  // a meeting's share of the time budget (mentors' availability to accept)
   // Formation recorded for assigned pairs (assigned, or hybrid_fallback for a hybrid's second phase).
   Formation assigned_formation = Formation::assigned;
+  // The replicate's source of latent pair fit (pair_fit below). Only self-identifying mentees and the
+  // mentors they approach read it, through their noisy perception; assigners never do.
+  RandomSource fit_random{0, 0};
 };
+
+// Latent fit of a potential pair: the compatibility of values, personality and working style that no
+// record measures, a standard normal drawn from the counter-based stream (step = mentee, purpose
+// pair_fit, entity = mentor). It depends only on the seed, the replicate and the two agents, so it is
+// the same in every arm (common random numbers), every week and for any thread count.
+double pair_fit(const RandomSource& random, AgentId mentor, AgentId mentee);
+// What the mentee perceives of it: fit + noise * nu, nu a standard normal fixed per (mentee, mentor)
+// (a stable impression, purpose fit_perception).
+double mentee_perceived_fit(const RandomSource& random, AgentId mentor, AgentId mentee, double noise);
+// What the approached mentor perceives: fit + noise * nu', its own fixed error (fit_perception_mentor).
+double mentor_perceived_fit(const RandomSource& random, AgentId mentor, AgentId mentee, double noise);
 
 // The value of a pair to assigned_optimal and to a self-identifying mentee: complementarity on the
 // dyad type's primary domains (teacher advantage x learner need) plus kPreferenceBonus for each
@@ -82,6 +98,9 @@ struct Pair {
   AgentId mentor = kNoAgent;
   AgentId mentee = kNoAgent;
   Formation formation = Formation::assigned;
+  // The fit the mentee perceived when it chose this mentor (self-identified); NaN when nobody chose on
+  // fit (assigned pairs).
+  float fit_perceived = std::numeric_limits<float>::quiet_NaN();
 };
 
 struct PairingResult {

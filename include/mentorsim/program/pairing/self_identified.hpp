@@ -3,16 +3,16 @@
 // its 2-hop collegial neighbourhood, plus each other mentor listed in the program directory with
 // probability directory_visibility — keeps the feasible ones, ranks them by
 //   benefit = pair_value (complementarity + preferred constraints) + homophily_weight * similarity,
-// keeps the best max_candidates, and dares approach each with probability 1 - anxiety,
-//   anxiety = base + power_weight * h * (stage gap up / 3) * (1 - psi) + confidence_weight (1 - c)
-//             + minority_weight [minority]        (clamped to [0, 1]; h, psi, c the mentee's),
+// keeps the best max_candidates, and dares approach each with probability p on the odds scale,
+//   logit p = logit(approach_base) - power_weight * PD(e -> m) * (1 - psi) - confidence_weight (1 - c)
+//             + log(minority_odds_ratio) [minority]          (psi, c the mentee's),
+// PD the power distance of career stage, profession status and minority status (teaching.hpp):
 // "junior employees afraid to approach a senior colleague" (the review). A mentor would accept a
-// mentee with probability availability * (1 - reluctance), reluctance = power_weight * h * (stage gap
-// up from mentor to mentee / 3) * (1 - psi) * (1 - c_mentor) (a junior reverse mentor's lack of
-// confidence), and prefers mentees by similarity + complementarity / 2. Mentee-proposing deferred
-// acceptance (Gale-Shapley with capacities) gives a stable matching: no mentee and mentor who would
-// both rather be together than with their partners. The unmatched stay without a mentor (coverage is
-// an outcome): not_approached (nobody visible or dared), declined (every approach turned down).
+// mentee with probability availability * (1 - reluctance), reluctance = reluctance_weight *
+// PD(m -> e) * (1 - psi) * (1 - c_mentor) (a junior reverse mentor's lack of confidence), and prefers mentees by
+// similarity + complementarity / 2. Mentee-proposing deferred acceptance (Gale-Shapley with capacities) gives a stable
+// matching: no mentee and mentor who would both rather be together than with their partners. The unmatched stay without
+// a mentor (coverage is an outcome): not_approached (nobody visible or dared), declined (every approach turned down).
 // Cost: O(mentees * (d^2 + visibility * mentors)) to build the lists, then O(proposals).
 
 #include <vector>
@@ -41,8 +41,13 @@ std::vector<int> deferred_acceptance(const SelfIdentifiedMarket& market);
 // matching gave them (a mentor with a free place prefers any acceptable mentee to none).
 bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int>& matching);
 
-// Approach anxiety of `mentee` toward `mentor`, in [0, 1].
-double approach_anxiety(const Population& population, AgentId mentee, AgentId mentor, const ApproachParams& params);
+// Probability that `mentee` dares approach `mentor` (odds scale, see ApproachParams).
+double approach_probability(const Population& population, AgentId mentee, AgentId mentor, const ApproachParams& params,
+                            const StatusParams& status);
+// Reluctance of `mentor` to take on `mentee`, in [0, 1]:
+// reluctance_weight * PD(mentor -> mentee) * (1 - psi_mentor) * (1 - c_mentor).
+double mentor_reluctance(const Population& population, AgentId mentor, AgentId mentee, const ApproachParams& params,
+                         const StatusParams& status);
 
 class SelfIdentifiedPairing final : public PairingStrategyBase {
  public:
