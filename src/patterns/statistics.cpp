@@ -88,6 +88,19 @@ StatisticValue program_arm_mean(const io::InputFile& file, std::string_view name
   return out;
 }
 
+// Mean over every arm (program or control) of /outcomes/<name>, per replicate.
+StatisticValue all_arm_mean(const io::InputFile& file, std::string_view name) {
+  const auto table = read_table(file, outcome(name));
+  if (!table) return missing("the file has no " + outcome(name));
+  StatisticValue out;
+  for (std::size_t r = 0; r < table->replicates; ++r) {
+    std::vector<double> values;
+    for (std::size_t a = 0; a < table->arms; ++a) values.push_back(table->at(r, a));
+    out.values.push_back(nan_mean(values));
+  }
+  return out;
+}
+
 // The position of `name` in the string table /codes/<table>, or -1.
 int code_of(const io::InputFile& file, std::string_view table, std::string_view name) {
   const std::string path = schema::codes_table(table);
@@ -509,6 +522,11 @@ std::vector<Statistic> build_registry() {
                    return pearson(x, y);
                  });
                }});
+
+  r.push_back({"intent_leaving_phi",
+               "mean over all arms of /outcomes/intent_leaving_phi: phi correlation over the initial staff between "
+               "considering leaving at week 0 and leaving within 52 weeks",
+               [](const io::InputFile& f) { return all_arm_mean(f, "intent_leaving_phi"); }});
 
   r.push_back({"mean_degree_initial", "mean collegial ties at week 0 (degree_initial) of the initial staff",
                [](const io::InputFile& f) {

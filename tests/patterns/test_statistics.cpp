@@ -83,6 +83,17 @@ TEST_CASE("coverage averages the program arms per replicate and skips the contro
   check_values(t.compute("coverage"), {0.5, 0.7});
 }
 
+TEST_CASE("intent_leaving_phi averages every arm, the control arm included, skipping NaN", "[patterns]") {
+  Tiny t(2);
+  t.arms(2, {false, true});
+  // Replicate 0: arms 0.3 and 0.5 -> 0.4; replicate 1: arm 0 NaN (too few staff), arm 1 0.2 -> 0.2.
+  t.doubles("/outcomes/intent_leaving_phi", {0.3, 0.5, kNaN, 0.2}, {2, 2});
+  check_values(t.compute("intent_leaving_phi"), {0.4, 0.2});
+  Tiny without(1);
+  without.arms(1, {false});
+  CHECK(without.compute("intent_leaving_phi").not_computable == "the file has no /outcomes/intent_leaving_phi");
+}
+
 TEST_CASE("a statistic over program arms is not computable without a program arm", "[patterns]") {
   Tiny t;
   t.arms(1, {false});
