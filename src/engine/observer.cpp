@@ -115,8 +115,9 @@ std::size_t Observer::group_of(const SimulationState& state, AgentId a) const {
   return g * 2 + pop.minority[a];
 }
 
-std::vector<std::vector<double>> Observer::group_means(const SimulationState& state, Step previous_week,
-                                                       std::span<const std::uint32_t> meetings_before) const {
+std::vector<std::vector<double>> metric_means(const SimulationState& state, Step previous_week,
+                                              std::span<const std::uint32_t> meetings_before, std::size_t groups,
+                                              FunctionRef<std::size_t(AgentId)> group_of) {
   const Population& pop = state.population;
   const CollegialNetwork& net = state.network;
   const Step week = state.step;
@@ -133,12 +134,12 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
   const ActiveMask is_active(pop);
   using Sums = std::vector<double>;
   const Sums totals = parallel::deterministic_reduce(
-      n, Sums(groups_ * width, 0.0),
+      n, Sums(groups * width, 0.0),
       [&](std::size_t begin, std::size_t end) {
-        Sums sums(groups_ * width, 0.0);
+        Sums sums(groups * width, 0.0);
         for (std::size_t i = begin; i < end; ++i) {
           const auto a = static_cast<AgentId>(i);
-          double* s = &sums[group_of(state, a) * width];
+          double* s = &sums[group_of(a) * width];
           const bool active = pop.active(a);
           const bool initial = pop.hired[a] == 0;
           if (initial) s[m_n_initial] += 1.0;
@@ -179,12 +180,12 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
       },
       kAgentsPerBlock);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::vector<double>> means(width, std::vector<double>(groups_, kNaN));
+  std::vector<std::vector<double>> means(width, std::vector<double>(groups, kNaN));
   for (const MetricInfo& metric : metric_table()) {
     const std::size_t first = metric_column(metric.metric);
     const std::size_t last = first + (metric.by_domain ? kDomains : 1);
     for (std::size_t k = first; k < last; ++k) {
-      for (std::size_t g = 0; g < groups_; ++g) {
+      for (std::size_t g = 0; g < groups; ++g) {
         const double* s = &totals[g * width];
         switch (metric.aggregate) {
           case Aggregate::count:
@@ -201,6 +202,11 @@ std::vector<std::vector<double>> Observer::group_means(const SimulationState& st
     }
   }
   return means;
+}
+
+std::vector<std::vector<double>> Observer::group_means(const SimulationState& state, Step previous_week,
+                                                       std::span<const std::uint32_t> meetings_before) const {
+  return metric_means(state, previous_week, meetings_before, groups_, [&](AgentId a) { return group_of(state, a); });
 }
 
 void Observer::observe(const SimulationState& state, Replicate replicate) {

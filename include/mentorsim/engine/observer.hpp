@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mentorsim/core/function_ref.hpp"
 #include "mentorsim/dynamics/state.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/engine/results.hpp"
@@ -20,6 +21,15 @@ namespace mentorsim {
 
 // The weeks observed: 0, every `every` weeks, and the last week.
 std::vector<Step> observed_weeks(Step weeks, Step every);
+
+// Means of every metric column (metric_column) over the agents of each of `groups` groups
+// (`group_of(a)` is agent a's), at the state's current week, given each agent's cumulative meeting
+// count at the previous observation (shorter than the population: zero for the rest):
+// [column][group]. The Observer's group means, and a sweep's arm means.
+[[nodiscard]] std::vector<std::vector<double>> metric_means(const SimulationState& state, Step previous_week,
+                                                            std::span<const std::uint32_t> meetings_before,
+                                                            std::size_t groups,
+                                                            FunctionRef<std::size_t(AgentId)> group_of);
 
 class Observer {
  public:
