@@ -2,7 +2,7 @@
 # Idempotent: packages already installed are left alone; apt runs only if something is missing.
 
 MENTORSIM_PACKAGES=(
-  cmake ninja-build g++ pkg-config clang-format clang-tidy
+  cmake ninja-build ccache g++ pkg-config clang-format clang-tidy
   clang libclang-rt-14-dev
   libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev

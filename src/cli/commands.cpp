@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/engine/build.hpp"
 
 namespace mentorsim::cli {
 namespace {
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 2 bad input, 3 I/O error, 4 internal error.",
       "mentorsim"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("mentorsim ") + MENTORSIM_VERSION + " (" + MENTORSIM_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("mentorsim ") + build::version() + " (" + build::git_commit() + ")");
 
   Commands commands;
   add_run_commands(app, commands);

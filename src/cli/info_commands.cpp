@@ -7,10 +7,10 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/process_memory.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/engine/build.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/network_measures.hpp"
@@ -20,8 +20,8 @@ namespace mentorsim::cli {
 namespace {
 
 int info_command() {
-  std::cout << "mentorsim " << MENTORSIM_VERSION << "\n"
-            << "commit        " << MENTORSIM_GIT_COMMIT << "\n"
+  std::cout << "mentorsim " << build::version() << "\n"
+            << "commit        " << build::git_commit() << "\n"
             << "dependencies  " << io::dependency_versions() << ", " << parallel::runtime_version() << "\n"
             << "threads       " << parallel::hardware_threads() << " available\n"
             << "huge pages    " << huge_pages_status() << "\n";

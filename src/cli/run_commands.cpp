@@ -10,10 +10,10 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/engine/build.hpp"
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/engine/schedule.hpp"
 #include "mentorsim/experiment/progress.hpp"
@@ -127,7 +127,7 @@ int run_command(const ScenarioArgs& args, const RunFlags& flags, bool output_giv
   const RunSummary summary = run_scenario(scenario, options);
   progress.finish();
   const NetworkSummary& n = summary.network;
-  std::cout << "mentorsim " << MENTORSIM_VERSION << ": " << scenario.name() << ", " << summary.replicates
+  std::cout << "mentorsim " << build::version() << ": " << scenario.name() << ", " << summary.replicates
             << " replicate(s), " << scenario.run().weeks << " weeks, " << parallel::threads() << " thread(s)\n"
             << "  agents " << n.agents << ", ties " << n.ties << ", mean degree " << fixed(n.mean_degree, 2)
             << ", clustering " << fixed(n.average_clustering, 3) << "\n"

@@ -6,8 +6,8 @@
 #include <ostream>
 #include <sstream>
 
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/engine/build.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/results.hpp"
 #include "mentorsim/engine/simulation.hpp"
@@ -18,8 +18,8 @@ namespace {
 
 io::Provenance provenance_of(const Scenario& scenario) {
   io::Provenance p;
-  p.mentorsim_version = MENTORSIM_VERSION;
-  p.git_commit = MENTORSIM_GIT_COMMIT;
+  p.mentorsim_version = build::version();
+  p.git_commit = build::git_commit();
   p.scenario_toml = scenario.source_text();
   p.scenario_path = scenario.name();
   for (const auto& o : scenario.overrides()) p.overrides += o + "\n";
@@ -30,9 +30,9 @@ io::Provenance provenance_of(const Scenario& scenario) {
   p.created_utc = io::utc_timestamp();
   p.hostname = io::host_name();
   p.dependencies = io::dependency_versions();
-  p.compiler = MENTORSIM_COMPILER;
-  p.compile_flags = MENTORSIM_CXX_FLAGS;
-  p.build_type = MENTORSIM_BUILD_TYPE;
+  p.compiler = build::compiler();
+  p.compile_flags = build::cxx_flags();
+  p.build_type = build::build_type();
   return p;
 }
 

@@ -12,8 +12,8 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/engine/build.hpp"
 #include "mentorsim/experiment/experiment.hpp"
 #include "mentorsim/io/provenance.hpp"
 
@@ -426,8 +426,8 @@ Manifest Manifest::deserialise(std::span<const std::uint8_t> bytes) {
 
 Manifest make_manifest(const Experiment& e) {
   Manifest m;
-  m.mentorsim_version = MENTORSIM_VERSION;
-  m.git_commit = MENTORSIM_GIT_COMMIT;
+  m.mentorsim_version = build::version();
+  m.git_commit = build::git_commit();
   m.experiment_path = e.name();
   m.experiment_toml = e.text();
   m.scenario_path = e.base().name();

@@ -10,10 +10,10 @@
 #include <mutex>
 #include <ostream>
 
-#include "mentorsim/core/build_info.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/engine/build.hpp"
 #include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/experiment/experiment.hpp"
 #include "mentorsim/experiment/progress.hpp"
@@ -458,8 +458,8 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
   out.set_attribute(io::schema::kRoot, io::schema::kKindAttribute, io::schema::kPowerKind);
   const std::string meta(io::schema::kMeta);
   out.create_group(meta);
-  out.set_attribute(meta, "mentorsim_version", MENTORSIM_VERSION);
-  out.set_attribute(meta, "git_commit", MENTORSIM_GIT_COMMIT);
+  out.set_attribute(meta, "mentorsim_version", build::version());
+  out.set_attribute(meta, "git_commit", build::git_commit());
   out.set_attribute(meta, "experiment_path", experiment.name());
   out.set_attribute(meta, "experiment_toml", experiment.text());
   out.set_attribute(meta, "scenario_path", base.name());

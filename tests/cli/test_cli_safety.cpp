@@ -15,6 +15,7 @@
 
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/command.hpp"
+#include "support/paths.hpp"
 
 using mentorsim::test::CommandResult;
 using mentorsim::test::run_mentorsim;
@@ -127,7 +128,7 @@ TEST_CASE("results are never written over the run's own scenario, roster or edge
     CHECK(slurp(dir / "victim.toml") == kSmall);
   }
   SECTION("the roster and the edge list") {
-    const std::filesystem::path data = MENTORSIM_TEST_DATA_DIR;
+    const std::filesystem::path data = mentorsim::test::test_data_dir();
     for (const char* name : {"roster_small.toml", "roster_small.csv", "edges_small.csv"}) {
       std::filesystem::copy_file(data / name, dir / name);
     }
@@ -199,7 +200,7 @@ TEST_CASE("an unknown command is named as such", "[cli]") {
 TEST_CASE("validate reads the roster and the edge list, and reports their problems with the scenario's",
           "[cli][input]") {
   TempDir dir;
-  const std::filesystem::path data = MENTORSIM_TEST_DATA_DIR;
+  const std::filesystem::path data = mentorsim::test::test_data_dir();
   std::filesystem::copy_file(data / "roster_small.toml", dir / "s.toml");
   std::string roster = slurp(data / "roster_small.csv");
   roster.replace(roster.find("medicine,senior"), 8, "surgeon");
@@ -222,7 +223,7 @@ TEST_CASE("validate reads the roster and the edge list, and reports their proble
 
 TEST_CASE("validate checks a roster scenario's arms against the roster's staff", "[cli][input]") {
   TempDir dir;
-  const std::filesystem::path data = MENTORSIM_TEST_DATA_DIR;
+  const std::filesystem::path data = mentorsim::test::test_data_dir();
   for (const char* name : {"roster_small.toml", "roster_small.csv", "edges_small.csv"}) {
     std::filesystem::copy_file(data / name, dir / name);
   }

@@ -9,6 +9,7 @@
 
 #include "mentorsim/scenario/parameters.hpp"
 #include "support/command.hpp"
+#include "support/paths.hpp"
 
 using mentorsim::scenario::parameter_groups;
 using mentorsim::test::run_mentorsim;
@@ -70,7 +71,7 @@ TEST_CASE("info params SCENARIO shows its values, marks the keys it gives and th
 }
 
 TEST_CASE("info params shows each arm of a scenario with arms", "[cli][params]") {
-  const auto r = run_mentorsim("info params '" + std::string(MENTORSIM_SOURCE_DIR) + "/scenarios/baseline.toml'");
+  const auto r = run_mentorsim("info params '" + mentorsim::test::source_dir().string() + "/scenarios/baseline.toml'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.out, "\n* arms[1].kind = reverse  [default none]"));
@@ -101,7 +102,7 @@ TEST_CASE("info params rejects what it cannot do with one line and exit code 2",
     std::string arguments;
     std::string message;
   };
-  const std::string baseline = "'" + std::string(MENTORSIM_SOURCE_DIR) + "/scenarios/baseline.toml'";
+  const std::string baseline = "'" + mentorsim::test::source_dir().string() + "/scenarios/baseline.toml'";
   const std::vector<Case> cases = {
       {"info params --group nope", "mentorsim: error: --group: unknown parameter group \"nope\"; the groups are run, "},
       {"info params --markdown " + baseline,

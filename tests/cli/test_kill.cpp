@@ -16,6 +16,7 @@
 
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/command.hpp"
+#include "support/paths.hpp"
 
 using mentorsim::test::run_mentorsim;
 using mentorsim::test::TempDir;
@@ -39,8 +40,9 @@ pid_t start_run(const std::filesystem::path& scenario, const std::filesystem::pa
     const int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, STDOUT_FILENO);
     ::dup2(null, STDERR_FILENO);
-    ::execl(MENTORSIM_BINARY, MENTORSIM_BINARY, "run", scenario.c_str(), "-o", output.c_str(), "--set",
-            seed_override.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+    ::execl(mentorsim::test::mentorsim_binary().c_str(), mentorsim::test::mentorsim_binary().c_str(), "run",
+            scenario.c_str(), "-o", output.c_str(), "--set", seed_override.c_str(), "--threads", "2",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   return child;

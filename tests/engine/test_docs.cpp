@@ -9,11 +9,12 @@
 #include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/schedule.hpp"
 #include "support/doc_blocks.hpp"
+#include "support/paths.hpp"
 
 using namespace mentorsim;
 
 namespace {
-const std::filesystem::path kDocs = std::filesystem::path(MENTORSIM_SOURCE_DIR) / "docs";
+const std::filesystem::path kDocs = mentorsim::test::source_dir() / "docs";
 }  // namespace
 
 TEST_CASE("docs/model.md 3.1 shows the schedule's reads and writes as the code declares them", "[docs]") {

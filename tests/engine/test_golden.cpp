@@ -19,13 +19,14 @@
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/schema.hpp"
 #include "support/doc_blocks.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mentorsim;
 
 namespace {
 
-const std::filesystem::path kGolden = std::filesystem::path(MENTORSIM_TEST_DATA_DIR) / "golden";
+const std::filesystem::path kGolden = mentorsim::test::test_data_dir() / "golden";
 
 // The exact value (C99 hexadecimal float) and a readable one.
 std::string number(double value) {

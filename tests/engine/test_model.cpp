@@ -9,6 +9,7 @@
 #include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/h5_compare.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mentorsim;
@@ -136,7 +137,7 @@ TEST_CASE("mentor training lowers role-ambiguity failures", "[model][training]")
 
 TEST_CASE("the invariant check (--check) passes 520 weeks of the baseline scenario", "[model][check][slow]") {
   TempDir dir;
-  const Scenario scenario = Scenario::load(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "scenarios/baseline.toml",
+  const Scenario scenario = Scenario::load(mentorsim::test::source_dir() / "scenarios/baseline.toml",
                                            {"run.weeks=520", "run.replicates=1", "output.snapshot_weeks=[]"});
   RunOptions options;
   options.output_path = dir / "ten_years.h5";

@@ -6,12 +6,13 @@
 
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mentorsim;
 
 TEST_CASE("every scenario in scenarios/ validates and runs at reduced size", "[scenarios]") {
-  const std::filesystem::path dir = std::filesystem::path(MENTORSIM_SOURCE_DIR) / "scenarios";
+  const std::filesystem::path dir = mentorsim::test::source_dir() / "scenarios";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".toml") files.push_back(entry.path());

@@ -17,6 +17,7 @@
 #include "mentorsim/io/schema.hpp"
 #include "mentorsim/patterns/patterns.hpp"
 #include "support/doc_blocks.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mentorsim;
@@ -207,8 +208,7 @@ TEST_CASE(
   run_scenario(scenario, options);
   // Then what `mentorsim patterns` adds: /patterns.
   {
-    const auto list =
-        patterns::load_patterns(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "calibration/patterns.toml");
+    const auto list = patterns::load_patterns(mentorsim::test::source_dir() / "calibration/patterns.toml");
     std::vector<patterns::PatternResult> results;
     {
       const io::InputFile in(dir / "schema.h5");
@@ -230,8 +230,7 @@ TEST_CASE(
   CHECK(file.raw_paths.count("/replicates/1/agents/final/skills") == 1);
   CHECK(file.raw_paths.count("/replicates/1/network/final/weight") == 1);
 
-  const Listing doc =
-      parse_document(test::read_text(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "docs/hdf5-schema.md"));
+  const Listing doc = parse_document(test::read_text(mentorsim::test::source_dir() / "docs/hdf5-schema.md"));
   INFO("datasets in the file, not in the document:\n" << keys_only_in(file.datasets, doc.datasets));
   INFO("datasets in the document, not in the file:\n" << keys_only_in(doc.datasets, file.datasets));
   INFO("attributes in the file, not in the document:\n" << keys_only_in(file.attributes, doc.attributes));

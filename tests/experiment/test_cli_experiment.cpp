@@ -19,6 +19,7 @@
 #include "mentorsim/experiment/sweep.hpp"
 #include "support/command.hpp"
 #include "support/h5_compare.hpp"
+#include "support/paths.hpp"
 
 using mentorsim::test::ExperimentDir;
 using mentorsim::test::h5_differences;
@@ -77,10 +78,10 @@ pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& l
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(MENTORSIM_BINARY));
+    argv.push_back(const_cast<char*>(mentorsim::test::mentorsim_binary().c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    ::execv(MENTORSIM_BINARY, argv.data());
+    ::execv(mentorsim::test::mentorsim_binary().c_str(), argv.data());
     ::_exit(127);
   }
   return pid;
@@ -279,11 +280,10 @@ values = [6, 10]
       // suppressed, which needs full stacks and its plugins kept loaded (docs/distributed.md).
       "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mca_base_component_disable_dlclose=1 "
       "ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 "
-      "LSAN_OPTIONS=suppressions=" MENTORSIM_SOURCE_DIR
-      "/tests/experiment/openmpi.supp "
-      "mpirun --oversubscribe -n 2 '" MENTORSIM_BINARY "' sweep " +
-      quoted(dir.experiment()) + " -o " + quoted(dir.path("mpi.h5")) + " --threads 1 >" + quoted(out) + " 2>" +
-      quoted(err);
+      "LSAN_OPTIONS=suppressions=" +
+      (mentorsim::test::source_dir() / "tests/experiment/openmpi.supp").string() + " mpirun --oversubscribe -n 2 '" +
+      mentorsim::test::mentorsim_binary() + "' sweep " + quoted(dir.experiment()) + " -o " +
+      quoted(dir.path("mpi.h5")) + " --threads 1 >" + quoted(out) + " 2>" + quoted(err);
   const int status = std::system(command.c_str());
   INFO(mentorsim::test::slurp(err));
   REQUIRE(WIFEXITED(status));

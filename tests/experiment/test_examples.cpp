@@ -8,13 +8,14 @@
 #include "mentorsim/experiment/power.hpp"
 #include "mentorsim/experiment/sweep.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mentorsim;
 using namespace mentorsim::experiment;
 
 TEST_CASE("every experiment in experiments/ validates and runs at reduced size", "[experiment][examples]") {
-  const std::filesystem::path dir = std::filesystem::path(MENTORSIM_SOURCE_DIR) / "experiments";
+  const std::filesystem::path dir = mentorsim::test::source_dir() / "experiments";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".toml") files.push_back(entry.path());

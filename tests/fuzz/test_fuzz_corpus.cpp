@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <vector>
+#include "support/paths.hpp"
 
 extern "C" int fuzz_scenario_one_input(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_set_one_input(const std::uint8_t* data, std::size_t size);
@@ -19,7 +20,7 @@ extern "C" int fuzz_edges_one_input(const std::uint8_t* data, std::size_t size);
 namespace {
 
 std::size_t replay(const std::string& target, int (*one_input)(const std::uint8_t*, std::size_t)) {
-  const std::filesystem::path dir = std::filesystem::path(MENTORSIM_FUZZ_CORPUS_DIR) / target;
+  const std::filesystem::path dir = mentorsim::test::fuzz_corpus_dir() / target;
   std::size_t count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(entry.path(), std::ios::binary);

@@ -9,6 +9,7 @@
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/patterns/patterns.hpp"
 #include "support/command.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using mentorsim::InputError;
@@ -187,7 +188,7 @@ TEST_CASE("patterns runs a scenario, writes its results with /patterns, and the 
   write_file(dir / "s.toml", "[run]\nseed = 5\nweeks = 8\nreplicates = 2\n[population]\nsize = 400\n");
   const auto r =
       run_mentorsim("patterns '" + (dir / "s.toml").string() + "' --threads 2 -o '" + (dir / "out.h5").string() +
-                    "' --patterns '" MENTORSIM_SOURCE_DIR "/calibration/patterns.toml'");
+                    "' --patterns '" + (mentorsim::test::source_dir() / "calibration/patterns.toml").string() + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const InputFile in(dir / "out.h5");

@@ -12,6 +12,7 @@
 
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/patterns/patterns.hpp"
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 using mentorsim::io::InputFile;
@@ -356,7 +357,7 @@ TEST_CASE("every registered statistic has a unique name and a description", "[pa
 }
 
 TEST_CASE("docs/model.md describes every registered statistic", "[patterns][docs]") {
-  std::ifstream in(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "docs/model.md");
+  std::ifstream in(mentorsim::test::source_dir() / "docs/model.md");
   std::stringstream text;
   text << in.rdbuf();
   for (const auto& s : mentorsim::patterns::statistic_registry()) {

@@ -20,6 +20,7 @@
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/scenario/parameters.hpp"
 #include "mentorsim/scenario/scenario.hpp"
+#include "support/paths.hpp"
 #include "support/scenario_errors.hpp"
 
 using mentorsim::Diagnostic;
@@ -124,7 +125,7 @@ std::size_t bound_members(const ParameterGroup& g) {
 
 TEST_CASE("every key the reader records is declared, and every declared key is recorded by some scenario",
           "[parameters]") {
-  const std::filesystem::path data = MENTORSIM_TEST_DATA_DIR;
+  const std::filesystem::path data = mentorsim::test::test_data_dir();
   std::vector<Scenario> scenarios;
   scenarios.push_back(Scenario::parse("", "empty.toml"));
   scenarios.push_back(Scenario::parse(R"(
@@ -372,7 +373,7 @@ TEST_CASE("the dynamics checks between keys still reject what they rejected", "[
 }
 
 TEST_CASE("docs/model.md holds exactly the generated parameter tables", "[parameters]") {
-  const std::string doc = read_file(std::filesystem::path(MENTORSIM_SOURCE_DIR) / "docs" / "model.md");
+  const std::string doc = read_file(mentorsim::test::source_dir() / "docs" / "model.md");
   REQUIRE_FALSE(doc.empty());
   std::size_t markers = 0;
   for (auto at = doc.find("<!-- parameters "); at != std::string::npos; at = doc.find("<!-- parameters ", at + 1)) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mentorsim::test {
@@ -35,8 +36,7 @@ inline CommandResult run_mentorsim(const std::string& arguments, const std::stri
   std::string command;
   if (!working_dir.empty()) command += "cd '" + working_dir + "' && ";
   if (!environment.empty()) command += "env " + environment + " ";
-  command +=
-      std::string("'") + MENTORSIM_BINARY + "' " + arguments + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  command += "'" + mentorsim_binary() + "' " + arguments + " >'" + out.string() + "' 2>'" + err.string() + "'";
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

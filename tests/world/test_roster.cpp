@@ -18,12 +18,13 @@
 #include "mentorsim/world/roster.hpp"
 #include "mentorsim/world/synthesizer.hpp"
 #include "mentorsim/world/world.hpp"
+#include "support/paths.hpp"
 
 using namespace mentorsim;
 
 namespace {
 
-const std::filesystem::path kData = MENTORSIM_TEST_DATA_DIR;
+const std::filesystem::path kData = mentorsim::test::test_data_dir();
 
 std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
