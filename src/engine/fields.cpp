@@ -3,19 +3,12 @@
 #include <limits>
 #include <sstream>
 
+#include "mentorsim/core/strings.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/io/schema.hpp"
 
 namespace mentorsim {
 namespace {
-
-// Concatenation by appending (GCC 12 warns falsely, -Wrestrict, about `"literal" + std::string`).
-template <class... Parts>
-std::string cat(const Parts&... parts) {
-  std::string out;
-  (out.append(std::string_view(parts)), ...);
-  return out;
-}
 
 using Snapshot = AgentSnapshot;
 

@@ -5,20 +5,12 @@
 #include <limits>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/strings.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
 
 namespace mentorsim {
 namespace {
 
-// Concatenation by appending (GCC 12 warns falsely, -Wrestrict, about `"literal" + std::string`).
-template <class... Parts>
-std::string cat(const Parts&... parts) {
-  std::string out;
-  (out.append(std::string_view(parts)), ...);
-  return out;
-}
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr Step kWeeksPerYear = 52;
 
 using O = Outcome;

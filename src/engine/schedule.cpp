@@ -1,17 +1,10 @@
 #include "mentorsim/engine/schedule.hpp"
 
 #include <sstream>
+#include "mentorsim/core/strings.hpp"
 
 namespace mentorsim {
 namespace {
-
-// Concatenation by appending (GCC 12 warns falsely, -Wrestrict, about `"literal" + std::string`).
-template <class... Parts>
-std::string cat(const Parts&... parts) {
-  std::string out;
-  (out.append(std::string_view(parts)), ...);
-  return out;
-}
 
 template <std::size_t... I>
 constexpr std::array<StageInfo, kStageCount> schedule_table(std::index_sequence<I...>) {

@@ -28,7 +28,6 @@ using scenario::Reader;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr Range kAnyNumber{-1e300, 1e300};
 
 std::string read_text_file(const std::filesystem::path& file, const std::string& what) {

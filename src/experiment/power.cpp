@@ -26,8 +26,6 @@
 namespace mentorsim::experiment {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 double two_sided_t(double t, double df) {
   if (!std::isfinite(t) || !(df > 0)) return kNaN;
   const boost::math::students_t dist(df);

@@ -16,8 +16,6 @@
 namespace mentorsim::experiment {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // The column of a /timeseries dataset name (timeseries_names()).
 std::size_t metric_position(std::string_view name) {
   const auto& names = timeseries_names();

@@ -9,8 +9,6 @@
 namespace mentorsim::experiment {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 struct Estimate {
   std::vector<double> first;
   std::vector<double> total;

@@ -23,8 +23,6 @@
 namespace mentorsim::experiment {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Whole simulations of this many staff or more run one at a time, parallel inside; smaller ones run
 // side by side, one per thread.
 constexpr std::uint64_t kLargeRun = 100000;

@@ -2,6 +2,7 @@
 // file, and writing the table (terminal, HDF5 /patterns, CSV).
 
 #include "mentorsim/patterns/patterns.hpp"
+#include "mentorsim/core/types.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -19,7 +20,6 @@
 namespace mentorsim::patterns {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::string_view kNotYet = "not computable yet: needs ";
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/types.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/schema.hpp"
 #include "mentorsim/patterns/patterns.hpp"
@@ -17,7 +18,6 @@
 namespace mentorsim::patterns {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 namespace schema = io::schema;
 
 std::string outcome(std::string_view name) { return std::string(schema::kOutcomes) + "/" + std::string(name); }

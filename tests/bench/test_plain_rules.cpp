@@ -23,7 +23,7 @@ using pr::Stage;
 
 namespace {
 
-constexpr mentorsim::Seed kSeed = 20240601;
+constexpr mentorsim::Seed kPlainRulesSeed = 20240601;
 // Single-precision state: a hand-computed value is matched to within a few float roundings.
 constexpr double kFloatTolerance = 1e-6;
 
@@ -40,7 +40,8 @@ pr::AgentRow row(std::initializer_list<float> skills, float satisfaction) {
 pr::World tiny(std::vector<Stage> stages, std::vector<pr::AgentRow> rows, std::vector<Tie> ties,
                std::vector<pr::Dyad> dyads) {
   const auto n = static_cast<AgentId>(rows.size());
-  return pr::World(std::move(stages), std::move(rows), CollegialNetwork(n, std::move(ties)), std::move(dyads), kSeed);
+  return pr::World(std::move(stages), std::move(rows), CollegialNetwork(n, std::move(ties)), std::move(dyads),
+                   kPlainRulesSeed);
 }
 
 // Decisions with every dyad meeting (or none), and the given leavers.
@@ -205,7 +206,7 @@ TEST_CASE("plain rules: a leaver is replaced in place by a fresh early-career ag
     pr::World world = make();
     world.apply_week(3, decide(world, true, {1}));
     // The leaver's row is the fresh draw of week 3 for its id, overwriting the week's update.
-    const pr::AgentRow fresh = pr::fresh_agent(kSeed, 3, 1);
+    const pr::AgentRow fresh = pr::fresh_agent(kPlainRulesSeed, 3, 1);
     CHECK(std::memcmp(&world.agent(1), &fresh, sizeof fresh) == 0);
     CHECK(world.stage(1) == Stage::early_career);
     CHECK(fresh.skill(pr::clinical) >= 0.1f);
@@ -219,8 +220,8 @@ TEST_CASE("plain rules: a leaver is replaced in place by a fresh early-career ag
     CHECK(fresh.satisfaction() >= 0.4f);
     CHECK(fresh.satisfaction() <= 0.8f);
     // Another week or another id draws other values.
-    CHECK(pr::fresh_agent(kSeed, 4, 1).skill(pr::research) != fresh.skill(pr::research));
-    CHECK(pr::fresh_agent(kSeed, 3, 2).skill(pr::research) != fresh.skill(pr::research));
+    CHECK(pr::fresh_agent(kPlainRulesSeed, 4, 1).skill(pr::research) != fresh.skill(pr::research));
+    CHECK(pr::fresh_agent(kPlainRulesSeed, 3, 2).skill(pr::research) != fresh.skill(pr::research));
     // The junior kept this week's gain from the leaver's start-of-week values; the dyad has ended.
     CHECK(skill(world, 0, pr::clinical) == Approx(0.3175).margin(kFloatTolerance));
     CHECK_FALSE(world.dyad_alive(0));
@@ -240,7 +241,7 @@ TEST_CASE("plain rules: a leaver is replaced in place by a fresh early-career ag
     pr::World world = make();
     world.apply_week(3, decide(world, true, {2}));
     CHECK(world.stage(2) == Stage::early_career);
-    const pr::AgentRow fresh = pr::fresh_agent(kSeed, 3, 2);
+    const pr::AgentRow fresh = pr::fresh_agent(kPlainRulesSeed, 3, 2);
     CHECK(std::memcmp(&world.agent(2), &fresh, sizeof fresh) == 0);
     CHECK(world.dyad_alive(0));
     CHECK_FALSE(world.dyad_alive(1));
@@ -262,7 +263,7 @@ TEST_CASE("plain rules: step 5 records mean skill by stage and mean satisfaction
   CHECK(std::isnan(before.mean_skill[1][pr::clinical]));  // no mid-career agents
   CHECK(before.stage_count == std::array<std::uint64_t, 3>{2, 0, 1});
   const pr::WeekRecord after = world.apply_week(1, decide(world, false, {2}));
-  const pr::AgentRow fresh = pr::fresh_agent(kSeed, 1, 2);
+  const pr::AgentRow fresh = pr::fresh_agent(kPlainRulesSeed, 1, 2);
   CHECK(after.stage_count == std::array<std::uint64_t, 3>{3, 0, 0});
   CHECK(after.mean_skill[0][pr::clinical] ==
         Approx((0.2 + 0.4 + fresh.skill(pr::clinical)) / 3).margin(kFloatTolerance));
@@ -294,7 +295,7 @@ TEST_CASE("plain rules: the population has exactly round(0.4 N) early-career and
                                                   {1001, 400, 300}, {20000, 8000, 6000}, {12345, 4938, 3704}};
   for (const auto& [n, early, mid] : cases) {
     CAPTURE(n);
-    const pr::World world = pr::World::generate(n, kSeed);
+    const pr::World world = pr::World::generate(n, kPlainRulesSeed);
     std::array<AgentId, 3> count{};
     for (AgentId i = 0; i < n; ++i) ++count[static_cast<std::size_t>(world.stage(i))];
     CHECK(count[0] == early);
@@ -313,7 +314,7 @@ TEST_CASE("plain rules: the population has exactly round(0.4 N) early-career and
 }
 
 TEST_CASE("plain rules: initial skills and satisfaction lie in the ranges of the agent's stage", "[plain_rules]") {
-  const pr::World world = pr::World::generate(3000, kSeed);
+  const pr::World world = pr::World::generate(3000, kPlainRulesSeed);
   const float clinical_base[] = {0.1f, 0.3f, 0.6f};
   const float digital_base[] = {0.6f, 0.3f, 0.1f};
   double mean_research = 0.0;
@@ -334,7 +335,7 @@ TEST_CASE("plain rules: the network has mean degree about 10, 8/49 of within-uni
   // 80,000, SD 258; plus 20,000 random pairs, of which about 9 are self-loops or duplicates. Mean degree
   // 2 x 99,991 / 20,000 = 9.999 with SD 2 x 258 / 20,000 = 0.026: tolerance 0.1 (about 4 SD).
   const AgentId n = 20000;
-  const pr::World world = pr::World::generate(n, kSeed);
+  const pr::World world = pr::World::generate(n, kPlainRulesSeed);
   const auto& network = world.network();
   const double mean_degree = 2.0 * static_cast<double>(network.tie_count()) / n;
   CHECK(mean_degree == Approx(9.999).margin(0.1));
@@ -352,7 +353,7 @@ TEST_CASE("plain rules: turnover and meetings draw at the stated rates", "[plain
   // 30,000 agents x 104 weeks: leavers ~ Binomial(3,120,000, 0.003), mean 9,360, SD 96.6: tolerance
   // 400 (about 4 SD). Meeting bits of the 4,000 dyads over 104 weeks: 416,000 fair bits, mean 208,000,
   // SD 322: tolerance 1,300 (about 4 SD).
-  const pr::World world = pr::World::generate(30000, kSeed);
+  const pr::World world = pr::World::generate(30000, kPlainRulesSeed);
   REQUIRE(world.dyads().size() == 4000);
   pr::WeekDecisions d;
   std::uint64_t leavers = 0;
@@ -374,7 +375,7 @@ TEST_CASE("plain rules: the fraction of dyads surviving 104 weeks is (1 - 0.003)
   // = 0.0079. Dyads sharing a senior are correlated (covariance q^3 (1 - q) = 0.105 per ordered pair);
   // the sum of k(k - 1) over seniors (k = a senior's dyads) inflates the variance, computed below.
   // Tolerance: 3 x the SE so inflated.
-  pr::World world = pr::World::generate(30000, kSeed);
+  pr::World world = pr::World::generate(30000, kPlainRulesSeed);
   const double dyads = static_cast<double>(world.dyads().size());
   std::vector<int> per_senior(world.size(), 0);
   for (const auto& dyad : world.dyads()) ++per_senior[dyad.senior];
@@ -396,7 +397,7 @@ TEST_CASE("plain rules: the fraction of dyads surviving 104 weeks is (1 - 0.003)
 TEST_CASE("plain rules: results are bitwise identical for 1 and 2 threads", "[plain_rules][determinism]") {
   auto run = [](int threads) {
     mentorsim::parallel::set_threads(threads);
-    pr::World world = pr::World::generate(20000, kSeed);
+    pr::World world = pr::World::generate(20000, kPlainRulesSeed);
     auto records = run_weeks(world, 12);
     return std::pair{std::move(world), std::move(records)};
   };

@@ -8,6 +8,7 @@
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/command.hpp"
 #include "support/h5_compare.hpp"
+#include "support/text.hpp"
 
 using mentorsim::test::run_mentorsim;
 using mentorsim::test::TempDir;
@@ -15,11 +16,7 @@ using mentorsim::test::write_file;
 
 namespace {
 
-std::size_t count_lines(const std::string& text) {
-  std::size_t n = 0;
-  for (char c : text) n += c == '\n' ? 1 : 0;
-  return n;
-}
+using mentorsim::test::count_lines;
 
 const char* const kSmall = "[run]\nseed = 11\nweeks = 4\nreplicates = 2\n[population]\nsize = 600\n";
 

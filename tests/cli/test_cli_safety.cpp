@@ -16,6 +16,7 @@
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/command.hpp"
 #include "support/paths.hpp"
+#include "support/text.hpp"
 
 using mentorsim::test::CommandResult;
 using mentorsim::test::run_mentorsim;
@@ -25,13 +26,11 @@ using mentorsim::test::write_file;
 
 namespace {
 
-const char* const kSmall = "[run]\nseed = 3\nweeks = 2\n[population]\nsize = 200\n";
+const char* const kTinyScenario = "[run]\nseed = 3\nweeks = 2\n[population]\nsize = 200\n";
 
-std::size_t count_lines(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
+using mentorsim::test::count_lines;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mentorsim::test::contains;
 
 std::string quoted(const std::filesystem::path& path) {
   std::string out(1, '\'');
@@ -41,7 +40,7 @@ std::string quoted(const std::filesystem::path& path) {
 }
 
 CommandResult run_to(const TempDir& dir, const std::string& output, const std::string& more = "") {
-  write_file(dir / "s.toml", kSmall);
+  write_file(dir / "s.toml", kTinyScenario);
   return run_mentorsim("run " + quoted(dir / "s.toml") + " -o " + output + " " + more);
 }
 
@@ -117,15 +116,15 @@ TEST_CASE("a dangling symbolic link or a link to a directory is refused", "[cli]
 TEST_CASE("results are never written over the run's own scenario, roster or edge list", "[cli][output]") {
   TempDir dir;
   SECTION("the scenario") {
-    write_file(dir / "victim.toml", kSmall);
+    write_file(dir / "victim.toml", kTinyScenario);
     const auto r = run_mentorsim("run " + quoted(dir / "victim.toml") + " -o " + quoted(dir / "victim.toml"));
     CHECK(r.exit_code == 3);
     CHECK(contains(r.err, "victim.toml: it is the scenario file, an input of this run; choose another results file"));
-    CHECK(slurp(dir / "victim.toml") == kSmall);
+    CHECK(slurp(dir / "victim.toml") == kTinyScenario);
     // Through another name of the same file (a hard link) too.
     std::filesystem::create_hard_link(dir / "victim.toml", dir / "alias.h5");
     CHECK(run_mentorsim("run " + quoted(dir / "victim.toml") + " -o " + quoted(dir / "alias.h5")).exit_code == 3);
-    CHECK(slurp(dir / "victim.toml") == kSmall);
+    CHECK(slurp(dir / "victim.toml") == kTinyScenario);
   }
   SECTION("the roster and the edge list") {
     const std::filesystem::path data = mentorsim::test::test_data_dir();
@@ -171,7 +170,7 @@ TEST_CASE("a scenario that is a directory is refused by validate and run", "[cli
 
 TEST_CASE("a scenario can come from a pipe", "[cli][input]") {
   TempDir dir;
-  write_file(dir / "s.toml", kSmall);
+  write_file(dir / "s.toml", kTinyScenario);
   const auto r = run_mentorsim("validate /dev/stdin < " + quoted(dir / "s.toml"));
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out, "200 staff"));

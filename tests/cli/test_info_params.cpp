@@ -10,6 +10,7 @@
 #include "mentorsim/scenario/parameters.hpp"
 #include "support/command.hpp"
 #include "support/paths.hpp"
+#include "support/text.hpp"
 
 using mentorsim::scenario::parameter_groups;
 using mentorsim::test::run_mentorsim;
@@ -18,7 +19,7 @@ using mentorsim::test::write_file;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mentorsim::test::contains;
 
 }  // namespace
 

@@ -14,7 +14,7 @@ using mentorsim::Purpose;
 using mentorsim::Stream;
 
 namespace {
-constexpr mentorsim::Seed kSeed = 20240611;
+constexpr mentorsim::Seed kApportionSeed = 20240611;
 }  // namespace
 
 TEST_CASE("apportion splits by largest remainder, exact in total", "[apportion]") {
@@ -43,7 +43,7 @@ TEST_CASE("apportion gives tied remainders to the lower index and nothing to zer
 }
 
 TEST_CASE("apportion parts sum to the total and lie within one of the exact share", "[apportion]") {
-  Stream s(kSeed, 0, 0, Purpose::population_layout, 77);
+  Stream s(kApportionSeed, 0, 0, Purpose::population_layout, 77);
   for (int trial = 0; trial < 500; ++trial) {
     const std::size_t parts = 1 + s.below(12);
     const std::uint64_t total = s.below(100'000);

@@ -20,7 +20,7 @@ using mentorsim::Purpose;
 using mentorsim::Stream;
 
 namespace {
-constexpr mentorsim::Seed kSeed = 20240611;
+constexpr mentorsim::Seed kParallelSeed = 20240611;
 }  // namespace
 
 TEST_CASE("indices_where keeps the indices a serial filter keeps, in order, for any thread count", "[parallel]") {
@@ -77,7 +77,7 @@ TEST_CASE("deterministic_reduce gives the same bits with 1 and 2 threads on an o
   constexpr std::size_t n = 50'000;
   constexpr std::size_t block = 97;
   std::vector<double> terms(n);
-  Stream s(kSeed, 0, 0, Purpose::culture, 0);
+  Stream s(kParallelSeed, 0, 0, Purpose::culture, 0);
   for (auto& t : terms) t = (s.uniform() - 0.5) * std::pow(10.0, static_cast<double>(s.below(30)) - 15.0);
   // The sum depends on order: forward and backward summation differ.
   const double forward = std::accumulate(terms.begin(), terms.end(), 0.0);

@@ -69,7 +69,7 @@ std::vector<std::uint32_t> words(Stream stream, std::size_t count) {
   return out;
 }
 
-constexpr mentorsim::Seed kSeed = 20240611;
+constexpr mentorsim::Seed kRngSeed = 20240611;
 
 }  // namespace
 
@@ -86,7 +86,7 @@ TEST_CASE("the stream with all-zero key and counter is the Random123 Philox4x32-
 }
 
 TEST_CASE("the same key gives the same sequence bit for bit, whatever else was drawn", "[rng]") {
-  const RandomSource source(kSeed, 3);
+  const RandomSource source(kRngSeed, 3);
   auto draw_everything = [](Stream s) {
     std::vector<std::uint64_t> out;
     const std::vector<double> weights{0.2, 0.0, 0.5, 0.3};
@@ -107,23 +107,23 @@ TEST_CASE("the same key gives the same sequence bit for bit, whatever else was d
   // Other entities drawing in between share no state with entity 42.
   Stream other = source.stream(7, Purpose::meetings, 41);
   for (int k = 0; k < 1000; ++k) other.normal();
-  const auto second = draw_everything(Stream(kSeed, 3, 7, Purpose::meetings, 42));
+  const auto second = draw_everything(Stream(kRngSeed, 3, 7, Purpose::meetings, 42));
   CHECK(first == second);
 }
 
 TEST_CASE("changing any part of the key gives a different sequence", "[rng]") {
-  const auto base = words(Stream(kSeed, 1, 5, Purpose::exchange, 100), 16);
-  CHECK(words(Stream(kSeed + 1, 1, 5, Purpose::exchange, 100), 16) != base);
+  const auto base = words(Stream(kRngSeed, 1, 5, Purpose::exchange, 100), 16);
+  CHECK(words(Stream(kRngSeed + 1, 1, 5, Purpose::exchange, 100), 16) != base);
   // Only the high 32 bits of the seed differ: both key words must be used.
-  CHECK(words(Stream(kSeed + (std::uint64_t{1} << 32), 1, 5, Purpose::exchange, 100), 16) != base);
-  CHECK(words(Stream(kSeed, 2, 5, Purpose::exchange, 100), 16) != base);
-  CHECK(words(Stream(kSeed, 1, 6, Purpose::exchange, 100), 16) != base);
-  CHECK(words(Stream(kSeed, 1, 5, Purpose::diffusion, 100), 16) != base);
-  CHECK(words(Stream(kSeed, 1, 5, Purpose::exchange, 101), 16) != base);
+  CHECK(words(Stream(kRngSeed + (std::uint64_t{1} << 32), 1, 5, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kRngSeed, 2, 5, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kRngSeed, 1, 6, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kRngSeed, 1, 5, Purpose::diffusion, 100), 16) != base);
+  CHECK(words(Stream(kRngSeed, 1, 5, Purpose::exchange, 101), 16) != base);
   // Entity and step are different counter words: swapping them is a different stream.
-  CHECK(words(Stream(kSeed, 1, 100, Purpose::exchange, 5), 16) != base);
+  CHECK(words(Stream(kRngSeed, 1, 100, Purpose::exchange, 5), 16) != base);
   // The largest replicate still does not collide with the purpose bits.
-  CHECK(words(Stream(kSeed, mentorsim::kMaxReplicates - 1, 5, Purpose::exchange, 100), 16) != base);
+  CHECK(words(Stream(kRngSeed, mentorsim::kMaxReplicates - 1, 5, Purpose::exchange, 100), 16) != base);
 }
 
 TEST_CASE("neighbouring entities and steps give uncorrelated uniforms", "[rng]") {
@@ -131,7 +131,7 @@ TEST_CASE("neighbouring entities and steps give uncorrelated uniforms", "[rng]")
   // n = 10^5 gives 0.00316, and we allow 5 standard errors: |r| < 0.0158.
   constexpr std::size_t n = 100'000;
   const double tolerance = 5.0 / std::sqrt(static_cast<double>(n));
-  const RandomSource source(kSeed, 0);
+  const RandomSource source(kRngSeed, 0);
 
   SECTION("two whole streams of neighbouring entities, draw by draw") {
     Stream a = source.stream(0, Purpose::diffusion, 1000);
@@ -172,7 +172,7 @@ TEST_CASE("neighbouring entities and steps give uncorrelated uniforms", "[rng]")
 
 TEST_CASE("uniform draws lie strictly inside (0, 1) with mean 1/2 and variance 1/12", "[rng]") {
   constexpr std::size_t n = 1'000'000;
-  Stream s(kSeed, 0, 0, Purpose::meetings, 0);
+  Stream s(kRngSeed, 0, 0, Purpose::meetings, 0);
   std::vector<double> x(n);
   for (auto& v : x) v = s.uniform();
   CHECK(*std::min_element(x.begin(), x.end()) > 0.0);
@@ -183,7 +183,7 @@ TEST_CASE("uniform draws lie strictly inside (0, 1) with mean 1/2 and variance 1
   CHECK(m.mean == Approx(0.5).margin(5.0 * std::sqrt(1.0 / 12.0 / n)));
   CHECK(m.variance == Approx(1.0 / 12.0).margin(5.0 * std::sqrt((1.0 / 80.0 - 1.0 / 144.0) / n)));
 
-  Stream t(kSeed, 0, 0, Purpose::meetings, 1);
+  Stream t(kRngSeed, 0, 0, Purpose::meetings, 1);
   for (int k = 0; k < 10'000; ++k) {
     const double v = t.uniform(-3.0, 2.0);
     REQUIRE(v > -3.0);
@@ -200,8 +200,8 @@ TEST_CASE("the word-to-double map never reaches 0 or 1, even for the extreme wor
   CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) < 1.0);
   CHECK(Stream::open_unit(0xffffffffu, 0xffffffffu) == 0x1.fffffffffffffp-1);
   // uniform() is open_unit of the next two words.
-  Stream a(kSeed, 0, 0, Purpose::meetings, 5);
-  Stream b(kSeed, 0, 0, Purpose::meetings, 5);
+  Stream a(kRngSeed, 0, 0, Purpose::meetings, 5);
+  Stream b(kRngSeed, 0, 0, Purpose::meetings, 5);
   for (int k = 0; k < 100; ++k) {
     const std::uint32_t high = b.next_u32();
     const std::uint32_t low = b.next_u32();
@@ -212,7 +212,7 @@ TEST_CASE("the word-to-double map never reaches 0 or 1, even for the extreme wor
 TEST_CASE("below(n) covers 0 to n - 1 uniformly", "[rng]") {
   SECTION("n = 10: chi-square with 9 df below its 0.1% point 27.88") {
     constexpr std::size_t draws = 100'000;
-    Stream s(kSeed, 0, 0, Purpose::pairing, 0);
+    Stream s(kRngSeed, 0, 0, Purpose::pairing, 0);
     std::vector<double> counts(10, 0.0);
     for (std::size_t k = 0; k < draws; ++k) {
       const auto v = s.below(10);
@@ -223,7 +223,7 @@ TEST_CASE("below(n) covers 0 to n - 1 uniformly", "[rng]") {
   }
   SECTION("n = 7: chi-square with 6 df below its 0.1% point 22.46") {
     constexpr std::size_t draws = 70'000;
-    Stream s(kSeed, 0, 0, Purpose::pairing, 1);
+    Stream s(kRngSeed, 0, 0, Purpose::pairing, 1);
     std::vector<double> counts(7, 0.0);
     for (std::size_t k = 0; k < draws; ++k) {
       const auto v = s.below(7);
@@ -238,7 +238,7 @@ TEST_CASE("below(n) covers 0 to n - 1 uniformly", "[rng]") {
     // makes each residue 1/3. Chi-square with 2 df below 13.82 (the biased version gives ~7500).
     constexpr std::uint32_t n = 3u << 30;
     constexpr std::size_t draws = 60'000;
-    Stream s(kSeed, 0, 0, Purpose::pairing, 2);
+    Stream s(kRngSeed, 0, 0, Purpose::pairing, 2);
     std::vector<double> counts(3, 0.0);
     for (std::size_t k = 0; k < draws; ++k) {
       const auto v = s.below(n);
@@ -248,14 +248,14 @@ TEST_CASE("below(n) covers 0 to n - 1 uniformly", "[rng]") {
     CHECK(chi_square(counts, std::vector<double>(3, draws / 3.0)) < 13.82);
   }
   SECTION("n = 1 always gives 0") {
-    Stream s(kSeed, 0, 0, Purpose::pairing, 3);
+    Stream s(kRngSeed, 0, 0, Purpose::pairing, 3);
     for (int k = 0; k < 1000; ++k) REQUIRE(s.below(1) == 0u);
   }
 }
 
 TEST_CASE("normal draws have the requested mean and variance", "[rng]") {
   constexpr std::size_t n = 200'000;
-  Stream s(kSeed, 0, 0, Purpose::exchange, 0);
+  Stream s(kRngSeed, 0, 0, Purpose::exchange, 0);
   std::vector<double> x(n);
   for (auto& v : x) v = s.normal();
   const Moments m = moments(x);
@@ -267,7 +267,7 @@ TEST_CASE("normal draws have the requested mean and variance", "[rng]") {
       static_cast<double>(std::count_if(x.begin(), x.end(), [](double v) { return std::fabs(v) < 1.0; }));
   CHECK(inside / n == Approx(0.682689).margin(5.0 * std::sqrt(0.682689 * 0.317311 / n)));
 
-  Stream t(kSeed, 0, 0, Purpose::exchange, 1);
+  Stream t(kRngSeed, 0, 0, Purpose::exchange, 1);
   for (auto& v : x) v = t.normal(3.0, 0.5);
   const Moments shifted = moments(x);
   CHECK(shifted.mean == Approx(3.0).margin(5.0 * 0.5 / std::sqrt(n)));
@@ -280,7 +280,7 @@ TEST_CASE("gamma draws have mean and variance equal to the shape", "[rng]") {
   constexpr std::size_t n = 100'000;
   for (const double shape : {0.3, 0.5, 1.0, 2.5, 9.0}) {
     CAPTURE(shape);
-    Stream s(kSeed, 0, 0, Purpose::relationship, static_cast<std::uint32_t>(shape * 10));
+    Stream s(kRngSeed, 0, 0, Purpose::relationship, static_cast<std::uint32_t>(shape * 10));
     std::vector<double> x(n);
     for (auto& v : x) {
       v = s.gamma(shape);
@@ -301,7 +301,7 @@ TEST_CASE("beta draws have the theoretical mean and variance", "[rng]") {
   };
   for (const Case c : {Case{2.0, 5.0}, Case{0.5, 0.5}, Case{30.0, 10.0}, Case{0.8, 3.0}}) {
     CAPTURE(c.a, c.b);
-    Stream s(kSeed, 0, 0, Purpose::satisfaction, static_cast<std::uint32_t>(c.a * 100 + c.b));
+    Stream s(kRngSeed, 0, 0, Purpose::satisfaction, static_cast<std::uint32_t>(c.a * 100 + c.b));
     std::vector<double> x(n);
     for (auto& v : x) {
       v = s.beta(c.a, c.b);
@@ -322,7 +322,7 @@ TEST_CASE("beta_mean has the given mean and variance mean(1 - mean) / (concentra
     CAPTURE(mean);
     const double concentration = 20.0;
     const double variance = mean * (1.0 - mean) / (concentration + 1.0);
-    Stream s(kSeed, 0, 0, Purpose::confidence, static_cast<std::uint32_t>(mean * 100));
+    Stream s(kRngSeed, 0, 0, Purpose::confidence, static_cast<std::uint32_t>(mean * 100));
     std::vector<double> x(n);
     for (auto& v : x) {
       v = s.beta_mean(mean, concentration);
@@ -343,7 +343,7 @@ TEST_CASE("poisson draws match the Poisson law on both code paths", "[rng]") {
   constexpr std::size_t n = 100'000;
   for (const double lambda : {0.5, 5.0, 10.0, 30.0}) {
     CAPTURE(lambda);
-    Stream s(kSeed, 0, 0, Purpose::ties, static_cast<std::uint32_t>(lambda * 10));
+    Stream s(kRngSeed, 0, 0, Purpose::ties, static_cast<std::uint32_t>(lambda * 10));
     std::vector<double> x(n);
     std::vector<double> counts(400, 0.0);
     for (auto& v : x) {
@@ -385,14 +385,14 @@ TEST_CASE("poisson draws match the Poisson law on both code paths", "[rng]") {
 }
 
 TEST_CASE("poisson with lambda zero or negative gives zero", "[rng]") {
-  Stream s(kSeed, 0, 0, Purpose::ties, 999);
+  Stream s(kRngSeed, 0, 0, Purpose::ties, 999);
   CHECK(s.poisson(0.0) == 0u);
   CHECK(s.poisson(-2.0) == 0u);
 }
 
 TEST_CASE("bernoulli(p) is true with probability p", "[rng]") {
   constexpr std::size_t n = 100'000;
-  Stream s(kSeed, 0, 0, Purpose::approach, 0);
+  Stream s(kRngSeed, 0, 0, Purpose::approach, 0);
   std::size_t hits = 0;
   for (std::size_t k = 0; k < n; ++k) hits += s.bernoulli(0.3) ? 1 : 0;
   // Binomial: se = sqrt(0.3 * 0.7 / n) = 0.00145; five standard errors.
@@ -407,7 +407,7 @@ TEST_CASE("categorical picks indices in proportion to their weights and never a 
   constexpr std::size_t n = 100'000;
   SECTION("weights 1, 0, 3, 6, 0") {
     const std::vector<double> weights{1.0, 0.0, 3.0, 6.0, 0.0};
-    Stream s(kSeed, 0, 0, Purpose::enrollment, 0);
+    Stream s(kRngSeed, 0, 0, Purpose::enrollment, 0);
     std::vector<double> counts(weights.size(), 0.0);
     for (std::size_t k = 0; k < n; ++k) counts[s.categorical(weights)] += 1.0;
     CHECK(counts[1] == 0.0);
@@ -417,12 +417,12 @@ TEST_CASE("categorical picks indices in proportion to their weights and never a 
   }
   SECTION("only the last weight is positive") {
     const std::vector<double> weights{0.0, 0.0, 2.5};
-    Stream s(kSeed, 0, 0, Purpose::enrollment, 1);
+    Stream s(kRngSeed, 0, 0, Purpose::enrollment, 1);
     for (int k = 0; k < 10'000; ++k) REQUIRE(s.categorical(weights) == 2u);
   }
   SECTION("zero weights at both ends are never picked") {
     const std::vector<double> weights{0.0, 3.0, 1.0, 0.0, 0.0};
-    Stream s(kSeed, 0, 0, Purpose::enrollment, 2);
+    Stream s(kRngSeed, 0, 0, Purpose::enrollment, 2);
     std::vector<double> counts(weights.size(), 0.0);
     for (std::size_t k = 0; k < n; ++k) counts[s.categorical(weights)] += 1.0;
     CHECK(counts[0] == 0.0);
@@ -472,6 +472,6 @@ TEST_CASE("every random purpose keeps its frozen value and no value is used twic
   }
   CHECK(declared == pinned);
   // The value really is the one in the stream counter: purpose 13 differs from 14 in word 2 only.
-  CHECK(Stream(kSeed, 0, 0, Purpose::relationship, 0).next_u32() ==
-        Stream(kSeed, 0, 0, static_cast<Purpose>(13), 0).next_u32());
+  CHECK(Stream(kRngSeed, 0, 0, Purpose::relationship, 0).next_u32() ==
+        Stream(kRngSeed, 0, 0, static_cast<Purpose>(13), 0).next_u32());
 }

@@ -20,6 +20,7 @@
 #include "support/command.hpp"
 #include "support/h5_compare.hpp"
 #include "support/paths.hpp"
+#include "support/text.hpp"
 
 using mentorsim::test::ExperimentDir;
 using mentorsim::test::h5_differences;
@@ -28,9 +29,7 @@ using mentorsim::test::write_file;
 
 namespace {
 
-std::size_t count_lines(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
+using mentorsim::test::count_lines;
 
 // Lines that report an error (warnings may precede them).
 std::size_t count_errors(const std::string& text) {

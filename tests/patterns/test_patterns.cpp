@@ -6,11 +6,13 @@
 #include <limits>
 
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/types.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/patterns/patterns.hpp"
 #include "support/command.hpp"
 #include "support/paths.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using mentorsim::InputError;
 using mentorsim::io::InputFile;
@@ -25,12 +27,12 @@ using mentorsim::test::write_file;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mentorsim::kNaN;
 
 const char* const kPattern =
     "[[pattern]]\nid = \"A\"\nname = \"coverage\"\nfigure = \"C1\"\npublished = \"54%\"\nsource = \"Palepu 1998\"\n";
 
-std::string load_error(const std::string& text) {
+std::string pattern_load_error(const std::string& text) {
   TempDir dir;
   write_file(dir / "p.toml", text);
   try {
@@ -59,7 +61,7 @@ TEST_CASE("the patterns file reports every problem with its line and key", "[pat
                            "statistic = \"coverge\"\ntarget = [0.7, 0.5]\nreproduced = true\ncolour = 1\n"
                            "[[pattern]]\nid = \"A\"\nname = \"x\"\nfigure = \"C2\"\npublished = \"p\"\nsource = \"s\"\n"
                            "statistic = \"coverage\"\ntarget = 0.5\nreproduced = false\n";
-  const std::string e = load_error(text);
+  const std::string e = pattern_load_error(text);
   CHECK(e.find("p.toml:7:13: pattern[0].statistic: unknown statistic \"coverge\" (known: coverage,") !=
         std::string::npos);
   CHECK(e.find("p.toml:8:10: pattern[0].target: low is above high") != std::string::npos);
@@ -70,14 +72,14 @@ TEST_CASE("the patterns file reports every problem with its line and key", "[pat
 }
 
 TEST_CASE("a pattern not computable yet must say what it needs and cannot be marked reproduced", "[patterns]") {
-  const std::string e = load_error(std::string(kPattern) + "status = \"later\"\nreproduced = true\n");
+  const std::string e = pattern_load_error(std::string(kPattern) + "status = \"later\"\nreproduced = true\n");
   CHECK(e.find("pattern[0].status: must say what is missing: \"not computable yet: needs ...\"") != std::string::npos);
   CHECK(e.find("pattern[0].reproduced: a pattern that cannot be computed yet cannot be reproduced") !=
         std::string::npos);
 }
 
 TEST_CASE("a TOML syntax error names the file and line", "[patterns]") {
-  CHECK(load_error("[[pattern]\n").find("p.toml:1:") != std::string::npos);
+  CHECK(pattern_load_error("[[pattern]\n").find("p.toml:1:") != std::string::npos);
 }
 
 TEST_CASE("evaluation: mean and t interval over replicates, pass within target +- tolerance", "[patterns]") {

@@ -10,10 +10,12 @@
 #include <set>
 #include <sstream>
 
+#include "mentorsim/core/types.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/patterns/patterns.hpp"
 #include "support/paths.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using mentorsim::io::InputFile;
 using mentorsim::io::OutputFile;
@@ -23,7 +25,7 @@ using mentorsim::test::TempDir;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mentorsim::kNaN;
 
 // A results file built piece by piece; `finish` commits it and evaluates a statistic.
 class Tiny {

@@ -9,19 +9,21 @@
 #include <map>
 #include <set>
 
+#include "mentorsim/core/types.hpp"
 #include "mentorsim/program/pairing/assigned_optimal.hpp"
 #include "mentorsim/program/pairing/assigned_random.hpp"
 #include "mentorsim/program/pairing/self_identified.hpp"
 #include "mentorsim/program/teaching.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "mentorsim/world/synthesizer.hpp"
+#include "support/text.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mentorsim::kNaN;
 
 // Brute force: the best (number assigned, total weight) over every assignment.
 std::pair<int, double> brute_force(std::size_t rows, std::size_t columns, const std::vector<double>& w) {

@@ -9,6 +9,7 @@
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 #include "support/scenario_errors.hpp"
+#include "support/text.hpp"
 
 using mentorsim::Diagnostic;
 using mentorsim::Scenario;
@@ -23,7 +24,7 @@ Diagnostic only(const std::vector<Diagnostic>& errors) {
   return errors.front();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mentorsim::test::contains;
 
 }  // namespace
 

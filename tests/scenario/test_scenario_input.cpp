@@ -16,6 +16,7 @@
 #include "mentorsim/scenario/scenario.hpp"
 #include "support/scenario_errors.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using mentorsim::Diagnostic;
 using mentorsim::InputError;
@@ -26,7 +27,7 @@ using mentorsim::test::TempDir;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mentorsim::test::contains;
 
 // The one-line message of the InputError that loading `path` throws ("" when it does not throw).
 std::string load_error(const std::filesystem::path& path) {

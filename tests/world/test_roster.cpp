@@ -19,6 +19,8 @@
 #include "mentorsim/world/synthesizer.hpp"
 #include "mentorsim/world/world.hpp"
 #include "support/paths.hpp"
+#include "support/scenario_errors.hpp"
+#include "support/text.hpp"
 
 using namespace mentorsim;
 
@@ -87,11 +89,7 @@ std::vector<Diagnostic> edge_errors(const std::string& text) {
   return {};
 }
 
-std::string render(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const auto& d : diagnostics) out += d.to_string() + "\n";
-  return out;
-}
+using mentorsim::test::render;
 
 Diagnostic only(const std::vector<Diagnostic>& errors) {
   INFO(render(errors));
@@ -99,7 +97,7 @@ Diagnostic only(const std::vector<Diagnostic>& errors) {
   return errors.front();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using mentorsim::test::contains;
 
 // Checks one diagnostic's place, key and (part of its) message.
 void check(const Diagnostic& d, int line, int column, const std::string& key, const std::string& message) {

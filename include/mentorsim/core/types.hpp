@@ -25,6 +25,8 @@ inline constexpr AgentId kNoAgent = std::numeric_limits<AgentId>::max();
 inline constexpr UnitId kNoUnit = std::numeric_limits<UnitId>::max();
 inline constexpr InstitutionId kNoInstitution = std::numeric_limits<InstitutionId>::max();
 inline constexpr Step kNever = std::numeric_limits<Step>::max();
+// "No value" in statistics and outputs (an empty group, an undefined ratio).
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 enum class InstitutionKind : std::uint8_t { hospital, university, research_institute };
 enum class Profession : std::uint8_t {
