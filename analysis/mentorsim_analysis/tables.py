@@ -281,7 +281,7 @@ LATEX_PREAMBLE = (r"\usepackage{booktabs}" "\n" r"\usepackage{siunitx}" "\n"
 # \small type) wraps its text columns with more than WRAP_AT characters (ragged right) in columns
 # of WRAP_WIDTH_EM ems; a narrower table is set on one line per row.
 LINE_CHARS = 90
-WRAP_AT = 24
+WRAP_AT = 20
 WRAP_WIDTH_EM = 9
 
 
@@ -293,6 +293,17 @@ def _wrapped(text) -> str:
         chunks = [word[i:i + 8] for i in range(0, len(word), 8)] if len(word) > 16 else [word]
         words.append(r"\allowbreak{}".join(latex_escape(chunk) for chunk in chunks))
     return " ".join(words)
+
+
+def _stacked(text: str, width: int) -> str:
+    """A heading longer than its column's cells (`width` characters) on two lines, split at the
+    space nearest its middle, so that it does not widen the column."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if len(text) <= max(width, 8) or not spaces:
+        return latex_escape(text)
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return (r"\begin{tabular}[b]{@{}c@{}}" + latex_escape(text[:cut]) + r"\\"
+            + latex_escape(text[cut + 1:]) + r"\end{tabular}")
 
 
 def _plain(text: str) -> str:
@@ -347,13 +358,14 @@ def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
             longest = max([len(str(column))] + [len(c) for c in cells])
             wrap = line > LINE_CHARS and longest > WRAP_AT
             specs.append(rf">{{\raggedright\arraybackslash}}p{{{WRAP_WIDTH_EM}em}}" if wrap else "l")
-            head_top.append(_wrapped(column) if wrap else name)
+            head_top.append(_wrapped(column) if wrap else
+                            _stacked(str(column), max([0] + [len(c) for c in cells])))
             head_sub.append("")
             parts.append(lambda row, c=column, w=wrap: _wrapped(row[c]) if w else latex_escape(row[c]))
             position += 1
         elif kind == "number":
             specs.append(f"S[table-format={_table_format(cells)}]")
-            head_top.append(f"{{{name}}}")
+            head_top.append(f"{{{_stacked(str(column), max(len(c) for c in cells))}}}")
             head_sub.append("")
             parts.append(lambda row, c=column: _s_cell(row[c]))
             position += 1

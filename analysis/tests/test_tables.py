@@ -109,3 +109,13 @@ def test_provenance_marks_unprofiled_stages_and_missing_build_information(files)
     results.meta["stage_seconds"] = '{"calendar": 0.5, "meetings": 1.25}'
     table = report.provenance_table(results).set_index("attribute")["value"]
     assert table["stage_seconds"] == "calendar 0.500 s, meetings 1.25 s"
+
+
+def test_latex_headings_longer_than_their_column_take_two_lines():
+    frame = pd.DataFrame({"effect size": ["Cohen's h"], "replicate pairs": ["3"],
+                          "replicate-level d_z": ["1.5"], "reference": ["77.8"]})
+    head = tables.to_latex(frame).split(r"\toprule")[1].split(r"\midrule")[0].strip()
+    # "effect size" (11 characters) is longer than "Cohen's h" (9); "reference" has no space.
+    assert head == (r"\begin{tabular}[b]{@{}c@{}}effect\\size\end{tabular} & {\begin{tabular}[b]{@{}c@{}}replicate\\pairs\end{tabular}} & "
+                    r"{\begin{tabular}[b]{@{}c@{}}replicate-level\\d\_\allowbreak{}z\end{tabular}} & "
+                    r"{reference} \\")
