@@ -277,10 +277,12 @@ _MEAN_SD = re.compile(rf"^({_NUM}) \(({_NUM})\)$")
 
 LATEX_PREAMBLE = (r"\usepackage{booktabs}" "\n" r"\usepackage{siunitx}" "\n"
                   r"\usepackage{graphicx}" "\n" r"\usepackage{array}")
-# A table whose cells would need more characters per line than LINE_CHARS (about a text width of
-# \small type) wraps its text columns with more than WRAP_AT characters (ragged right) in columns
-# of WRAP_WIDTH_EM ems; a narrower table is set on one line per row.
+# A table whose cells would need more characters per line than LINE_CHARS (about the text width
+# of an article in \small type, at EM_PER_CHAR ems per character) wraps its text columns with
+# more than WRAP_AT characters (ragged right) in columns of WRAP_WIDTH_EM to twice that; a
+# narrower table is set on one line per row.
 LINE_CHARS = 90
+EM_PER_CHAR = 0.42
 WRAP_AT = 20
 WRAP_WIDTH_EM = 9
 
@@ -341,13 +343,21 @@ def _s_cell(value: str) -> str:
 def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
     """A booktabs table; numeric columns become siunitx S columns aligned on the decimal point,
     an interval column 'mean [low, high]' three S columns and 'mean (SD)' two. Text columns with
-    long cells wrap, ragged right, at WRAP_WIDTH_EM when the row would not fit on a line; the
+    long cells wrap, ragged right, when the row would not fit on a line; the
     tabular is scaled down only if it is still wider than the text or taller than 80 % of the
     page. Any text compiles with pdflatex and LATEX_PREAMBLE alone (docs/analysis.md)."""
     frame = frame.astype(object).applymap(_cell)
-    # Characters a row needs on one line (widest cell or heading per column, and a separation).
-    line = sum(max([len(str(c)) for c in frame.columns] + [len(v) for v in frame[c]]) + 2
-               for c in frame.columns)
+    # Characters each column needs on one line (its widest cell or heading, and a separation).
+    # When the row does not fit, the long text columns wrap and share what the others leave,
+    # at least WRAP_WIDTH_EM each.
+    needs = {c: max([len(str(c))] + [len(v) for v in frame[c]]) + 2 for c in frame.columns}
+    wrapped = set()
+    if sum(needs.values()) > LINE_CHARS:
+        wrapped = {c for c in frame.columns
+                   if _column_kind(list(frame[c])) == "text" and needs[c] - 2 > WRAP_AT}
+    if wrapped:
+        left = LINE_CHARS - sum(n for c, n in needs.items() if c not in wrapped)
+        width = min(2 * WRAP_WIDTH_EM, max(WRAP_WIDTH_EM, round(left * EM_PER_CHAR / len(wrapped))))
     specs, head_top, head_sub, rules, parts = [], [], [], [], []
     position = 1
     for column in frame.columns:
@@ -355,9 +365,8 @@ def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
         kind = _column_kind(cells)
         name = latex_escape(column)
         if kind == "text":
-            longest = max([len(str(column))] + [len(c) for c in cells])
-            wrap = line > LINE_CHARS and longest > WRAP_AT
-            specs.append(rf">{{\raggedright\arraybackslash}}p{{{WRAP_WIDTH_EM}em}}" if wrap else "l")
+            wrap = column in wrapped
+            specs.append(rf">{{\raggedright\arraybackslash}}p{{{width}em}}" if wrap else "l")
             head_top.append(_wrapped(column) if wrap else
                             _stacked(str(column), max([0] + [len(c) for c in cells])))
             head_sub.append("")
