@@ -9,6 +9,10 @@ MENTORSIM_PACKAGES=(
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
   python3-statsmodels python3-networkx python3-pytest
   chromium  # headless rendering of the HTML report in the analysis tests
+  # pdflatex compiles the report's LaTeX tables in the analysis tests: texlive-latex-base has
+  # pdflatex and graphicx, texlive-latex-recommended booktabs, texlive-science siunitx.
+  texlive-latex-base texlive-latex-recommended texlive-science
+  poppler-utils  # pdftoppm: the same test renders the PDF to check nothing is drawn outside the text
 )
 
 install_missing_packages() {

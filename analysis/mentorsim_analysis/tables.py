@@ -1,5 +1,6 @@
 """Tables for papers: display versions and writers for CSV (raw values, shares in [0, 1]), LaTeX
-(booktabs + siunitx, decimal-aligned), Markdown and HTML. No optional pandas backends.
+(booktabs + siunitx, decimal-aligned; tests/test_latex.py compiles them), Markdown and HTML. No
+optional pandas backends.
 
 Number style, the same in every table and figure label:
 - counts with a thousands separator (10,859); seeds, years and ids as plain digits;
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Sequence
 
@@ -219,15 +221,53 @@ def differences_display(differences: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- writers ------------------------------------------------------------------------------------
-_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-                  "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                  "\\": r"\textbackslash{}", "–": "--", "−": "-", "Δ": r"$\Delta$",
-                  "≥": r"$\geq$", "≤": r"$\leq$", "×": r"$\times$", "·": r"$\cdot$",
-                  "→": r"$\rightarrow$", "—": "---", "’": "'"}
+# Characters LaTeX treats specially, and the non-ASCII characters the labels use, as pdflatex
+# typesets them with the packages of LATEX_PREAMBLE only. An underscore or slash may end a line
+# (identifiers and paths in wrapped columns).
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_\allowbreak{}",
+                  "/": r"/\allowbreak{}", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "<": r"\textless{}",
+                  ">": r"\textgreater{}", "|": r"\textbar{}", "\n": " ", "\t": " ",
+                  "–": "--", "−": "-", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''",
+                  "…": r"\dots{}", "Δ": r"$\Delta$", "Σ": r"$\Sigma$", "≥": r"$\geq$",
+                  "≤": r"$\leq$", "≠": r"$\neq$", "≈": r"$\approx$", "×": r"$\times$",
+                  "·": r"$\cdot$", "±": r"$\pm$", "√": r"$\surd$", "²": r"$^{2}$", "³": r"$^{3}$",
+                  "°": r"$^{\circ}$", "µ": r"$\mu$", "→": r"$\rightarrow$", "\u00a0": "~",
+                  # Latin-1 characters that OT1, LaTeX's default font encoding, lacks.
+                  "«": "``", "»": "''", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th"}
+# Greek letters that exist in TeX's math fonts (the others look like Latin letters).
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+          "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+          "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
+          "Psi", "Omega"}
+
+
+def _latex_char(ch: str) -> str:
+    if ch in _LATEX_SPECIAL:
+        return _LATEX_SPECIAL[ch]
+    if ord(ch) < 128:
+        return ch
+    if "\u00a1" <= ch <= "\u00ff":           # Latin-1: pdflatex's UTF-8 input defines them all
+        return ch
+    name = unicodedata.name(ch, "")
+    if name.startswith("GREEK ") and " LETTER " in name:
+        letter = name.rsplit(" ", 1)[-1].lower().replace("lamda", "lambda")
+        letter = letter.capitalize() if " CAPITAL " in name else letter
+        if letter in _GREEK:
+            return rf"$\{letter}$"
+    # Anything else: a letter with accents pdflatex lacks loses them (ő -> o); other characters
+    # become a visible "?" (pdflatex stops on a Unicode character it has no definition for).
+    base, *marks = unicodedata.normalize("NFD", ch)
+    if base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in marks):
+        return base
+    return "?"
 
 
 def latex_escape(text) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    """Text as pdflatex typesets it with LATEX_PREAMBLE: special characters escaped, the
+    typographic characters of the labels mapped, any other character replaced so that the
+    document still compiles."""
+    return "".join(_latex_char(ch) for ch in str(text))
 
 
 _NUM = r"[−-]?\d[\d,]*(?:\.\d+)?"
@@ -236,7 +276,36 @@ _INTERVAL = re.compile(rf"^({_NUM}) \[({_NUM}), ({_NUM})\]$")
 _MEAN_SD = re.compile(rf"^({_NUM}) \(({_NUM})\)$")
 
 LATEX_PREAMBLE = (r"\usepackage{booktabs}" "\n" r"\usepackage{siunitx}" "\n"
-                  r"\usepackage{adjustbox}")
+                  r"\usepackage{graphicx}" "\n" r"\usepackage{array}")
+# A table whose cells would need more characters per line than LINE_CHARS (about the text width
+# of an article in \small type, at EM_PER_CHAR ems per character) wraps its text columns with
+# more than WRAP_AT characters (ragged right) in columns of WRAP_WIDTH_EM to twice that; a
+# narrower table is set on one line per row.
+LINE_CHARS = 90
+EM_PER_CHAR = 0.42
+WRAP_AT = 20
+WRAP_WIDTH_EM = 9
+
+
+def _wrapped(text) -> str:
+    """Text for a wrapped column: a word too long for the column (a hash, a path) may break
+    every 8 characters."""
+    words = []
+    for word in str(text).split(" "):
+        chunks = [word[i:i + 8] for i in range(0, len(word), 8)] if len(word) > 16 else [word]
+        words.append(r"\allowbreak{}".join(latex_escape(chunk) for chunk in chunks))
+    return " ".join(words)
+
+
+def _stacked(text: str, width: int) -> str:
+    """A heading longer than its column's cells (`width` characters) on two lines, split at the
+    space nearest its middle, so that it does not widen the column."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if len(text) <= max(width, 8) or not spaces:
+        return latex_escape(text)
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return (r"\begin{tabular}[b]{@{}c@{}}" + latex_escape(text[:cut]) + r"\\"
+            + latex_escape(text[cut + 1:]) + r"\end{tabular}")
 
 
 def _plain(text: str) -> str:
@@ -273,10 +342,22 @@ def _s_cell(value: str) -> str:
 
 def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
     """A booktabs table; numeric columns become siunitx S columns aligned on the decimal point,
-    an interval column 'mean [low, high]' three S columns and 'mean (SD)' two. The tabular sits
-    in an adjustbox that shrinks it to the text width only if it is wider. Needs
-    LATEX_PREAMBLE (docs/analysis.md)."""
+    an interval column 'mean [low, high]' three S columns and 'mean (SD)' two. Text columns with
+    long cells wrap, ragged right, when the row would not fit on a line; the
+    tabular is scaled down only if it is still wider than the text or taller than 80 % of the
+    page. Any text compiles with pdflatex and LATEX_PREAMBLE alone (docs/analysis.md)."""
     frame = frame.astype(object).applymap(_cell)
+    # Characters each column needs on one line (its widest cell or heading, and a separation).
+    # When the row does not fit, the long text columns wrap and share what the others leave,
+    # at least WRAP_WIDTH_EM each.
+    needs = {c: max([len(str(c))] + [len(v) for v in frame[c]]) + 2 for c in frame.columns}
+    wrapped = set()
+    if sum(needs.values()) > LINE_CHARS:
+        wrapped = {c for c in frame.columns
+                   if _column_kind(list(frame[c])) == "text" and needs[c] - 2 > WRAP_AT}
+    if wrapped:
+        left = LINE_CHARS - sum(n for c, n in needs.items() if c not in wrapped)
+        width = min(2 * WRAP_WIDTH_EM, max(WRAP_WIDTH_EM, round(left * EM_PER_CHAR / len(wrapped))))
     specs, head_top, head_sub, rules, parts = [], [], [], [], []
     position = 1
     for column in frame.columns:
@@ -284,41 +365,58 @@ def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
         kind = _column_kind(cells)
         name = latex_escape(column)
         if kind == "text":
-            specs.append("l")
-            head_top.append(name)
+            wrap = column in wrapped
+            specs.append(rf">{{\raggedright\arraybackslash}}p{{{width}em}}" if wrap else "l")
+            head_top.append(_wrapped(column) if wrap else
+                            _stacked(str(column), max([0] + [len(c) for c in cells])))
             head_sub.append("")
-            parts.append(lambda row, c=column: latex_escape(row[c]))
+            parts.append(lambda row, c=column, w=wrap: _wrapped(row[c]) if w else latex_escape(row[c]))
             position += 1
         elif kind == "number":
             specs.append(f"S[table-format={_table_format(cells)}]")
-            head_top.append(f"{{{name}}}")
+            head_top.append(f"{{{_stacked(str(column), max(len(c) for c in cells))}}}")
             head_sub.append("")
             parts.append(lambda row, c=column: _s_cell(row[c]))
             position += 1
         else:
+            # 'mean [low, high]': the opening bracket between the columns, the comma and the
+            # closing bracket typeset right after the numbers they follow (siunitx's
+            # table-align-text-after=false), so that they stay beside the decimal-aligned numbers;
+            # they take no width (\rlap) and sit in the space between the columns.
             pattern = _INTERVAL if kind == "interval" else _MEAN_SD
             groups = 3 if kind == "interval" else 2
             split = [[(pattern.match(c).groups() if c != MISSING else (MISSING,) * groups)[k]
                       for c in cells] for k in range(groups)]
             formats = [_table_format(values) for values in split]
+            hug = "table-align-text-after=false"
             if kind == "interval":
-                specs.append(rf"S[table-format={formats[0]}]@{{\ [}}S[table-format={formats[1]}]"
-                             rf"@{{,\ }}S[table-format={formats[2]}]@{{]}}")
-                head_sub.append(r"{mean} & \multicolumn{2}{c}{interval}")
+                specs.append(rf"S[table-format={formats[0]}]@{{\ [}}S[table-format={formats[1]},{hug}]"
+                             rf"@{{\hspace{{0.6em}}}}S[table-format={formats[2]},{hug}]")
+                head_sub.append(r"\multicolumn{1}{c@{\ }}{mean} & \multicolumn{2}{c}{interval}")
+                closing = [r"{\rlap{,}}", r"{\rlap{]}}"]
             else:
-                specs.append(rf"S[table-format={formats[0]}]@{{\ (}}S[table-format={formats[1]}]@{{)}}")
-                head_sub.append(r"{mean} & {SD}")
+                specs.append(rf"S[table-format={formats[0]}]@{{\ (}}S[table-format={formats[1]},{hug}]")
+                head_sub.append(r"\multicolumn{1}{c@{\ }}{mean} & {SD}")
+                closing = [r"{\rlap{)}}"]
             head_top.append(rf"\multicolumn{{{groups}}}{{c}}{{{name}}}")
             rules.append(rf"\cmidrule(lr){{{position}-{position + groups - 1}}}")
-            parts.append(lambda row, c=column, p=pattern, g=groups: " & ".join(
-                _s_cell(v) for v in (p.match(row[c]).groups() if row[c] != MISSING else (MISSING,) * g)))
+
+            def part(row, c=column, p=pattern, g=groups, close=tuple(closing)):
+                if row[c] == MISSING:        # one dash across the group, no brackets
+                    return rf"\multicolumn{{{g}}}{{c}}{{--}}"
+                values = [_plain(v) for v in p.match(row[c]).groups()]
+                return " & ".join([values[0]] + [v + e for v, e in zip(values[1:], close)])
+            parts.append(part)
             position += groups
     lines = [r"\begin{table}[htbp]", r"\centering", r"\small"]
     if caption:
         lines.append(rf"\caption{{{latex_escape(caption)}}}")
     if label:
         lines.append(rf"\label{{{label}}}")
-    lines += [r"\begin{adjustbox}{max width=\linewidth}",
+    # graphicx's \resizebox sees the tabular's natural size (\width, \totalheight): shrink only
+    # when it is wider than the text or taller than 80 % of the page.
+    lines += [r"\resizebox*{!}{\ifdim\totalheight>0.8\textheight 0.8\textheight\else\totalheight\fi}{%",
+              r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%",
               rf"\begin{{tabular}}{{{' '.join(specs)}}}", r"\toprule",
               " & ".join(head_top) + r" \\"]
     if rules:
@@ -327,7 +425,7 @@ def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "") -> str:
     lines.append(r"\midrule")
     for _, row in frame.iterrows():
         lines.append(" & ".join(part(row) for part in parts) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{adjustbox}", r"\end{table}", ""]
+    lines += [r"\bottomrule", r"\end{tabular}%", r"}}", r"\end{table}", ""]
     return "\n".join(lines)
 
 

@@ -48,17 +48,24 @@ def test_latex_uses_booktabs_and_siunitx_columns_aligned_on_the_decimal_point():
                           "agents": ["1,188", "2,050", "12"]})
     tex = tables.to_latex(frame, "Outcomes & more", "tab:x")
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
-    assert r"\begin{adjustbox}{max width=\linewidth}" in tex
+    # Scaled down only when wider than the text or taller than 80 % of the page (graphicx).
+    assert r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%" in tex
+    assert r"\ifdim\totalheight>0.8\textheight 0.8\textheight\else\totalheight\fi" in tex
     spec = re.search(r"\\begin\{tabular\}\{(.*)\}\n", tex).group(1)
     assert spec.count("S[table-format=") == 3 + 3 + 1
     assert "S[table-format=-2.3]" in spec and "S[table-format=4.0]" in spec
     assert r"\multicolumn{3}{c}{control}" in tex and r"\cmidrule(lr){3-5}" in tex
     body = tex.split(r"\midrule")[1].split(r"\bottomrule")[0].strip().splitlines()
     assert len(body) == 3
-    assert all(line.count("&") == 2 + 3 + 3 + 1 - 1 for line in body)   # 9 cells per row
-    assert "1188" in body[0] and "1,188" not in tex                     # siunitx groups digits
+    # 9 columns per row; a missing interval is one dash across its three, without brackets.
+    assert all(line.count("&") + 1 + 2 * line.count(r"\multicolumn{3}") == 9 for line in body)
+    assert body[0] == (r"Coverage & \% & \multicolumn{3}{c}{--} & 49.8 & 44.5{\rlap{,}} & "
+                       r"55.0{\rlap{]}} & 1188 \\")
+    assert body[2].endswith(r"& -0.031 & -0.05{\rlap{,}} & 0.01{\rlap{]}} & 12 \\")
+    assert "1,188" not in tex                                          # siunitx groups digits
     assert "−" not in tex and "–" not in tex                            # ASCII in LaTeX
-    assert "{--} & {--} & {--}" in body[0]                             # missing interval
+    # The heading rows span the bracket separators, so no bracket is drawn there.
+    assert r"\multicolumn{1}{c@{\ }}{mean} & \multicolumn{2}{c}{interval}" in tex
     assert r"Outcomes \& more" in tex
     assert "NaN" not in tex
 
@@ -102,3 +109,13 @@ def test_provenance_marks_unprofiled_stages_and_missing_build_information(files)
     results.meta["stage_seconds"] = '{"calendar": 0.5, "meetings": 1.25}'
     table = report.provenance_table(results).set_index("attribute")["value"]
     assert table["stage_seconds"] == "calendar 0.500 s, meetings 1.25 s"
+
+
+def test_latex_headings_longer_than_their_column_take_two_lines():
+    frame = pd.DataFrame({"effect size": ["Cohen's h"], "replicate pairs": ["3"],
+                          "replicate-level d_z": ["1.5"], "reference": ["77.8"]})
+    head = tables.to_latex(frame).split(r"\toprule")[1].split(r"\midrule")[0].strip()
+    # "effect size" (11 characters) is longer than "Cohen's h" (9); "reference" has no space.
+    assert head == (r"\begin{tabular}[b]{@{}c@{}}effect\\size\end{tabular} & {\begin{tabular}[b]{@{}c@{}}replicate\\pairs\end{tabular}} & "
+                    r"{\begin{tabular}[b]{@{}c@{}}replicate-level\\d\_\allowbreak{}z\end{tabular}} & "
+                    r"{reference} \\")

@@ -329,6 +329,41 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
   std::vector<Example> examples(sizes);
   std::mutex mutex;
   std::string first_error;
+  std::atomic<bool> failed{false};
+
+  // A pilot larger than the clusters can supply is an input error: found on the first workforce
+  // before anything is simulated or printed. Only initial staff are measured and units and arms do
+  // not change, so a unit's initial staff of the two arms bound its measured staff (of every stage:
+  // staff are promoted, so --stages is checked after the run).
+  std::optional<Simulation> first;
+  first.emplace(base, Replicate{0});
+  {
+    const SimulationState& state = first->state();
+    const Population& pop = state.population;
+    std::map<UnitId, std::pair<std::uint32_t, int>> staff;  // unit: initial staff, side (units are randomised whole)
+    for (AgentId a = 0; a < pop.size(); ++a) {
+      const ArmId arm = state.program.arm[a];
+      if (pop.hired[a] != 0 || (arm != control && arm != intervention)) continue;
+      auto& [n, side] = staff[pop.unit[a]];
+      ++n;
+      side = arm == intervention ? 1 : 0;
+    }
+    std::size_t clusters[2] = {0, 0};
+    for (const auto& entry : staff) {
+      if (entry.second.first >= settings.per_unit) ++clusters[entry.second.second];
+    }
+    for (std::size_t si = 0; si < sizes; ++si) {
+      const std::uint32_t per_arm = settings.units[si] / 2;
+      if (clusters[0] < per_arm || clusters[1] < per_arm) {
+        throw bad("power.units",
+                  "the workforce of replicate 0 has " + std::to_string(clusters[1]) + " " + arms[intervention].name +
+                      " and " + std::to_string(clusters[0]) + " " + arms[control].name + " clusters with at least " +
+                      std::to_string(settings.per_unit) + " staff; a pilot of " + std::to_string(settings.units[si]) +
+                      " needs " + std::to_string(per_arm) + " of each");
+      }
+    }
+  }
+
   std::optional<Progress> progress;
   if (options.log != nullptr) {
     *options.log << "power: " << trials << " simulated pilots of each size (" << sizes << " sizes), outcome "
@@ -342,8 +377,9 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
   const std::atomic<bool>* stop = options.stop != nullptr ? options.stop : &never;
 
   auto one_replicate = [&](Replicate r) {
-    if (stop->load()) return;
-    Simulation simulation(base, r);
+    if (stop->load() || failed.load()) return;
+    std::optional<Simulation> own;
+    Simulation& simulation = r == 0 ? *first : own.emplace(base, r);
     if (!run_to_end(simulation, stop)) return;
     const SimulationState& state = simulation.state();
     const std::vector<double> y = person_outcome(state, settings.outcome);
@@ -381,6 +417,7 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
                         " measured staff; a pilot of " + std::to_string(settings.units[si]) + " needs " +
                         std::to_string(per_arm) + " of each";
         }
+        failed = true;  // the others stop: the command fails
         return;
       }
     }
@@ -432,10 +469,14 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
         },
         1);
   } else {
-    for (Replicate r = 0; r < trials && !stop->load(); ++r) one_replicate(r);
+    for (Replicate r = 0; r < trials && !stop->load() && !failed.load(); ++r) one_replicate(r);
+  }
+  first.reset();
+  if (!first_error.empty()) {
+    if (progress) progress->abandon();  // the error is the last line, not a final progress line
+    throw bad("power.units", first_error);
   }
   if (progress) progress->finish();
-  if (!first_error.empty()) throw bad("power.units", first_error);
 
   PowerSummary summary;
   summary.units = settings.units;

@@ -80,6 +80,13 @@ void Progress::finish() {
   draw(true);
 }
 
+void Progress::abandon() {
+  const std::lock_guard lock(mutex_);
+  if (finished_) return;
+  finished_ = true;
+  if (terminal_ && drawn_width_ > 0) out_ << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
+}
+
 void Progress::draw(bool final) {
   const double now = clock_();
   last_draw_ = now;
@@ -98,6 +105,7 @@ void Progress::draw(bool final) {
          << std::string(static_cast<std::size_t>(kBarWidth - filled), '.') << "] " << done_ << '/' << total_ << ' '
          << unit_ << "  " << rate_text.str() << ' ' << unit_ << "/s  ";
     line << (final ? "in " + format_duration(elapsed) : "ETA " + format_duration(left)) << "   ";
+    drawn_width_ = line.str().size() - 1;  // without the '\r'
     if (final) line << '\n';
   } else {
     line << "progress: " << done_ << '/' << total_ << ' ' << unit_ << " (" << percent << " %), " << rate_text.str()

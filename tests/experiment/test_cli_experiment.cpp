@@ -314,3 +314,23 @@ TEST_CASE("power prints the power per size and writes the file", "[cli][experime
   CHECK(bad.err.find("power.outcome: \"coverag\" is not a per-person outcome") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path("bad.h5")));
 }
+
+TEST_CASE("power: a pilot the workforce cannot supply fails before any output", "[cli][experiment][power]") {
+  // Issue 14: the error used to follow a "progress: 0/N" line.
+  std::string scenario = mentorsim::test::kSweepScenario;
+  scenario.replace(scenario.find("size = 300"), 10, "size = 900");
+  scenario += "\n[randomisation]\nmethod = \"cluster\"\n";
+  ExperimentDir dir("scenario = \"base.toml\"\nreplicates = 6\n", scenario);
+  const auto r =
+      run_mentorsim("power " + quoted(dir.experiment()) +
+                    " --outcome satisfaction_change --units 4,400 --per-unit 4 -o " + quoted(dir.path("big.h5")));
+  CHECK(r.exit_code == 2);
+  CHECK(count_errors(r.err) == 1);
+  CHECK(r.err.find("power.units: the workforce of replicate 0 has ") != std::string::npos);
+  CHECK(r.err.find("a pilot of 400 needs 200 of each") != std::string::npos);
+  // Found on the first workforce before anything is simulated: no header, no progress line.
+  CHECK(r.err.find("progress") == std::string::npos);
+  CHECK(r.err.find("power: ") == std::string::npos);
+  CHECK(r.out.empty());
+  CHECK_FALSE(std::filesystem::exists(dir.path("big.h5")));
+}

@@ -90,6 +90,38 @@ TEST_CASE("on a terminal, one line redrawn at most five times a second", "[exper
   CHECK(text.find("in 1 s") != std::string::npos);
 }
 
+TEST_CASE("a command that fails ends its progress without a last line", "[experiment][progress]") {
+  FakeClock clock;
+  SECTION("in a log: nothing written after the lines already due") {
+    std::ostringstream out;
+    Progress p(out, false, 10, "runs", 0, 3, clock.function());
+    p.abandon();  // before any unit: no "progress: 0/10" line
+    p.finish();   // once ended, nothing more
+    CHECK(out.str().empty());
+    Progress q(out, false, 10, "runs", 0, 3, clock.function());
+    for (int i = 0; i < 4; ++i) {
+      clock.now += 1.0;
+      q.advance();
+    }
+    q.abandon();
+    CHECK(out.str() == "progress: 3/10 runs (30 %), 1.00 runs/s, ETA 7 s\n");
+  }
+  SECTION("on a terminal: the redrawn line cleared, so the error starts a clean line") {
+    std::ostringstream out;
+    Progress p(out, true, 4, "weeks", 0, 0, clock.function());
+    clock.now += 1.0;
+    p.advance();
+    const std::string drawn = out.str();
+    REQUIRE(drawn.front() == '\r');
+    p.abandon();
+    CHECK(out.str() == drawn + "\r" + std::string(drawn.size() - 1, ' ') + "\r");
+    std::ostringstream untouched;
+    Progress q(untouched, true, 4, "weeks", 0, 0, clock.function());
+    q.abandon();  // nothing drawn: nothing to clear
+    CHECK(untouched.str().empty());
+  }
+}
+
 TEST_CASE("durations are printed as seconds, m:ss or h:mm:ss", "[experiment][progress]") {
   CHECK(Progress::format_duration(12.4) == "12 s");
   CHECK(Progress::format_duration(65) == "1:05");

@@ -28,6 +28,9 @@ class Progress {
   void advance(std::uint64_t units = 1);
   // The last line (on a terminal, ends the redrawn line).
   void finish();
+  // Ends without a last line, for a command that fails: on a terminal the redrawn line is cleared,
+  // so that the error message that follows starts on a clean line; in a log nothing more is written.
+  void abandon();
   [[nodiscard]] std::uint64_t done() const;
 
   // "1:02:03" or "4:05" or "12 s".
@@ -47,6 +50,7 @@ class Progress {
   double start_;
   double last_draw_;
   bool finished_ = false;
+  std::size_t drawn_width_ = 0;  // on a terminal: characters of the line drawn last (0: none)
   mutable std::mutex mutex_;
 };
 
