@@ -64,6 +64,9 @@ _OUTCOMES = {
     "unmatched_not_approached": MetricInfo("Unmatched: approached no mentor", "mentees", "count"),
     "unmatched_declined": MetricInfo("Unmatched: every approached mentor declined", "mentees",
                                      "count"),
+    "unmatched_lost_to_others": MetricInfo("Unmatched: lost the approached mentors to other mentees",
+                                           "mentees", "count"),
+    "gave_up": MetricInfo("Gave up searching (patience_weeks without a match)", "mentees", "count"),
     "optimality_gap": MetricInfo("Optimality gap of the matching", "relative bound", "mean"),
 }
 
@@ -147,7 +150,7 @@ DEFAULT_FOREST_OUTCOMES = ("coverage", "weeks_to_match", "failure_rate", "satisf
 
 
 _OUTCOME_ORDER = ("eligible_mentees", "enrolled_mentees", "coverage", "weeks_to_match",
-                  "unmatched_", "dyads", "meetings_per_dyad", "complementarity", "similarity",
+                  "unmatched_", "gave_up", "dyads", "meetings_per_dyad", "complementarity", "similarity",
                   "optimality_gap", "failure_rate", "end_", "quality_", "satisfaction_change",
                   "satisfaction_change_", "retention", "strength_change",
                   "cross_institution_change", "skill_gain_")

@@ -95,6 +95,7 @@ UNMATCHED_COLORS = {
     "every feasible mentor full": "#CC6677",
     "approached no mentor": "#DDCC77",
     "every approached mentor declined": "#332288",
+    "lost the approached mentors to other mentees": "#88CCEE",
     "enrolled, unmatched, no reason recorded": "#999933",
 }
 

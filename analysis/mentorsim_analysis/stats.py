@@ -705,6 +705,7 @@ UNMATCHED_CATEGORIES = (
     ("every feasible mentor full", "unmatched_no_capacity"),
     ("approached no mentor", "unmatched_not_approached"),
     ("every approached mentor declined", "unmatched_declined"),
+    ("lost the approached mentors to other mentees", "unmatched_lost_to_others"),
     ("enrolled, unmatched, no reason recorded", "rest"))
 
 

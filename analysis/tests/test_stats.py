@@ -191,18 +191,19 @@ def test_difference_in_differences_is_paired_by_replicate():
 
 def test_unmatched_breakdown_adds_up_to_the_eligible_mentees():
     rows = []
-    for r, (eligible, enrolled, coverage, infeasible, full) in enumerate(
-            [(100, 60, 0.5, 4, 6), (80, 40, 0.375, 2, 8)]):
+    for r, (eligible, enrolled, coverage, infeasible, full, lost) in enumerate(
+            [(100, 60, 0.5, 4, 3, 3), (80, 40, 0.375, 2, 8, 0)]):
         for metric, value in (("eligible_mentees", eligible), ("enrolled_mentees", enrolled),
                               ("coverage", coverage), ("unmatched_infeasible", infeasible),
                               ("unmatched_no_capacity", full), ("unmatched_not_approached", 0),
-                              ("unmatched_declined", 0)):
+                              ("unmatched_declined", 0), ("unmatched_lost_to_others", lost)):
             rows.append({"arm": "program", "replicate": r, "metric": metric, "by": "all",
                          "level": pd.NA, "value": float(value)})
     breakdown = stats.unmatched_breakdown(pd.DataFrame(rows)).set_index("category")
     assert breakdown.loc["matched", "share"] == pytest.approx((0.5 + 0.375) / 2)
     assert breakdown.loc["not enrolled", "share"] == pytest.approx((0.4 + 0.5) / 2)
     assert breakdown.loc["no feasible mentor", "count"] == pytest.approx(3)
+    assert breakdown.loc["lost the approached mentors to other mentees", "count"] == pytest.approx(1.5)
     assert breakdown["share"].sum() == pytest.approx(1.0)
     assert breakdown.loc["enrolled, unmatched, no reason recorded", "share"] == 0
 

@@ -30,7 +30,9 @@ constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
     {C::dyad_constants,
      "per dyad, what is fixed for its life: partners' availability, upward hierarchy, mentee's unit"},
     {C::active_dyads, "the dyads active once this week's calendar has run, in id order"},
-    {C::program, "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason"},
+    {C::program,
+     "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason, what its "
+     "search met; the mentors each searching mentee has considered"},
     {C::baseline, "per agent, at week 0 or at hire: skills, confidence, satisfaction, degree, strength"},
     {C::meeting_counts, "meetings attended per agent since week 0 (observations take differences)"},
     {C::matching_log, "one record per matching round: mentees, pairs, unmatched and why, optimality gap"},
@@ -182,6 +184,11 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(p.mentee_load);
       h.vector(p.unmatched_reason);
       h.vector(p.dissolved);
+      h.vector(p.search);
+      for (const auto& [mentee, mentors] : p.considered) {
+        h.value(mentee);
+        h.vector(mentors);
+      }
       break;
     }
     case Component::baseline: {

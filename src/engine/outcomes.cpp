@@ -53,6 +53,10 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "mean change in cross-institution ties of the arm's active initial staff"},
     {O::unmatched, "unmatched", B::unmatched_reason, "count",
      "enrolled eligible mentees without a mentor at the end, by the reason of their last matching round"},
+    {O::gave_up, "gave_up", B::none, "count",
+     "enrolled eligible mentees (initial staff) who searched patience_weeks weeks without a match and gave up "
+     "(self-identified and hybrid arms; a hybrid arm still assigns them at its fallback week; NaN for an arm "
+     "without a program)"},
     {O::optimality_gap, "optimality_gap", B::none, "relative gap",
      "assigned_optimal: the largest bound, over the arm's matching rounds, on the relative gap to the optimal "
      "total pair value (0 when solved exactly and for the strategies that do not optimise; NaN for an arm that "
@@ -104,6 +108,8 @@ constexpr std::string_view unmatched_label(UnmatchedReason reason) {
       return "not_approached";
     case UnmatchedReason::declined:
       return "declined";
+    case UnmatchedReason::lost_to_others:
+      return "lost_to_others";
   }
   return "";
 }
@@ -112,13 +118,18 @@ constexpr std::string_view unmatched_label(UnmatchedReason reason) {
 constexpr std::string_view unmatched_meaning(UnmatchedReason reason) {
   switch (reason) {
     case UnmatchedReason::no_feasible_mentor:
-      return "no enrolled mentor met the hard constraints";
+      return "no enrolled mentor of the arm, with a free place or not, met the hard constraints";
     case UnmatchedReason::no_capacity:
-      return "feasible mentors existed but all were full";
+      return "feasible mentors existed, but none had a free place for it: full in every week of its search "
+             "(self-identified), or taken by the round's other pairs (assigners)";
     case UnmatchedReason::not_approached:
-      return "self-identified: approached nobody (anxiety, no visible candidate)";
+      return "self-identified: a free feasible mentor existed, but it approached nobody in its whole search (none "
+             "visible, or it never dared)";
     case UnmatchedReason::declined:
-      return "self-identified: every mentor approached declined";
+      return "self-identified: it approached at least one mentor, and none it approached would accept it";
+    case UnmatchedReason::lost_to_others:
+      return "self-identified: a mentor it approached would have accepted it, but filled its places with mentees "
+             "it liked better";
   }
   return "";
 }
@@ -390,6 +401,11 @@ Outcomes compute_outcomes(const SimulationState& state) {
         }
       }
       acc.at(O::enrolled_mentees, arm) = Mean{enrolled, 1.0};
+      double gave_up = 0.0;
+      for (AgentId a : eligible[arm]) {
+        if ((program.enrolled[a] & kMenteeRole) && (program.search[a] & kSearchGaveUp)) gave_up += 1.0;
+      }
+      acc.at(O::gave_up, arm) = Mean{gave_up, 1.0};
       for (std::size_t r = 0; r < unmatched.size(); ++r) acc.at(O::unmatched, arm, r) = Mean{unmatched[r], 1.0};
     }
   }

@@ -128,10 +128,12 @@ void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndR
 
 namespace {
 
-// One matching round of an arm for the given mentees, with the mentors' free places.
+// One matching round of an arm for the given mentees, with the mentors' free places. `search`: a week
+// of the mentees' self-identified search, which reads and updates what their search met so far (the
+// mentors considered, the kSearch* bits); otherwise a round of its own (assigners, re-matching).
 MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
                            Step step, std::vector<AgentId> mentees, const PairingStrategyBase& strategy,
-                           Formation assigned_formation) {
+                           Formation assigned_formation, bool search = false) {
   const ProgramSpec& p = scenario.arms()[arm].program;
   const Population& pop = world.population;
   ProgramState& program = world.program;
@@ -156,7 +158,28 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   });
   input.capacity.reserve(input.mentors.size());
   for (AgentId a : input.mentors) input.capacity.push_back(p.mentor_capacity - program.mentor_load[a]);
+  input.pool = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMentorRole);
+  });
+  if (search) {
+    input.considered.resize(input.mentees.size());
+    input.search.resize(input.mentees.size());
+    for (std::size_t k = 0; k < input.mentees.size(); ++k) {
+      const AgentId a = input.mentees[k];
+      if (auto it = program.considered.find(a); it != program.considered.end()) input.considered[k] = it->second;
+      input.search[k] = program.search[a];
+    }
+  }
   const PairingResult result = strategy.pair(input);
+  if (search) {
+    for (std::size_t k = 0; k < result.search.size(); ++k) {
+      const AgentId a = input.mentees[k];
+      program.search[a] = result.search[k];
+      program.considered[a] = result.considered[k];
+    }
+    for (const Pair& pair : result.pairs) program.considered.erase(pair.mentee);
+  }
   // Group mentoring: a mentor's mentees of this round form one circle, identified by its first dyad.
   std::map<AgentId, DyadId> circle;
   for (const Pair& pair : result.pairs) {
@@ -214,6 +237,35 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
   return mentees;
 }
 
+// The self-identifying mentees of the arm who search this week: enrolled, never matched, and enrolled
+// fewer than `patience` weeks ago. Those who reach `patience` weeks unmatched this week give up: flag
+// kSearchGaveUp, and their considered mentors are forgotten.
+std::vector<AgentId> searching(ProgramWorld& world, ArmId arm, Step step, Step patience) {
+  const Population& pop = world.population;
+  ProgramState& program = world.program;
+  auto never_matched = [&](AgentId a) {
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) &&
+           program.matched_week[a] == kNever && program.enrolled_week[a] != kNever;
+  };
+  const auto giving_up = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return never_matched(a) && step - program.enrolled_week[a] == patience;
+  });
+  for (AgentId a : giving_up) {
+    program.search[a] |= kSearchGaveUp;
+    program.considered.erase(a);
+  }
+  return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return never_matched(a) && step - program.enrolled_week[a] < patience;
+  });
+}
+
+// Forgets the considered mentors of the arm's mentees (their search has ended with the program or phase).
+void end_search(ProgramState& program, ArmId arm) {
+  std::erase_if(program.considered, [&](const auto& entry) { return program.arm[entry.first] == arm; });
+}
+
 // Enrolled mentees of the arm without an active dyad as mentee, optionally only those whose dyad dissolved.
 std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved) {
   const Population& pop = world.population;
@@ -238,15 +290,32 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   for (DyadId d : ending) end_dyad(world.dyads, world.program, d, step, EndReason::program_end);
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
-    if (!p.active() || step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
+    if (!p.active()) continue;
+    if (step == p.start_week + p.duration_weeks) end_search(world.program, arm);
+    if (step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
     const auto strategy = make_pairing(p);
+    // Self-identifying mentees search week by week (self_identified; hybrid before its fallback week)
+    // from their enrolment week until matched, until they give up after patience_weeks, or until the
+    // program or phase ends. Mentees enrol only at the start week, so nobody searches after
+    // start_week + patience_weeks.
+    const bool self_phase = p.strategy == PairingStrategy::self_identified ||
+                            (p.strategy == PairingStrategy::hybrid && step < p.start_week + p.fallback_weeks);
+    const auto patience = static_cast<Step>(scenario.dynamics().approach.patience_weeks);
     if (step == p.start_week) {
       std::vector<AgentId> mentees = enrol(world, scenario, random, arm, step);
-      records.push_back(
-          match_round(world, scenario, random, arm, step, std::move(mentees), *strategy, Formation::assigned));
+      records.push_back(match_round(world, scenario, random, arm, step, std::move(mentees), *strategy,
+                                    Formation::assigned, self_phase));
       continue;
     }
+    if (self_phase && step <= p.start_week + patience) {
+      auto searchers = searching(world, arm, step, patience);
+      if (!searchers.empty()) {
+        records.push_back(match_round(world, scenario, random, arm, step, std::move(searchers), *strategy,
+                                      Formation::assigned, true));
+      }
+    }
     if (p.strategy == PairingStrategy::hybrid && step == p.start_week + p.fallback_weeks) {
+      end_search(world.program, arm);
       records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false),
                                     AssignedRandomPairing{}, Formation::hybrid_fallback));
     }

@@ -592,7 +592,20 @@ ParameterGroup approach_group() {
                     "C10 (Eby et al. 2013): similarity and perceived relationship quality, rho 0.38–0.59 (mentees "
                     "expect similar mentors to work out); value assumption"}),
           dyn_integer(&D::approach, &ApproachParams::max_candidates, "max_candidates", 1, 1000,
-                      {"mentors", "candidates a mentee ranks and may approach", "assumption: a short list"}),
+                      {"mentors", "candidates a mentee considers (and approaches if it dares) over its whole search",
+                       "assumption: a short list"}),
+          dyn_integer(&D::approach, &ApproachParams::approaches_per_week, "approaches_per_week", 1, 1000,
+                      {"mentors per week",
+                       "candidates a searching mentee considers in a week: the best it has not considered before, "
+                       "each approached if it dares",
+                       "assumption: approaching a possible mentor is a conversation, one a week; a value of "
+                       "max_candidates or more considers the whole short list in the first week (a one-shot search)"}),
+          dyn_integer(&D::approach, &ApproachParams::patience_weeks, "patience_weeks", 1, 520,
+                      {"weeks",
+                       "weeks a self-identifying mentee searches, from its enrolment week, before it gives up "
+                       "unmatched",
+                       "assumption: two months, the default fallback_weeks of a hybrid program; docs/model.md 10.3 "
+                       "shows how much the answers depend on it"}),
           dyn_integer(&D::approach, &ApproachParams::directory_max, "directory_max", 0, 100000,
                       {"profiles", "directory profiles a mentee reads at most",
                        "assumption: binds only for pools above directory_max / directory_visibility mentors (1,000 "

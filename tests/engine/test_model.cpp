@@ -69,6 +69,24 @@ TEST_CASE("a run with a program gives identical files with 1 and 2 threads", "[m
   CHECK(a.string_attribute("/meta", "resolved_json") == b.string_attribute("/meta", "resolved_json"));
 }
 
+TEST_CASE("a weekly self-identified search gives identical files with 1 or 2 or 4 threads", "[model][determinism]") {
+  // A hybrid arm: weekly search rounds (weeks 2-7, patience 4 ends some earlier), then the fallback.
+  TempDir dir;
+  const std::string text = small(
+      "[program]\nkind = \"traditional\"\nstrategy = \"hybrid\"\nstart_week = 2\nfallback_weeks = 6\n"
+      "[dynamics.approach]\npatience_weeks = 4\napproach_base = 0.5\n",
+      2, 14);
+  const auto one = run(text, dir, "one", 1);
+  const auto two = run(text, dir, "two", 2);
+  const auto four = run(text, dir, "four", 4);
+  CHECK(test::h5_differences(one, two, {"/meta"}).empty());
+  CHECK(test::h5_differences(one, four, {"/meta"}).empty());
+  // The run searched over several weeks: weeks to first match is above 0 in the program arm.
+  io::InputFile f(one);
+  const auto weeks = f.read<double>("/outcomes/weeks_to_match");
+  CHECK(weeks.at(0) > 0.0);
+}
+
 TEST_CASE("a program with uptake 0 gives exactly the control arm's output", "[model][crn]") {
   TempDir dir;
   const auto control = run(small("[program]\nkind = \"none\"\nname = \"arm\"\n", 2, 40), dir, "control");

@@ -50,6 +50,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "unmatched_no_capacity",
                                              "unmatched_not_approached",
                                              "unmatched_declined",
+                                             "unmatched_lost_to_others",
+                                             "gave_up",
                                              "optimality_gap",
                                              "fit_assigned",
                                              "fit_self_identified",

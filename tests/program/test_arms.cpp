@@ -86,10 +86,14 @@ TEST_CASE("a hybrid program assigns the still unmatched after its self-identific
   sim.run_until(20);
   const DyadTable& dyads = sim.state().dyads;
   std::size_t self = 0, fallback = 0;
+  std::set<Step> self_weeks;
   for (DyadId d = 0; d < dyads.size(); ++d) {
     if (dyads.formation[d] == Formation::self_identified) {
       ++self;
-      CHECK(dyads.start[d] == 2);
+      // Searching from week 2 until the fallback week 8 (patience_weeks 8 does not end it earlier).
+      CHECK(dyads.start[d] >= 2);
+      CHECK(dyads.start[d] < 8);
+      self_weeks.insert(dyads.start[d]);
     } else {
       CHECK(dyads.formation[d] == Formation::hybrid_fallback);
       CHECK(dyads.start[d] == 8);
@@ -98,6 +102,7 @@ TEST_CASE("a hybrid program assigns the still unmatched after its self-identific
   }
   CHECK(self > 0);
   CHECK(fallback > 0);
+  CHECK(self_weeks.size() > 1);  // matches in more than the first week of search
 }
 
 TEST_CASE("re-matching gives mentees of dissolved pairs a new mentor", "[arms][rematch]") {
@@ -228,4 +233,49 @@ TEST_CASE("dyads record the pair's latent fit, and only self-identified pairs a 
   }
   CHECK(by_arm[0] > 0);
   CHECK(by_arm[1] > 0);
+}
+
+TEST_CASE("self-identifying mentees search week by week until matched or out of patience", "[arms][search]") {
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 23\nweeks = 20\n[population]\nsize = 1500\n"
+      "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"assigned_random\"\n"
+      "start_week = 1\n"
+      "[[arms]]\nname = \"self\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"self_identified\"\n"
+      "start_week = 1\n[dynamics.approach]\npatience_weeks = 4\n",
+      "t.toml");
+  Simulation sim(scenario, 0);
+  sim.run_until(20);
+  const auto& st = sim.state();
+  std::set<Step> self_starts;
+  for (DyadId d = 0; d < st.dyads.size(); ++d) {
+    if (st.dyads.arm[d] == 0) {
+      CHECK(st.dyads.start[d] == 1);  // assigned: all in the enrolment week
+    } else {
+      self_starts.insert(st.dyads.start[d]);
+    }
+  }
+  // Search weeks 0-3 after enrolment at week 1: first matches in weeks 1-4 only, some after week 1.
+  REQUIRE_FALSE(self_starts.empty());
+  CHECK(*self_starts.begin() == 1);
+  CHECK(*self_starts.rbegin() <= 4);
+  CHECK(*self_starts.rbegin() > 1);
+  // Every enrolled, never matched mentee of the self arm still employed has a reason and gave up.
+  double gave_up = 0.0;
+  for (AgentId a = 0; a < st.population.size(); ++a) {
+    if (st.program.arm[a] != 1 || !(st.program.enrolled[a] & kMenteeRole) || st.population.hired[a] != 0) continue;
+    if (st.program.matched_week[a] != kNever) {
+      CHECK((st.program.search[a] & kSearchGaveUp) == 0);
+      continue;
+    }
+    CHECK(st.program.unmatched_reason[a] != kNotUnmatched);
+    if (st.population.active(a)) CHECK((st.program.search[a] & kSearchGaveUp) != 0);
+    if ((st.program.search[a] & kSearchGaveUp) && (st.program.eligible[a] & kMenteeRole)) gave_up += 1.0;
+  }
+  const Outcomes o = compute_outcomes(st);
+  CHECK(o.value(Outcome::weeks_to_match, 0) == 0.0);
+  CHECK(o.value(Outcome::weeks_to_match, 1) > 0.0);
+  CHECK(gave_up > 0.0);
+  CHECK(o.value(Outcome::gave_up, 1) == gave_up);
+  CHECK(o.value(Outcome::gave_up, 0) == 0.0);  // assigners never give up
+  CHECK(st.program.considered.empty());        // nobody searches any more
 }

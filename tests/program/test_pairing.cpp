@@ -459,3 +459,112 @@ TEST_CASE("the self-selectors' advantage in fit shrinks with perception noise", 
   CHECK(mean_fit(1.0) == Approx(0.8224).margin(0.09));
   CHECK(mean_fit(1000.0) == Approx(0.0012).margin(0.09));
 }
+
+// --- search over weeks and the unmatched reasons ---------------------------------------------------
+
+TEST_CASE("the unmatched reason follows its priority order", "[pairing][search]") {
+  CHECK(unmatched_reason(false, kSearchFreeFeasible | kSearchApproached | kSearchAcceptable) ==
+        UnmatchedReason::no_feasible_mentor);
+  CHECK(unmatched_reason(true, 0) == UnmatchedReason::no_capacity);
+  CHECK(unmatched_reason(true, kSearchApproached | kSearchAcceptable) == UnmatchedReason::no_capacity);
+  CHECK(unmatched_reason(true, kSearchFreeFeasible | kSearchApproached | kSearchAcceptable) ==
+        UnmatchedReason::lost_to_others);
+  CHECK(unmatched_reason(true, kSearchFreeFeasible | kSearchApproached) == UnmatchedReason::declined);
+  CHECK(unmatched_reason(true, kSearchFreeFeasible) == UnmatchedReason::not_approached);
+  CHECK(unmatched_reason(true, kSearchFreeFeasible | kSearchGaveUp) == UnmatchedReason::not_approached);
+}
+
+TEST_CASE("a searching mentee considers approaches_per_week new candidates a week, best first", "[pairing][search]") {
+  // Five otherwise identical mentors ranked by fit (fit_noise 0); every approach is made and accepted.
+  FitPool p(11, 0.0);
+  std::vector<AgentId> by_fit = {1, 2, 3, 4, 5};
+  std::sort(by_fit.begin(), by_fit.end(), [&](AgentId x, AgentId y) {
+    return pair_fit(p.input.fit_random, x, 0) > pair_fit(p.input.fit_random, y, 0);
+  });
+  p.input.approach.approaches_per_week = 1;
+  // Week by week, having considered the w best: it considers (and gets) the (w + 1)-th best.
+  std::vector<AgentId> considered;
+  for (std::size_t week = 0; week < 5; ++week) {
+    p.input.considered = {considered};
+    p.input.search = {0};
+    const PairingResult r = SelfIdentifiedPairing{}.pair(p.input);
+    REQUIRE(r.pairs.size() == 1);
+    CHECK(r.pairs[0].mentor == by_fit[week]);
+    considered.push_back(by_fit[week]);
+    CHECK(r.considered.at(0) == considered);
+    CHECK(r.search.at(0) == (kSearchFreeFeasible | kSearchApproached | kSearchAcceptable));
+  }
+  // Two a week: having considered the best, it considers the second and third and takes the second.
+  p.input.approach.approaches_per_week = 2;
+  p.input.considered = {{by_fit[0]}};
+  CHECK(SelfIdentifiedPairing{}.pair(p.input).pairs.at(0).mentor == by_fit[1]);
+  // max_candidates bounds the whole search: 3 considered of at most 3, nobody is approached.
+  p.input.approach.max_candidates = 3;
+  p.input.considered = {{by_fit[0], by_fit[1], by_fit[2]}};
+  // What it met in earlier weeks decides the reason of a week in which it approaches nobody.
+  for (const auto& [history, reason] : std::vector<std::pair<std::uint8_t, UnmatchedReason>>{
+           {0, UnmatchedReason::not_approached},
+           {kSearchApproached, UnmatchedReason::declined},
+           {kSearchApproached | kSearchAcceptable, UnmatchedReason::lost_to_others}}) {
+    p.input.search = {history};
+    const PairingResult r = SelfIdentifiedPairing{}.pair(p.input);
+    CHECK(r.pairs.empty());
+    REQUIRE(r.reasons.size() == 1);
+    CHECK(r.reasons[0] == reason);
+    CHECK(r.search.at(0) == (history | kSearchFreeFeasible));
+  }
+}
+
+TEST_CASE("unmatched reasons of one round: lost to others, declined, no capacity", "[pairing][search]") {
+  // Mentees 0 and 1 (identical) both tied to mentor 2 (one place); nobody is anxious or reluctant, and
+  // the mentor likes both equally (no fit in the liking), so it keeps the lower index, mentee 0.
+  std::vector<test::TinyAgent> agents(3);
+  agents[2].stage = CareerStage::senior;
+  World world = test::tiny_world(agents, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.5, 0.5);
+  PairingInput in;
+  in.population = &world.population;
+  in.network = &world.network;
+  in.mentees = {0, 1};
+  in.mentors = {2};
+  in.capacity = {1};
+  in.directory_visibility = 0.0;
+  in.approach.approach_base = 1.0 - 1e-12;
+  in.approach.power_weight = 0.0;
+  in.approach.confidence_weight = 0.0;
+  in.approach.reluctance_weight = 0.0;
+  in.approach.fit_choice_weight = 0.0;
+  SECTION("the mentor takes one; the other is lost to others") {
+    const PairingResult r = SelfIdentifiedPairing{}.pair(in);
+    REQUIRE(r.pairs.size() == 1);
+    CHECK(r.pairs[0].mentee == 0);
+    CHECK(r.unmatched == std::vector<AgentId>{1});
+    CHECK(r.reasons == std::vector<UnmatchedReason>{UnmatchedReason::lost_to_others});
+  }
+  SECTION("a mentor without time declines both") {
+    world.population.time_budget[2] = 0.0f;  // availability 0: never accepts
+    const PairingResult r = SelfIdentifiedPairing{}.pair(in);
+    CHECK(r.pairs.empty());
+    CHECK(r.reasons == std::vector<UnmatchedReason>{UnmatchedReason::declined, UnmatchedReason::declined});
+  }
+  SECTION("mentees who never dare approach") {
+    in.approach.approach_base = 1e-12;
+    const PairingResult r = SelfIdentifiedPairing{}.pair(in);
+    CHECK(r.pairs.empty());
+    CHECK(r.reasons == std::vector<UnmatchedReason>{UnmatchedReason::not_approached, UnmatchedReason::not_approached});
+  }
+  SECTION("the only feasible mentor is full: no capacity, for every strategy") {
+    in.mentors = {};
+    in.capacity = {};
+    in.pool = {2};
+    const AssignedRandomPairing random_strategy;
+    const AssignedOptimalPairing optimal_strategy;
+    const SelfIdentifiedPairing self_strategy;
+    for (const PairingStrategyBase* strategy : {static_cast<const PairingStrategyBase*>(&random_strategy),
+                                                static_cast<const PairingStrategyBase*>(&optimal_strategy),
+                                                static_cast<const PairingStrategyBase*>(&self_strategy)}) {
+      const PairingResult r = strategy->pair(in);
+      CHECK(r.pairs.empty());
+      CHECK(r.reasons == std::vector<UnmatchedReason>{UnmatchedReason::no_capacity, UnmatchedReason::no_capacity});
+    }
+  }
+}

@@ -41,6 +41,7 @@ enum class Outcome : std::uint8_t {
   strength_change,
   cross_institution_change,
   unmatched,  // by reason: unmatched_<reason>
+  gave_up,
   optimality_gap,
   fit,                      // by formation: fit_<formation>
   rating,                   // by formation: rating_<formation>

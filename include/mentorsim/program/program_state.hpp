@@ -3,6 +3,7 @@
 // mentor role, bit 2 the mentee role.
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
@@ -24,6 +25,9 @@ struct ProgramState {
   std::vector<std::uint16_t> mentee_load;      // active dyads as mentee
   std::vector<std::uint8_t> unmatched_reason;  // UnmatchedReason of the last round that left it unmatched
   std::vector<std::uint8_t> dissolved;         // its dyad as mentee ended early: eligible for re-matching
+  std::vector<std::uint8_t> search;            // what its self-identified search met (kSearch* bits, pairing.hpp)
+  // The mentors each still searching mentee has considered (only searching mentees have an entry).
+  std::map<AgentId, std::vector<AgentId>> considered;
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);
@@ -36,6 +40,7 @@ struct ProgramState {
     mentee_load.resize(agents, 0);
     unmatched_reason.resize(agents, kNotUnmatched);
     dissolved.resize(agents, 0);
+    search.resize(agents, 0);
   }
 };
 

@@ -116,8 +116,10 @@ struct ApproachParams {
   double homophily_weight = 0.5;      // weight of similarity against complementarity when ranking
   double fit_noise = 1.0;             // SD of the error in perceiving a pair's latent fit (fit SD = 1)
   double fit_choice_weight = 0.5;     // weight of perceived fit when ranking (mentee) and liking (mentor)
-  std::uint32_t max_candidates = 10;  // candidates a mentee ranks and may approach
-  std::uint32_t directory_max = 50;   // directory profiles a mentee reads at most
+  std::uint32_t max_candidates = 10;  // candidates a mentee considers at most over its whole search
+  std::uint32_t approaches_per_week = 1;  // candidates a searching mentee considers in a week, best first
+  std::uint32_t patience_weeks = 8;       // weeks a self-identifying mentee searches before giving up
+  std::uint32_t directory_max = 50;       // directory profiles a mentee reads at most
 };
 
 // Power distance PD(x -> y) = h * clamp(max(0, stage_y - stage_x) / 3

@@ -151,7 +151,7 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       },
       1);
 
-  const FeasibilityIndex feasibility(pop, in.mentors, in.constraints);
+  const FeasibilityIndex feasibility(pop, in.pool.empty() ? in.mentors : in.pool, in.constraints);
   std::vector<double> bound(n, 0.0);
   double achieved = 0.0;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
@@ -160,8 +160,7 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       const int column = assigned[b][r];
       if (column < 0) {
         result.unmatched.push_back(mentee);
-        result.reasons.push_back(feasibility.any_feasible(mentee) ? UnmatchedReason::no_capacity
-                                                                  : UnmatchedReason::no_feasible_mentor);
+        result.reasons.push_back(unmatched_reason(feasibility.any_feasible(mentee), 0));
         continue;
       }
       const AgentId mentor = places[blocks[b].places[static_cast<std::size_t>(column)]];

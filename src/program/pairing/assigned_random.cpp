@@ -96,7 +96,7 @@ PairingResult AssignedRandomPairing::pair(const PairingInput& in) const {
     slots = std::move(shuffled);
   }
   LivePlaces places(pop, std::move(slots));
-  const FeasibilityIndex feasibility(pop, in.mentors, in.constraints);
+  const FeasibilityIndex feasibility(pop, in.pool.empty() ? in.mentors : in.pool, in.constraints);
   const auto mentee_order = random_order(in.mentees.size(), [&](std::size_t i) {
     Stream s = in.random.stream(in.step, Purpose::pairing, in.mentees[i]);
     return (static_cast<std::uint64_t>(s.next_u32()) << 32) | i;
@@ -105,8 +105,7 @@ PairingResult AssignedRandomPairing::pair(const PairingInput& in) const {
                               in.constraints.cross_profession == ConstraintLevel::preferred;
   auto unmatched = [&](AgentId mentee) {
     result.unmatched.push_back(mentee);
-    result.reasons.push_back(feasibility.any_feasible(mentee) ? UnmatchedReason::no_capacity
-                                                              : UnmatchedReason::no_feasible_mentor);
+    result.reasons.push_back(unmatched_reason(feasibility.any_feasible(mentee), 0));
   };
   for (std::size_t index : mentee_order) {
     const AgentId mentee = in.mentees[index];

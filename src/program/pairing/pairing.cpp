@@ -40,6 +40,14 @@ double pair_value(const Population& population, AgentId mentor, AgentId mentee, 
          kPreferenceBonus * preference_score(population, mentor, mentee, constraints);
 }
 
+UnmatchedReason unmatched_reason(bool feasible, std::uint8_t search) {
+  if (!feasible) return UnmatchedReason::no_feasible_mentor;
+  if ((search & kSearchFreeFeasible) == 0) return UnmatchedReason::no_capacity;
+  if ((search & kSearchAcceptable) != 0) return UnmatchedReason::lost_to_others;
+  if ((search & kSearchApproached) != 0) return UnmatchedReason::declined;
+  return UnmatchedReason::not_approached;
+}
+
 double pair_fit(const RandomSource& random, AgentId mentor, AgentId mentee) {
   return random.stream(static_cast<Step>(mentee), Purpose::pair_fit, mentor).normal();
 }

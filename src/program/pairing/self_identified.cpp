@@ -45,6 +45,7 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
   market.acceptable.resize(n);
   market.mentor_score.resize(n);
   market.saw_candidates.assign(n, 0);
+  market.considered.resize(n);
   // Pool index of each agent who is a mentor with free places (kNotMentor otherwise): one slot per
   // agent of the population, looked up for every 2-hop contact.
   constexpr std::uint32_t kNotMentor = 0xffffffffu;
@@ -81,11 +82,16 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
         }
         std::sort(seen.begin(), seen.end());
         seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-        // Feasible candidates ranked by benefit and homophily (ties: lower pool index).
+        // The mentors it considered in earlier weeks of its search: each candidate is considered once.
+        std::vector<AgentId>& considered = market.considered[k];
+        if (!in.considered.empty()) considered = in.considered[k];
+        // Feasible candidates not considered before, ranked by benefit and homophily (ties: lower pool
+        // index).
         std::vector<std::pair<double, std::uint32_t>> ranked;
         for (std::uint32_t m : seen) {
           const AgentId mentor = in.mentors[m];
           if (!is_feasible(pop, mentor, mentee, in.constraints)) continue;
+          if (std::find(considered.begin(), considered.end(), mentor) != considered.end()) continue;
           double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints) +
                            in.approach.homophily_weight * similarity(pop, mentor, mentee);
           if (in.approach.fit_choice_weight != 0.0) {
@@ -95,13 +101,19 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           ranked.emplace_back(-benefit, m);
         }
         market.saw_candidates[k] = ranked.empty() ? 0 : 1;
-        const std::size_t keep = std::min<std::size_t>(ranked.size(), in.approach.max_candidates);
+        // This week it considers the best approaches_per_week of them, and at most max_candidates over
+        // its whole search.
+        const std::size_t budget =
+            in.approach.max_candidates > considered.size() ? in.approach.max_candidates - considered.size() : 0;
+        const std::size_t keep =
+            std::min({ranked.size(), static_cast<std::size_t>(in.approach.approaches_per_week), budget});
         std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end());
         ranked.resize(keep);
         // Dare to approach (mentee's anxiety) and would be accepted (mentor's time and confidence):
-        // two words per candidate, in rank order.
+        // two words per candidate considered, in rank order.
         for (const auto& [negative_benefit, m] : ranked) {
           const AgentId mentor = in.mentors[m];
+          considered.push_back(mentor);
           const double u_approach = stream.uniform();
           const double u_accept = stream.uniform();
           if (u_approach >= approach_probability(pop, mentee, mentor, in.approach, in.status)) continue;
@@ -195,10 +207,23 @@ bool has_blocking_pair(const SelfIdentifiedMarket& market, const std::vector<int
 PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
   const SelfIdentifiedMarket market = build_self_identified_market(in);
   const std::vector<int> match = deferred_acceptance(market);
-  const FeasibilityIndex feasibility(*in.population, in.mentors, in.constraints);
+  // Feasibility over every enrolled mentor of the arm (full or not), and over those with a free place.
+  std::vector<AgentId> free_mentors;
+  for (std::size_t m = 0; m < in.mentors.size(); ++m) {
+    if (in.capacity[m] > 0) free_mentors.push_back(in.mentors[m]);
+  }
+  const FeasibilityIndex feasibility(*in.population, in.pool.empty() ? in.mentors : in.pool, in.constraints);
+  const FeasibilityIndex free_feasibility(*in.population, free_mentors, in.constraints);
   PairingResult result;
+  result.search.resize(in.mentees.size(), 0);
+  result.considered = market.considered;
   for (std::size_t k = 0; k < in.mentees.size(); ++k) {
     const AgentId mentee = in.mentees[k];
+    std::uint8_t& search = result.search[k];
+    search = in.search.empty() ? 0 : in.search[k];
+    if (free_feasibility.any_feasible(mentee)) search |= kSearchFreeFeasible;
+    if (!market.proposals[k].empty()) search |= kSearchApproached;
+    if (!market.acceptable[k].empty()) search |= kSearchAcceptable;
     if (match[k] >= 0) {
       const AgentId mentor = market.mentors[static_cast<std::size_t>(match[k])];
       result.pairs.push_back(
@@ -208,13 +233,7 @@ PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
       continue;
     }
     result.unmatched.push_back(mentee);
-    if (!feasibility.any_feasible(mentee)) {
-      result.reasons.push_back(UnmatchedReason::no_feasible_mentor);
-    } else if (market.proposals[k].empty()) {
-      result.reasons.push_back(UnmatchedReason::not_approached);
-    } else {
-      result.reasons.push_back(UnmatchedReason::declined);
-    }
+    result.reasons.push_back(unmatched_reason(feasibility.any_feasible(mentee), search));
   }
   return result;
 }

@@ -17,18 +17,33 @@
 
 namespace mentorsim {
 
+// Why an enrolled mentee is without a mentor, the same in every strategy. When several apply, the first
+// in this order: no_feasible_mentor, no_capacity, lost_to_others, declined, not_approached. A
+// self-identifying mentee's reason covers its whole search (every week of it, kSearch* bits below);
+// the last three arise only where mentees approach mentors (assigners approach nobody).
 enum class UnmatchedReason : std::uint8_t {
-  no_feasible_mentor,  // no enrolled mentor satisfies the hard constraints
-  no_capacity,         // feasible mentors existed but all were full
-  not_approached,      // self-identified: approached nobody (anxiety, no visible candidate)
-  declined             // self-identified: every approach was declined
+  no_feasible_mentor,  // no enrolled mentor of the arm, with a free place or not, meets the hard constraints
+  no_capacity,         // feasible mentors existed, but none had a free place for it (in no week of its search)
+  not_approached,      // approached nobody: no free feasible mentor visible, or never dared
+  declined,            // approached at least one mentor, and none it approached would accept it
+  lost_to_others       // a mentor it approached would have accepted it, but filled its places with others
 };
 template <>
 struct EnumTraits<UnmatchedReason> {
   static constexpr std::string_view type_name = "unmatched reason";
-  static constexpr auto names =
-      std::to_array<std::string_view>({"no_feasible_mentor", "no_capacity", "not_approached", "declined"});
+  static constexpr auto names = std::to_array<std::string_view>(
+      {"no_feasible_mentor", "no_capacity", "not_approached", "declined", "lost_to_others"});
 };
+
+// What a self-identifying mentee met in its search so far (bits of ProgramState::search).
+inline constexpr std::uint8_t kSearchFreeFeasible = 1;  // some feasible mentor had a free place in a week it searched
+inline constexpr std::uint8_t kSearchApproached = 2;    // it approached some mentor
+inline constexpr std::uint8_t kSearchAcceptable = 4;    // some mentor it approached would have accepted it
+inline constexpr std::uint8_t kSearchGaveUp = 8;        // it stopped searching, unmatched, after patience_weeks
+
+// The reason of an unmatched mentee from what it met (priority order above): `feasible` = some enrolled
+// mentor of the arm meets the hard constraints, `search` = kSearch* bits.
+UnmatchedReason unmatched_reason(bool feasible, std::uint8_t search);
 
 struct PairingConstraints {
   ConstraintLevel cross_institution = ConstraintLevel::allowed;
@@ -41,6 +56,14 @@ struct PairingInput {
   std::vector<AgentId> mentees;
   std::vector<AgentId> mentors;
   std::vector<std::uint32_t> capacity;  // free places of each mentor, same order as mentors
+  // Every enrolled mentor of the arm, with a free place or not: a mentee whose feasible mentors are all
+  // full is no_capacity, not no_feasible_mentor. Empty: the same as `mentors`.
+  std::vector<AgentId> pool;
+  // Self-identified search, per mentee (same order as mentees; empty: a first search for everyone):
+  // the mentors it considered in earlier weeks (it considers each candidate once), and what it met
+  // then (kSearch* bits).
+  std::vector<std::vector<AgentId>> considered;
+  std::vector<std::uint8_t> search;
   DyadType type = DyadType::traditional;
   PairingConstraints constraints;
   RandomSource random{0, 0};
@@ -110,6 +133,10 @@ struct PairingResult {
   double objective = 0.0;                // strategy-specific (assigned_optimal: total score)
   double optimality_gap = 0.0;           // assigned_optimal beyond the exact pool: bound on the gap
   bool exact = true;
+  // Self-identified: per input mentee, the mentors considered so far and what it met (kSearch* bits),
+  // this week included; empty for the assigners.
+  std::vector<std::vector<AgentId>> considered;
+  std::vector<std::uint8_t> search;
 };
 
 // Hard constraints: two different active agents, neither the other's line manager, and the

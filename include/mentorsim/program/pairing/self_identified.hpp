@@ -3,7 +3,8 @@
 // its 2-hop collegial neighbourhood, plus each other mentor listed in the program directory with
 // probability directory_visibility — keeps the feasible ones, ranks them by
 //   benefit = pair_value (complementarity + preferred constraints) + homophily_weight * similarity,
-// keeps the best max_candidates, and dares approach each with probability p on the odds scale,
+// keeps the best approaches_per_week it has not considered in earlier weeks of its search (at most
+// max_candidates over the search), and dares approach each with probability p on the odds scale,
 //   logit p = logit(approach_base) - power_weight * PD(e -> m) * (1 - psi) - confidence_weight (1 - c)
 //             + log(minority_odds_ratio) [minority]          (psi, c the mentee's),
 // PD the power distance of career stage, profession status and minority status (teaching.hpp):
@@ -12,8 +13,9 @@
 // PD(m -> e) * (1 - psi) * (1 - c_mentor) (a junior reverse mentor's lack of confidence), and prefers mentees by
 // similarity + complementarity / 2. Mentee-proposing deferred acceptance (Gale-Shapley with capacities) gives a stable
 // matching: no mentee and mentor who would both rather be together than with their partners. The unmatched stay without
-// a mentor (coverage is an outcome): not_approached (nobody visible or dared), declined (every approach turned down).
-// Cost: O(mentees * (d^2 + visibility * mentors)) to build the lists, then O(proposals).
+// a mentor this week; the calendar runs a round every week of the search (docs/model.md 7.5). Unmatched reasons:
+// unmatched_reason (pairing.hpp) over the whole search. Cost per week: O(searching mentees * (d^2 + visibility *
+// mentors)) to build the lists, then O(proposals).
 
 #include <vector>
 
@@ -29,6 +31,7 @@ struct SelfIdentifiedMarket {
   std::vector<std::vector<std::uint32_t>> acceptable;  // per mentee: the subset of proposals that would accept it
   std::vector<std::vector<double>> mentor_score;       // per mentee, per acceptable entry: the mentor's liking
   std::vector<std::uint8_t> saw_candidates;            // per mentee: some feasible mentor was visible
+  std::vector<std::vector<AgentId>> considered;        // per mentee: mentors considered so far, this week's included
 };
 
 SelfIdentifiedMarket build_self_identified_market(const PairingInput& input);
