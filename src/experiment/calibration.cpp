@@ -133,6 +133,7 @@ std::vector<std::vector<std::vector<double>>> run_batch(const Calibration& c, co
     sweep.output = file;
     sweep.threads = options.threads;
     sweep.stop = options.stop;
+    sweep.stop_after = options.stop_after;
     sweep.resume = std::filesystem::exists(journal_path(file, 0, 1), ec);
     const SweepSummary s = run_sweep(experiment, sweep);
     if (s.interrupted) return {};

@@ -47,6 +47,7 @@ struct CalibrationOptions {
   bool resume = false;
   std::ostream* log = nullptr;
   const std::atomic<bool>* stop = nullptr;
+  std::uint64_t stop_after = 0;  // tests: every batch's sweep behaves as if stopped after this many runs (0 = never)
 };
 
 struct CalibrationSummary {
