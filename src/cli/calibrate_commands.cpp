@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 
@@ -26,6 +27,9 @@ struct CalibrateFlags {
   std::string patterns_file;
   std::vector<std::string> sets;
   bool resume = false;
+  std::size_t draws = 0;
+  std::uint32_t replicates = 0;
+  int generations = -1;
 };
 
 // Ctrl-C stops after the run in flight (completed runs stay in the batch's journal); a second one ends
@@ -49,7 +53,12 @@ int calibrate_command(const CalibrateFlags& flags, bool output_given) {
         "run it without mpirun");
   }
   const std::optional<int> threads = threads_value(flags.threads);
-  const auto calibration = experiment::Calibration::load(flags.file, flags.sets, patterns_path(flags.patterns_file));
+  experiment::CalibrationOverrides overrides;
+  if (flags.draws > 0) overrides.draws = flags.draws;
+  if (flags.replicates > 0) overrides.replicates = flags.replicates;
+  if (flags.generations >= 0) overrides.generations = static_cast<std::size_t>(flags.generations);
+  const auto calibration =
+      experiment::Calibration::load(flags.file, flags.sets, patterns_path(flags.patterns_file), overrides);
   for (const auto& warning : calibration.experiment->base().warnings()) {
     std::cerr << "mentorsim: warning: " << warning << '\n';
   }
@@ -88,6 +97,12 @@ void add_calibrate_commands(CLI::App& app, Commands& commands) {
   command->add_option("--patterns", flags.patterns_file,
                       "Patterns file when the calibration names none (default: calibration/patterns.toml here, else "
                       "the source tree's)");
+  command->add_option("--draws", flags.draws, "Prior draws of stage 0 (overrides draws)")
+      ->check(CLI::Range(2, 1 << 20));
+  command->add_option("--replicates", flags.replicates, "Runs per parameter set (overrides replicates)")
+      ->check(CLI::Range(1, 1000));
+  command->add_option("--generations", flags.generations, "SMC stages (overrides [smc] generations; 0: rejection only)")
+      ->check(CLI::Range(0, 100));
   command->add_flag("--resume", flags.resume, "Continue an interrupted calibration from its batch files and journals");
   commands.push_back({command, [output] { return calibrate_command(flags, output->count() > 0); }});
 }

@@ -204,8 +204,16 @@ double weighted_median(const std::vector<double>& values, const std::vector<doub
   return values[order.back()];
 }
 
+std::string CalibrationOverrides::text() const {
+  std::vector<std::string> parts;
+  if (draws) parts.push_back("--draws " + std::to_string(*draws));
+  if (replicates) parts.push_back("--replicates " + std::to_string(*replicates));
+  if (generations) parts.push_back("--generations " + std::to_string(*generations));
+  return join(parts, " ");
+}
+
 Calibration Calibration::load(const std::filesystem::path& file, const std::vector<std::string>& sets,
-                              const std::filesystem::path& default_patterns) {
+                              const std::filesystem::path& default_patterns, const CalibrationOverrides& overrides) {
   Calibration c;
   c.name = file.string();
   c.text = read_text(file, "calibration file");
@@ -293,6 +301,10 @@ Calibration Calibration::load(const std::filesystem::path& file, const std::vect
   }
   root.finish();
   if (!context.ok()) throw ScenarioError(context.take_errors());
+  if (overrides.draws) c.settings.draws = *overrides.draws;
+  if (overrides.replicates) c.replicates = *overrides.replicates;
+  if (overrides.generations) c.settings.generations = *overrides.generations;
+  c.overrides = overrides.text();
 
   // The patterns: every id known, computable, and with a target value or range.
   c.patterns_file = patterns_file.empty() ? default_patterns : std::filesystem::path(patterns_file);
@@ -461,6 +473,7 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
   out.set_attribute(meta, "git_commit", build::git_commit());
   out.set_attribute(meta, "calibration_path", c.name);
   out.set_attribute(meta, "calibration_toml", c.text);
+  out.set_attribute(meta, "calibration_overrides", c.overrides);
   out.set_attribute(meta, "scenario_path", c.experiment->base().name());
   out.set_attribute(meta, "scenario_toml", c.experiment->base().source_text());
   out.set_attribute(meta, "overrides", join(c.experiment->scenario_overrides(), "\n"));

@@ -270,6 +270,7 @@ std::vector<double> pattern_run(const Experiment& experiment, std::uint64_t poin
   RunOptions options;
   options.output_path = temporary;
   options.threads = parallel::threads();
+  options.durable = false;  // read once below and removed: an fsync per run would only wait for the disk
   (void)run_scenario(scenario, options);
   std::vector<double> values;
   {

@@ -53,7 +53,12 @@ max = 0.4
 )";
 }
 
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+std::string q(const std::filesystem::path& p) {
+  std::string out = "'";
+  out += p.string();
+  out += '\'';
+  return out;
+}
 
 bool has_batch_files(const std::filesystem::path& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -160,6 +165,20 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate]") {
     CHECK(h5_differences(dir / "out.h5", dir / "resumed.h5") == "");
     CHECK_FALSE(has_batch_files(dir.path()));
   }
+}
+
+TEST_CASE("calibrate: --draws, --replicates and --generations override the file and are recorded", "[calibrate]") {
+  TempDir dir;
+  write_file(dir / "cal.toml", calibration_text());
+  const auto result = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall +
+                                    " --draws 4 --replicates 2 --generations 0 -o " + q(dir / "out.h5"));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const io::InputFile f(dir / "out.h5");
+  CHECK(f.dims("/prior/parameters") == std::vector<std::uint64_t>{4, 2});
+  CHECK(f.read<double>("/stages/tolerance").size() == 1);
+  CHECK(f.int_attribute("/meta", "replicates") == 2);
+  CHECK(f.string_attribute("/meta", "calibration_overrides") == "--draws 4 --replicates 2 --generations 0");
 }
 
 TEST_CASE("calibrate: bad input is one line at file:line:column and key, exit 2, nothing written", "[calibrate]") {

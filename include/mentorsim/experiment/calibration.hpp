@@ -19,6 +19,14 @@
 
 namespace mentorsim::experiment {
 
+// Command-line overrides of a calibration file's settings (to try a calibration small).
+struct CalibrationOverrides {
+  std::optional<std::size_t> draws;
+  std::optional<Replicate> replicates;
+  std::optional<std::size_t> generations;
+  [[nodiscard]] std::string text() const;  // "--draws 20 --replicates 1", empty when none
+};
+
 struct Calibration {
   std::string name;  // the calibration file's path as given
   std::string text;  // its full text
@@ -33,12 +41,13 @@ struct Calibration {
   std::filesystem::path output;
   std::optional<Experiment> experiment;         // the base experiment of every batch (its design is replaced)
   std::optional<Experiment> median_experiment;  // the same with median_replicates
+  std::string overrides;                        // CalibrationOverrides::text()
 
   // Reads and checks a calibration file: every problem with file:line:column and key (ScenarioError),
   // the base scenario with `sets` applied. `default_patterns` is used when the file names no
   // patterns_file.
   static Calibration load(const std::filesystem::path& file, const std::vector<std::string>& sets,
-                          const std::filesystem::path& default_patterns);
+                          const std::filesystem::path& default_patterns, const CalibrationOverrides& overrides = {});
 };
 
 struct CalibrationOptions {
