@@ -157,8 +157,13 @@ std::vector<std::vector<std::vector<double>>> run_batch(const Calibration& c, co
   std::vector<std::vector<std::vector<double>>> out(points.size(),
                                                     std::vector<std::vector<double>>(R, std::vector<double>()));
   for (const auto& pattern : c.patterns) {
-    const auto values =
-        input.read<double>(io::schema::child(io::schema::child(io::schema::kRuns, "patterns"), pattern.id));
+    const std::string path = io::schema::child(io::schema::child(io::schema::kRuns, "patterns"), pattern.id);
+    if (!input.exists(path) || input.dims(path) != std::vector<std::uint64_t>{points.size(), R}) {
+      throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "",
+                                  "--resume: this batch file is from a different calibration (its patterns or "
+                                  "replicates differ); delete it and the other batch files to start afresh"});
+    }
+    const auto values = input.read<double>(path);
     for (std::size_t p = 0; p < points.size(); ++p) {
       for (std::size_t r = 0; r < R; ++r) out[p][r].push_back(values[p * R + r]);
     }

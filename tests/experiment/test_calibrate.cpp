@@ -73,7 +73,7 @@ bool has_batch_files(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("calibrate: a small calibration end to end", "[calibrate]") {
+TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]") {
   // One calibration with 2 threads, shared by the sections (Catch runs the test case once per section).
   static TempDir dir;
   static const auto result = [] {
