@@ -149,6 +149,12 @@ def _check(paths: list[Path]) -> int:
                   f"{len(s.design)} point(s), arms {', '.join(s.arms)}; outcomes {len(s.outcomes)}, "
                   f"time series {len(s.metrics)}")
             continue
+        if kind == "calibration":
+            from . import calibration
+            c = calibration.load_calibration(path)
+            print(f"{path}: ok: calibration file, {len(c.keys)} parameter(s), {len(c.patterns)} pattern(s), "
+                  f"{len(c.stages)} stage(s), posterior of {len(c.weights)} particles")
+            continue
         if kind == "power":
             p = sweep.load_power(path)
             print(f"{path}: ok: power file, outcome {p.settings.get('outcome')}, "

@@ -26,7 +26,7 @@ ALPHA_LINE = "#888888"
 
 
 def file_kind(path: str | Path) -> str:
-    """"sweep", "power" or "run" (a results file of `mentorsim run`, or anything else: `load` then says
+    """"sweep", "power", "calibration" or "run" (a results file of `mentorsim run`, or anything else: `load` then says
     what is wrong with it)."""
     try:
         with h5py.File(path, "r") as f:
@@ -387,8 +387,12 @@ def build_report(path: str | Path, outdir: str | Path, dpi: int = 300) -> Path:
     elif kind == "power":
         power = load_power(path)
         sections, meta = _power_sections(power), power.meta
+    elif kind == "calibration":
+        from . import calibration
+        cal = calibration.load_calibration(path)
+        sections, meta = calibration.sections(cal), cal.meta
     else:
-        raise AnalysisError(f"{path}: not a sweep or power file")
+        raise AnalysisError(f"{path}: not a sweep, power or calibration file")
     header = [f"{kind.capitalize()} file <code>{html.escape(str(path))}</code> written by mentorsim "
               f"{html.escape(str(meta.get('mentorsim_version')))} (commit "
               f"{html.escape(str(meta.get('git_commit', 'unknown')))}) at "

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_info_params_commands(app, commands);
   add_experiment_commands(app, commands);
   add_patterns_commands(app, commands);
+  add_calibrate_commands(app, commands);
 
   // A first argument that is neither an option nor a command is a misspelt command.
   const auto is_command = [&](const std::string& name) {

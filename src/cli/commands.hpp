@@ -7,6 +7,7 @@
 // from main() in commands.cpp: add a group by writing `void add_<group>_commands(CLI::App&, Commands&)`
 // and one line in main().
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,5 +33,10 @@ void add_info_commands(CLI::App& app, Commands& commands);         // info, info
 void add_info_params_commands(CLI::App& app, Commands& commands);  // info params (info_params.cpp)
 void add_experiment_commands(CLI::App& app, Commands& commands);   // sweep, merge, power (experiment_commands.cpp)
 void add_patterns_commands(CLI::App& app, Commands& commands);     // patterns (patterns_commands.cpp)
+void add_calibrate_commands(CLI::App& app, Commands& commands);    // calibrate (calibrate_commands.cpp)
+
+// The patterns file: `given`, else calibration/patterns.toml under the current directory, else the one
+// of the source tree this program was built from (patterns_commands.cpp).
+std::filesystem::path patterns_path(const std::string& given);
 
 }  // namespace mentorsim::cli

@@ -46,16 +46,6 @@ bool has_extension(const std::filesystem::path& path, std::string_view extension
   return ext == extension;
 }
 
-// The patterns file: --patterns, else calibration/patterns.toml under the current directory, else the
-// one of the source tree this program was built from.
-std::filesystem::path patterns_path(const std::string& given) {
-  if (!given.empty()) return given;
-  const std::filesystem::path local = "calibration/patterns.toml";
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(local, ec)) return local;
-  return std::filesystem::path(MENTORSIM_PATTERNS_FILE);
-}
-
 // Writes text to `target` through a temporary file beside it, renamed into place when complete.
 void write_text_file(const std::filesystem::path& target, const std::string& text) {
   const std::filesystem::path where = io::check_output_target(target);
@@ -171,6 +161,14 @@ int patterns_command(const ScenarioArgs& args, const PatternsFlags& flags, bool 
 }
 
 }  // namespace
+
+std::filesystem::path patterns_path(const std::string& given) {
+  if (!given.empty()) return given;
+  const std::filesystem::path local = "calibration/patterns.toml";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(local, ec)) return local;
+  return std::filesystem::path(MENTORSIM_PATTERNS_FILE);
+}
 
 void add_patterns_commands(CLI::App& app, Commands& commands) {
   static ScenarioArgs args;

@@ -73,6 +73,7 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   // Opening the output first makes an unwritable path fail before any work is done.
   ResultsWriter writer(scenario, summary.output);
+  writer.file().set_durable(options.durable);
   for (const auto& warning : scenario.warnings()) {
     summary.warnings.push_back(warning);
     if (options.log != nullptr) *options.log << "warning: " << warning << '\n';

@@ -173,6 +173,22 @@ std::string toml_number(double value, bool integer) {
   return text;
 }
 
+Design point_design(const std::vector<std::string>& keys, const std::vector<std::vector<double>>& values) {
+  Design design;
+  design.kind = DesignKind::posterior;
+  design.keys = keys;
+  design.point_count = values.size();
+  design.text.assign(keys.size(), {});
+  design.number.assign(keys.size(), {});
+  for (const auto& point : values) {
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      design.number[k].push_back(point.at(k));
+      design.text[k].push_back(toml_number(point[k], false));
+    }
+  }
+  return design;
+}
+
 Seed derived_key(Seed seed, std::uint64_t tag) noexcept {
   // SplitMix64's finaliser (Steele, Lea and Flood 2014) over the seed and the tag.
   std::uint64_t z = seed ^ (tag * 0x9E3779B97F4A7C15ull);

@@ -17,6 +17,7 @@
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/experiment/power.hpp"
+#include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/scenario/parameters.hpp"
 #include "mentorsim/scenario/reader.hpp"
 
@@ -225,6 +226,16 @@ class ExperimentBuilder {
     design_location_ = root.location_of("design");
     samples_ = root.optional_integer("samples", 1, 1 << 24);
     samples_location_ = root.location_of("samples");
+    if (experiment_.design_.kind == DesignKind::posterior) {
+      if (!root.has("posterior")) {
+        root.error("design", "a posterior design needs posterior = \"FILE.h5\" (the output of mentorsim calibrate)");
+      }
+      posterior_path_ = root.string("posterior", "");
+      posterior_location_ = root.location_of("posterior");
+    } else {
+      root.allow("posterior");
+      if (root.has("posterior")) root.error("posterior", "is for design = \"posterior\"");
+    }
     if (command_line_.samples) samples_ = static_cast<std::int64_t>(*command_line_.samples);
     replicates_ = root.optional_integer("replicates", 1, kMaxReplicates - 1);
     if (command_line_.replicates) replicates_ = *command_line_.replicates;
@@ -296,6 +307,10 @@ class ExperimentBuilder {
   void read_dimensions(Reader& root) {
     auto tables = root.tables("dimensions");
     const DesignKind kind = experiment_.design_.kind;
+    if (kind == DesignKind::posterior) {
+      if (tables) root.error("dimensions", "a posterior design takes its parameters from the calibration file");
+      return;
+    }
     if (!tables) {
       if (kind != DesignKind::grid)
         root.error_here("a " + std::string(to_string(kind)) + " design needs [[dimensions]]");
@@ -710,7 +725,68 @@ class ExperimentBuilder {
                      ? lhs_design(dims, static_cast<std::size_t>(*samples_), experiment_.seed_)
                      : saltelli_design(dims, static_cast<std::size_t>(*samples_));
         break;
+      case DesignKind::posterior:
+        make_posterior_design();
+        break;
     }
+  }
+
+  // The posterior sample of a calibration file (docs/calibration-abc.md): every accepted parameter set
+  // when they are equally weighted, or `samples` drawn with replacement by weight (from a stream keyed
+  // by the experiment seed).
+  void make_posterior_design() {
+    std::filesystem::path path(posterior_path_);
+    if (path.is_relative() && !base_dir_.empty()) path = base_dir_ / path;
+    std::vector<std::string> keys;
+    std::vector<double> parameters;
+    std::vector<double> weights;
+    try {
+      const io::InputFile file(path);
+      if (!file.exists("/posterior/parameters") || !file.exists("/posterior/weights") ||
+          !file.exists("/posterior/keys")) {
+        context_.error(posterior_location_, "posterior",
+                       path.string() + " is not the output of mentorsim calibrate (no /posterior)");
+        return;
+      }
+      keys = file.read_strings("/posterior/keys");
+      parameters = file.read<double>("/posterior/parameters");
+      weights = file.read<double>("/posterior/weights");
+    } catch (const Error& e) {
+      context_.error(posterior_location_, "posterior", "cannot read " + path.string() + ": " + e.what());
+      return;
+    }
+    const std::size_t d = keys.size();
+    const std::size_t n = weights.size();
+    if (d == 0 || n == 0 || parameters.size() != n * d) {
+      context_.error(posterior_location_, "posterior", path.string() + ": /posterior is empty or inconsistent");
+      return;
+    }
+    std::vector<std::vector<double>> points;
+    if (samples_) {
+      Stream stream(derived_key(experiment_.seed_, 5), 0, 0, Purpose::population_layout, 0);
+      for (std::int64_t i = 0; i < *samples_; ++i) {
+        const std::size_t j = stream.categorical(weights);
+        points.emplace_back(parameters.begin() + static_cast<std::ptrdiff_t>(j * d),
+                            parameters.begin() + static_cast<std::ptrdiff_t>((j + 1) * d));
+      }
+    } else {
+      if (std::any_of(weights.begin(), weights.end(), [&](double w) { return w != weights.front(); })) {
+        context_.error(
+            posterior_location_, "posterior",
+            path.string() + " holds a weighted sample (an SMC stage): give samples = N to draw N points by weight");
+        return;
+      }
+      for (std::size_t j = 0; j < n; ++j) {
+        points.emplace_back(parameters.begin() + static_cast<std::ptrdiff_t>(j * d),
+                            parameters.begin() + static_cast<std::ptrdiff_t>((j + 1) * d));
+      }
+    }
+    for (const auto& key : keys) {
+      Dimension dimension;
+      dimension.key = key;
+      experiment_.dimensions_.push_back(std::move(dimension));
+    }
+    experiment_.design_ = point_design(keys, points);
   }
 
   void check_outputs() {
@@ -763,6 +839,8 @@ class ExperimentBuilder {
   SourceLocation scenario_location_;
   SourceLocation design_location_;
   SourceLocation samples_location_;
+  std::string posterior_path_;
+  SourceLocation posterior_location_;
   std::optional<std::int64_t> samples_;
   std::optional<std::int64_t> replicates_;
   std::optional<std::int64_t> seed_;
@@ -786,7 +864,35 @@ Experiment Experiment::load(const std::filesystem::path& file, const CommandLine
 std::size_t Experiment::values_per_run() const {
   std::size_t width = 0;
   for (const auto& o : outcomes_) width += outcome_width(o);
-  return arms_per_run() * (width + timeseries_.size() * observed_weeks_.size());
+  return arms_per_run() * (width + timeseries_.size() * observed_weeks_.size()) + patterns_.size();
+}
+
+void Experiment::keep_patterns(std::vector<patterns::Pattern> patterns, std::string patterns_text) {
+  if (run_arms() != 1) throw std::logic_error("keep_patterns: pattern runs need a single run arm");
+  patterns_ = std::move(patterns);
+  patterns_text_ = std::move(patterns_text);
+  outcomes_.clear();
+  timeseries_.clear();
+  contrasts_.clear();
+}
+
+void Experiment::set_design(Design design) {
+  dimensions_.clear();
+  for (const auto& key : design.keys) {
+    Dimension d;
+    d.key = key;
+    dimensions_.push_back(std::move(d));
+  }
+  design_ = std::move(design);
+}
+
+Scenario Experiment::pattern_scenario(std::size_t point, Replicate replicate) const {
+  Seed seed = run_seed(point, 0);
+  if (replicate > 0) seed = derived_key(seed, 200 + static_cast<std::uint64_t>(replicate)) >> 1;
+  std::vector<std::string> sets = overrides(point, 0);
+  sets.push_back("run.replicates=1");
+  sets.push_back("run.seed=" + std::to_string(seed));
+  return Scenario::parse(base_->source_text(), base_->name(), sets, scenario_path_.parent_path());
 }
 
 double Experiment::projected_bytes() const {

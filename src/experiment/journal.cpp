@@ -169,6 +169,10 @@ std::vector<Field> fields_of(const Manifest& m) {
     }
   });
   add("values_per_run", [&](Bytes& b) { b.u64(m.values_per_run); });
+  add("patterns", [&](Bytes& b) {
+    b.strs(m.patterns);
+    b.str(m.patterns_toml);
+  });
   return out;
 }
 
@@ -191,6 +195,7 @@ const char* field_words(const std::string& name) {
   if (name == "metrics") return "the time series kept";
   if (name == "contrasts") return "the contrasts";
   if (name == "values_per_run") return "the values kept per run";
+  if (name == "patterns") return "the patterns";
   return nullptr;
 }
 
@@ -376,7 +381,7 @@ Manifest Manifest::deserialise(std::span<const std::uint8_t> bytes) {
     if (name == "design") {
       Design& d = m.design;
       const std::uint64_t kind = c.u64();
-      if (kind > 2) throw std::runtime_error("malformed manifest");
+      if (kind > 3) throw std::runtime_error("malformed manifest");
       d.kind = static_cast<DesignKind>(kind);
       d.keys = c.strs();
       const std::uint64_t points = c.u64();
@@ -419,6 +424,10 @@ Manifest Manifest::deserialise(std::span<const std::uint8_t> bytes) {
       }
     }
     if (name == "values_per_run") m.values_per_run = c.u64();
+    if (name == "patterns") {
+      m.patterns = c.strs();
+      m.patterns_toml = c.str();
+    }
   }
   if (!top.done()) throw std::runtime_error("malformed manifest");
   return m;
@@ -451,6 +460,8 @@ Manifest make_manifest(const Experiment& e) {
   m.observed_weeks = e.observed_weeks();
   for (auto [x, y] : e.contrasts()) m.contrasts.emplace_back(x, y);
   m.values_per_run = e.values_per_run();
+  for (const auto& p : e.patterns()) m.patterns.push_back(p.id);
+  m.patterns_toml = e.patterns_text();
   return m;
 }
 

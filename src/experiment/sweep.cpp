@@ -13,11 +13,13 @@
 
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/engine/runner.hpp"
 #include "mentorsim/experiment/progress.hpp"
 #include "mentorsim/experiment/sensitivity.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/provenance.hpp"
 #include "mentorsim/io/schema.hpp"
+#include "mentorsim/patterns/patterns.hpp"
 #include "mentorsim/world/world.hpp"
 
 namespace mentorsim::experiment {
@@ -252,6 +254,34 @@ std::string run_description(const Manifest& m, std::uint64_t run) {
   return out + ", replicate " + std::to_string(r);
 }
 
+// Replicate `replicate` of a pattern run at a point: `mentorsim run` of one replicate into a temporary
+// file beside the output, the patterns evaluated on it (NaN when not computable), the file removed.
+std::vector<double> pattern_run(const Experiment& experiment, std::uint64_t point, Replicate replicate,
+                                const std::filesystem::path& output, std::uint64_t run) {
+  const Scenario scenario = experiment.pattern_scenario(point, replicate);
+  std::string name = output.filename().string();
+  name.insert(0, 1, '.');
+  name += ".run-";
+  name += std::to_string(run);
+  name += ".h5";
+  const std::filesystem::path temporary = output.parent_path() / name;
+  RunOptions options;
+  options.output_path = temporary;
+  options.threads = parallel::threads();
+  options.durable = false;  // read once below and removed: an fsync per run would only wait for the disk
+  (void)run_scenario(scenario, options);
+  std::vector<double> values;
+  {
+    const io::InputFile input(temporary);
+    for (const auto& result : patterns::evaluate(experiment.patterns(), input)) {
+      values.push_back(result.verdict == patterns::Verdict::not_computable ? kNaN : result.mean);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(temporary, ec);
+  return values;
+}
+
 }  // namespace
 
 std::string format_bytes(double bytes) {
@@ -352,6 +382,19 @@ void write_sweep_file(const Manifest& m, const std::vector<double>& values, cons
     }
   }
 
+  if (!m.patterns.empty()) {
+    // Pattern runs have one run arm: run = point x R + replicate.
+    const std::size_t first = m.values_per_run - m.patterns.size();
+    const std::string group = io::schema::child(io::schema::kRuns, "patterns");
+    file.create_group(group);
+    for (std::size_t j = 0; j < m.patterns.size(); ++j) {
+      std::vector<double> data(points * R);
+      for (std::uint64_t run = 0; run < points * R; ++run) data[run] = values[run * m.values_per_run + first + j];
+      file.write(io::schema::child(group, m.patterns[j]), data, {points, R});
+    }
+    file.set_attribute(meta, "patterns_toml", m.patterns_toml);
+  }
+
   if (m.design.kind == DesignKind::sobol) write_sensitivity(file, m, layout, values);
   file.commit();
 }
@@ -436,6 +479,9 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
           threads > 1 && pending.size() >= static_cast<std::size_t>(threads) && staff < kLargeRun;
       break;
   }
+  // Pattern runs write a results file each, and the HDF5 library is not thread-safe: one at a time.
+  const bool pattern_runs = !experiment.patterns().empty();
+  if (pattern_runs) summary.runs_in_parallel = false;
 
   std::optional<Progress> progress;
   if (options.log != nullptr) {
@@ -450,7 +496,7 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
   }
 
   std::optional<WorldCache> worlds;
-  if (can_share_worlds(experiment)) worlds.emplace();
+  if (can_share_worlds(experiment) && !pattern_runs) worlds.emplace();
   std::atomic<bool> stop_now{false};
   std::atomic<std::uint64_t> started_runs{0};
   std::mutex mutex;
@@ -469,6 +515,17 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
     const std::size_t run_arm = (run / experiment.replicates()) % experiment.run_arms();
     const auto replicate = static_cast<Replicate>(run % experiment.replicates());
     const auto t0 = std::chrono::steady_clock::now();
+    if (pattern_runs) {
+      const std::vector<double> result = pattern_run(experiment, point, replicate, options.output, run);
+      journal->append(run, result);
+      const std::lock_guard lock(mutex);
+      if (!values.empty())
+        std::copy(result.begin(), result.end(), values.begin() + static_cast<std::ptrdiff_t>(run * width));
+      summary.run_times.weeks += seconds_since(t0);
+      ++summary.completed;
+      if (progress) progress->advance();
+      return;
+    }
     const Scenario scenario = experiment.scenario(point, run_arm);
     const double parse = seconds_since(t0);
     RunTimes times;

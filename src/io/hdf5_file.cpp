@@ -632,7 +632,7 @@ void OutputFile::commit() {
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(impl_->descriptor) != 0 || ::close(impl_->descriptor) != 0) {
+  if ((durable_ && ::fsync(impl_->descriptor) != 0) || ::close(impl_->descriptor) != 0) {
     const int error = errno;
     impl_->descriptor = -1;
     throw IoError("cannot write " + final_path_.string() + ": " + system_error_text(error));

@@ -193,7 +193,7 @@ TEST_CASE("an unknown command is named as such", "[cli]") {
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err,
                  "mentorsim: error: unknown command \"frobnicate\"; the commands are run, validate, info, sweep, "
-                 "merge, power or patterns"));
+                 "merge, power, patterns or calibrate"));
 }
 
 TEST_CASE("validate reads the roster and the edge list, and reports their problems with the scenario's",

@@ -23,6 +23,7 @@ struct RunOptions {
   bool profile = false;           // time every stage (RunSummary::stage_seconds, /meta stage_seconds)
   bool progress = false;          // a line on `log` per finished replicate
   std::function<void()> on_week;  // called after every simulated week (progress displays); empty = none
+  bool durable = true;            // false: the results file is not fsynced (scratch files, io::OutputFile::set_durable)
 };
 
 struct RunSummary {

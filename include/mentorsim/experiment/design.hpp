@@ -17,7 +17,7 @@
 namespace mentorsim {
 namespace experiment {
 
-enum class DesignKind : std::uint8_t { grid, lhs, sobol };
+enum class DesignKind : std::uint8_t { grid, lhs, sobol, posterior };
 enum class Distribution : std::uint8_t { uniform, log_uniform, triangular, normal, beta };
 
 }  // namespace experiment
@@ -25,7 +25,7 @@ enum class Distribution : std::uint8_t { uniform, log_uniform, triangular, norma
 template <>
 struct EnumTraits<experiment::DesignKind> {
   static constexpr std::string_view type_name = "design";
-  static constexpr auto names = std::to_array<std::string_view>({"grid", "lhs", "sobol"});
+  static constexpr auto names = std::to_array<std::string_view>({"grid", "lhs", "sobol", "posterior"});
 };
 template <>
 struct EnumTraits<experiment::Distribution> {
@@ -74,6 +74,8 @@ struct Design {
   [[nodiscard]] std::vector<std::string> overrides(std::size_t point) const;
 };
 
+// Given points (a posterior sample, or the candidates of a calibration stage): values[point][key].
+Design point_design(const std::vector<std::string>& keys, const std::vector<std::vector<double>>& values);
 // Every combination of the dimensions' levels; the first dimension varies slowest.
 Design grid_design(const std::vector<Dimension>& dimensions);
 // `samples` points, one per stratum of every dimension (strata of probability 1/samples).

@@ -15,6 +15,7 @@
 #include "mentorsim/core/types.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/experiment/design.hpp"
+#include "mentorsim/patterns/patterns.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 
 namespace mentorsim {
@@ -160,6 +161,19 @@ class Experiment {
   [[nodiscard]] std::vector<std::string> overrides(std::size_t point, std::size_t run_arm) const;
   // The scenario of a point and run arm. Throws ScenarioError.
   [[nodiscard]] Scenario scenario(std::size_t point, std::size_t run_arm) const;
+  // Calibration runs (docs/calibration-abc.md): every run is one replicate of `mentorsim run`, written to
+  // a temporary results file beside the output, and keeps the pattern statistics of `patterns` (one value
+  // each, NaN when not computable) instead of outcomes and time series. Such runs go one at a time,
+  // parallel inside (the HDF5 library is not thread-safe). Needs a single run arm.
+  void keep_patterns(std::vector<patterns::Pattern> patterns, std::string patterns_text);
+  [[nodiscard]] const std::vector<patterns::Pattern>& patterns() const noexcept { return patterns_; }
+  [[nodiscard]] const std::string& patterns_text() const noexcept { return patterns_text_; }
+  // Replaces the design (a calibration stage's candidates, point_design()).
+  void set_design(Design design);
+  // The scenario of replicate `replicate` of a pattern run at a point: run.replicates = 1, and as
+  // run.seed the point's seed (replicate 0) or one derived from it and the replicate.
+  [[nodiscard]] Scenario pattern_scenario(std::size_t point, Replicate replicate) const;
+
   // Builds the scenario of every point and arm (in parallel) and checks that each has the arms and
   // observation weeks of the base. Throws ScenarioError naming the first failing point and its values.
   void check_points() const;
@@ -191,6 +205,8 @@ class Experiment {
   double max_output_mb_ = 1024.0;
   PowerSettings power_;
   std::filesystem::path output_;
+  std::vector<patterns::Pattern> patterns_;
+  std::string patterns_text_;
 };
 
 }  // namespace experiment

@@ -54,6 +54,10 @@ struct Manifest {
   std::vector<std::int32_t> observed_weeks;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> contrasts;
   std::uint64_t values_per_run = 0;
+  // Pattern statistics kept per run (calibration runs, experiment.hpp), after the outcomes and time
+  // series: the pattern ids and the text of their patterns file.
+  std::vector<std::string> patterns;
+  std::string patterns_toml;
 
   [[nodiscard]] std::uint64_t points() const { return design.points(); }
   [[nodiscard]] std::uint64_t runs() const { return points() * run_arms * replicates; }

@@ -160,6 +160,9 @@ class OutputFile {
   // Flushes, closes and renames the temporary file into place. Throws IoError on failure (and then
   // removes the temporary file).
   void commit();
+  // false: commit() does not fsync the file, for scratch files read once and removed (the runs of a
+  // calibration); a crash may then leave it incomplete. Default true.
+  void set_durable(bool durable) noexcept { durable_ = durable; }
 
  private:
   void write_raw(std::string_view path, ElementType type, const void* data, const std::vector<std::uint64_t>& dims);
@@ -169,6 +172,7 @@ class OutputFile {
   std::filesystem::path write_path_;  // final_path_, or the file a symbolic link there points to
   std::filesystem::path temporary_path_;
   bool committed_ = false;
+  bool durable_ = true;
 };
 
 // Read access, for tests, `mentorsim info` and round trips.
