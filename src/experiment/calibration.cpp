@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/strings.hpp"
 #include "mentorsim/engine/build.hpp"
 #include "mentorsim/experiment/sweep.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
@@ -28,8 +29,6 @@ using scenario::ReadContext;
 using scenario::Reader;
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string read_text(const std::filesystem::path& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
@@ -46,15 +45,6 @@ std::string quoted(const std::string& text) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
-  }
-  return out;
 }
 
 struct ParameterSource {

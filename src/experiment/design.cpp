@@ -12,11 +12,10 @@
 #include <stdexcept>
 
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/core/strings.hpp"
 
 namespace mentorsim::experiment {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Design streams use this purpose under a key of their own (derived_key), so they cannot coincide with
 // the model's streams whatever the purpose.

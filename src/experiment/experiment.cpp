@@ -13,6 +13,7 @@
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/core/strings.hpp"
 #include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/outcomes.hpp"
@@ -57,15 +58,6 @@ std::string toml_text(const toml::node& node) {
   while (!text.empty() && (text.front() == ' ')) text.erase(text.begin());
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
-  }
-  return out;
 }
 
 std::string format_number(double value) {

@@ -18,11 +18,7 @@ using mentorsim::test::scenario_errors;
 
 namespace {
 
-Diagnostic only(const std::vector<Diagnostic>& errors) {
-  INFO(render(errors));
-  REQUIRE(errors.size() == 1);
-  return errors.front();
-}
+using mentorsim::test::only;
 
 using mentorsim::test::contains;
 

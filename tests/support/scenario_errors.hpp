@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for tests that expect a scenario to be rejected.
 
+#include <catch2/catch.hpp>
+
 #include <string>
 #include <vector>
 
@@ -25,6 +27,13 @@ inline std::string render(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const auto& d : diagnostics) out += d.to_string() + "\n";
   return out;
+}
+
+// The one diagnostic of a list that must hold exactly one (the list is shown when it does not).
+inline Diagnostic only(const std::vector<Diagnostic>& errors) {
+  INFO(render(errors));
+  REQUIRE(errors.size() == 1);
+  return errors.front();
 }
 
 }  // namespace mentorsim::test

@@ -91,11 +91,7 @@ std::vector<Diagnostic> edge_errors(const std::string& text) {
 
 using mentorsim::test::render;
 
-Diagnostic only(const std::vector<Diagnostic>& errors) {
-  INFO(render(errors));
-  REQUIRE(errors.size() == 1);
-  return errors.front();
-}
+using mentorsim::test::only;
 
 using mentorsim::test::contains;
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mentorsim {
 
@@ -11,6 +12,16 @@ template <class... Parts>
 std::string cat(const Parts&... parts) {
   std::string out;
   (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
+// The parts with the separator between them.
+inline std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
   return out;
 }
 
