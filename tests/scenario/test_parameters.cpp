@@ -332,6 +332,7 @@ TEST_CASE("every member of every dynamics struct has a declaration", "[parameter
       {"dynamics.culture", member_count<CultureParams>()},
       {"dynamics.approach", member_count<ApproachParams>()},
       {"dynamics.status", member_count<StatusParams>()},
+      {"dynamics.informal", member_count<InformalParams>()},
   };
   // A new submodel struct in DynamicsSpec needs its group (and a line above).
   CHECK(member_count<DynamicsSpec>() == structs.size());
