@@ -16,8 +16,6 @@
 namespace mentorsim::experiment {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Design streams use this purpose under a key of their own (derived_key), so they cannot coincide with
 // the model's streams whatever the purpose.
 constexpr Purpose kDesignPurpose = Purpose::population_layout;

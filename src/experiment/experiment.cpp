@@ -59,7 +59,7 @@ std::string toml_text(const toml::node& node) {
   return text;
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+std::string join_list(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i > 0) out += separator;
@@ -513,7 +513,7 @@ class ExperimentBuilder {
     if (r.has("outcome")) {
       p.outcome = r.string("outcome", "");
       if (std::find(outcomes.begin(), outcomes.end(), p.outcome) == outcomes.end()) {
-        std::string message = "\"" + p.outcome + "\" is not a per-person outcome (" + join(outcomes, ", ") + ")";
+        std::string message = "\"" + p.outcome + "\" is not a per-person outcome (" + join_list(outcomes, ", ") + ")";
         if (auto guess = scenario::closest(p.outcome, outcomes); !guess.empty()) {
           message += "; did you mean \"" + guess + "\"?";
         }
@@ -570,8 +570,8 @@ class ExperimentBuilder {
       for (const auto& d : e.diagnostics()) {
         const bool ours =
             std::any_of(extra.begin(), extra.end(), [&](const std::string& o) { return d.where.file == "--set " + o; });
-        const std::string message =
-            ours ? (d.key.empty() ? "" : d.key + ": ") + d.message : "with " + join(extra, ", ") + ": " + d.to_string();
+        const std::string message = ours ? (d.key.empty() ? "" : d.key + ": ") + d.message
+                                         : "with " + join_list(extra, ", ") + ": " + d.to_string();
         context_.error(where, key, message);
       }
       return std::nullopt;
@@ -597,14 +597,15 @@ class ExperimentBuilder {
           arm.scenario_arm = names.front();
         } else {
           context_.error(source.table, "arms[" + std::to_string(i) + "]",
-                         "the scenario has " + std::to_string(names.size()) + " arms (" + join(names, ", ") +
+                         "the scenario has " + std::to_string(names.size()) + " arms (" + join_list(names, ", ") +
                              "): say whose outcomes to keep with arm = \"...\"");
           continue;
         }
       }
       auto it = std::find(names.begin(), names.end(), arm.scenario_arm);
       if (it == names.end()) {
-        std::string message = "the scenario has no arm \"" + arm.scenario_arm + "\" (it has " + join(names, ", ") + ")";
+        std::string message =
+            "the scenario has no arm \"" + arm.scenario_arm + "\" (it has " + join_list(names, ", ") + ")";
         if (auto guess = scenario::closest(arm.scenario_arm, names); !guess.empty()) {
           message += "; did you mean \"" + guess + "\"?";
         }
@@ -798,7 +799,7 @@ class ExperimentBuilder {
         const std::string& name = side == 0 ? c.first : c.second;
         auto it = std::find(names.begin(), names.end(), name);
         if (it == names.end()) {
-          std::string message = "no arm \"" + name + "\" (arms: " + join(names, ", ") + ")";
+          std::string message = "no arm \"" + name + "\" (arms: " + join_list(names, ", ") + ")";
           if (auto guess = scenario::closest(name, names); !guess.empty())
             message += "; did you mean \"" + guess + "\"?";
           context_.error(c.where, "contrasts", message);
@@ -959,7 +960,7 @@ void Experiment::check_points() const {
         } catch (const ScenarioError& e) {
           std::vector<std::string> lines;
           for (const auto& d : e.diagnostics()) lines.push_back(d.to_string());
-          message = join(lines, "; ");
+          message = join_list(lines, "; ");
         }
         if (message.empty()) return;
         const std::lock_guard lock(mutex);
@@ -974,7 +975,7 @@ void Experiment::check_points() const {
   const std::size_t arm = first_bad % run_arms();
   std::string where = "design point " + std::to_string(point);
   const auto point_overrides = design_.overrides(point);
-  if (!point_overrides.empty()) where += " (" + join(point_overrides, ", ") + ")";
+  if (!point_overrides.empty()) where += " (" + join_list(point_overrides, ", ") + ")";
   if (!arms_.empty()) where += ", arm \"" + arms_[arm].name + "\"";
   throw ScenarioError({Diagnostic{SourceLocation{name_, 0, 0}, "", where + ": " + first_message}});
 }

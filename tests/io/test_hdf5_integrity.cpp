@@ -27,7 +27,7 @@ struct CompoundRecord {
   double b;
 };
 
-void write_sample(const std::filesystem::path& path) {
+void write_integrity_sample(const std::filesystem::path& path) {
   OutputFile out(path);
   std::vector<double> values(20000);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i % 977) * 0.25;
@@ -81,7 +81,7 @@ bool has_fletcher32(const std::filesystem::path& path, const std::string& datase
 
 TEST_CASE("every dataset is written with a Fletcher-32 checksum", "[io][checksum]") {
   TempDir dir;
-  write_sample(dir / "r.h5");
+  write_integrity_sample(dir / "r.h5");
   for (const char* name : {"/data/values", "/table", "/slab"}) {
     INFO(name);
     CHECK(has_fletcher32(dir / "r.h5", name));
@@ -98,7 +98,7 @@ TEST_CASE("a corrupted chunk is a one-line I/O error naming the file and the dat
   const auto path = dir / "r.h5";
   for (const char* name : {"/data/values", "/table"}) {
     INFO(name);
-    write_sample(path);
+    write_integrity_sample(path);
     const auto [address, size] = first_chunk(path, name);
     REQUIRE(size > 8);
     flip_byte(path, address + size / 2);
@@ -117,7 +117,7 @@ TEST_CASE("a corrupted chunk is a one-line I/O error naming the file and the dat
 TEST_CASE("a corrupted chunk of numbers fails through the typed read too", "[io][checksum]") {
   TempDir dir;
   const auto path = dir / "r.h5";
-  write_sample(path);
+  write_integrity_sample(path);
   const auto [address, size] = first_chunk(path, "/data/values");
   flip_byte(path, address + 1);
   InputFile in(path);
