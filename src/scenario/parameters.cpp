@@ -656,10 +656,10 @@ ParameterGroup informal_group() {
                     "1 / (1 - (1 - rate)^(1/52)) weeks before the other endings)",
                     "C31 (Kram 1983): the cultivation phase of a mentoring relationship lasts 2–5 years; 0.2 a "
                     "year is a mean of 4.5 years before the other endings (value assumption within that range)"}),
-          dyn_real(&D::informal, &InformalParams::cadence_weeks, "cadence_weeks", Range{1.0, 52.0},
-                   {"weeks", "nominal weeks between informal meetings",
-                    "assumption: informal pairs meet less regularly than a program's monthly schedule (C17: "
-                    "26% of pairs meet about twice a year)"}),
+          dyn_integer(&D::informal, &InformalParams::cadence_weeks, "cadence_weeks", 1, 520,
+                      {"weeks", "nominal weeks between informal meetings",
+                       "assumption: informal pairs meet less regularly than a program's monthly schedule (C17: "
+                       "26% of pairs meet about twice a year)"}),
       });
 }
 

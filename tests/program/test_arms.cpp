@@ -245,7 +245,8 @@ TEST_CASE("self-identifying mentees search week by week until matched or out of 
       "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"assigned_random\"\n"
       "start_week = 1\n"
       "[[arms]]\nname = \"self\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"self_identified\"\n"
-      "start_week = 1\n[dynamics.approach]\npatience_weeks = 4\n",
+      "start_week = 1\n[dynamics.approach]\npatience_weeks = 4\n"
+      "[dynamics]\ndisabled = [\"informal\"]\n",  // program dyads only
       "t.toml");
   Simulation sim(scenario, 0);
   sim.run_until(20);
