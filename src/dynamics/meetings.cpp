@@ -16,7 +16,7 @@ double quality_factor(const Scenario& scenario, double quality) {
 }  // namespace
 
 double meeting_probability(const Scenario& scenario, const DyadTable& dyads, const DyadConstants& constants, DyadId d) {
-  const double cadence = program_of(scenario, dyads, d).cadence_weeks;
+  const double cadence = cadence_weeks(scenario, dyads, d);
   const double a_mentor = constants.mentor_availability[d];
   const double a_mentee = constants.mentee_availability[d];
   const double p = a_mentor * a_mentee * quality_factor(scenario, dyads.quality[d]) / cadence;
@@ -43,7 +43,7 @@ void MeetingsStage::run(Context& ctx) {
   std::unordered_map<DyadId, bool> circle_meets;
   for (const auto& [group, totals] : circle_quality) {
     const DyadId first = group;  // the circle's first dyad: same mentor and arm as the others
-    const double cadence = program_of(scenario, dyads, first).cadence_weeks;
+    const double cadence = cadence_weeks(scenario, dyads, first);
     const double p = std::min(
         1.0, constants.mentor_availability[first] * quality_factor(scenario, totals.first / totals.second) / cadence);
     circle_meets[group] = ctx.random().stream(ctx.step(), Purpose::meetings, group).uniform() < p;

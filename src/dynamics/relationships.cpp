@@ -96,7 +96,7 @@ void RelationshipsStage::run(Context& ctx) {
             ++dyads.failures[d][cause];
           }
         } else {
-          q -= p.missed_loss * shortage / program_of(scenario, dyads, d).cadence_weeks;
+          q -= p.missed_loss * shortage / cadence_weeks(scenario, dyads, d);
         }
         q = std::clamp(q, 0.0, 1.0);
         dyads.quality[d] = static_cast<float>(q);

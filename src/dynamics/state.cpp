@@ -189,6 +189,8 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
         h.value(mentee);
         h.vector(mentors);
       }
+      h.vector(p.informal_mentor_load);
+      h.vector(p.informal_mentee_load);
       break;
     }
     case Component::baseline: {
@@ -200,6 +202,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(b.strength);
       h.vector(b.cross_institution_ties);
       h.vector(b.considering_leaving);
+      h.vector(b.stage);
       break;
     }
     case Component::meeting_counts:
@@ -237,6 +240,7 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   baseline.strength.resize(n);
   baseline.cross_institution_ties.resize(n);
   baseline.considering_leaving.resize(n);
+  baseline.stage.resize(n);
   meeting_counts.assign(n, 0);
   skills_next.resize(n);
   const TurnoverParams& turnover = s.dynamics().turnover;
@@ -265,6 +269,7 @@ void record_baseline(Baseline& baseline, const Population& population, const Col
   baseline.strength[a] = strength;
   baseline.cross_institution_ties[a] = cross;
   baseline.considering_leaving[a] = population.considering_leaving[a];
+  baseline.stage[a] = population.stage[a];
 }
 
 void DyadConstants::extend(const DyadTable& dyads, const Population& population, double time_required) {

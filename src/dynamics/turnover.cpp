@@ -206,6 +206,7 @@ void TurnoverStage::run(Context& ctx) {
   baseline.strength.resize(grown, 0.0f);
   baseline.cross_institution_ties.resize(grown, 0);
   baseline.considering_leaving.resize(grown, 0);
+  baseline.stage.resize(grown, CareerStage::student);
   ctx.write<C::meeting_counts>().resize(grown, 0);
   for (std::size_t k = 0; k < hires.size(); ++k) {
     const AgentId hire = hires[k];

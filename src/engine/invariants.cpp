@@ -60,6 +60,8 @@ class Checker {
     const Population& pop = state_.population;
     const DyadTable& dyads = state_.dyads;
     std::vector<std::uint32_t> load(pop.size(), 0);
+    std::vector<std::uint32_t> informal_load(pop.size(), 0);
+    std::vector<std::uint32_t> informal_mentees(pop.size(), 0);
     for (DyadId d = 0; d < dyads.size(); ++d) {
       if (!dyads.active(d)) continue;
       const AgentId m = dyads.mentor[d];
@@ -69,7 +71,28 @@ class Checker {
       if (!pop.active(m)) fail(entity, "mentor " + std::to_string(m) + " left in week " + std::to_string(pop.left[m]));
       if (!pop.active(e)) fail(entity, "mentee " + std::to_string(e) + " left in week " + std::to_string(pop.left[e]));
       if (!in_unit(dyads.quality[d])) fail(entity, "quality = " + number(dyads.quality[d]) + " is outside [0, 1]");
-      ++load[m];
+      if (dyads.formation[d] == Formation::informal) {
+        ++informal_load[m];
+        ++informal_mentees[e];
+      } else {
+        ++load[m];
+      }
+    }
+    const std::uint32_t informal_capacity = state_.scenario->dynamics().informal.capacity;
+    for (AgentId a = 0; a < pop.size(); ++a) {
+      if (informal_load[a] != state_.program.informal_mentor_load[a] ||
+          informal_mentees[a] != state_.program.informal_mentee_load[a]) {
+        fail("agent " + std::to_string(a),
+             "informal loads booked " + std::to_string(state_.program.informal_mentor_load[a]) + "/" +
+                 std::to_string(state_.program.informal_mentee_load[a]) +
+                 " but active informal dyads as mentor/mentee " + std::to_string(informal_load[a]) + "/" +
+                 std::to_string(informal_mentees[a]));
+      }
+      if (informal_load[a] > informal_capacity || informal_mentees[a] > 1) {
+        fail("agent " + std::to_string(a), "mentors " + std::to_string(informal_load[a]) +
+                                               " informal dyads (capacity " + std::to_string(informal_capacity) +
+                                               "), is mentee in " + std::to_string(informal_mentees[a]));
+      }
     }
     for (AgentId a = 0; a < pop.size(); ++a) {
       if (load[a] == 0 && state_.program.mentor_load[a] == 0) continue;

@@ -6,6 +6,7 @@
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
 
 namespace mentorsim {
@@ -83,6 +84,43 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
     {O::considering_leaving_change, "considering_leaving_change", B::none, "share",
      "change in the share considering leaving (k, final - week 0) of the arm's participants (mentors and mentees) "
      "still active, initial staff (Bonilha et al. 2019 saw 18.8% -> 24.3% after a program)"},
+    {O::mentor_share_start, "mentor_share_start", B::none, "share",
+     "share of the arm's initial staff below senior with a mentor at week 0 (informal: before any program)", true,
+     false},
+    {O::mentor_share_program_end, "mentor_share_program_end", B::none, "share",
+     "share of the arm's initial staff below senior at week 0, still employed in the program's last week, with a "
+     "mentor (informal or formal) in that week (the arm's program, else the first arm's with a program, else the "
+     "last simulated week)"},
+    {O::mentor_share_end, "mentor_share_end", B::none, "share",
+     "share of the arm's staff below senior at the end (hires included) with a mentor (informal or formal) at the "
+     "end"},
+    {O::informal_share_end, "informal_share_end", B::none, "share",
+     "share of the arm's staff below senior at the end (hires included) with an informal mentor at the end"},
+    {O::eligible_mentor_share_start, "eligible_mentor_share_start", B::none, "share",
+     "share of the program's eligible mentees (initial staff) with a mentor at week 0 (informal; Bonilha et al. "
+     "2019: 45.3% before a program; NaN for an arm without a program)"},
+    {O::eligible_mentor_share_program_end, "eligible_mentor_share_program_end", B::none, "share",
+     "share of the program's eligible mentees (initial staff) still employed in the program's last week with a "
+     "mentor (informal or formal) in that week (Bonilha et al. 2019: 67.1% after; NaN without a program)"},
+    {O::eligible_mentoring_share_start, "eligible_mentoring_share_start", B::none, "share",
+     "share of the program's eligible mentors (initial staff) mentoring someone at week 0 (informal; Bonilha et "
+     "al. 2019: 50.3% of full professors before; NaN without a program)"},
+    {O::eligible_mentoring_share_program_end, "eligible_mentoring_share_program_end", B::none, "share",
+     "share of the program's eligible mentors (initial staff) still employed in the program's last week who mentor "
+     "someone (informal or formal) in that week (Bonilha et al. 2019: 68.0% after; NaN without a program)"},
+    {O::mentor_odds_ratio_start, "mentor_odds_ratio_start", B::none, "odds ratio",
+     "odds of having a mentor at week 0 of minority vs majority initial staff below senior (Ramanan et al. 2006: "
+     "0.3; NaN when either group is empty or its share is 0 or 1)"},
+    {O::satisfaction_change_informal_only, "satisfaction_change_informal_only", B::none, "satisfaction (0-1)",
+     "mean satisfaction change (final - initial) of the arm's initial staff still active whose mentors over the run "
+     "were all informal (Ragins & Cotton 1999: informal above formal)"},
+    {O::satisfaction_change_formal_only, "satisfaction_change_formal_only", B::none, "satisfaction (0-1)",
+     "the same, for those whose mentors over the run were all formal (program dyads)"},
+    {O::skill_gain_informal_only, "skill_gain_informal_only", B::none, "skill (0-1)",
+     "mean skill change, averaged over the domains, of the arm's initial staff still active whose mentors over the "
+     "run were all informal"},
+    {O::skill_gain_formal_only, "skill_gain_formal_only", B::none, "skill (0-1)",
+     "the same, for those whose mentors over the run were all formal"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -234,6 +272,89 @@ class Accumulator {
   std::array<std::array<std::vector<Mean>, kOutcomeCount>, kSubgroupCount> subgroups_;
 };
 
+// The last week of the arm's program (capped at the last simulated week); for an arm without a program
+// that of the first arm with one, and without any program the last simulated week.
+Step program_last_week(const Scenario& scenario, ArmId arm) {
+  const Step last = scenario.run().weeks > 0 ? scenario.run().weeks - 1 : 0;
+  auto of = [&](const ProgramSpec& p) { return std::min<Step>(last, p.start_week + p.duration_weeks - 1); };
+  if (scenario.arms()[arm].program.active()) return of(scenario.arms()[arm].program);
+  for (const ArmSpec& other : scenario.arms()) {
+    if (other.program.active()) return of(other.program);
+  }
+  return last;
+}
+
+// The share-with-a-mentor outcomes (informal mentoring, docs/model.md 7.18).
+void mentor_shares(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  const DyadTable& dyads = state.dyads;
+  const std::size_t arms = state.scenario->arms().size();
+  std::vector<Step> last_week(arms);
+  for (ArmId arm = 0; arm < arms; ++arm) last_week[arm] = program_last_week(*state.scenario, arm);
+  // Per agent: bit 0 mentee at week 0 (informal), bit 1 mentee in the program's last week, bit 2 mentor at
+  // week 0, bit 3 mentor in the program's last week, bit 4 mentee now, bit 5 informal mentee now, bit 6 ever
+  // an informal mentee, bit 7 ever a formal mentee.
+  std::vector<std::uint8_t> flags(pop.size(), 0);
+  auto active_at = [&](DyadId d, Step w) { return dyads.start[d] <= w && dyads.end[d] > w; };
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    const AgentId e = dyads.mentee[d];
+    const AgentId m = dyads.mentor[d];
+    const bool informal = dyads.formation[d] == Formation::informal;
+    if (informal && dyads.start[d] == 0) {
+      flags[e] |= 1;
+      flags[m] |= 4;
+    }
+    if (active_at(d, last_week[program.arm[e]])) flags[e] |= 2;
+    if (active_at(d, last_week[program.arm[m]])) flags[m] |= 8;
+    if (dyads.active(d)) flags[e] |= informal ? 0x30 : 0x10;
+    flags[e] |= informal ? 0x40 : 0x80;
+  }
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    const ArmId arm = program.arm[a];
+    const std::uint8_t f = flags[a];
+    auto bit = [&](unsigned b) { return (f >> b) & 1u ? 1.0 : 0.0; };
+    if (pop.active(a) && informal_mentee_stage(pop.stage[a])) {
+      acc.at(O::mentor_share_end, arm).add(bit(4));
+      acc.at(O::informal_share_end, arm).add(bit(5));
+    }
+    if (pop.hired[a] != 0) continue;
+    const bool present_last = pop.left[a] > last_week[arm];
+    if (informal_mentee_stage(state.baseline.stage[a])) {
+      acc.at(O::mentor_share_start, arm).add(bit(0));
+      acc.sub(O::mentor_share_start, Subgroup::minority, arm, pop.minority[a]).add(bit(0));
+      if (present_last) acc.at(O::mentor_share_program_end, arm).add(bit(1));
+    }
+    if (program.eligible[a] & kMenteeRole) {
+      acc.at(O::eligible_mentor_share_start, arm).add(bit(0));
+      if (present_last) acc.at(O::eligible_mentor_share_program_end, arm).add(bit(1));
+    }
+    if (program.eligible[a] & kMentorRole) {
+      acc.at(O::eligible_mentoring_share_start, arm).add(bit(2));
+      if (present_last) acc.at(O::eligible_mentoring_share_program_end, arm).add(bit(3));
+    }
+    if (!pop.active(a)) continue;
+    const bool informal_only = (f & 0xc0) == 0x40;
+    const bool formal_only = (f & 0xc0) == 0x80;
+    if (!informal_only && !formal_only) continue;
+    const double satisfaction = pop.satisfaction[a] - state.baseline.satisfaction[a];
+    double skill = 0.0;
+    for (std::size_t k = 0; k < kDomains; ++k) skill += pop.skills.at(a, k) - state.baseline.skills.at(a, k);
+    skill /= static_cast<double>(kDomains);
+    acc.at(informal_only ? O::satisfaction_change_informal_only : O::satisfaction_change_formal_only, arm)
+        .add(satisfaction);
+    acc.at(informal_only ? O::skill_gain_informal_only : O::skill_gain_formal_only, arm).add(skill);
+  }
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    const double minority_share = acc.sub(O::mentor_share_start, Subgroup::minority, arm, 1).value();
+    const double majority_share = acc.sub(O::mentor_share_start, Subgroup::minority, arm, 0).value();
+    const auto odds = [](double p) { return p / (1.0 - p); };
+    if (minority_share > 0.0 && minority_share < 1.0 && majority_share > 0.0 && majority_share < 1.0) {
+      acc.at(O::mentor_odds_ratio_start, arm) = Mean{odds(minority_share) / odds(majority_share), 1.0};
+    }
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -355,6 +476,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
   // Formation of each mentee's first dyad.
   std::vector<int> first_formation(pop.size(), -1);
   for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
     if (first_formation[dyads.mentee[d]] < 0) first_formation[dyads.mentee[d]] = static_cast<int>(dyads.formation[d]);
   }
 
@@ -425,6 +547,11 @@ Outcomes compute_outcomes(const SimulationState& state) {
   std::vector<Correlation> fit_quality(arms);
   for (DyadId d = 0; d < dyads.size(); ++d) {
     const ArmId arm = dyads.arm[d];
+    // Informal dyads have their own level of the by-formation outcomes; the rest describe program dyads.
+    acc.at(O::quality, arm, index_of(dyads.formation[d])).add(dyads.quality[d]);
+    acc.at(O::rating, arm, index_of(dyads.formation[d])).add(1.0 + 4.0 * dyads.quality[d]);
+    acc.at(O::fit, arm, index_of(dyads.formation[d])).add(dyads.fit[d]);
+    if (dyads.formation[d] == Formation::informal) continue;
     dyad_count[arm] += 1.0;
     meetings_per_dyad[arm].add(dyads.meetings[d]);
     complementarity[arm].add(dyads.complementarity[d]);
@@ -434,9 +561,6 @@ Outcomes compute_outcomes(const SimulationState& state) {
     for (std::size_t r = 0; r < enum_count<EndReason>; ++r) {
       acc.at(O::end_share, arm, r).add(r == index_of(reason) ? 1.0 : 0.0);
     }
-    acc.at(O::quality, arm, index_of(dyads.formation[d])).add(dyads.quality[d]);
-    acc.at(O::rating, arm, index_of(dyads.formation[d])).add(1.0 + 4.0 * dyads.quality[d]);
-    acc.at(O::fit, arm, index_of(dyads.formation[d])).add(dyads.fit[d]);
     similarity_quality[arm].add(dyads.similarity[d], dyads.quality[d]);
     fit_quality[arm].add(dyads.fit[d], dyads.quality[d]);
   }
@@ -454,6 +578,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
     };
     std::vector<Moments> m(arms);
     for (DyadId d = 0; d < dyads.size(); ++d) {
+      if (dyads.formation[d] == Formation::informal) continue;
       const Step weeks = (dyads.active(d) ? state.step : dyads.end[d]) - dyads.start[d];
       if (weeks < 4) continue;
       const double x = static_cast<double>(dyads.meetings[d]) / weeks;
@@ -517,6 +642,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
       }
     }
   }
+  mentor_shares(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

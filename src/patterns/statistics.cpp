@@ -205,6 +205,19 @@ std::optional<Dyads> read_dyads(const io::InputFile& file) {
   d.quality = file.read<double>(base + "quality");
   d.similarity = file.read<double>(base + "similarity");
   d.meetings = file.read<double>(base + "meetings");
+  // Program dyads only: informal dyads (docs/model.md 7.18) have statistics of their own.
+  const int informal = code_of(file, "formation", "informal");
+  if (informal >= 0) {
+    std::vector<std::vector<double>*> columns = {&d.replicate, &d.arm,        &d.mentee,  &d.formation,  &d.start,
+                                                 &d.end,       &d.end_reason, &d.quality, &d.similarity, &d.meetings};
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < d.formation.size(); ++i) {
+      if (static_cast<int>(d.formation[i]) == informal) continue;
+      for (auto* column : columns) (*column)[kept] = (*column)[i];
+      ++kept;
+    }
+    for (auto* column : columns) column->resize(kept);
+  }
   return d;
 }
 
@@ -253,6 +266,32 @@ StatisticValue mentee_quality_correlation(const io::InputFile& file, std::initia
     }
     return pearson(xs, ys);
   });
+}
+
+// Per replicate: the mean over the arms where both are numbers of /outcomes/<later> - /outcomes/<earlier>
+// (program arms only when `programs_only`).
+StatisticValue arm_difference(const io::InputFile& file, std::string_view later, std::string_view earlier,
+                              bool programs_only) {
+  const auto a = read_table(file, outcome(later));
+  const auto b = read_table(file, outcome(earlier));
+  if (!a || !b) return missing("the file has no " + outcome(later) + " or " + outcome(earlier));
+  std::vector<std::size_t> arms;
+  if (programs_only) {
+    arms = program_arms(file);
+    if (arms.empty()) return missing("no arm of this file has a program");
+  } else {
+    for (std::size_t arm = 0; arm < a->arms; ++arm) arms.push_back(arm);
+  }
+  StatisticValue out;
+  bool any = false;
+  for (std::size_t r = 0; r < a->replicates; ++r) {
+    std::vector<double> values;
+    for (std::size_t arm : arms) values.push_back(a->at(r, arm) - b->at(r, arm));
+    out.values.push_back(nan_mean(values));
+    any = any || !std::isnan(out.values.back());
+  }
+  if (!any) return missing("no arm has both " + outcome(later) + " and " + outcome(earlier));
+  return out;
 }
 
 std::vector<Statistic> build_registry() {
@@ -527,6 +566,32 @@ std::vector<Statistic> build_registry() {
                "mean over all arms of /outcomes/intent_leaving_phi: phi correlation over the initial staff between "
                "considering leaving at week 0 and leaving within 52 weeks",
                [](const io::InputFile& f) { return all_arm_mean(f, "intent_leaving_phi"); }});
+
+  r.push_back({"mentor_share_rise",
+               "mean over the program arms of eligible_mentor_share_program_end - eligible_mentor_share_start: how "
+               "much the share of the program's eligible mentees (initial staff) with a mentor (informal or formal) "
+               "rose from week 0 to the program's last week",
+               [](const io::InputFile& f) {
+                 return arm_difference(f, "eligible_mentor_share_program_end", "eligible_mentor_share_start", true);
+               }});
+
+  r.push_back({"mentoring_share_rise",
+               "mean over the program arms of eligible_mentoring_share_program_end - eligible_mentoring_share_start: "
+               "how much the share of the program's eligible mentors (initial staff) who mentor someone rose from "
+               "week 0 to the program's last week",
+               [](const io::InputFile& f) {
+                 return arm_difference(f, "eligible_mentoring_share_program_end", "eligible_mentoring_share_start",
+                                       true);
+               }});
+
+  r.push_back({"satisfaction_informal_minus_formal",
+               "mean over the arms with both of satisfaction_change_informal_only - satisfaction_change_formal_only: "
+               "satisfaction change of initial staff whose mentors were all informal minus that of those whose "
+               "mentors were all formal",
+               [](const io::InputFile& f) {
+                 return arm_difference(f, "satisfaction_change_informal_only", "satisfaction_change_formal_only",
+                                       false);
+               }});
 
   r.push_back({"mean_degree_initial", "mean collegial ties at week 0 (degree_initial) of the initial staff",
                [](const io::InputFile& f) {

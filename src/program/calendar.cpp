@@ -121,6 +121,11 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
 void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason) {
   if (!dyads.active(d)) return;
   dyads.finish(d, step, reason);
+  if (dyads.formation[d] == Formation::informal) {  // outside the program: its own loads, no re-matching
+    --program.informal_mentor_load[dyads.mentor[d]];
+    --program.informal_mentee_load[dyads.mentee[d]];
+    return;
+  }
   if (reason != EndReason::program_end) program.dissolved[dyads.mentee[d]] = 1;
   --program.mentor_load[dyads.mentor[d]];
   --program.mentee_load[dyads.mentee[d]];

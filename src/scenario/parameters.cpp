@@ -625,6 +625,44 @@ ParameterGroup approach_group() {
       });
 }
 
+ParameterGroup informal_group() {
+  return group(
+      "dynamics.informal", "Informal mentoring outside any program (docs/model.md 7.18)",
+      {
+          dyn_real(&D::informal, &InformalParams::initial_seek, "initial_seek", kUnit,
+                   {"probability",
+                    "probability that a staff member below senior looks for an informal mentor at week 0 (one search, "
+                    "`approaches` candidates)",
+                    "assumption: everyone has looked once by week 0, which gives about half of the staff below "
+                    "senior a mentor (0.47 on the baseline), between C1 (Palepu et al. 1998: 54%) and C2 (Bonilha et "
+                    "al. 2019: 45.3%); 0 = no informal mentoring at week 0"}),
+          dyn_real(&D::informal, &InformalParams::seek_rate, "seek_rate", kUnit,
+                   {"per week",
+                    "weekly probability that a staff member below senior with no mentor (informal or formal) looks "
+                    "for an informal mentor",
+                    "assumption: chosen so that without a program the share with a mentor stays at its week-0 level "
+                    "(0.47 at week 0, 0.49 at week 104 in the baseline's control arm; docs/model.md 7.18); 0 = no "
+                    "new informal dyads"}),
+          dyn_integer(&D::informal, &InformalParams::approaches, "approaches", 1, 1000,
+                      {"candidates", "best-ranked candidates a seeker approaches in turn per search",
+                       "assumption: an informal request is made to one person at a time; a seeker turned down tries "
+                       "again in a later week"}),
+          dyn_integer(&D::informal, &InformalParams::capacity, "capacity", 0, 1000,
+                      {"mentees", "informal mentees a mentor takes at most (0 = no informal mentoring)",
+                       "assumption: like the default program capacity"}),
+          dyn_real(&D::informal, &InformalParams::natural_end, "natural_end", kUnitOpenAbove,
+                   {"per year",
+                    "annual hazard that an informal relationship runs its course (geometric duration, mean "
+                    "1 / (1 - (1 - rate)^(1/52)) weeks before the other endings)",
+                    "C31 (Kram 1983): the cultivation phase of a mentoring relationship lasts 2–5 years; 0.2 a "
+                    "year is a mean of 4.5 years before the other endings (value assumption within that range)"}),
+          dyn_integer(&D::informal, &InformalParams::cadence_weeks, "cadence_weeks", 1, 520,
+                      {"weeks", "nominal weeks between informal meetings",
+                       "assumption: informal pairs meet less regularly than a program's monthly schedule (C17: "
+                       "26% of pairs meet about twice a year)"}),
+      });
+}
+
 ParameterGroup meetings_group() {
   return group(
       "dynamics.meetings", "Whether a dyad meets this week",
@@ -995,6 +1033,7 @@ std::vector<ParameterGroup> make_groups() {
   groups.push_back(satisfaction_group());
   groups.push_back(turnover_group());
   groups.push_back(culture_group());
+  groups.push_back(informal_group());
   groups.push_back(output_group());
   return groups;
 }

@@ -30,13 +30,17 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "end_role_ambiguity",
                                              "end_leaving",
                                              "end_program_end",
+                                             "end_natural_end",
+                                             "end_outgrown",
                                              "quality_assigned",
                                              "quality_self_identified",
                                              "quality_hybrid_fallback",
+                                             "quality_informal",
                                              "satisfaction_change",
                                              "satisfaction_change_assigned",
                                              "satisfaction_change_self_identified",
                                              "satisfaction_change_hybrid_fallback",
+                                             "satisfaction_change_informal",
                                              "retention",
                                              "skill_gain_clinical",
                                              "skill_gain_digital",
@@ -56,15 +60,30 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "fit_assigned",
                                              "fit_self_identified",
                                              "fit_hybrid_fallback",
+                                             "fit_informal",
                                              "rating_assigned",
                                              "rating_self_identified",
                                              "rating_hybrid_fallback",
+                                             "rating_informal",
                                              "similarity_quality_corr",
                                              "fit_quality_corr",
                                              "minority_coverage_odds_ratio",
                                              "intent_leaving_phi",
                                              "meeting_quality_correlation",
-                                             "considering_leaving_change"};
+                                             "considering_leaving_change",
+                                             "mentor_share_start",
+                                             "mentor_share_program_end",
+                                             "mentor_share_end",
+                                             "informal_share_end",
+                                             "eligible_mentor_share_start",
+                                             "eligible_mentor_share_program_end",
+                                             "eligible_mentoring_share_start",
+                                             "eligible_mentoring_share_program_end",
+                                             "mentor_odds_ratio_start",
+                                             "satisfaction_change_informal_only",
+                                             "satisfaction_change_formal_only",
+                                             "skill_gain_informal_only",
+                                             "skill_gain_formal_only"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -83,7 +102,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
     if (reported_by(info, Subgroup::minority)) minority.insert(info.name);
     if (reported_by(info, Subgroup::isolation)) isolation.insert(info.name);
   }
-  CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change"});
+  CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change",
+                                               "mentor_share_start"});
   CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
 }
 
@@ -228,4 +248,73 @@ TEST_CASE("a correlation over fewer than three dyads is NaN", "[engine][outcomes
   test::add_dyad(state, 0, 1, 0.5f);
   const Outcomes o = compute_outcomes(state);
   CHECK(std::isnan(o.value(Outcome::similarity_quality_corr, 0)));
+}
+
+TEST_CASE(
+    "the share-with-a-mentor outcomes count informal and formal mentors at week 0, the program's last week "
+    "and the end",
+    "[engine][outcomes][informal]") {
+  // Six initial staff of one arm with a reverse program starting at week 2 for 10 weeks (last week 11),
+  // run 20 weeks: 0 senior; 1, 2, 3, 4 early career (1 minority); 5 mid career. Program eligibility as
+  // enrolment would set it: 0 and 5 eligible mentees, 1 and 2 eligible mentors.
+  // Dyads (mentor -> mentee, formation, start, end):
+  //   a: 0 -> 1 informal, weeks 0 .. still active;   b: 5 -> 2 informal, 0 .. ended at 5 (natural end);
+  //   c: 1 -> 0 assigned, 2 .. 12 (program end);      d: 0 -> 3 informal, 8 .. active;
+  //   e: 2 -> 5 assigned, 2 .. 12.
+  // Staff below senior at week 0: 1..5. With a mentor at week 0 (informal dyads started at week 0): 1, 2:
+  // mentor_share_start = 2/5 = 0.4; minority (1) 1/1 and majority (2..5) 1/4: odds ratio undefined (share 1).
+  // In week 11: mentees with an active dyad: 1 (a), 0 (c), 3 (d), 5 (e); among 1..5: 1, 3, 5 -> 3/5.
+  // At the end (week 20): active dyads a, d: mentees 1, 3 -> 2/5 (mentor_share_end, informal_share_end).
+  // Eligible mentees 0, 5: at week 0 neither had a mentor -> 0; in week 11 both -> 1.
+  // Eligible mentors 1, 2: mentoring at week 0: 2? no, 2 is a mentee; 1 is a mentee: 0 -> 0; week 11:
+  // 1 (c) and 2 (e) -> 1.
+  // Informal only: 1 (a), 2 (b), 3 (d); formal only: 0 (c), 5 (e). Satisfaction changes set below:
+  // informal only (0.1 + 0.2 + 0.3) / 3 = 0.2; formal only (-0.1 + 0.1) / 2 = 0.
+  const Scenario scenario = Scenario::parse(
+      "[run]\nweeks = 20\n[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 6\n"
+      "units = 1\nstages = { early_career = 0.5, senior = 0.5 }\n"
+      "[program]\nkind = \"reverse\"\nstart_week = 2\nduration_weeks = 10\n"
+      "[dynamics.turnover.promotion_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\n",
+      "t.toml");
+  std::vector<test::TinyAgent> agents(6);
+  agents[0].stage = CareerStage::senior;
+  agents[5].stage = CareerStage::mid_career;
+  agents[1].minority = true;
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  state.program.eligible = {kMenteeRole, kMentorRole, kMentorRole, 0, 0, kMenteeRole};
+  auto add = [&](AgentId mentor, AgentId mentee, Formation formation, Step start, Step end, EndReason reason) {
+    NewDyad d;
+    d.mentor = mentor;
+    d.mentee = mentee;
+    d.formation = formation;
+    const DyadId id = state.dyads.add(d, start);
+    if (end != kNever) state.dyads.finish(id, end, reason);
+  };
+  add(0, 1, Formation::informal, 0, kNever, EndReason::active);
+  add(5, 2, Formation::informal, 0, 5, EndReason::natural_end);
+  add(1, 0, Formation::assigned, 2, 12, EndReason::program_end);
+  add(0, 3, Formation::informal, 8, kNever, EndReason::active);
+  add(2, 5, Formation::assigned, 2, 12, EndReason::program_end);
+  const std::array<float, 6> change{-0.1f, 0.1f, 0.2f, 0.3f, 0.0f, 0.1f};
+  for (AgentId a = 0; a < 6; ++a) state.population.satisfaction[a] = state.baseline.satisfaction[a] + change[a];
+  state.step = 20;
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  CHECK(o.value(O::mentor_share_start, 0) == Approx(0.4));
+  CHECK(o.subgroup(O::mentor_share_start, Subgroup::minority, 0, 1) == Approx(1.0));
+  CHECK(o.subgroup(O::mentor_share_start, Subgroup::minority, 0, 0) == Approx(0.25));
+  CHECK(std::isnan(o.value(O::mentor_odds_ratio_start, 0)));
+  CHECK(o.value(O::mentor_share_program_end, 0) == Approx(0.6));
+  CHECK(o.value(O::mentor_share_end, 0) == Approx(0.4));
+  CHECK(o.value(O::informal_share_end, 0) == Approx(0.4));
+  CHECK(o.value(O::eligible_mentor_share_start, 0) == Approx(0.0));
+  CHECK(o.value(O::eligible_mentor_share_program_end, 0) == Approx(1.0));
+  CHECK(o.value(O::eligible_mentoring_share_start, 0) == Approx(0.0));
+  CHECK(o.value(O::eligible_mentoring_share_program_end, 0) == Approx(1.0));
+  CHECK(o.value(O::satisfaction_change_informal_only, 0) == Approx(0.2));
+  CHECK(o.value(O::satisfaction_change_formal_only, 0) == Approx(0.0).margin(1e-7));
+  // Program dyad outcomes leave the informal dyads out: 2 program dyads, both ended at the program's end.
+  CHECK(o.value(O::dyads, 0) == 2.0);
+  CHECK(o.value(O::end_share, 0, index_of(EndReason::program_end)) == Approx(1.0));
+  CHECK(o.value(O::quality, 0, index_of(Formation::informal)) == Approx(0.5));
 }

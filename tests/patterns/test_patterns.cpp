@@ -201,10 +201,8 @@ TEST_CASE("patterns runs a scenario, writes its results with /patterns, and the 
   REQUIRE(ids.size() == verdicts.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     INFO(ids[i] << ": " << reasons[i]);
-    if (ids[i] == "P1a" || ids[i] == "P2a" || ids[i] == "P14") {
-      CHECK(verdicts[i] == "not computable");
-      CHECK(reasons[i].starts_with("not computable yet: needs informal mentoring"));
-    }
+    // With informal mentoring (docs/model.md 7.18) no pattern waits for a mechanism any more.
+    CHECK(reasons[i].find("not computable yet") == std::string::npos);
     if (ids[i] == "P3") CHECK(reasons[i].find("no arm of this file used hybrid pairing") != std::string::npos);
     if (ids[i] == "W1") CHECK(verdicts[i] != "not computable");
   }

@@ -349,6 +349,48 @@ TEST_CASE("a statistic over agents names the dataset it misses", "[patterns]") {
   CHECK(v.not_computable == "the file has no /agents/final/degree_initial (output.agent_fields)");
 }
 
+TEST_CASE("mentor and mentoring share rises are program-arm means of the later minus the earlier share", "[patterns]") {
+  Tiny t(2);
+  t.arms(2, {false, true, true});
+  // Replicate 0: arm 1 0.7 - 0.45 = 0.25, arm 2 0.6 - 0.5 = 0.1: mean 0.175 (the control arm is skipped);
+  // replicate 1: arm 1 0.5 - 0.5 = 0, arm 2 NaN: 0.
+  t.doubles("/outcomes/eligible_mentor_share_program_end", {0.9, 0.7, 0.6, 0.9, 0.5, kNaN}, {2, 3});
+  t.doubles("/outcomes/eligible_mentor_share_start", {0.1, 0.45, 0.5, 0.1, 0.5, 0.4}, {2, 3});
+  t.doubles("/outcomes/eligible_mentoring_share_program_end", {kNaN, 0.68, 0.5, kNaN, 0.6, 0.6}, {2, 3});
+  t.doubles("/outcomes/eligible_mentoring_share_start", {kNaN, 0.5, 0.5, kNaN, 0.4, 0.5}, {2, 3});
+  check_values(t.compute("mentor_share_rise"), {0.175, 0.0});
+  // Replicate 0: (0.18 + 0) / 2 = 0.09; replicate 1: (0.2 + 0.1) / 2 = 0.15.
+  check_values(t.compute("mentoring_share_rise"), {0.09, 0.15});
+}
+
+TEST_CASE("informal minus formal satisfaction change uses every arm with both groups", "[patterns]") {
+  Tiny t;
+  t.arms(1, {false, true});
+  // Arm 0 (control) has no formal mentees (NaN) and is skipped; arm 1: 0.03 - 0.01 = 0.02.
+  t.doubles("/outcomes/satisfaction_change_informal_only", {0.04, 0.03}, {1, 2});
+  t.doubles("/outcomes/satisfaction_change_formal_only", {kNaN, 0.01}, {1, 2});
+  check_values(t.compute("satisfaction_informal_minus_formal"), {0.02});
+  Tiny none;
+  none.arms(1, {false});
+  none.doubles("/outcomes/satisfaction_change_informal_only", {0.04}, {1, 1});
+  none.doubles("/outcomes/satisfaction_change_formal_only", {kNaN}, {1, 1});
+  CHECK(none.compute("satisfaction_informal_minus_formal").not_computable ==
+        "no arm has both /outcomes/satisfaction_change_informal_only and /outcomes/satisfaction_change_formal_only");
+}
+
+TEST_CASE("dyad statistics leave informal dyads out", "[patterns]") {
+  Tiny t;
+  t.strings("/codes/formation", {"assigned", "self_identified", "hybrid_fallback", "informal"});
+  DyadRows d;
+  d.replicate = {0, 0, 0, 0};
+  // The three program dyads lie on a line (r = 1); the informal dyad (formation 3) would break it.
+  d.formation = {0, 0, 0, 3};
+  d.similarity = {1, 2, 3, 4};
+  d.quality = {1, 2, 3, 0};
+  d.write(t);
+  check_values(t.compute("corr_similarity_quality"), {1.0});
+}
+
 TEST_CASE("every registered statistic has a unique name and a description", "[patterns]") {
   std::set<std::string> names;
   for (const auto& s : mentorsim::patterns::statistic_registry()) {

@@ -59,7 +59,8 @@ TEST_CASE("cluster randomisation puts whole units in one arm with the requested 
 TEST_CASE("a stepped wedge randomises units to waves that start in turn", "[arms]") {
   const Scenario scenario = Scenario::parse(
       "[run]\nweeks = 60\n[population]\nsize = 800\n[randomisation]\nwaves = 3\nwave_interval_weeks = 10\n"
-      "[program]\nkind = \"reciprocal\"\nstart_week = 4\n",
+      "[program]\nkind = \"reciprocal\"\nstart_week = 4\n"
+      "[dynamics]\ndisabled = [\"informal\"]\n",  // program dyads only
       "t.toml");
   REQUIRE(scenario.arms().size() == 3);
   CHECK(scenario.arms()[0].name == "program_wave1");
@@ -80,6 +81,7 @@ TEST_CASE("a hybrid program assigns the still unmatched after its self-identific
       "[run]\nseed = 8\nweeks = 20\n[population]\nsize = 1500\n"
       "[program]\nkind = \"traditional\"\nstrategy = \"hybrid\"\nstart_week = 2\nfallback_weeks = 6\n"
       "mentor_capacity = 3\ndirectory_visibility = 0.0\n"
+      "[dynamics]\ndisabled = [\"informal\"]\n"  // program dyads only
       "[dynamics.approach]\napproach_base = 0.4\n",
       "t.toml");
   Simulation sim(scenario, 0);
@@ -109,6 +111,7 @@ TEST_CASE("re-matching gives mentees of dissolved pairs a new mentor", "[arms][r
   const std::string text =
       "[run]\nseed = 12\nweeks = 40\n[population]\nsize = 1500\n"
       "[program]\nkind = \"reverse\"\nstart_week = 1\nduration_weeks = 36\nmentor_capacity = 2\nrematch = {}\n"
+      "[dynamics]\ndisabled = [\"informal\"]\n"  // program dyads only
       "[dynamics.relationships]\nrole_ambiguity = 0.6\n";
   auto second_dyads = [&](const char* rematch) {
     std::string t = text;
@@ -207,7 +210,7 @@ TEST_CASE("program errors: empty eligibility, impossible constraints, arm shares
   }
 }
 
-TEST_CASE("dyads record the pair's latent fit, and only self-identified pairs a perceived fit", "[arms][fit]") {
+TEST_CASE("dyads record the pair's latent fit, and only self-chosen pairs a perceived fit", "[arms][fit]") {
   const Scenario scenario = Scenario::parse(
       "[run]\nseed = 41\nweeks = 3\n[population]\nsize = 800\n"
       "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"reverse\"\nstrategy = \"assigned_random\"\n"
@@ -224,7 +227,8 @@ TEST_CASE("dyads record the pair's latent fit, and only self-identified pairs a 
     // The fit is the pair's, from the replicate's stream: the same whichever arm formed the pair.
     CHECK(d.fit[k] == static_cast<float>(pair_fit(random, d.mentor[k], d.mentee[k])));
     ++by_arm[d.arm[k]];
-    if (d.formation[k] == Formation::self_identified) {
+    if (d.formation[k] == Formation::self_identified || d.formation[k] == Formation::informal) {
+      // Informal mentees chose their mentor too (docs/model.md 7.18).
       CHECK(d.fit_perceived[k] == static_cast<float>(mentee_perceived_fit(random, d.mentor[k], d.mentee[k],
                                                                           scenario.dynamics().approach.fit_noise)));
     } else {
@@ -241,7 +245,8 @@ TEST_CASE("self-identifying mentees search week by week until matched or out of 
       "[[arms]]\nname = \"assigned\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"assigned_random\"\n"
       "start_week = 1\n"
       "[[arms]]\nname = \"self\"\nshare = 0.5\nkind = \"traditional\"\nstrategy = \"self_identified\"\n"
-      "start_week = 1\n[dynamics.approach]\npatience_weeks = 4\n",
+      "start_week = 1\n[dynamics.approach]\npatience_weeks = 4\n"
+      "[dynamics]\ndisabled = [\"informal\"]\n",  // program dyads only
       "t.toml");
   Simulation sim(scenario, 0);
   sim.run_until(20);

@@ -296,7 +296,8 @@ max_candidates = 12
     }
     // Integer keys whose minimum-based values would repeat another key's.
     for (const char* key : {"dynamics.culture.harm_window_weeks", "dynamics.satisfaction.failure_window_weeks"}) {
-      expected[key] = static_cast<double>(20 + sets.size() % 97);
+      // Above every other integer key's min + 2 i + 1 (at most about 200 with some 100 keys), inside 0-520.
+      expected[key] = static_cast<double>(400 + sets.size() % 97);
       sets.push_back(std::string(key) + "=" + std::to_string(static_cast<long>(expected[key])));
     }
     Scenario s = Scenario::parse("", "all.toml");
@@ -332,6 +333,7 @@ TEST_CASE("every member of every dynamics struct has a declaration", "[parameter
       {"dynamics.culture", member_count<CultureParams>()},
       {"dynamics.approach", member_count<ApproachParams>()},
       {"dynamics.status", member_count<StatusParams>()},
+      {"dynamics.informal", member_count<InformalParams>()},
   };
   // A new submodel struct in DynamicsSpec needs its group (and a line above).
   CHECK(member_count<DynamicsSpec>() == structs.size());

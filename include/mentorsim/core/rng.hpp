@@ -51,6 +51,7 @@ enum class Purpose : std::uint8_t {
   fit_perception = 23,         // a mentee's error in perceiving a pair's fit (step = mentee, entity = mentor)
   fit_perception_mentor = 24,  // a mentor's error in perceiving a pair's fit (step = mentor, entity = mentee)
   considering_leaving = 25,    // whether each initial agent considers leaving at week 0
+  informal = 26,               // informal mentoring: seeking, approaching, accepting, natural end (entity = agent)
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -110,6 +111,8 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "fit_perception_mentor";
     case Purpose::considering_leaving:
       return "considering_leaving";
+    case Purpose::informal:
+      return "informal";
   }
   return "";
 }

@@ -42,7 +42,8 @@ enum class Profession : std::uint8_t {
 enum class CareerStage : std::uint8_t { student, early_career, mid_career, senior };
 enum class Domain : std::uint8_t { clinical, digital, research, teaching, leadership, culture_wellbeing };
 enum class DyadType : std::uint8_t { traditional, reverse, reciprocal, group };
-enum class Formation : std::uint8_t { assigned, self_identified, hybrid_fallback };
+// informal: a dyad formed through the collegial network outside any program (docs/model.md 7.18).
+enum class Formation : std::uint8_t { assigned, self_identified, hybrid_fallback, informal };
 enum class EndReason : std::uint8_t {
   active,              // still running at the end of the replicate
   lack_of_time,        // lack of time / commitment
@@ -50,7 +51,9 @@ enum class EndReason : std::uint8_t {
   power_imbalance,
   role_ambiguity,
   leaving,  // mentor or mentee left the workforce
-  program_end
+  program_end,
+  natural_end,  // informal dyad: the relationship ran its course (natural-end hazard)
+  outgrown      // informal dyad: the mentee was promoted to the mentor's career stage
 };
 enum class ProgramKind : std::uint8_t { none, traditional, reverse, reciprocal, group };
 enum class PairingStrategy : std::uint8_t { assigned_random, assigned_optimal, self_identified, hybrid };
@@ -72,9 +75,9 @@ MENTORSIM_ENUM_TRAITS(CareerStage, "career stage", "student", "early_career", "m
 MENTORSIM_ENUM_TRAITS(Domain, "skill domain", "clinical", "digital", "research", "teaching", "leadership",
                       "culture_wellbeing")
 MENTORSIM_ENUM_TRAITS(DyadType, "dyad type", "traditional", "reverse", "reciprocal", "group")
-MENTORSIM_ENUM_TRAITS(Formation, "formation", "assigned", "self_identified", "hybrid_fallback")
+MENTORSIM_ENUM_TRAITS(Formation, "formation", "assigned", "self_identified", "hybrid_fallback", "informal")
 MENTORSIM_ENUM_TRAITS(EndReason, "end reason", "active", "lack_of_time", "poor_communication", "power_imbalance",
-                      "role_ambiguity", "leaving", "program_end")
+                      "role_ambiguity", "leaving", "program_end", "natural_end", "outgrown")
 MENTORSIM_ENUM_TRAITS(ProgramKind, "program kind", "none", "traditional", "reverse", "reciprocal", "group")
 MENTORSIM_ENUM_TRAITS(PairingStrategy, "pairing strategy", "assigned_random", "assigned_optimal", "self_identified",
                       "hybrid")

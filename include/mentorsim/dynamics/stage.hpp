@@ -39,6 +39,7 @@ namespace mentorsim {
 
 // The stages of the weekly schedule, in the order they run (engine/schedule.hpp checks it).
 enum class Stage : std::uint8_t {
+  informal,
   calendar,
   meetings,
   exchange,
@@ -54,8 +55,8 @@ template <>
 struct EnumTraits<Stage> {
   static constexpr std::string_view type_name = "stage";
   static constexpr auto names =
-      std::to_array<std::string_view>({"calendar", "meetings", "exchange", "diffusion", "relationships", "confidence",
-                                       "ties", "satisfaction", "turnover", "culture"});
+      std::to_array<std::string_view>({"informal", "calendar", "meetings", "exchange", "diffusion", "relationships",
+                                       "confidence", "ties", "satisfaction", "turnover", "culture"});
 };
 inline constexpr std::size_t kStageCount = enum_count<Stage>;
 

@@ -33,6 +33,7 @@ struct Baseline {
   std::vector<float> strength;
   std::vector<std::uint32_t> cross_institution_ties;
   std::vector<std::uint8_t> considering_leaving;
+  std::vector<CareerStage> stage;  // career stage at week 0 or at hire
 };
 
 // Component::dyad_constants: what never changes in a dyad's life, per dyad id, so that the weekly
@@ -84,6 +85,12 @@ std::uint64_t checksum(const SimulationState& state, Component component);
 // The program of dyad d's arm.
 inline const ProgramSpec& program_of(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
   return scenario.arms()[dyads.arm[d]].program;
+}
+
+// Nominal weeks between meetings of dyad d: its program's cadence, informal.cadence_weeks for an informal dyad.
+inline double cadence_weeks(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
+  return dyads.formation[d] == Formation::informal ? scenario.dynamics().informal.cadence_weeks
+                                                   : program_of(scenario, dyads, d).cadence_weeks;
 }
 
 // body(d) for every dyad d of `active` that is still active, in parallel: body must write only what d

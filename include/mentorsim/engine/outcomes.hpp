@@ -51,8 +51,22 @@ enum class Outcome : std::uint8_t {
   intent_leaving_phi,
   meeting_quality_correlation,
   considering_leaving_change,
+  // Informal mentoring and the share with a mentor (docs/model.md 7.18).
+  mentor_share_start,
+  mentor_share_program_end,
+  mentor_share_end,
+  informal_share_end,
+  eligible_mentor_share_start,
+  eligible_mentor_share_program_end,
+  eligible_mentoring_share_start,
+  eligible_mentoring_share_program_end,
+  mentor_odds_ratio_start,
+  satisfaction_change_informal_only,
+  satisfaction_change_formal_only,
+  skill_gain_informal_only,
+  skill_gain_formal_only,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::considering_leaving_change) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::skill_gain_formal_only) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
 enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };

@@ -17,6 +17,7 @@
 #include "mentorsim/dynamics/culture.hpp"
 #include "mentorsim/dynamics/diffusion.hpp"
 #include "mentorsim/dynamics/exchange.hpp"
+#include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/dynamics/meetings.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
 #include "mentorsim/dynamics/satisfaction.hpp"
@@ -26,8 +27,9 @@
 
 namespace mentorsim {
 
-using WeeklySchedule = std::tuple<CalendarStage, MeetingsStage, ExchangeStage, DiffusionStage, RelationshipsStage,
-                                  ConfidenceStage, TiesStage, SatisfactionStage, TurnoverStage, CultureStage>;
+using WeeklySchedule =
+    std::tuple<InformalStage, CalendarStage, MeetingsStage, ExchangeStage, DiffusionStage, RelationshipsStage,
+               ConfidenceStage, TiesStage, SatisfactionStage, TurnoverStage, CultureStage>;
 
 namespace detail {
 template <std::size_t... I>

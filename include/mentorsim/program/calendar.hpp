@@ -58,7 +58,8 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
                  Formation formation, DyadId group, Step step, double fit = 0.0,
                  float fit_perceived = std::numeric_limits<float>::quiet_NaN());
 
-// Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended).
+// Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended); an informal
+// dyad frees its informal places.
 void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason);
 
 // Stage 1 for week `step`. Returns the matching records of rounds run this week.

@@ -28,6 +28,9 @@ struct ProgramState {
   std::vector<std::uint8_t> search;            // what its self-identified search met (kSearch* bits, pairing.hpp)
   // The mentors each still searching mentee has considered (only searching mentees have an entry).
   std::map<AgentId, std::vector<AgentId>> considered;
+  // Informal mentoring (outside any program; dynamics/informal.hpp), booked apart from the program's loads.
+  std::vector<std::uint16_t> informal_mentor_load;  // active informal dyads as mentor
+  std::vector<std::uint16_t> informal_mentee_load;  // active informal dyads as mentee
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);
@@ -41,6 +44,8 @@ struct ProgramState {
     unmatched_reason.resize(agents, kNotUnmatched);
     dissolved.resize(agents, 0);
     search.resize(agents, 0);
+    informal_mentor_load.resize(agents, 0);
+    informal_mentee_load.resize(agents, 0);
   }
 };
 

@@ -133,6 +133,18 @@ struct StatusParams {
   double minority_weight = 0.2;  // power distance added for a minority member facing a majority member
 };
 
+// Informal mentoring (docs/model.md 7.18): dyads formed through the collegial network outside any
+// program, before and alongside it. Mentees are staff below the senior stage; a mentor is a 1- or 2-hop
+// contact at a later career stage with a free informal place.
+struct InformalParams {
+  double initial_seek = 1.0;     // P(an eligible agent looks for a mentor at week 0)
+  double seek_rate = 0.03;       // weekly P(an eligible agent without any mentor looks for one)
+  std::uint32_t approaches = 1;  // candidates approached per search, best ranked first
+  std::uint32_t capacity = 2;    // informal mentees a mentor takes at most
+  double natural_end = 0.2;      // annual hazard that an informal relationship runs its course
+  double cadence_weeks = 8.0;    // nominal weeks between informal meetings
+};
+
 struct DynamicsSpec {
   MeetingParams meetings;
   ExchangeParams exchange;
@@ -145,6 +157,7 @@ struct DynamicsSpec {
   CultureParams culture;
   ApproachParams approach;
   StatusParams status;
+  InformalParams informal;
 };
 
 }  // namespace mentorsim

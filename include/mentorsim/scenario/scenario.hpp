@@ -85,14 +85,15 @@ enum class Submodel : std::uint8_t {
   ties,
   satisfaction,
   turnover,
-  culture
+  culture,
+  informal
 };
 template <>
 struct EnumTraits<Submodel> {
   static constexpr std::string_view type_name = "submodel";
   static constexpr auto names =
       std::to_array<std::string_view>({"meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
-                                       "satisfaction", "turnover", "culture"});
+                                       "satisfaction", "turnover", "culture", "informal"});
 };
 
 struct NetworkSpec {
