@@ -562,8 +562,8 @@ class ExperimentBuilder {
       for (const auto& d : e.diagnostics()) {
         const bool ours =
             std::any_of(extra.begin(), extra.end(), [&](const std::string& o) { return d.where.file == "--set " + o; });
-        const std::string message = ours ? (d.key.empty() ? "" : d.key + ": ") + d.message
-                                         : "with " + join(extra, ", ") + ": " + d.to_string();
+        const std::string message =
+            ours ? (d.key.empty() ? "" : d.key + ": ") + d.message : "with " + join(extra, ", ") + ": " + d.to_string();
         context_.error(where, key, message);
       }
       return std::nullopt;
@@ -596,8 +596,7 @@ class ExperimentBuilder {
       }
       auto it = std::find(names.begin(), names.end(), arm.scenario_arm);
       if (it == names.end()) {
-        std::string message =
-            "the scenario has no arm \"" + arm.scenario_arm + "\" (it has " + join(names, ", ") + ")";
+        std::string message = "the scenario has no arm \"" + arm.scenario_arm + "\" (it has " + join(names, ", ") + ")";
         if (auto guess = scenario::closest(arm.scenario_arm, names); !guess.empty()) {
           message += "; did you mean \"" + guess + "\"?";
         }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/core/strings.hpp"
 #include "mentorsim/scenario/scenario.hpp"
 
 namespace mentorsim::scenario {
@@ -42,7 +43,7 @@ std::string display_number(double value) {
   return shortest(value);
 }
 
-std::string json_string(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string json_string(std::string_view text) { return cat("\"", text, "\""); }
 
 template <class E>
 std::string names_of() {
