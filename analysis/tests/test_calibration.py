@@ -1,6 +1,5 @@
 """Calibration files (`mentorsim calibrate`): weighted quantiles by hand, the loader and figures on a
 hand-made file, the report, refusals, and a small calibration from the real binary."""
-import os
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from mentorsim_analysis import calibration, sweep
 from mentorsim_analysis.cli import main
 from mentorsim_analysis.io import AnalysisError
+from conftest import mentorsim_binary
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,17 +113,9 @@ def test_refusals(tmp_path):
         calibration.load_calibration(other)
 
 
-def _binary():
-    if os.environ.get("MENTORSIM_BINARY"):
-        return Path(os.environ["MENTORSIM_BINARY"])
-    for candidate in (REPO / "build/dev/mentorsim", REPO / "build/release/mentorsim"):
-        if candidate.exists():
-            return candidate
-    return None
-
 
 def test_real_calibration(tmp_path):
-    binary = _binary()
+    binary = mentorsim_binary()
     if binary is None or not binary.exists():
         pytest.skip("no mentorsim binary (set MENTORSIM_BINARY or build build/dev or build/release)")
     (tmp_path / "cal.toml").write_text(

@@ -1,6 +1,5 @@
 """The real binary on a tiny scenario, then the report built from its file."""
 import html as html_module
-import os
 import subprocess
 from pathlib import Path
 
@@ -8,21 +7,14 @@ import pytest
 
 from mentorsim_analysis import load, report
 from test_report import SECTION_TITLES
+from conftest import mentorsim_binary
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _binary() -> Path | None:
-    if os.environ.get("MENTORSIM_BINARY"):
-        return Path(os.environ["MENTORSIM_BINARY"])
-    for candidate in (REPO / "build/dev/mentorsim", REPO / "build/release/mentorsim"):
-        if candidate.exists():
-            return candidate
-    return None
-
 
 def test_report_from_the_real_binary(tmp_path):
-    binary = _binary()
+    binary = mentorsim_binary()
     if binary is None or not binary.exists():
         pytest.skip("no mentorsim binary (set MENTORSIM_BINARY or build build/dev or build/release)")
     results_path = tmp_path / "tiny.h5"

@@ -5,7 +5,6 @@ outcomes it knows how to label. Each name is looked up in a fresh results file w
 switched on, so a rename in the simulator (or a typo here) fails this test instead of surfacing as
 a missing panel in a report.
 """
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,22 +12,15 @@ import h5py
 import pytest
 
 from mentorsim_analysis import io, metrics
+from conftest import mentorsim_binary
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _binary() -> Path | None:
-    if os.environ.get("MENTORSIM_BINARY"):
-        return Path(os.environ["MENTORSIM_BINARY"])
-    for candidate in (REPO / "build/dev/mentorsim", REPO / "build/release/mentorsim"):
-        if candidate.exists():
-            return candidate
-    return None
-
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
-    binary = _binary()
+    binary = mentorsim_binary()
     if binary is None or not binary.exists():
         pytest.skip("no mentorsim binary (set MENTORSIM_BINARY or build build/dev or build/release)")
     d = tmp_path_factory.mktemp("schema")

@@ -1,6 +1,5 @@
 """Sweep and power files from the real binary: tidy frames, figures, the report, and the power
 command's REML fit against statsmodels' MixedLM."""
-import os
 import subprocess
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from mentorsim_analysis import sweep
 from mentorsim_analysis.io import AnalysisError
+from conftest import mentorsim_binary
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,17 +42,9 @@ cadence_weeks = 1
 """
 
 
-def _binary() -> Path | None:
-    if os.environ.get("MENTORSIM_BINARY"):
-        return Path(os.environ["MENTORSIM_BINARY"])
-    for candidate in (REPO / "build/dev/mentorsim", REPO / "build/release/mentorsim"):
-        if candidate.exists():
-            return candidate
-    return None
-
 
 def _mentorsim(*args: str) -> None:
-    binary = _binary()
+    binary = mentorsim_binary()
     if binary is None or not binary.exists():
         pytest.skip("no mentorsim binary (set MENTORSIM_BINARY or build build/dev or build/release)")
     run = subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=600)

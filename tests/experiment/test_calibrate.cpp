@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "experiment_fixture.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/experiment/calibration.hpp"
 #include "mentorsim/experiment/experiment.hpp"
@@ -228,33 +229,11 @@ void write_posterior(const std::filesystem::path& path, const std::vector<double
   out.commit();
 }
 
-const char* const kScenario = R"([run]
-seed = 31
-weeks = 8
-replicates = 2
-[population]
-size = 300
-[[arms]]
-name = "control"
-share = 0.5
-kind = "none"
-[[arms]]
-name = "reverse"
-share = 0.5
-kind = "reverse"
-uptake = 0.6
-mentor_uptake = 0.6
-mentor_capacity = 2
-start_week = 1
-duration_weeks = 6
-cadence_weeks = 1
-)";
-
 }  // namespace
 
 TEST_CASE("sweep design = posterior: the accepted set, or samples drawn by weight", "[calibrate]") {
   TempDir dir;
-  write_file(dir / "base.toml", kScenario);
+  write_file(dir / "base.toml", mentorsim::test::kSweepScenario);
   SECTION("equal weights: every accepted parameter set is a design point, in order") {
     write_posterior(dir / "cal.h5", {1.0 / 3, 1.0 / 3, 1.0 / 3});
     write_file(dir / "exp.toml",
