@@ -28,7 +28,7 @@ using mentorsim::test::write_file;
 namespace {
 
 // The baseline scenario at 300 staff over 26 weeks: about a tenth of a second per run.
-const std::string kSmall = "--set population.size=300 --set run.weeks=26";
+const std::string kSmallCalibration = "--set population.size=300 --set run.weeks=26";
 
 std::string calibration_text() {
   return "scenario = \"" + (source_dir() / "scenarios" / "baseline.toml").string() + "\"\n" + "patterns_file = \"" +
@@ -79,7 +79,8 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
   static TempDir dir;
   static const auto result = [] {
     write_file(dir / "cal.toml", calibration_text());
-    return run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall + " --threads 2 -o " + q(dir / "out.h5"));
+    return run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration + " --threads 2 -o " +
+                         q(dir / "out.h5"));
   }();
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -125,8 +126,8 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
     const std::string sets =
         " --set dynamics.relationships.similarity_weight=" + experiment::toml_number(prior[0], false) +
         " --set dynamics.relationships.failure_loss=" + experiment::toml_number(prior[1], false);
-    const auto patterns = run_mentorsim("patterns " + q(source_dir() / "scenarios" / "baseline.toml") + " " + kSmall +
-                                        " --set run.replicates=1" + sets + " --patterns " +
+    const auto patterns = run_mentorsim("patterns " + q(source_dir() / "scenarios" / "baseline.toml") + " " +
+                                        kSmallCalibration + " --set run.replicates=1" + sets + " --patterns " +
                                         q(source_dir() / "calibration" / "patterns.toml") + " -o " + q(dir / "p.h5"));
     REQUIRE(patterns.exit_code == 0);
     const io::InputFile p(dir / "p.h5");
@@ -139,8 +140,8 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
     CHECK(statistics[1] == at("P8a"));
   }
   SECTION("the same file for 1 thread") {
-    const auto one =
-        run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall + " --threads 1 -o " + q(dir / "one.h5"));
+    const auto one = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration + " --threads 1 -o " +
+                                   q(dir / "one.h5"));
     REQUIRE(one.exit_code == 0);
     CHECK(h5_differences(dir / "out.h5", dir / "one.h5") == "");
   }
@@ -156,11 +157,11 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
     CHECK(has_batch_files(dir.path()));
     // Without --resume the leftovers stop a new calibration with the same output.
     const auto refused =
-        run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall + " -o " + q(dir / "resumed.h5"));
+        run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration + " -o " + q(dir / "resumed.h5"));
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("--resume") != std::string::npos);
-    const auto resumed =
-        run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall + " --resume -o " + q(dir / "resumed.h5"));
+    const auto resumed = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration + " --resume -o " +
+                                       q(dir / "resumed.h5"));
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
     CHECK(h5_differences(dir / "out.h5", dir / "resumed.h5") == "");
@@ -171,7 +172,7 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
 TEST_CASE("calibrate: --draws, --replicates and --generations override the file and are recorded", "[calibrate]") {
   TempDir dir;
   write_file(dir / "cal.toml", calibration_text());
-  const auto result = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall +
+  const auto result = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration +
                                     " --draws 4 --replicates 2 --generations 0 -o " + q(dir / "out.h5"));
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -205,7 +206,8 @@ TEST_CASE("calibrate: bad input is one line at file:line:column and key, exit 2,
     REQUIRE(text.find(c.from) != std::string::npos);
     text.replace(text.find(c.from), c.from.size(), c.to);
     write_file(dir / "cal.toml", text);
-    const auto result = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmall + " -o " + q(dir / "out.h5"));
+    const auto result =
+        run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + kSmallCalibration + " -o " + q(dir / "out.h5"));
     INFO(c.to);
     INFO(result.err);
     CHECK(result.exit_code == 2);
