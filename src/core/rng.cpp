@@ -1,8 +1,20 @@
 #include "mentorsim/core/rng.hpp"
 
+#include <math.h>  // lgamma_r
+
 #include <numbers>
 
 namespace mentorsim {
+namespace {
+
+// log(k!) by lgamma_r: std::lgamma writes the global signgam, a data race when streams draw in
+// parallel (ThreadSanitizer reports it); lgamma_r returns the same value and keeps the sign local.
+double log_factorial(double k) noexcept {
+  int sign = 0;
+  return ::lgamma_r(k + 1.0, &sign);
+}
+
+}  // namespace
 
 double Stream::normal() noexcept {
   if (has_spare_) {
@@ -77,7 +89,7 @@ std::uint32_t Stream::poisson(double lambda) noexcept {
     const double k = std::floor((2.0 * a / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<std::uint32_t>(k);
     if (k < 0.0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1.0)) {
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - log_factorial(k)) {
       return static_cast<std::uint32_t>(k);
     }
   }
