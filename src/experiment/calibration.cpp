@@ -15,6 +15,7 @@
 
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/core/toml_document.hpp"
 #include "mentorsim/engine/build.hpp"
 #include "mentorsim/experiment/sweep.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
@@ -213,15 +214,7 @@ Calibration Calibration::load(const std::filesystem::path& file, const std::vect
   c.name = file.string();
   c.text = read_text(file, "calibration file");
   ReadContext context(c.name);
-  toml::table document;
-  try {
-    document = toml::parse(c.text, c.name);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    throw ScenarioError(
-        {Diagnostic{SourceLocation{c.name, static_cast<int>(where.line), static_cast<int>(where.column)}, "",
-                    "TOML syntax error: " + std::string(e.description())}});
-  }
+  toml::table document = parse_toml_document<ScenarioError>(c.text, c.name);
   toml::table resolved;
   Reader root(context, &document, "", resolved, SourceLocation{c.name, 1, 1});
   std::map<std::string, SourceLocation> top;

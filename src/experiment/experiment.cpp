@@ -14,6 +14,7 @@
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/core/toml_document.hpp"
 #include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/outcomes.hpp"
@@ -173,15 +174,7 @@ class ExperimentBuilder {
 
   Experiment build(std::string_view text) {
     experiment_.text_ = std::string(text);
-    toml::table document;
-    try {
-      document = toml::parse(text, context_.file());
-    } catch (const toml::parse_error& e) {
-      const auto& where = e.source().begin;
-      throw ScenarioError(
-          {Diagnostic{SourceLocation{context_.file(), static_cast<int>(where.line), static_cast<int>(where.column)}, "",
-                      "TOML syntax error: " + std::string(e.description())}});
-    }
+    toml::table document = parse_toml_document<ScenarioError>(text, context_.file());
     current_table_ = &document;
     toml::table resolved;
     Reader root(context_, &document, "", resolved, SourceLocation{context_.file(), 1, 1});

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "mentorsim/core/errors.hpp"
+#include "mentorsim/core/toml_document.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/io/schema.hpp"
 
@@ -109,14 +110,7 @@ std::vector<Pattern> load_patterns(const std::filesystem::path& path) {
   if (!in) throw IoError("cannot read " + file + ": no such file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  toml::table document;
-  try {
-    document = toml::parse(buffer.str(), file);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    throw InputError(Diagnostic{SourceLocation{file, static_cast<int>(where.line), static_cast<int>(where.column)}, "",
-                                "TOML syntax error: " + std::string(e.description())});
-  }
+  toml::table document = parse_toml_document<InputError>(buffer.str(), file);
   Loader loader(file);
   for (const auto& [key, node] : document) {
     if (key.str() != "pattern") {

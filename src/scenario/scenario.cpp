@@ -17,6 +17,7 @@
 #include "mentorsim/core/apportion.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/rng.hpp"
+#include "mentorsim/core/toml_document.hpp"
 #include "mentorsim/scenario/parameters.hpp"
 #include "mentorsim/scenario/reader.hpp"
 
@@ -286,15 +287,7 @@ class ScenarioBuilder {
                  std::vector<Diagnostic>* problems = nullptr) {
     scenario_.source_text_ = std::string(text);
     scenario_.overrides_ = overrides;
-    toml::table document;
-    try {
-      document = toml::parse(text, context_.file());
-    } catch (const toml::parse_error& e) {
-      const auto& where = e.source().begin;
-      throw ScenarioError(
-          {Diagnostic{SourceLocation{context_.file(), static_cast<int>(where.line), static_cast<int>(where.column)}, "",
-                      "TOML syntax error: " + std::string(e.description())}});
-    }
+    toml::table document = parse_toml_document<ScenarioError>(text, context_.file());
     apply_overrides(document, overrides);
 
     toml::table resolved;

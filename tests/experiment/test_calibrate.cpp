@@ -199,6 +199,7 @@ TEST_CASE("calibrate: bad input is one line at file:line:column and key, exit 2,
        "parameters[0].key: \"dynamics.relationships.similarity_weigth\" is not a scenario key"},
       {"max = 0.4", "max = 1.4", "parameters[1].max: 1.4 is outside the range of dynamics.relationships.failure_loss"},
       {"quantile = 0.5", "quantile = 0.5\ntolerance = 2", "tolerance: give quantile or tolerance, not both"},
+      {"draws = 8", "draws = [8", "cal.toml:5:"},  // a TOML syntax error: file and line
   };
   for (const auto& c : cases) {
     TempDir dir;

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "experiment_fixture.hpp"
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/experiment/experiment.hpp"
@@ -120,6 +122,13 @@ TEST_CASE("unknown keys of the experiment get file:line:column and a suggestion"
   CHECK(problems("scenario = \"base.toml\"\n[[dimensions]]\nkey = \"run.weeks\"\nvalue = [1]\n") ==
         "exp.toml:2:1: dimensions[0]: a grid dimension needs values = [...], or min, max and count\n"
         "exp.toml:4:1: dimensions[0].value: unknown key \"value\"; did you mean \"values\"?\n");
+}
+
+TEST_CASE("a TOML syntax error in the experiment names its file line and column", "[experiment][parse]") {
+  const std::string out = problems("scenario = \"base.toml\"\ndesign = \"grid\n");
+  CHECK(out.rfind("exp.toml:2:", 0) == 0);
+  CHECK(out.find("TOML syntax error") != std::string::npos);
+  CHECK(std::count(out.begin(), out.end(), '\n') == 1);
 }
 
 TEST_CASE("a swept key unknown to the scenario is reported where the experiment names it", "[experiment][parse]") {
