@@ -7,7 +7,7 @@ MENTORSIM_PACKAGES=(
   libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
-  python3-statsmodels python3-networkx python3-pytest
+  python3-statsmodels python3-networkx python3-pytest python3-pytest-xdist
   chromium  # headless rendering of the HTML report in the analysis tests
   # pdflatex compiles the report's LaTeX tables in the analysis tests: texlive-latex-base has
   # pdflatex and graphicx, texlive-latex-recommended booktabs, texlive-science siunitx.

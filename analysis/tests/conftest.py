@@ -108,3 +108,19 @@ def real_reports(real_files, tmp_path_factory):
 def _fresh(path: Path) -> Path:
     path.mkdir(parents=True)
     return path
+
+
+# -- parallel runs (pytest-xdist, `-n 2 --dist loadgroup` in scripts/test) -------------------------
+# Session and module fixtures are computed once per worker. The tests of one module share a group,
+# and every test that needs the runs of the real binary (real_files, real_reports: about a minute
+# under AddressSanitizer) shares one group, so those runs happen once. Without xdist the marker is
+# inert.
+def pytest_configure(config):
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on the same xdist worker")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        needs_real = {"real_files", "real_reports"} & set(getattr(item, "fixturenames", ()))
+        group = "real" if needs_real else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
