@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -47,38 +50,87 @@ extern "C" void request_calibrate_stop(int signal_number) {
 
 int calibrate_command(const CalibrateFlags& flags, bool output_given) {
   if (output_given && flags.output.empty()) throw UsageError("-o/--output: the file name is empty");
-  if (mpi::launched()) {
-    throw UsageError(
-        "calibrate runs in one process (its batches are sweeps, but the SMC stages wait for each other); "
-        "run it without mpirun");
-  }
   const std::optional<int> threads = threads_value(flags.threads);
   experiment::CalibrationOverrides overrides;
   if (flags.draws > 0) overrides.draws = flags.draws;
   if (flags.replicates > 0) overrides.replicates = flags.replicates;
   if (flags.generations >= 0) overrides.generations = static_cast<std::size_t>(flags.generations);
-  const auto calibration =
-      experiment::Calibration::load(flags.file, flags.sets, patterns_path(flags.patterns_file), overrides);
-  for (const auto& warning : calibration.experiment->base().warnings()) {
-    std::cerr << "mentorsim: warning: " << warning << '\n';
+  // Under MPI every rank runs the same ABC and its shard of each batch (docs/distributed.md).
+  std::optional<mpi::Session> session;
+  if (mpi::launched()) session.emplace();
+  const int rank = session ? session->rank() : 0;
+  const int ranks = session ? session->size() : 1;
+  // Every rank reads the same files, so a bad one is reported once, by rank 0.
+  std::optional<experiment::Calibration> loaded;
+  try {
+    loaded.emplace(
+        experiment::Calibration::load(flags.file, flags.sets, patterns_path(flags.patterns_file), overrides));
+  } catch (const Error& e) {
+    if (rank != 0) return static_cast<int>(e.exit_code());
+    throw;
+  }
+  const experiment::Calibration& calibration = *loaded;
+  if (rank == 0) {
+    for (const auto& warning : calibration.experiment->base().warnings()) {
+      std::cerr << "mentorsim: warning: " << warning << '\n';
+    }
   }
   experiment::CalibrationOptions options;
   options.output = flags.output;
   options.threads = threads;
   options.resume = flags.resume;
-  options.log = &std::cerr;
   options.stop = &calibrate_stop;
   std::signal(SIGINT, request_calibrate_stop);
   std::signal(SIGTERM, request_calibrate_stop);
   io::install_cleanup_handlers();
-  const auto summary = experiment::run_calibration(calibration, options);
-  if (summary.interrupted) {
-    std::cerr << "mentorsim: calibration interrupted; the completed runs are kept: continue with --resume\n";
-    return 130;
+  options.rank = static_cast<std::uint32_t>(rank);
+  options.ranks = static_cast<std::uint32_t>(ranks);
+  if (rank == 0) options.log = &std::cerr;
+  if (ranks > 1) {
+    options.collective = [&session](int code) { return session->max(code); };
+    options.total = [&session](std::uint64_t n) { return session->sum(n); };
   }
-  std::cout << "wrote " << summary.output.string() << ": " << summary.accepted << " accepted parameter sets after "
-            << summary.stages << " stage(s), " << summary.simulations << " parameter sets simulated (" << summary.runs
-            << " runs) in " << fixed(summary.seconds, 1) << " s\n";
+  experiment::CalibrationSummary summary;
+  int code = 0;
+  if (ranks == 1) {
+    summary = experiment::run_calibration(calibration, options);
+    if (summary.interrupted) code = experiment::kCalibrationInterrupted;
+  } else {
+    // A failing rank reports its own error; the others learn of it through the collective exit code.
+    // An error every rank meets (the sampler's, on the same statistics) is reported by rank 0 alone.
+    std::string message;
+    try {
+      summary = experiment::run_calibration(calibration, options);
+      if (summary.interrupted) code = experiment::kCalibrationInterrupted;
+    } catch (const experiment::OtherRankFailed& e) {
+      code = static_cast<int>(e.exit_code());
+    } catch (const Error& e) {
+      message = e.what();
+      code = static_cast<int>(e.exit_code());
+    }
+    const bool rank0_failed = session->max(rank == 0 && !message.empty() ? 1 : 0) != 0;
+    if (!message.empty() && (rank == 0 || !rank0_failed)) {
+      std::istringstream lines(message);
+      for (std::string line; std::getline(lines, line);) {
+        std::cerr << "mentorsim: error: rank " << rank << ": " << line << '\n';
+      }
+    }
+    code = session->max(code);
+  }
+  if (code == experiment::kCalibrationInterrupted) {
+    if (rank == 0) {
+      std::cerr << "mentorsim: calibration interrupted; the completed runs are kept: continue with --resume"
+                << (ranks > 1 ? " (the same mpirun command)" : "") << "\n";
+    }
+    return code;
+  }
+  if (code != 0) return code;
+  if (rank == 0) {
+    std::cout << "wrote " << summary.output.string() << ": " << summary.accepted << " accepted parameter sets after "
+              << summary.stages << " stage(s), " << summary.simulations << " parameter sets simulated (" << summary.runs
+              << " runs" << (ranks > 1 ? " on " + std::to_string(ranks) + " ranks" : "") << ") in "
+              << fixed(summary.seconds, 1) << " s\n";
+  }
   return 0;
 }
 

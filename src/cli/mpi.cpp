@@ -34,4 +34,10 @@ int Session::max(int value) const {
   return out;
 }
 
+std::uint64_t Session::sum(std::uint64_t value) const {
+  std::uint64_t out = value;
+  MPI_Allreduce(&value, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  return out;
+}
+
 }  // namespace mentorsim::cli::mpi

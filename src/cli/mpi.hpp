@@ -3,6 +3,8 @@
 // the process was started by an MPI launcher (mpirun, mpiexec, srun with PMIx/PMI), so every other
 // command, and a sweep started directly, never touch it.
 
+#include <cstdint>
+
 namespace mentorsim::cli::mpi {
 
 // True when an MPI launcher started this process (its environment says so).
@@ -19,6 +21,8 @@ class Session {
   [[nodiscard]] int size() const noexcept { return size_; }
   // The largest of every rank's value (a collective call: every rank must make it).
   [[nodiscard]] int max(int value) const;
+  // The sum of every rank's value (collective).
+  [[nodiscard]] std::uint64_t sum(std::uint64_t value) const;
 
  private:
   int rank_ = 0;

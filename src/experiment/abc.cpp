@@ -17,21 +17,28 @@ constexpr std::uint64_t kDesignTag = 20;
 constexpr std::uint64_t kStageTag = 100;
 constexpr int kMaxAttempts = 100000;
 
-// Cholesky factor L (lower, row-major) of a symmetric positive definite d x d matrix; throws if not.
-std::vector<double> cholesky(const std::vector<double>& a, std::size_t d) {
+// Cholesky factor L (lower, row-major) of a symmetric positive definite d x d matrix; empty when a
+// pivot is not above 1e-10 of its diagonal entry (singular, or so close that rounding decides).
+std::vector<double> try_cholesky(const std::vector<double>& a, std::size_t d) {
   std::vector<double> l(d * d, 0.0);
   for (std::size_t i = 0; i < d; ++i) {
     for (std::size_t j = 0; j <= i; ++j) {
       double sum = a[i * d + j];
       for (std::size_t k = 0; k < j; ++k) sum -= l[i * d + k] * l[j * d + k];
       if (i == j) {
-        if (!(sum > 0.0)) throw std::invalid_argument("abc: the kernel covariance is not positive definite");
+        if (!(sum > 1e-10 * a[i * d + i])) return {};
         l[i * d + i] = std::sqrt(sum);
       } else {
         l[i * d + j] = sum / l[j * d + j];
       }
     }
   }
+  return l;
+}
+
+std::vector<double> cholesky(const std::vector<double>& a, std::size_t d) {
+  std::vector<double> l = try_cholesky(a, d);
+  if (l.empty() && d > 0) throw std::invalid_argument("abc: the kernel covariance is not positive definite");
   return l;
 }
 
@@ -184,13 +191,7 @@ Result run(const std::vector<Prior>& priors, const std::vector<Target>& targets,
     if (previous.parameters.size() < 2) break;  // no covariance to move particles with
     std::vector<std::vector<double>> x_previous;
     for (const auto& theta : previous.parameters) x_previous.push_back(to_kernel(priors, theta));
-    std::vector<double> covariance = weighted_covariance(x_previous, previous.weights);
-    for (double& c : covariance) c *= 2.0;  // twice the weighted covariance (Beaumont et al. 2009)
-    for (std::size_t k = 0; k < d; ++k) {
-      // A parameter on which every particle agrees: a kernel a millionth of its prior range wide.
-      const double width = priors[k].to_kernel(priors[k].max) - priors[k].to_kernel(priors[k].min);
-      covariance[k * d + k] = std::max(covariance[k * d + k], 1e-12 * width * width);
-    }
+    const std::vector<double> covariance = kernel_covariance(priors, x_previous, previous.weights);
     const std::vector<double> l = cholesky(covariance, d);
     Population next;
     next.tolerance = keep_quantile(previous.distances, settings.smc_quantile);
@@ -236,6 +237,29 @@ Result run(const std::vector<Prior>& priors, const std::vector<Target>& targets,
     if (!result.stages.back().complete) break;
   }
   return result;
+}
+
+std::vector<double> kernel_covariance(const std::vector<Prior>& priors, const std::vector<std::vector<double>>& x,
+                                      const std::vector<double>& weights) {
+  const std::size_t d = priors.size();
+  std::vector<double> covariance = weighted_covariance(x, weights);
+  covariance.resize(d * d, 0.0);
+  for (double& c : covariance) c *= 2.0;  // twice the weighted covariance (Beaumont et al. 2009)
+  for (std::size_t k = 0; k < d; ++k) {
+    // A parameter on which every particle agrees: a kernel a millionth of its prior range wide.
+    const double width = priors[k].to_kernel(priors[k].max) - priors[k].to_kernel(priors[k].min);
+    covariance[k * d + k] = std::max(covariance[k * d + k], 1e-12 * width * width);
+  }
+  if (try_cholesky(covariance, d).empty()) {
+    // Fewer particles than parameters + 1, or particles on a line: the correlations are undefined, so
+    // the kernel moves each parameter independently (the diagonal, positive by the floors above).
+    for (std::size_t a = 0; a < d; ++a) {
+      for (std::size_t b = 0; b < d; ++b) {
+        if (a != b) covariance[a * d + b] = 0.0;
+      }
+    }
+  }
+  return covariance;
 }
 
 }  // namespace mentorsim::experiment::abc

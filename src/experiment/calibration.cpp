@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
 #include <ostream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "mentorsim/core/errors.hpp"
 #include "mentorsim/core/strings.hpp"
@@ -106,8 +109,34 @@ std::filesystem::path batch_file(const std::filesystem::path& output, const std:
   return output.parent_path() / name;
 }
 
+// Runs `body` (true: finished, false: interrupted) on this rank; under MPI every rank then learns the
+// worst outcome of all (a barrier). Returns false when some rank was interrupted; rethrows this rank's
+// own error; throws OtherRankFailed when only another rank failed. Every rank must make the same
+// sequence of calls, so everything a rank alone might fail at (its shard, rank 0's merge, reading the
+// batch file) runs inside one.
+bool collective_step(const CalibrationOptions& options, const std::function<bool()>& body) {
+  if (options.ranks <= 1) return body();
+  int code = 0;
+  std::exception_ptr failure;
+  try {
+    if (!body()) code = kCalibrationInterrupted;
+  } catch (const Error& e) {
+    code = static_cast<int>(e.exit_code());
+    failure = std::current_exception();
+  } catch (...) {
+    code = static_cast<int>(ExitCode::internal);
+    failure = std::current_exception();
+  }
+  const int worst = options.collective(code);
+  if (failure) std::rethrow_exception(failure);
+  if (worst == 0) return true;
+  if (worst == kCalibrationInterrupted) return false;
+  throw OtherRankFailed(worst);
+}
+
 // Runs (or, after an interruption, resumes or re-reads) the sweep of `points` and returns the pattern
-// statistics of every run, [point][replicate][pattern].
+// statistics of every run, [point][replicate][pattern]; empty when interrupted. Under MPI each rank
+// runs its shard of the sweep, rank 0 merges the shards into the batch file, and every rank reads it.
 std::vector<std::vector<std::vector<double>>> run_batch(const Calibration& c, const Experiment& base,
                                                         const std::vector<std::vector<double>>& points,
                                                         const std::filesystem::path& file,
@@ -120,45 +149,65 @@ std::vector<std::vector<std::vector<double>>> run_batch(const Calibration& c, co
   experiment.keep_patterns(c.patterns, c.patterns_text);
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    SweepOptions sweep;
-    sweep.output = file;
-    sweep.threads = options.threads;
-    sweep.stop = options.stop;
-    sweep.stop_after = options.stop_after;
-    sweep.resume = std::filesystem::exists(journal_path(file, 0, 1), ec);
-    const SweepSummary s = run_sweep(experiment, sweep);
-    if (s.interrupted) return {};
-    summary.runs += s.completed;
+    const bool finished = collective_step(options, [&] {
+      SweepOptions sweep;
+      sweep.output = file;
+      sweep.threads = options.threads;
+      sweep.stop = options.stop;
+      sweep.stop_after = options.stop_after;
+      sweep.rank = options.rank;
+      sweep.ranks = options.ranks;
+      std::error_code exists_error;
+      sweep.resume = std::filesystem::exists(journal_path(file, options.rank, options.ranks), exists_error);
+      const SweepSummary s = run_sweep(experiment, sweep);
+      summary.runs += s.completed;
+      return !s.interrupted;
+    });
+    if (!finished) return {};
+    if (options.ranks > 1) {
+      (void)collective_step(options, [&] {
+        if (options.rank != 0) return true;
+        std::vector<std::filesystem::path> shards;
+        for (std::uint32_t r = 0; r < options.ranks; ++r) shards.push_back(journal_path(file, r, options.ranks));
+        (void)merge_shards(shards, file);
+        std::error_code remove_error;
+        for (const auto& shard : shards) std::filesystem::remove(shard, remove_error);
+        return true;
+      });
+    }
   } else if (options.log != nullptr) {
     *options.log << "calibrate: " << file.string() << " is complete, reused\n";
-  }
-  const io::InputFile input(file);
-  // The finished batch must be this one: the same design points, bit for bit.
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    const auto stored = input.read<double>(io::schema::child(io::schema::kDesign, keys[k]));
-    bool same = stored.size() == points.size();
-    for (std::size_t p = 0; same && p < points.size(); ++p) same = stored[p] == points[p][k];
-    if (!same) {
-      throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "",
-                                  "--resume: this batch file is from a different calibration (its design points "
-                                  "differ); delete it and the other batch files to start afresh"});
-    }
   }
   const std::size_t R = experiment.replicates();
   std::vector<std::vector<std::vector<double>>> out(points.size(),
                                                     std::vector<std::vector<double>>(R, std::vector<double>()));
-  for (const auto& pattern : c.patterns) {
-    const std::string path = io::schema::child(io::schema::child(io::schema::kRuns, "patterns"), pattern.id);
-    if (!input.exists(path) || input.dims(path) != std::vector<std::uint64_t>{points.size(), R}) {
-      throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "",
-                                  "--resume: this batch file is from a different calibration (its patterns or "
-                                  "replicates differ); delete it and the other batch files to start afresh"});
+  (void)collective_step(options, [&] {
+    const io::InputFile input(file);
+    // The finished batch must be this one: the same design points, bit for bit.
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const auto stored = input.read<double>(io::schema::child(io::schema::kDesign, keys[k]));
+      bool same = stored.size() == points.size();
+      for (std::size_t p = 0; same && p < points.size(); ++p) same = stored[p] == points[p][k];
+      if (!same) {
+        throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "",
+                                    "--resume: this batch file is from a different calibration (its design points "
+                                    "differ); delete it and the other batch files to start afresh"});
+      }
     }
-    const auto values = input.read<double>(path);
-    for (std::size_t p = 0; p < points.size(); ++p) {
-      for (std::size_t r = 0; r < R; ++r) out[p][r].push_back(values[p * R + r]);
+    for (const auto& pattern : c.patterns) {
+      const std::string path = io::schema::child(io::schema::child(io::schema::kRuns, "patterns"), pattern.id);
+      if (!input.exists(path) || input.dims(path) != std::vector<std::uint64_t>{points.size(), R}) {
+        throw InputError(Diagnostic{SourceLocation{file.string(), 0, 0}, "",
+                                    "--resume: this batch file is from a different calibration (its patterns or "
+                                    "replicates differ); delete it and the other batch files to start afresh"});
+      }
+      const auto values = input.read<double>(path);
+      for (std::size_t p = 0; p < points.size(); ++p) {
+        for (std::size_t r = 0; r < R; ++r) out[p][r].push_back(values[p * R + r]);
+      }
     }
-  }
+    return true;
+  });
   return out;
 }
 
@@ -352,7 +401,10 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
   const auto started = std::chrono::steady_clock::now();
   CalibrationSummary summary;
   summary.output = options.output.empty() ? c.output : options.output;
-  (void)io::check_output_target(summary.output);
+  if (options.ranks > 1 && (!options.collective || !options.total)) {
+    throw std::logic_error("run_calibration: ranks > 1 needs collective and total");
+  }
+  const bool writer = options.rank == 0;  // under MPI rank 0 checks the output, merges and writes
   const std::size_t P = c.patterns.size();
   const std::size_t d = c.priors.size();
 
@@ -369,11 +421,17 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
       leftovers.push_back(entry.path());
     }
   }
-  if (!options.resume && !leftovers.empty()) {
-    throw InputError(Diagnostic{SourceLocation{leftovers.front().string(), 0, 0}, "",
-                                "an unfinished calibration's batch file: continue it with --resume, or delete the " +
-                                    std::to_string(leftovers.size()) + " file(s) " + prefix + "* to start afresh"});
-  }
+  // Checked by rank 0 alone, and before any rank writes a batch file (a barrier under MPI).
+  (void)collective_step(options, [&] {
+    if (!writer) return true;
+    (void)io::check_output_target(summary.output);
+    if (!options.resume && !leftovers.empty()) {
+      throw InputError(Diagnostic{SourceLocation{leftovers.front().string(), 0, 0}, "",
+                                  "an unfinished calibration's batch file: continue it with --resume, or delete the " +
+                                      std::to_string(leftovers.size()) + " file(s) " + prefix + "* to start afresh"});
+    }
+    return true;
+  });
 
   const abc::Simulator simulator = [&](const std::vector<std::vector<double>>& points, std::size_t stage,
                                        std::size_t batch) {
@@ -420,6 +478,17 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
                                      batch_file(summary.output, "median"), options, summary);
   if (median_runs.empty()) {
     summary.interrupted = true;
+    return summary;
+  }
+  if (options.ranks > 1) {
+    summary.runs = options.total(summary.runs);
+    // Every rank has read the median batch before rank 0 removes the batch files.
+    (void)collective_step(options, [] { return true; });
+  }
+  summary.stages = result.stages.size();
+  summary.accepted = posterior.parameters.size();
+  if (!writer) {
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
   }
   const auto& replicate_values = median_runs.front();
@@ -542,8 +611,6 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
       std::filesystem::remove(entry.path(), ec);
     }
   }
-  summary.stages = result.stages.size();
-  summary.accepted = posterior.parameters.size();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (options.log != nullptr) {
     *options.log << "calibrate: " << summary.simulations << " parameter sets (" << summary.runs << " runs) in "

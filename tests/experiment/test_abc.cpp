@@ -92,6 +92,34 @@ TEST_CASE("abc weighted covariance: equal weights give the sample covariance", "
   CHECK(cov[3] == Approx(8.0));
 }
 
+TEST_CASE("abc kernel covariance: twice the weighted covariance or its diagonal when singular", "[abc]") {
+  const std::vector<abc::Prior> priors{{"a", false, 0.0, 10.0}, {"b", false, 0.0, 10.0}, {"c", false, 0.0, 10.0}};
+  // Four particles in general position: twice the sample covariance, off-diagonals kept.
+  const std::vector<std::vector<double>> x{{0, 0, 0}, {2, 0, 1}, {0, 2, 1}, {0, 0, 2}};
+  const auto full = abc::kernel_covariance(priors, x, {0.25, 0.25, 0.25, 0.25});
+  const auto sample = abc::weighted_covariance(x, {0.25, 0.25, 0.25, 0.25});
+  for (std::size_t i = 0; i < 9; ++i) CHECK(full[i] == Approx(2.0 * sample[i]));
+  CHECK(full[1] == Approx(2.0 * (-1.0 / 3.0)));  // cov(a, b) = (sum ab - 4 mean_a mean_b) / 3 = -1/3
+  // Two particles in three dimensions: rank 1, so only the diagonal (variances 2 x 2, 2 x 2, 2 x 0.5;
+  // the sample variance of {0, 2} is 2 and of {0, 1} is 0.5).
+  const auto two = abc::kernel_covariance(priors, {{0, 0, 0}, {2, 2, 1}}, {0.5, 0.5});
+  CHECK(two == std::vector<double>{4.0, 0, 0, 0, 4.0, 0, 0, 0, 1.0});
+}
+
+TEST_CASE("abc SMC with fewer particles than parameters + 1 moves them with a diagonal kernel", "[abc]") {
+  // Stage 0 keeps 2 of 4 draws of a 3-parameter prior; the SMC stage used to stop on a singular kernel.
+  const std::vector<abc::Prior> priors{{"mu", false, 0.0, 1.2}, {"u", false, 0.0, 1.0}, {"v", false, 0.0, 1.0}};
+  abc::Settings settings;
+  settings.draws = 4;
+  settings.quantile = 0.5;
+  settings.generations = 1;
+  settings.seed = 3;
+  const abc::Result result = abc::run(priors, {{"mean", kObserved, kObserved, 1.0}}, settings, toy_simulator());
+  REQUIRE(result.stages.size() == 2);
+  CHECK(result.stages[0].parameters.size() == 2);
+  CHECK_FALSE(result.stages[1].parameters.empty());
+}
+
 TEST_CASE("abc SMC weights: 1 / sum_j W_j K(x_i | x_j) on a two-particle case", "[abc]") {
   // Previous particles 0 and 1 with weights 0.25 and 0.75, kernel variance 1: new particles at 0 and 1.
   const double e = std::exp(-0.5);

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -167,6 +168,39 @@ TEST_CASE("calibrate: a small calibration end to end", "[calibrate][determinism]
     CHECK(h5_differences(dir / "out.h5", dir / "resumed.h5") == "");
     CHECK_FALSE(has_batch_files(dir.path()));
   }
+}
+
+TEST_CASE("mpirun -n 2 mentorsim calibrate gives the single-process file", "[calibrate][mpi]") {
+  TempDir dir;
+  write_file(dir / "cal.toml", calibration_text());
+  const std::string small = kSmallCalibration + " --draws 6 --threads 1";
+  const auto single = run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + small + " -o " + q(dir / "one.h5"));
+  REQUIRE(single.exit_code == 0);
+  const auto mpi = mentorsim::test::run_mentorsim_mpi(
+      2, "calibrate " + q(dir / "cal.toml") + " " + small + " -o " + q(dir / "mpi.h5"));
+  INFO(mpi.err);
+  REQUIRE(mpi.exit_code == 0);
+  CHECK(mpi.out.find("on 2 ranks") != std::string::npos);
+  // The same runs in all: stage 0's 6 sets, the SMC stage's, and the 2 median runs, counted over ranks.
+  const auto runs_of = [](const std::string& out) { return out.substr(out.find(" simulated (")); };
+  CHECK(runs_of(single.out).substr(0, runs_of(single.out).find(" runs")) ==
+        runs_of(mpi.out).substr(0, runs_of(mpi.out).find(" runs")));
+  CHECK(h5_differences(dir / "one.h5", dir / "mpi.h5") == "");
+  CHECK_FALSE(has_batch_files(dir.path()));  // batch files and shards removed
+  // An output rank 0 cannot write: one error line (rank 0's), exit 3, the other rank silent.
+  const auto bad = mentorsim::test::run_mentorsim_mpi(
+      2, "calibrate " + q(dir / "cal.toml") + " " + small + " -o " + q(dir / "no-such-dir" / "x.h5"));
+  INFO(bad.err);
+  CHECK(bad.exit_code == 3);
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count(bad.err, "mentorsim: error:") == 1);
+  CHECK(count(bad.err, "mentorsim: error: rank 0: cannot write") == 1);
+  CHECK(count(bad.err, "mentorsim: warning: output.snapshot_weeks") == 1);  // rank 0 alone warns
+  CHECK_FALSE(has_batch_files(dir.path()));
 }
 
 TEST_CASE("calibrate: --draws, --replicates and --generations override the file and are recorded", "[calibrate]") {

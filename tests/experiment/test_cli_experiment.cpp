@@ -272,22 +272,11 @@ values = [6, 10]
   const auto single =
       run_mentorsim("sweep " + quoted(dir.experiment()) + " -o " + quoted(dir.path("single.h5")) + " --threads 1");
   REQUIRE(single.exit_code == 0);
-  const auto out = dir.path("mpi.out");
-  const auto err = dir.path("mpi.err");
-  const std::string command =
-      // Under AddressSanitizer (the dev preset): leak reports of Open MPI's own allocations are
-      // suppressed, which needs full stacks and its plugins kept loaded (docs/distributed.md).
-      "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mca_base_component_disable_dlclose=1 "
-      "ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 "
-      "LSAN_OPTIONS=suppressions=" +
-      (mentorsim::test::source_dir() / "tests/experiment/openmpi.supp").string() + " mpirun --oversubscribe -n 2 '" +
-      mentorsim::test::mentorsim_binary() + "' sweep " + quoted(dir.experiment()) + " -o " +
-      quoted(dir.path("mpi.h5")) + " --threads 1 >" + quoted(out) + " 2>" + quoted(err);
-  const int status = std::system(command.c_str());
-  INFO(mentorsim::test::slurp(err));
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  CHECK(mentorsim::test::slurp(out).find("6 runs on 2 ranks") != std::string::npos);
+  const auto mpi = mentorsim::test::run_mentorsim_mpi(
+      2, "sweep " + quoted(dir.experiment()) + " -o " + quoted(dir.path("mpi.h5")) + " --threads 1");
+  INFO(mpi.err);
+  REQUIRE(mpi.exit_code == 0);
+  CHECK(mpi.out.find("6 runs on 2 ranks") != std::string::npos);
   CHECK(h5_differences(dir.path("single.h5"), dir.path("mpi.h5")).empty());
   // The shards are merged and removed.
   CHECK_FALSE(std::filesystem::exists(dir.path("mpi.h5.0-of-2.journal")));

@@ -118,6 +118,13 @@ std::vector<double> smc_weights(const std::vector<std::vector<double>>& x,
 // 1 - sum w^2 (unbiased for frequency-like weights; equal weights give the sample covariance).
 std::vector<double> weighted_covariance(const std::vector<std::vector<double>>& x, const std::vector<double>& weights);
 
+// The SMC kernel's covariance on the kernel scale: twice the weighted covariance of the particles `x`
+// (Beaumont et al. 2009), each variance at least 1e-12 of its prior's squared width, and only the
+// diagonal when the full matrix is not positive definite (fewer particles than parameters + 1, or
+// particles on a line).
+std::vector<double> kernel_covariance(const std::vector<Prior>& priors, const std::vector<std::vector<double>>& x,
+                                      const std::vector<double>& weights);
+
 // The tolerance that keeps the share q of `distances`: the ceil(q n)-th smallest (at least the first).
 double keep_quantile(std::vector<double> distances, double q);
 

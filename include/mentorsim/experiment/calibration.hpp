@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -57,6 +58,29 @@ struct CalibrationOptions {
   std::ostream* log = nullptr;
   const std::atomic<bool>* stop = nullptr;
   std::uint64_t stop_after = 0;  // tests: every batch's sweep behaves as if stopped after this many runs (0 = never)
+  // MPI (docs/distributed.md): every rank runs the same ABC (it is deterministic given the runs' pattern
+  // statistics); each batch's sweep is split among the ranks, rank 0 merges the shards into the batch
+  // file that every rank then reads, and only rank 0 writes the results file. `collective(code)` is a
+  // barrier that returns the largest code of all ranks (0 = fine, kCalibrationInterrupted, or an
+  // error's exit code); `total(n)` returns the sum over the ranks. Both are required when ranks > 1.
+  std::uint32_t rank = 0;
+  std::uint32_t ranks = 1;
+  std::function<int(int)> collective;
+  std::function<std::uint64_t(std::uint64_t)> total;
+};
+
+// The code a rank gives `collective` when its part of a batch was interrupted (128 + SIGINT).
+inline constexpr int kCalibrationInterrupted = 130;
+
+// Thrown on the ranks that did not fail when another rank of an MPI calibration failed (that rank
+// reports its own error); carries the other rank's exit code.
+class OtherRankFailed : public Error {
+ public:
+  explicit OtherRankFailed(int code) : Error("another rank failed"), code_(code) {}
+  [[nodiscard]] ExitCode exit_code() const noexcept override { return static_cast<ExitCode>(code_); }
+
+ private:
+  int code_;
 };
 
 struct CalibrationSummary {
