@@ -66,7 +66,9 @@ class PhaseTimer {
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  parallel::set_threads(options.threads.value_or(scenario.run().threads));
+  // Inside a SerialScope (one run per thread of a sweep) the loops run serially anyway, and the
+  // thread count is the sweep's to set.
+  if (!parallel::serial()) parallel::set_threads(options.threads.value_or(scenario.run().threads));
   RunSummary summary;
   summary.output = options.output_path.value_or(scenario.output().path);
   summary.replicates = scenario.run().replicates;

@@ -479,9 +479,9 @@ SweepSummary run_sweep(const Experiment& experiment, const SweepOptions& options
           threads > 1 && pending.size() >= static_cast<std::size_t>(threads) && staff < kLargeRun;
       break;
   }
-  // Pattern runs write a results file each, and the HDF5 library is not thread-safe: one at a time.
+  // Pattern runs write and read a results file each; they too run one per thread, taking turns only
+  // for the HDF5 calls (io/hdf5_file.cpp holds one lock around them).
   const bool pattern_runs = !experiment.patterns().empty();
-  if (pattern_runs) summary.runs_in_parallel = false;
 
   std::optional<Progress> progress;
   if (options.log != nullptr) {

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -22,6 +23,15 @@
 
 namespace mentorsim::io {
 namespace {
+
+// One HDF5 call at a time in this process. Debian's HDF5 C library is built thread-safe, but its C++
+// wrappers are not promised to be, so every entry point of this file (constructors and destructors
+// included: they open and close HDF5 objects) holds this lock; runs on several threads (the pattern
+// runs of a sweep or calibration) then write their own files safely, taking turns only for HDF5 calls.
+std::recursive_mutex& hdf5_mutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
 
 constexpr std::uint64_t kChunkElements = 1u << 16;
 constexpr unsigned kDeflateLevel = 4;
@@ -238,17 +248,29 @@ struct Dataset::Impl {
 
 Dataset::Dataset() = default;
 Dataset::Dataset(Dataset&&) noexcept = default;
-Dataset& Dataset::operator=(Dataset&&) noexcept = default;
-Dataset::~Dataset() = default;
+Dataset& Dataset::operator=(Dataset&& other) noexcept {
+  const std::lock_guard lock(hdf5_mutex());  // the dataset held before closes here
+  impl_ = std::move(other.impl_);
+  return *this;
+}
+Dataset::~Dataset() {
+  const std::lock_guard lock(hdf5_mutex());
+  impl_.reset();
+}
 
-void Dataset::close() { impl_.reset(); }
+void Dataset::close() {
+  const std::lock_guard lock(hdf5_mutex());
+  impl_.reset();
+}
 
 void Dataset::check_type(ElementType type) const {
+  const std::lock_guard lock(hdf5_mutex());
   if (!impl_ || impl_->type != type) throw std::logic_error("dataset written with the wrong element type");
 }
 
 void Dataset::write_slab(const std::vector<std::uint64_t>& offset, const std::vector<std::uint64_t>& count,
                          const void* data) {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     H5::DataSpace file_space = impl_->dataset.getSpace();
     const auto start = to_hsize(offset);
@@ -365,6 +387,7 @@ std::filesystem::path check_output_target(const std::filesystem::path& requested
 OutputFile::OutputFile(std::filesystem::path final_path)
     : impl_(std::make_unique<Impl>()),
       final_path_(std::move(final_path)) {
+  const std::lock_guard lock(hdf5_mutex());
   write_path_ = check_output_target(final_path_);
   std::filesystem::path directory = write_path_.parent_path();
   if (directory.empty()) directory = ".";
@@ -396,6 +419,7 @@ OutputFile::OutputFile(std::filesystem::path final_path)
 
 OutputFile::OutputFile(std::filesystem::path final_path, const std::filesystem::path& start_from)
     : OutputFile(std::move(final_path)) {
+  const std::lock_guard lock(hdf5_mutex());
   std::vector<char> image;
   {
     std::ifstream in(start_from, std::ios::binary);
@@ -417,15 +441,20 @@ OutputFile::OutputFile(std::filesystem::path final_path, const std::filesystem::
 }
 
 OutputFile::~OutputFile() {
-  if (committed_) return;
+  const std::lock_guard lock(hdf5_mutex());
+  if (committed_) {
+    impl_.reset();
+    return;
+  }
   if (impl_->descriptor >= 0) ::close(impl_->descriptor);
   std::error_code ec;
   std::filesystem::remove(temporary_path_, ec);
   unregister_temporary(impl_->cleanup_slot);
-  // The in-memory HDF5 file closes with impl_ (memory only, cannot fail on disk).
+  impl_.reset();  // the in-memory HDF5 file closes here (memory only, cannot fail on disk), under the lock
 }
 
 void OutputFile::create_group(std::string_view path) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   if (name == "/" || H5Lexists(impl_->file.getId(), name.c_str(), H5P_DEFAULT) > 0) return;
   const hid_t link = link_properties();
@@ -438,6 +467,7 @@ void OutputFile::create_group(std::string_view path) {
 }
 
 void OutputFile::remove(std::string_view path) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   if (name == "/" || H5Lexists(impl_->file.getId(), name.c_str(), H5P_DEFAULT) <= 0) return;
   if (H5Ldelete(impl_->file.getId(), name.c_str(), H5P_DEFAULT) < 0) {
@@ -472,6 +502,7 @@ void replace_attribute(H5::H5Object& object, const std::string& name) {
 }  // namespace
 
 void OutputFile::set_attribute(std::string_view object, std::string_view name, std::string_view value) {
+  const std::lock_guard lock(hdf5_mutex());
   with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
     const std::string key(name);
     replace_attribute(o, key);
@@ -484,6 +515,7 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, s
 }
 
 void OutputFile::set_attribute(std::string_view object, std::string_view name, std::int64_t value) {
+  const std::lock_guard lock(hdf5_mutex());
   with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
     const std::string key(name);
     replace_attribute(o, key);
@@ -493,6 +525,7 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, s
 }
 
 void OutputFile::set_attribute(std::string_view object, std::string_view name, std::uint64_t value) {
+  const std::lock_guard lock(hdf5_mutex());
   with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
     const std::string key(name);
     replace_attribute(o, key);
@@ -502,6 +535,7 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, s
 }
 
 void OutputFile::set_attribute(std::string_view object, std::string_view name, double value) {
+  const std::lock_guard lock(hdf5_mutex());
   with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
     const std::string key(name);
     replace_attribute(o, key);
@@ -511,6 +545,7 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, d
 }
 
 void OutputFile::set_attribute(std::string_view object, std::string_view name, const std::vector<std::string>& values) {
+  const std::lock_guard lock(hdf5_mutex());
   with_object(impl_->file, object, final_path_, [&](H5::H5Object& o) {
     const std::string key(name);
     replace_attribute(o, key);
@@ -525,6 +560,7 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, c
 
 void OutputFile::write_raw(std::string_view path, ElementType type, const void* data,
                            const std::vector<std::uint64_t>& dims) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   try {
     const auto extent = to_hsize(dims);
@@ -540,6 +576,7 @@ void OutputFile::write_raw(std::string_view path, ElementType type, const void* 
 }
 
 void OutputFile::write_strings(std::string_view path, const std::vector<std::string>& values) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   try {
     const hsize_t n = values.size();
@@ -558,6 +595,7 @@ void OutputFile::write_strings(std::string_view path, const std::vector<std::str
 
 void OutputFile::write_compound(std::string_view path, const std::vector<CompoundField>& fields,
                                 std::size_t record_size, const void* records, std::size_t count) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   try {
     H5::CompType memory(record_size);
@@ -580,6 +618,7 @@ void OutputFile::write_compound(std::string_view path, const std::vector<Compoun
 
 Dataset OutputFile::create_dataset(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims,
                                    double fill) {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   try {
     const auto extent = to_hsize(dims);
@@ -605,6 +644,7 @@ Dataset OutputFile::create_dataset(std::string_view path, ElementType type, cons
 }
 
 void OutputFile::commit() {
+  const std::lock_guard lock(hdf5_mutex());
   if (committed_) return;
   const hid_t id = impl_->file.getId();
   const ssize_t open_objects = H5Fget_obj_count(id, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_ATTR | H5F_OBJ_DATATYPE);
@@ -658,6 +698,7 @@ struct InputFile::Impl {
 };
 
 InputFile::InputFile(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
+  const std::lock_guard lock(hdf5_mutex());
   impl_->path = path.string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw IoError("cannot read " + path.string() + ": no such file");
@@ -669,9 +710,13 @@ InputFile::InputFile(const std::filesystem::path& path) : impl_(std::make_unique
   }
 }
 
-InputFile::~InputFile() = default;
+InputFile::~InputFile() {
+  const std::lock_guard lock(hdf5_mutex());
+  impl_.reset();
+}
 
 bool InputFile::exists(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string name(path);
   if (name == "/") return true;
   // Every prefix must exist for H5Lexists to answer rather than fail.
@@ -683,12 +728,14 @@ bool InputFile::exists(std::string_view path) const {
 }
 
 bool InputFile::is_group(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   if (!exists(path)) return false;
   const std::string name(path);
   return name == "/" || impl_->file.childObjType(name) == H5O_TYPE_GROUP;
 }
 
 std::vector<std::uint64_t> InputFile::dims(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     H5::DataSpace space = impl_->file.openDataSet(std::string(path)).getSpace();
     std::vector<hsize_t> d(static_cast<std::size_t>(space.getSimpleExtentNdims()));
@@ -700,6 +747,7 @@ std::vector<std::uint64_t> InputFile::dims(std::string_view path) const {
 }
 
 std::size_t InputFile::element_count(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   std::size_t n = 1;
   for (auto d : dims(path)) n *= d;
   return n;
@@ -720,6 +768,7 @@ void read_all(const H5::DataSet& dataset, hid_t memory_type_id, void* out, const
 }  // namespace
 
 void InputFile::read_raw(std::string_view path, ElementType type, void* out) const {
+  const std::lock_guard lock(hdf5_mutex());
   const std::string what = "cannot read " + std::string(path) + " in " + impl_->path;
   try {
     if (element_count(path) == 0) return;
@@ -731,6 +780,7 @@ void InputFile::read_raw(std::string_view path, ElementType type, void* out) con
 }
 
 std::vector<std::string> InputFile::read_strings(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     H5::DataSet ds = impl_->file.openDataSet(std::string(path));
     const std::size_t n = element_count(path);
@@ -772,6 +822,7 @@ auto with_attribute(H5::H5File& file, std::string_view object, std::string_view 
 }  // namespace
 
 std::string InputFile::string_attribute(std::string_view object, std::string_view name) const {
+  const std::lock_guard lock(hdf5_mutex());
   return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
     std::string value;
     a.read(a.getStrType(), value);
@@ -780,6 +831,7 @@ std::string InputFile::string_attribute(std::string_view object, std::string_vie
 }
 
 std::int64_t InputFile::int_attribute(std::string_view object, std::string_view name) const {
+  const std::lock_guard lock(hdf5_mutex());
   return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
     std::int64_t value = 0;
     a.read(H5::PredType::NATIVE_INT64, &value);
@@ -788,6 +840,7 @@ std::int64_t InputFile::int_attribute(std::string_view object, std::string_view 
 }
 
 double InputFile::double_attribute(std::string_view object, std::string_view name) const {
+  const std::lock_guard lock(hdf5_mutex());
   return with_attribute(impl_->file, object, name, impl_->path, [](H5::Attribute& a) {
     double value = 0;
     a.read(H5::PredType::NATIVE_DOUBLE, &value);
@@ -796,6 +849,7 @@ double InputFile::double_attribute(std::string_view object, std::string_view nam
 }
 
 std::vector<std::string> InputFile::attribute_names(std::string_view object) const {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     const std::string target(object);
     std::vector<std::string> names;
@@ -818,6 +872,7 @@ std::vector<std::string> InputFile::attribute_names(std::string_view object) con
 }
 
 std::vector<std::string> InputFile::members(std::string_view group) const {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     H5::Group g = impl_->file.openGroup(std::string(group));
     std::vector<std::string> names;
@@ -830,6 +885,7 @@ std::vector<std::string> InputFile::members(std::string_view group) const {
 }
 
 std::vector<std::uint8_t> InputFile::raw_bytes(std::string_view path) const {
+  const std::lock_guard lock(hdf5_mutex());
   try {
     H5::DataSet ds = impl_->file.openDataSet(std::string(path));
     H5::DataType type = ds.getDataType();
@@ -851,6 +907,7 @@ std::vector<std::uint8_t> InputFile::raw_bytes(std::string_view path) const {
 }
 
 std::vector<std::uint8_t> InputFile::attribute_bytes(std::string_view object, std::string_view name) const {
+  const std::lock_guard lock(hdf5_mutex());
   return with_attribute(impl_->file, object, name, impl_->path, [&](H5::Attribute& a) {
     H5::DataType type = a.getDataType();
     if (type.getClass() == H5T_STRING) {
