@@ -80,7 +80,7 @@ TEST_CASE("calibrate gives the same file with 1 and 2 threads", "[calibrate][det
   // preset runs this test under ThreadSanitizer.
   TempDir dir;
   write_file(dir / "cal.toml", calibration_text());
-  const std::string small = kSmallCalibration + " --draws 6";
+  const std::string small = kSmallCalibration + " --draws 4 --generations 0";
   const auto two =
       run_mentorsim("calibrate " + q(dir / "cal.toml") + " " + small + " --threads 2 -o " + q(dir / "two.h5"));
   REQUIRE(two.exit_code == 0);
