@@ -245,6 +245,34 @@ def _overrides(meta: dict) -> list[str]:
     return [line.strip() for line in str(meta.get("overrides", "")).splitlines() if line.strip()]
 
 
+def switched_off(meta: dict) -> list[str]:
+    """The submodels a run switched off (dynamics.disabled, an ablation): /meta disabled_submodels
+    (a JSON array in schedule order), or resolved_json's dynamics.disabled for a file written before
+    that attribute existed; empty when every submodel ran."""
+    text = meta.get("disabled_submodels")
+    if text is not None:
+        try:
+            names = json.loads(text)
+        except (json.JSONDecodeError, TypeError):
+            raise AnalysisError(f"/meta disabled_submodels is not a JSON array: {text!r}") from None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise AnalysisError(f"/meta disabled_submodels is not a JSON array of names: {text!r}")
+        return names
+    names = meta.get("resolved", {}).get("dynamics", {}).get("disabled", [])
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def ablation_text(meta: dict) -> str:
+    """One sentence (HTML) on the submodels switched off: what the report must not let a reader miss."""
+    off = switched_off(meta)
+    if not off:
+        return "Submodels switched off (<code>dynamics.disabled</code>): none; every submodel ran."
+    return ("<b>Ablation: submodels switched off</b> (<code>dynamics.disabled</code>): "
+            + ", ".join(f"<code>{html.escape(n)}</code>" for n in off)
+            + ". Their weekly stages did not run (docs/model.md 7.0), so these results are not those "
+              "of the whole model; compare them with a run of the same seed and every submodel on.")
+
+
 def section_scenario(results: Results) -> Section:
     meta = results.meta
     section = Section("scenario", "Scenario")
@@ -255,6 +283,7 @@ def section_scenario(results: Results) -> Section:
     overrides = _overrides(meta)
     section.paragraphs.append("Command-line overrides (<code>--set</code>): " + (
         "; ".join(f"<code>{html.escape(o)}</code>" for o in overrides) if overrides else "none."))
+    section.paragraphs.append(ablation_text(meta))
     section.code.append(("scenario_toml (the scenario file's full text)", "toml",
                          meta["scenario_toml"]))
     return section
@@ -1399,7 +1428,8 @@ def compare_sections(comparison: Comparison, options: Options) -> list[Section]:
              "seed": str(r.seed), "replicates": tables.count(r.replicates),
              "arms": ", ".join(r.arms), "mentorsim": r.meta.get("mentorsim_version", ""),
              "commit": r.meta.get("git_commit", ""), "sha256": _sha256(r.path)[:16],
-             "overrides (--set)": "; ".join(_overrides(r.meta)) or "none"}
+             "overrides (--set)": "; ".join(_overrides(r.meta)) or "none",
+             "switched off (dynamics.disabled)": ", ".join(switched_off(r.meta)) or "none"}
             for d, r in zip(designs, comparison.results)]
     table = pd.DataFrame(rows)
     overview.tables.append(TableItem("designs", table, table, "Files compared"))

@@ -72,6 +72,27 @@ def test_report_carries_scenario_parameters_and_provenance(full_report):
     assert "fewer than 10 replicates" in html    # 3 replicates: the bootstrap caution is shown
 
 
+def test_report_states_the_submodels_switched_off(files):
+    results = load(files["full"])
+    # Neither /meta disabled_submodels nor dynamics.disabled: every submodel ran.
+    assert report.switched_off(results.meta) == []
+    assert "none; every submodel ran" in " ".join(report.section_scenario(results).paragraphs)
+    # A file written before the attribute existed: from resolved_json.
+    results.meta["resolved"]["dynamics"] = {"disabled": ["culture"]}
+    assert report.switched_off(results.meta) == ["culture"]
+    # The attribute, as mentorsim writes it, in schedule order.
+    results.meta["disabled_submodels"] = '["diffusion", "culture"]'
+    assert report.switched_off(results.meta) == ["diffusion", "culture"]
+    text = " ".join(report.section_scenario(results).paragraphs)
+    assert "Ablation: submodels switched off" in text
+    assert "<code>diffusion</code>, <code>culture</code>" in text
+    table = report.provenance_table(results).set_index("attribute")["value"]
+    assert table["disabled_submodels"] == '["diffusion", "culture"]'
+    results.meta["disabled_submodels"] = "diffusion"
+    with pytest.raises(report.AnalysisError, match="not a JSON array"):
+        report.switched_off(results.meta)
+
+
 def test_file_without_program_parts_says_so(files, tmp_path):
     out = tmp_path / "bare"
     report.build_report(load(files["bare"]), out, report.Options(**FAST))
@@ -104,6 +125,7 @@ def test_compare_pairs_designs_with_the_same_seed(files, tmp_path):
     assert comparison.paired and comparison.designs == ["assigned", "self_identified"]
     html = (out / "report.html").read_text()
     assert "Seeds match (seed 7)" in html
+    assert "switched off (dynamics.disabled)" in html     # the designs table's column (none here)
     diffs = pd.read_csv(out / "tables" / "paired_differences.csv")
     coverage = diffs[diffs.metric == "coverage"].iloc[0]
     assert coverage["comparison"] == "self_identified - assigned" and coverage["paired"]

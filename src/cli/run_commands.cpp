@@ -16,6 +16,7 @@
 #include "mentorsim/engine/build.hpp"
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/engine/schedule.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/experiment/progress.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -132,14 +133,22 @@ int run_command(const ScenarioArgs& args, const RunFlags& flags, bool output_giv
             << "  agents " << n.agents << ", ties " << n.ties << ", mean degree " << fixed(n.mean_degree, 2)
             << ", clustering " << fixed(n.average_clustering, 3) << "\n"
             << "  wrote " << summary.output.string() << " in " << fixed(summary.elapsed_seconds, 2) << " s\n";
+  const std::vector<std::string_view> disabled = disabled_stage_names(scenario);
+  if (!disabled.empty()) {
+    std::cout << "  switched off (dynamics.disabled):";
+    for (std::size_t k = 0; k < disabled.size(); ++k) std::cout << (k == 0 ? " " : ", ") << disabled[k];
+    std::cout << "\n";
+  }
   if (flags.profile) {
     double total = 0.0;
     for (double s : summary.stage_seconds) total += s;
+    const std::array<bool, kStageCount> enabled = enabled_stages(scenario);
     std::cout << "  time per stage (all replicates):\n";
     for (std::size_t s = 0; s < summary.stage_seconds.size(); ++s) {
       std::cout << "    " << std::left << std::setw(14) << to_string(enum_at<Stage>(s)) << std::right << std::setw(10)
                 << fixed(summary.stage_seconds[s], 3) << " s" << std::setw(8)
-                << fixed(total > 0 ? 100.0 * summary.stage_seconds[s] / total : 0.0, 1) << " %\n";
+                << fixed(total > 0 ? 100.0 * summary.stage_seconds[s] / total : 0.0, 1) << " %"
+                << (enabled[s] ? "" : "  (switched off)") << "\n";
     }
     std::cout << "  outside the weekly schedule:\n";
     const std::pair<const char*, double> phases[] = {{"build world", summary.build_seconds},

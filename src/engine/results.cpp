@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "mentorsim/engine/fields.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/schema.hpp"
 
 namespace mentorsim {
@@ -74,6 +75,16 @@ void ResultsWriter::write_provenance(const io::Provenance& p) {
   file_.set_attribute(meta, "scenario_path", p.scenario_path);
   file_.set_attribute(meta, "overrides", p.overrides);
   file_.set_attribute(meta, "resolved_json", p.resolved_json);
+  // The ablation, stated on its own (it is also in scenario_toml and resolved_json): a JSON array of
+  // the switched-off submodels in schedule order, "[]" when every submodel ran.
+  std::string disabled = "[";
+  for (std::string_view name : disabled_stage_names(scenario_)) {
+    if (disabled.size() > 1) disabled += ", ";
+    disabled += '"';
+    disabled += name;
+    disabled += '"';
+  }
+  file_.set_attribute(meta, "disabled_submodels", disabled + "]");
   file_.set_attribute(meta, "seed", p.seed);
   file_.set_attribute(meta, "replicates", p.replicates);
   file_.set_attribute(meta, "threads", p.threads);

@@ -48,6 +48,15 @@ std::array<bool, kStageCount> enabled_stages(const Scenario& scenario) {
   return enabled;
 }
 
+std::vector<std::string_view> disabled_stage_names(const Scenario& scenario) {
+  const std::array<bool, kStageCount> enabled = enabled_stages(scenario);
+  std::vector<std::string_view> names;
+  for (std::size_t s = 0; s < kStageCount; ++s) {
+    if (!enabled[s]) names.push_back(EnumTraits<Stage>::names[s]);
+  }
+  return names;
+}
+
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, SimulationOptions options)
     : Simulation(scenario, replicate, build_world(scenario, RandomSource(scenario.run().seed, replicate)), options) {}
 

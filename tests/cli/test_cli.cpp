@@ -183,3 +183,46 @@ TEST_CASE("run --profile prints every stage and the phases outside the weekly sc
   }
   CHECK(r.out.find("outside the weekly schedule:") != std::string::npos);
 }
+
+TEST_CASE("an unknown submodel in dynamics.disabled is one line naming file line and key and writes nothing",
+          "[cli][ablation]") {
+  TempDir dir;
+  write_file(dir / "bad.toml", std::string(kSmall) + "[dynamics]\ndisabled = [\"culture\", \"power_distance\"]\n");
+  const auto r = run_mentorsim("run '" + (dir / "bad.toml").string() + "' -o '" + (dir / "out.h5").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(count_lines(r.err) == 1);
+  // Line 8 of the file, column 24: the second element of the array.
+  CHECK(r.err.find("bad.toml:8:24: dynamics.disabled[1]: unknown submodel \"power_distance\"; expected \"meetings\"") !=
+        std::string::npos);
+  CHECK(r.out.empty());
+  CHECK(dir.entries() == 1);  // only the scenario
+  // The same from --set, which has no file line: the option is named instead.
+  write_file(dir / "good.toml", kSmall);
+  const auto s = run_mentorsim("run '" + (dir / "good.toml").string() +
+                               "' --set 'dynamics.disabled=[\"calendar\"]' -o '" + (dir / "out.h5").string() + "'");
+  CHECK(s.exit_code == 2);
+  CHECK(count_lines(s.err) == 1);
+  CHECK(s.err.find("--set dynamics.disabled=[\"calendar\"]: dynamics.disabled[0]: unknown submodel \"calendar\"") !=
+        std::string::npos);
+  CHECK(dir.entries() == 2);
+}
+
+TEST_CASE("run names the submodels switched off on its summary and in --profile", "[cli][ablation]") {
+  TempDir dir;
+  write_file(dir / "off.toml", std::string(kSmall) + "[dynamics]\ndisabled = [\"culture\", \"diffusion\"]\n");
+  const auto r =
+      run_mentorsim("run '" + (dir / "off.toml").string() + "' --profile -o '" + (dir / "out.h5").string() + "'");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("  switched off (dynamics.disabled): diffusion, culture\n") != std::string::npos);
+  std::size_t marked = 0;
+  for (std::size_t at = r.out.find("(switched off)"); at != std::string::npos;
+       at = r.out.find("(switched off)", at + 1))
+    ++marked;
+  CHECK(marked == 2);
+  mentorsim::io::InputFile in(dir / "out.h5");
+  CHECK(in.string_attribute("/meta", "disabled_submodels") == "[\"diffusion\", \"culture\"]");
+  write_file(dir / "on.toml", kSmall);
+  const auto on = run_mentorsim("run '" + (dir / "on.toml").string() + "' -o '" + (dir / "on.h5").string() + "'");
+  REQUIRE(on.exit_code == 0);
+  CHECK(on.out.find("switched off") == std::string::npos);
+}

@@ -7,6 +7,7 @@
 // stage is accumulated (both cost nothing when off).
 
 #include <array>
+#include <string_view>
 #include <vector>
 
 #include "mentorsim/core/function_ref.hpp"
@@ -24,6 +25,9 @@ struct SimulationOptions {
 [[nodiscard]] Stage stage_of(Submodel submodel);
 // Which stages run for the scenario's dynamics.disabled, in schedule order.
 [[nodiscard]] std::array<bool, kStageCount> enabled_stages(const Scenario& scenario);
+// The stages switched off by dynamics.disabled, by name in schedule order (empty when all run): what
+// /meta disabled_submodels and the run's console summary report.
+[[nodiscard]] std::vector<std::string_view> disabled_stage_names(const Scenario& scenario);
 
 // Called before (`before` = true) and after each stage of a step (tests look at the state there).
 using StageHook = FunctionRef<void(Stage stage, bool before)>;
