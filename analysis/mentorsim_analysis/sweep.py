@@ -124,6 +124,43 @@ class Sweep:
         return self._with_design(means)
 
 
+def differences_from_first_point(sweep: Sweep, outcome: str) -> pd.DataFrame:
+    """Per design point and arm: the replicate mean of a single-valued outcome and its difference from
+    the first point's, with the standard error of that difference.
+
+    With common random numbers, replicate r of every point has the same workforce and the same draws
+    for what the point does not change (docs/experiments.md), so the difference is paired by replicate:
+    the mean of the replicates' differences, SE = their SD / sqrt(n) over the replicates where both
+    values are finite. With independent random numbers it is the difference of the two means, SE =
+    sqrt(s1^2 / n1 + s0^2 / n0). The first point is the reference: in an ablation grid over
+    dynamics.disabled, put [] (every submodel on) first."""
+    runs = sweep.runs([outcome])
+    runs = runs[runs["level"] == -1]
+    paired = sweep.meta.get("random_numbers") == "common"
+    rows = []
+    for (point, arm), group in runs.groupby(["point", "arm"], observed=True, sort=True):
+        mine = group.set_index("replicate")["value"]
+        first = runs[(runs["point"] == runs["point"].min()) & (runs["arm"] == arm)].set_index("replicate")["value"]
+        mean = float(np.nanmean(mine)) if np.isfinite(mine).any() else np.nan
+        if paired:
+            diff = (mine - first.reindex(mine.index)).to_numpy()
+            diff = diff[np.isfinite(diff)]
+            n = len(diff)
+            estimate = float(diff.mean()) if n else np.nan
+            se = float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+        else:
+            a, b = mine[np.isfinite(mine)], first[np.isfinite(first)]
+            n = min(len(a), len(b))
+            estimate = float(a.mean() - b.mean()) if len(a) and len(b) else np.nan
+            se = (float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
+                  if len(a) > 1 and len(b) > 1 else np.nan)
+        rows.append({"point": int(point), "arm": str(arm), "mean": mean, "difference": estimate,
+                     "se": se, "replicates": n})
+    frame = pd.DataFrame(rows, columns=["point", "arm", "mean", "difference", "se", "replicates"])
+    return frame.merge(sweep.design, on="point", how="left")[
+        ["point", *sweep.keys, "arm", "mean", "difference", "se", "replicates"]]
+
+
 def load_sweep(path: str | Path) -> Sweep:
     path = Path(path)
     if not path.is_file():
@@ -350,6 +387,28 @@ def _sweep_sections(sweep: Sweep):
                 continue
             s.figures.append(FigureItem(f"vs_{outcome}", plot_outcome_vs_parameters(sweep, outcome),
                                         f"{outcome} against each design parameter."))
+        sections.append(s)
+    categorical = [k for k in sweep.keys if not pd.api.types.is_numeric_dtype(sweep.design[k])]
+    if design == "grid" and categorical:
+        paired = sweep.meta.get("random_numbers") == "common"
+        s = Section("points", "Outcomes at each design point")
+        s.paragraphs.append(
+            f"Design keys with levels that are not numbers ({html.escape(', '.join(categorical))}) have no "
+            "axis to plot against: each outcome's mean over replicates at every point and arm, and its "
+            "difference from the first point (the reference: for an ablation over "
+            "<code>dynamics.disabled</code>, the point with every submodel on), "
+            + ("paired by replicate (common random numbers)" if paired else
+               "as a difference of means (independent random numbers)")
+            + ", with its standard error.")
+        for outcome in single:
+            table = differences_from_first_point(sweep, outcome)
+            if not np.isfinite(table["mean"]).any():
+                continue
+            shown = table.copy()
+            for column in ("mean", "difference", "se"):
+                shown[column] = shown[column].map(lambda v: f"{v:.4g}" if np.isfinite(v) else "–")
+            s.tables.append(TableItem(f"points_{outcome.replace('/', '_')}", table, shown,
+                                      f"{outcome} at each design point"))
         sections.append(s)
     if design == "grid" and len(sweep.keys) == 2:
         s = Section("heatmaps", "Two-parameter grid")

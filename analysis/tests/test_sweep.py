@@ -66,7 +66,11 @@ def made(tmp_path_factory):
                                   '[[dimensions]]\nkey = "arms.1.uptake"\nmin = 0.2\nmax = 0.9\n')
     (d / "power.toml").write_text('scenario = "base.toml"\nreplicates = 6\n[power]\n'
                                   'outcome = "intent_to_leave"\nunits = [4, 8]\nper_unit = 6\n')
+    (d / "ablation.toml").write_text('scenario = "base.toml"\noutcomes = ["coverage", "satisfaction_change"]\n'
+                                     '[[dimensions]]\nkey = "dynamics.disabled"\n'
+                                     'values = [[], ["culture"], ["satisfaction"]]\n')
     _mentorsim("sweep", str(d / "grid.toml"), "-o", str(d / "grid.h5"), "--threads", "2")
+    _mentorsim("sweep", str(d / "ablation.toml"), "-o", str(d / "ablation.h5"), "--threads", "2")
     _mentorsim("sweep", str(d / "sobol.toml"), "-o", str(d / "sobol.h5"), "--threads", "2")
     _mentorsim("power", str(d / "power.toml"), "-o", str(d / "power.h5"), "--threads", "2")
     _mentorsim("run", str(d / "base.toml"), "-o", str(d / "run.h5"))
@@ -229,3 +233,29 @@ def test_the_check_command_reads_sweep_and_power_files(made):
                              capture_output=True, text=True, timeout=300, cwd=REPO / "analysis")
         assert run.returncode == 0, run.stderr
         assert expected in run.stdout
+
+
+def test_an_ablation_grid_reports_each_point_against_the_first(made, tmp_path):
+    ablation = sweep.load_sweep(made / "ablation.h5")
+    table = sweep.differences_from_first_point(ablation, "satisfaction_change")
+    runs = ablation.runs(["satisfaction_change"])
+    # Worked out from the runs: point 2 (satisfaction off), arm reverse, paired by replicate.
+    value = runs.set_index(["point", "arm", "replicate"])["value"]
+    diffs = np.array([value[(2, "reverse", r)] - value[(0, "reverse", r)] for r in (0, 1)])
+    row = table[(table.point == 2) & (table.arm == "reverse")].iloc[0]
+    assert row["dynamics.disabled"] == '[ "satisfaction" ]'
+    assert row["difference"] == pytest.approx(diffs.mean())
+    assert row["se"] == pytest.approx(abs(diffs[0] - diffs[1]) / 2)   # SD of two / sqrt(2)
+    assert row["replicates"] == 2
+    # Satisfaction off freezes satisfaction: the program arm's change (its participants') is 0 in every
+    # replicate, while the whole model moves it; the first point's own difference is exactly 0.
+    program = runs[runs.arm == "reverse"]
+    assert (program[program.point == 2]["value"] == 0).all()
+    assert (program[program.point == 0]["value"] != 0).all()
+    assert (table[(table.point == 0) & (table.arm == "reverse")]["difference"] == 0).all()
+    out = sweep.build_report(made / "ablation.h5", tmp_path / "ablation", dpi=60)
+    html = (out / "report.html").read_text()
+    assert "Outcomes at each design point" in html and "paired by replicate" in html
+    # A grid over numbers keeps its plots and has no such table.
+    grid = (sweep.build_report(made / "grid.h5", tmp_path / "grid", dpi=60) / "report.html").read_text()
+    assert "Outcomes at each design point" not in grid
