@@ -138,7 +138,7 @@ def _print_tables(results, options) -> None:
 
 
 def _check(paths: list[Path]) -> int:
-    from . import sweep
+    from . import report, sweep
     from .io import SECTIONS, load
     for path in paths:
         kind = sweep.file_kind(path)
@@ -166,6 +166,9 @@ def _check(paths: list[Path]) -> int:
         print(f"{path}: ok: schema version 1, mentorsim {results.meta['mentorsim_version']}, seed "
               f"{results.seed}, {results.replicates} replicate(s), arms {', '.join(results.arms)}; "
               f"holds {', '.join(present) or 'no data sections'}")
+        off = report.switched_off(results.meta)
+        if off:
+            print(f"{path}: ablation: submodels switched off (dynamics.disabled): {', '.join(off)}")
         for warning in results.warnings:
             _warn(f"{path}: {warning}")
     return 0

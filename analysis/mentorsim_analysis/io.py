@@ -503,6 +503,15 @@ def load(path: str | Path) -> "Results":
             raise AnalysisError(f"/meta resolved_json is not valid JSON ({error.msg})") from None
         if not isinstance(meta["resolved"], dict):
             raise AnalysisError("/meta resolved_json is not a JSON object")
+        if "disabled_submodels" in meta:   # written since issue 19; absent from older files
+            text = meta["disabled_submodels"]
+            try:
+                names = json.loads(text) if isinstance(text, str) else None
+            except json.JSONDecodeError:
+                names = None
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise AnalysisError(f"/meta disabled_submodels is {text!r}; expected a JSON array of "
+                                    "submodel names such as [\"culture\"]")
     except AnalysisError as error:
         raise AnalysisError(f"{path}: {error}") from None
     meta["schema_version"] = SCHEMA_VERSION

@@ -162,6 +162,22 @@ def test_meta_of_the_wrong_type_exits_2(tmp_path, capsys):
                                              "non-negative integer")
 
 
+def test_check_states_the_submodels_switched_off_and_refuses_a_malformed_list(tmp_path, capsys):
+    path = write_results(tmp_path / "ablation.h5")
+    with h5py.File(path, "a") as f:
+        f["meta"].attrs["disabled_submodels"] = '["diffusion", "culture"]'
+    assert cli.main(["check", str(path)]) == 0
+    assert "ablation: submodels switched off (dynamics.disabled): diffusion, culture" in capsys.readouterr().out
+    with h5py.File(path, "a") as f:
+        f["meta"].attrs["disabled_submodels"] = "diffusion"
+    assert cli.main(["check", str(path)]) == 2
+    _one_error_line(capsys.readouterr().err, "/meta disabled_submodels is 'diffusion'; expected a JSON "
+                                             "array of submodel names")
+    out = tmp_path / "out"
+    assert cli.main(["report", str(path), "-o", str(out), *FAST]) == 2
+    _nothing_written(out)
+
+
 @pytest.mark.parametrize("drop", ["outcomes/coverage", "timeseries/satisfaction",
                                   "outcomes/by_minority/retention", "dyads/quality"])
 def test_missing_required_dataset_exits_2(tmp_path, capsys, drop):
