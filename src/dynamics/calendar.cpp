@@ -11,7 +11,7 @@ void CalendarStage::run(Context& ctx) {
   DyadTable& dyads = ctx.write<C::dyads>();
   ProgramWorld world{population, ctx.write<C::confidence>(), ctx.read<C::network>(), dyads, ctx.write<C::program>()};
   std::vector<MatchingRecord> records = run_calendar(world, ctx.scenario(), ctx.random(), ctx.step());
-  ctx.write<C::dyad_constants>().extend(dyads, population, ctx.dynamics().meetings.time_required);
+  ctx.write<C::dyad_constants>().extend(dyads, population, ctx.scenario());
   std::vector<MatchingRecord>& log = ctx.write<C::matching_log>();
   for (MatchingRecord& record : records) {
     // Infeasibility that only shows at run time is recorded (unmatched with a reason) and reported.

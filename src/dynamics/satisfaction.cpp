@@ -77,7 +77,8 @@ void SatisfactionStage::run(Context& ctx) {
   for_each_active_dyad(
       active, dyads,
       [&](DyadId d) {
-        const double per_week = time_required / cadence_weeks(scenario, dyads, d);
+        const double per_week =
+            time_required * meeting_time_factor(scenario, pop, dyads, d) / cadence_weeks(scenario, dyads, d);
         // A circle meets as one: its mentor's time is shared among the circle's mentees.
         const double mentor_share = dyads.type[d] == DyadType::group ? 1.0 / circles.at(dyads.group[d]) : 1.0;
         const std::int64_t quality = to_fixed(dyads.quality[d]);

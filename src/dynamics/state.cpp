@@ -272,12 +272,14 @@ void record_baseline(Baseline& baseline, const Population& population, const Col
   baseline.stage[a] = population.stage[a];
 }
 
-void DyadConstants::extend(const DyadTable& dyads, const Population& population, double time_required) {
+void DyadConstants::extend(const DyadTable& dyads, const Population& population, const Scenario& scenario) {
+  const double time_required = scenario.dynamics().meetings.time_required;
   for (auto d = static_cast<DyadId>(size()); d < dyads.size(); ++d) {
     const AgentId mentor = dyads.mentor[d];
     const AgentId mentee = dyads.mentee[d];
-    mentor_availability.push_back(availability(population, mentor, time_required));
-    mentee_availability.push_back(availability(population, mentee, time_required));
+    const double time = time_required * meeting_time_factor(scenario, population, dyads, d);
+    mentor_availability.push_back(availability(population, mentor, time));
+    mentee_availability.push_back(availability(population, mentee, time));
     upward_hierarchy.push_back(population.stage[mentor] >= population.stage[mentee]
                                    ? 0.0
                                    : population.institutions[population.institution[mentee]].hierarchy);
@@ -287,6 +289,34 @@ void DyadConstants::extend(const DyadTable& dyads, const Population& population,
 
 double availability(const Population& population, AgentId a, double time_required) {
   return std::min(1.0, static_cast<double>(population.time_budget[a]) / time_required);
+}
+
+double virtual_share(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
+  if (dyads.formation[d] == Formation::informal) return 0.0;
+  switch (program_of(scenario, dyads, d).meeting_mode) {
+    case MeetingMode::in_person:
+      return 0.0;
+    case MeetingMode::virtual_:
+      return 1.0;
+    case MeetingMode::blended:
+      return scenario.dynamics().meetings.blended_virtual_share;
+  }
+  return 0.0;
+}
+
+double meeting_time_factor(const Scenario& scenario, const Population& population, const DyadTable& dyads, DyadId d) {
+  const MeetingParams& p = scenario.dynamics().meetings;
+  const double v = virtual_share(scenario, dyads, d);
+  const bool across = population.institution[dyads.mentor[d]] != population.institution[dyads.mentee[d]];
+  const double in_person = across ? 1.0 + p.cross_institution_travel : 1.0;
+  if (v == 0.0) return in_person;  // exactly the in-person time, whatever the virtual keys
+  return (1.0 - v) * in_person + v * p.virtual_time_factor;
+}
+
+double bond_factor(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
+  const double v = virtual_share(scenario, dyads, d);
+  if (v == 0.0) return 1.0;
+  return (1.0 - v) + v * scenario.dynamics().ties.virtual_bond_factor;
 }
 
 std::unordered_map<DyadId, int> circle_sizes(const std::vector<DyadId>& active, const DyadTable& dyads) {

@@ -90,16 +90,18 @@ void TiesStage::run(Context& ctx) {
         } else {
           make(0, Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
         }
+        // A virtual meeting builds less of a tie (bond_factor: exactly 1 in person).
+        const double introduction = p.introduction_probability * bond_factor(ctx.scenario(), dyads, d);
         Stream stream = ctx.random().stream(ctx.step(), Purpose::ties, d);
         const double u_mentee = stream.uniform();
         const double u_mentor = stream.uniform();
-        if (u_mentee < p.introduction_probability) {
+        if (u_mentee < introduction) {
           const AgentId contact = random_contact(net, pop, mentor, mentee, stream);
           if (contact != kNoAgent && contact != mentee) {
             make(1, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
           }
         }
-        if (u_mentor < p.introduction_probability) {
+        if (u_mentor < introduction) {
           const AgentId contact = random_contact(net, pop, mentee, mentor, stream);
           if (contact != kNoAgent && contact != mentor) {
             make(2, Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
@@ -110,7 +112,7 @@ void TiesStage::run(Context& ctx) {
   for (std::size_t k = 0; k < active.size(); ++k) {
     if (at_mentor[k] < 0) continue;
     float& w = net.weights(dyads.mentor[active[k]])[static_cast<std::size_t>(at_mentor[k])];
-    w += static_cast<float>(p.bond_gain * (1.0 - w));
+    w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, active[k]) * (1.0 - w));
     net.weights(dyads.mentee[active[k]])[static_cast<std::size_t>(at_mentee[k])] = w;
   }
   std::vector<Tie>& pending = ctx.write<C::new_ties>();

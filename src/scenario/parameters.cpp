@@ -479,6 +479,9 @@ ParameterGroup program_group() {
                    "C17 (Oladeji et al. 2018): meeting cadence weekly 21%, monthly 43%, twice a year 26% — monthly, "
                    "the commonest",
                    "≤ duration_weeks"}),
+          choice("meeting_mode", p.meeting_mode,
+                 {"", "how pairs meet: in person, by video call (virtual) or blended (docs/model.md 7.8)",
+                  "design choice; review: \"virtual mentoring\" is one of the styles of mentoring"}),
           boolean("mentor_training", p.mentor_training,
                   {"", "mentors are trained: less role ambiguity, a confidence boost at their first dyad",
                    "design choice; review: mentors \"may lack prior experience in the role of mentor\""}),
@@ -676,6 +679,21 @@ ParameterGroup meetings_group() {
                    {"", "meeting probability factor at quality 0 (1 at quality 1)",
                     "C12 (Eby et al. 2013): meeting frequency and psychosocial support, rho 0.25 (better "
                     "relationships meet more); value assumption"}),
+          dyn_real(&D::meetings, &MeetingParams::virtual_time_factor, "virtual_time_factor", kPositiveUnit,
+                   {"", "time of a virtual meeting relative to an in-person one at the same institution",
+                    "assumption: a video call needs no walk to a shared room; Ensher, Heun & Blanchard 2003 (J Vocat "
+                    "Behav) discuss online mentoring as freeing mentoring from constraints of time and distance"}),
+          dyn_real(&D::meetings, &MeetingParams::cross_institution_travel, "cross_institution_travel", kWeight5,
+                   {"",
+                    "extra time of an in-person meeting between partners of different institutions (travel), "
+                    "as a share of the meeting's time",
+                    "assumption: 0 keeps the model without travel; review: \"often there is a lack of formal "
+                    "relationship between hospital, university and research institutions\""}),
+          dyn_real(&D::meetings, &MeetingParams::blended_virtual_share, "blended_virtual_share", kUnit,
+                   {"share", "share of a blended program's meetings held virtually", "assumption: half"}),
+          dyn_real(&D::meetings, &MeetingParams::meeting_hours, "meeting_hours", Range{0.0, 24.0, true, false},
+                   {"hours", "hours of an in-person meeting within one institution (the cost outcomes)",
+                    "assumption: an hour-long meeting"}),
       });
 }
 
@@ -820,6 +838,11 @@ ParameterGroup ties_group() {
                "resources of others\" and opens \"communication lines\"; value assumption"}),
           dyn_real(&D::ties, &TieParams::introduction_weight, "introduction_weight", kPositiveUnit,
                    {"", "strength of a tie made by introduction", "assumption: a weak tie", "> drop_threshold"}),
+          dyn_real(&D::ties, &TieParams::virtual_bond_factor, "virtual_bond_factor", kUnit,
+                   {"", "bond gain and introduction probability of a virtual meeting, relative to an in-person one",
+                    "assumption: a video call builds less of a tie and meets fewer of the partner's colleagues; "
+                    "Ensher, Heun & Blanchard 2003 (J Vocat Behav) discuss the challenges of building a mentoring "
+                    "relationship through computer-mediated communication"}),
           dyn_real(&D::ties, &TieParams::drop_threshold, "drop_threshold", kUnitOpenAbove,
                    {"", "ties weaker than this (and than their routine strength) go at the next merge", "assumption"}),
           dyn_integer(&D::ties, &TieParams::merge_interval, "merge_interval", 1, 520,

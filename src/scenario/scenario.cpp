@@ -72,6 +72,7 @@ constexpr auto kProgramDesignKeys = std::to_array<std::string_view>({"institutio
                                                                      "start_week",
                                                                      "duration_weeks",
                                                                      "cadence_weeks",
+                                                                     "meeting_mode",
                                                                      "mentor_training",
                                                                      "sponsorship"});
 
@@ -670,6 +671,7 @@ class ScenarioBuilder {
     p.start_week = static_cast<Step>(r.integer("start_week", p.start_week, 0, 5200));
     p.duration_weeks = static_cast<Step>(r.integer("duration_weeks", p.duration_weeks, 1, 5200));
     p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", p.cadence_weeks, 1, 520));
+    p.meeting_mode = r.enumeration<MeetingMode>("meeting_mode", p.meeting_mode);
     p.mentor_training = r.boolean("mentor_training", p.mentor_training);
     p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
     if (!p.active()) {

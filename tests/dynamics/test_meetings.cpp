@@ -47,3 +47,66 @@ TEST_CASE("a dyad whose mentor has no time never meets", "[dynamics][meetings]")
     CHECK(state.dyads.met[d] == 0);
   }
 }
+
+namespace {
+
+// Moves agent `a` of a tiny world to a second institution "u" (its own unit), so that its dyads with
+// agents of "h" meet across institutions.
+void move_to_second_institution(SimulationState& state, AgentId a) {
+  Population& pop = state.population;
+  if (pop.institutions.size() < 2) {
+    pop.institutions.push_back(InstitutionInfo{"u", InstitutionKind::university, 0.5, 1, 1});
+    pop.units.push_back(UnitInfo{1, "u/0"});
+    pop.psych_safety.push_back(0.5f);
+  }
+  pop.institution[a] = 1;
+  pop.unit[a] = 1;
+}
+
+}  // namespace
+
+TEST_CASE("a virtual meeting costs what the equation says", "[dynamics][meetings][virtual]") {
+  // time_required 0.4, virtual_time_factor 0.5, cross_institution_travel 1 (an in-person meeting
+  // across institutions takes twice as long), blended_virtual_share 0.5. The mentee's time budget is
+  // 0.1, the mentor's 1, the pair's quality 0.6 and the cadence 4 weeks.
+  const std::string dynamics =
+      "[dynamics.meetings]\nvirtual_time_factor = 0.5\ncross_institution_travel = 1.0\n"
+      "blended_virtual_share = 0.5\n";
+  auto run = [&](const std::string& mode, bool across) {
+    const Scenario scenario =
+        tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\ncadence_weeks = 4\nmeeting_mode = \"" + mode +
+                             "\"\n" + dynamics);
+    auto agents = junior_and_senior(1.0f);
+    agents[1].time_budget = 0.1f;
+    SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+    if (across) move_to_second_institution(state, 1);
+    const DyadId d = add_dyad(state, 0, 1, 0.6f);
+    return std::tuple{meeting_time_factor(scenario, state.population, state.dyads, d),
+                      state.dyad_constants.mentee_availability[d],
+                      meeting_probability(scenario, state.dyads, state.dyad_constants, d)};
+  };
+  // In person within one institution: factor 1, τ = 0.4, a = 0.1 / 0.4 = 0.25,
+  // p = (1/4) * 1 * 0.25 * (0.5 + 0.5 * 0.6) = 0.05.
+  auto [f, a, p] = run("in_person", false);
+  CHECK(f == 1.0);
+  CHECK(a == Approx(0.25));
+  CHECK(p == Approx(0.05));
+  // Virtual: factor 0.5, τ = 0.2, a = 0.5, p = 0.1; across institutions the same (no travel).
+  std::tie(f, a, p) = run("virtual", false);
+  CHECK(f == Approx(0.5));
+  CHECK(a == Approx(0.5));
+  CHECK(p == Approx(0.1));
+  std::tie(f, a, p) = run("virtual", true);
+  CHECK(f == Approx(0.5));
+  CHECK(p == Approx(0.1));
+  // In person across institutions: factor 1 + 1 = 2, τ = 0.8, a = 0.125, p = 0.025.
+  std::tie(f, a, p) = run("in_person", true);
+  CHECK(f == Approx(2.0));
+  CHECK(a == Approx(0.125));
+  CHECK(p == Approx(0.025));
+  // Blended across institutions: 0.5 * 2 + 0.5 * 0.5 = 1.25, τ = 0.5, a = 0.2, p = 0.04.
+  std::tie(f, a, p) = run("blended", true);
+  CHECK(f == Approx(1.25));
+  CHECK(a == Approx(0.2));
+  CHECK(p == Approx(0.04));
+}

@@ -63,3 +63,53 @@ TEST_CASE("the tie stage merges at the end of every merge_interval weeks", "[dyn
     CHECK(state.network.has_tie(0, 1) == (week == 3));
   }
 }
+
+TEST_CASE("a virtual meeting builds a weaker bond", "[dynamics][ties][virtual]") {
+  // bond_gain 0.1, virtual_bond_factor 0.5, no decay, no introductions: an in-person meeting takes the
+  // tie from 0.6 to 0.6 + 0.1 (1 - 0.6) = 0.64, a virtual one to 0.6 + 0.05 (0.4) = 0.62 and a blended
+  // one (half virtual: factor 0.75) to 0.6 + 0.075 (0.4) = 0.63.
+  for (const auto& [mode, expected] : {std::pair{"in_person", 0.64}, {"virtual", 0.62}, {"blended", 0.63}}) {
+    const Scenario scenario =
+        tiny_scenario(2, std::string("[program]\nkind = \"reverse\"\nstart_week = 0\nmeeting_mode = \"") + mode +
+                             "\"\n[dynamics.ties]\nintroduction_probability = 0.0\nvirtual_bond_factor = 0.5\n");
+    SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {Tie{0, 1, 0.6f, 0.6f}}, 0.7, 0.2));
+    const DyadId d = add_dyad(state, 0, 1, 1.0f);
+    state.dyads.succeeded[d] = 1;
+    TiesStage ties;
+    run_stage(ties, state);
+    INFO(mode);
+    CHECK(state.network.weight(0, 1) == Approx(expected));
+  }
+}
+
+TEST_CASE("a virtual meeting makes introductions at virtual_bond_factor times the rate", "[dynamics][ties][virtual]") {
+  // introduction_probability 1 and virtual_bond_factor 0.5: each partner introduces with probability
+  // 0.5 per successful meeting. Agent 0's colleague 2 and agent 1's colleague 3 can be introduced.
+  // 500 weeks (before the first merge at week 519), two partners each: 1,000 trials, 4 SE of a
+  // proportion near 0.25 is 0.055 (in person the rate would be 0.5).
+  const Scenario scenario = tiny_scenario(
+      4,
+      "[program]\nkind = \"reverse\"\nstart_week = 0\nmeeting_mode = \"virtual\"\n"
+      "[dynamics.ties]\nintroduction_probability = 1.0\nvirtual_bond_factor = 0.5\nmerge_interval = 520\n");
+  auto agents = junior_and_senior(1.0f);
+  agents.push_back(TinyAgent{});
+  agents.push_back(TinyAgent{});
+  SimulationState state(
+      scenario, 0, tiny_world(agents, {Tie{0, 1, 0.5f, 0.5f}, Tie{0, 2, 0.5f, 0.5f}, Tie{1, 3, 0.5f, 0.5f}}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  TiesStage ties;
+  constexpr int kWeeks = 500;
+  int introduced = 0;
+  int possible = 0;
+  for (Step week = 0; week < kWeeks; ++week) {
+    state.step = week;
+    state.dyads.succeeded[d] = 1;
+    state.new_ties.clear();
+    run_stage(ties, state);
+    // Each partner picks one of the other's two contacts: the partner itself (no tie made) or the
+    // other contact; so an introduction is made with probability 0.5 (the rate) * 0.5 (the pick).
+    introduced += static_cast<int>(state.new_ties.size());
+    possible += 2;
+  }
+  CHECK(static_cast<double>(introduced) / possible == Approx(0.25).margin(0.055));
+}

@@ -95,7 +95,7 @@ inline DyadId add_dyad(SimulationState& state, AgentId mentor, AgentId mentee, f
   ProgramWorld world{state.population, state.population.confidence, state.network, state.dyads, state.program};
   const DyadId d = form_dyad(world, *state.scenario, mentor, mentee, 0, Formation::assigned, kNoDyad, state.step);
   state.dyads.quality[d] = quality;
-  state.dyad_constants.extend(state.dyads, state.population, state.scenario->dynamics().meetings.time_required);
+  state.dyad_constants.extend(state.dyads, state.population, *state.scenario);
   state.active_dyads = state.dyads.active_ids();
   return d;
 }

@@ -48,8 +48,9 @@ struct DyadConstants {
   std::vector<UnitId> mentee_unit;
 
   [[nodiscard]] std::size_t size() const noexcept { return mentor_availability.size(); }
-  // Adds the entries of the dyads formed since the last call.
-  void extend(const DyadTable& dyads, const Population& population, double time_required);
+  // Adds the entries of the dyads formed since the last call (availability against each dyad's own
+  // meeting time, meeting_time below).
+  void extend(const DyadTable& dyads, const Population& population, const Scenario& scenario);
 };
 
 struct SimulationState {
@@ -109,6 +110,20 @@ void for_each_active_dyad(const std::vector<DyadId>& active, const DyadTable& dy
 
 // Share of a nominal meeting's time the agent can give: min(1, time_budget / time_required).
 double availability(const Population& population, AgentId a, double time_required);
+
+// Share of dyad d's meetings held virtually: 0 in person (and for informal dyads), 1 virtual,
+// dynamics.meetings.blended_virtual_share blended.
+double virtual_share(const Scenario& scenario, const DyadTable& dyads, DyadId d);
+
+// A meeting of dyad d takes meeting_time_factor times an in-person meeting within one institution:
+//   (1 - v) (1 + cross_institution_travel [partners at different home institutions]) + v virtual_time_factor,
+// v = virtual_share (docs/model.md 7.8). Exactly 1 for an in-person dyad within one institution, and for
+// any in-person dyad at the default cross_institution_travel = 0.
+double meeting_time_factor(const Scenario& scenario, const Population& population, const DyadTable& dyads, DyadId d);
+
+// Tie building of a successful meeting of dyad d relative to an in-person one:
+// (1 - v) + v virtual_bond_factor (exactly 1 in person).
+double bond_factor(const Scenario& scenario, const DyadTable& dyads, DyadId d);
 
 // Active dyads of each group-mentoring circle among `active`, keyed by the circle's id (DyadTable::group).
 std::unordered_map<DyadId, int> circle_sizes(const std::vector<DyadId>& active, const DyadTable& dyads);

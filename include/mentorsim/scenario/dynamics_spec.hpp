@@ -13,6 +13,13 @@ namespace mentorsim {
 struct MeetingParams {
   double time_required = 0.4;  // share of the weekly time budget a meeting needs
   double quality_floor = 0.5;  // meeting probability factor at quality 0 (1 at quality 1)
+  // Meeting modes (docs/model.md 7.8): a meeting's time is time_required times
+  //   (1 - v) (1 + cross_institution_travel [partners at different institutions]) + v virtual_time_factor,
+  // v the share of the dyad's meetings held virtually (in person 0, virtual 1, blended blended_virtual_share).
+  double virtual_time_factor = 0.75;      // a virtual meeting's time relative to an in-person one
+  double cross_institution_travel = 0.0;  // extra time of an in-person meeting across institutions
+  double blended_virtual_share = 0.5;     // share of a blended program's meetings held virtually
+  double meeting_hours = 1.0;             // hours of an in-person meeting within one institution (cost outcomes)
 };
 
 struct ExchangeParams {
@@ -56,6 +63,7 @@ struct TieParams {
   double bond_initial = 0.3;              // strength of a new mentor-mentee tie
   double introduction_probability = 0.1;  // per partner and successful meeting
   double introduction_weight = 0.2;       // strength of a tie made by introduction
+  double virtual_bond_factor = 0.5;       // bond gain and introductions of a virtual meeting, relative to in person
   double drop_threshold = 0.05;           // ties weaker than this are removed at the next merge
   Step merge_interval = 4;                // weeks between merges of new and removed ties
 };

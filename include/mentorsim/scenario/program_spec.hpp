@@ -18,6 +18,15 @@ struct EnumTraits<ConstraintLevel> {
   static constexpr auto names = std::to_array<std::string_view>({"allowed", "preferred", "required"});
 };
 
+// How a program's pairs meet (docs/model.md 7.8): in person, by video call, or blended (a share of the
+// meetings virtual, dynamics.meetings.blended_virtual_share).
+enum class MeetingMode : std::uint8_t { in_person, virtual_, blended };
+template <>
+struct EnumTraits<MeetingMode> {
+  static constexpr std::string_view type_name = "meeting mode";
+  static constexpr auto names = std::to_array<std::string_view>({"in_person", "virtual", "blended"});
+};
+
 struct ProgramSpec {
   ProgramKind kind = ProgramKind::none;
   // Eligibility (empty institution list = all institutions).
@@ -41,6 +50,7 @@ struct ProgramSpec {
   Step start_week = 4;
   Step duration_weeks = 26;
   Step cadence_weeks = 4;  // nominal weeks between meetings
+  MeetingMode meeting_mode = MeetingMode::in_person;
   // Support.
   bool mentor_training = false;
   double sponsorship = 0.5;  // leadership sponsorship in [0, 1] (review, Figure 1)
