@@ -17,6 +17,8 @@ void ConfidenceStage::run(Context& ctx) {
         c[mentor] += static_cast<float>(p.empowerment * (1.0 - c[mentor]));
       }
       c[mentee] += static_cast<float>(p.mentee_efficacy * (1.0 - c[mentee]));
+      // Peers learn from each other: the partner in the mentor role gains as a mentee does.
+      if (dyads.type[d] == DyadType::peer) c[mentor] += static_cast<float>(p.mentee_efficacy * (1.0 - c[mentor]));
     } else {
       c[mentor] -= static_cast<float>(p.setback * c[mentor]);
     }

@@ -57,7 +57,8 @@ void ExchangeStage::run(Context& ctx) {
     Domain domain;
     float delta;
   };
-  constexpr std::size_t kSlots = kMaxTeachingFlows + 2;  // the flows and two learning-by-mentoring domains
+  // The flows, and two learning-by-mentoring domains for each partner who teaches as a mentor (both peers).
+  constexpr std::size_t kSlots = kMaxTeachingFlows + 4;
   std::vector<Increment> increments(met.size() * kSlots, Increment{kNoAgent, Domain::clinical, 0.0f});
   parallel::for_each(
       met.size(),
@@ -82,8 +83,10 @@ void ExchangeStage::run(Context& ctx) {
           const double s_learner = skills(learner, flow.domain);
           const double gap = std::max(0.0, s_teacher - s_learner);
           if (gap <= 0.0 || weight <= 0.0) continue;
-          const double delta = params.rate * weight * group_factor * q * pop.openness[learner] * gap *
-                               (1.0 - s_learner) * power_distance_damping(pop, teacher, learner);
+          // Peers (same stage at formation) feel no power distance from stage, even after a promotion.
+          const double damping = dyads.type[d] == DyadType::peer ? 1.0 : power_distance_damping(pop, teacher, learner);
+          const double delta =
+              params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) * damping;
           *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};
         }
         // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
@@ -92,6 +95,12 @@ void ExchangeStage::run(Context& ctx) {
         for (Domain domain : {Domain::teaching, Domain::leadership}) {
           const double s = skills(mentor, domain);
           *slot++ = Increment{mentor, domain, static_cast<float>(params.role_learning * sessions * q * (1.0 - s))};
+        }
+        if (dyads.type[d] == DyadType::peer) {  // symmetric: the mentee mentors too
+          for (Domain domain : {Domain::teaching, Domain::leadership}) {
+            const double s = skills(mentee, domain);
+            *slot++ = Increment{mentee, domain, static_cast<float>(params.role_learning * q * (1.0 - s))};
+          }
         }
       },
       512);

@@ -20,7 +20,7 @@ double role_ambiguity(const RelationshipParams& p, const DyadTable& dyads, DyadI
 double power_imbalance(const Population& pop, const DyadTable& dyads, DyadId d) {
   const AgentId mentor = dyads.mentor[d];
   const AgentId mentee = dyads.mentee[d];
-  if (pop.stage[mentor] >= pop.stage[mentee]) return 0.0;
+  if (dyads.type[d] == DyadType::peer || pop.stage[mentor] >= pop.stage[mentee]) return 0.0;
   const double h = pop.institutions[pop.institution[mentee]].hierarchy;
   const double psi = pop.psych_safety[pop.unit[mentee]];
   return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);

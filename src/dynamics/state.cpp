@@ -280,7 +280,7 @@ void DyadConstants::extend(const DyadTable& dyads, const Population& population,
     const double time = time_required * meeting_time_factor(scenario, population, dyads, d);
     mentor_availability.push_back(availability(population, mentor, time));
     mentee_availability.push_back(availability(population, mentee, time));
-    upward_hierarchy.push_back(population.stage[mentor] >= population.stage[mentee]
+    upward_hierarchy.push_back(dyads.type[d] == DyadType::peer || population.stage[mentor] >= population.stage[mentee]
                                    ? 0.0
                                    : population.institutions[population.institution[mentee]].hierarchy);
     mentee_unit.push_back(population.unit[mentee]);

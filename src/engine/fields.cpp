@@ -308,7 +308,7 @@ constexpr std::array kCodeTables = std::to_array<CodeTable>({
     {{"profession", "string", "[8]", "–", "profession names, by profession code"}},
     {{"stage", "string", "[4]", "–", "career stage names, by stage code"}},
     {{"domain", "string", "[6]", "–", "skill domain names (the column order of `skills`)"}},
-    {{"dyad_type", "string", "[4]", "–", "dyad type names, by dyad type code"}},
+    {{"dyad_type", "string", "[5]", "–", "dyad type names, by dyad type code"}},
     {{"formation", "string", "[3]", "–", "formation names, by formation code"}},
     {{"end_reason", "string", "[7]", "–", "end reason names, by end reason code"}},
     {{"arm", "string", "[A]", "–", "arm names, by arm code (`none` when the scenario has no program)"}},

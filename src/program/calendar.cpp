@@ -146,7 +146,7 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.population = &pop;
   input.network = &world.network;
   input.type = dyad_type_of(p.kind);
-  input.constraints = PairingConstraints{p.cross_institution, p.cross_profession};
+  input.constraints = PairingConstraints{p.cross_institution, p.cross_profession, p.kind == ProgramKind::peer};
   input.random = random;
   input.step = step;
   input.approach = scenario.dynamics().approach;
@@ -228,8 +228,18 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
     if (eligible == 0) continue;
     // Two words per agent: mentee uptake, then mentor uptake (common to every arm and design).
     Stream stream = random.stream(step, Purpose::enrollment, a);
-    const bool as_mentee = stream.uniform() < p.uptake && (eligible & kMenteeRole);
-    const bool as_mentor = stream.uniform() < p.mentor_uptake && (eligible & kMentorRole);
+    const double u_mentee = stream.uniform();
+    const double u_mentor = stream.uniform();
+    bool as_mentee = u_mentee < p.uptake && (eligible & kMenteeRole);
+    bool as_mentor = u_mentor < p.mentor_uptake && (eligible & kMentorRole);
+    if (p.kind == ProgramKind::peer) {
+      // Peers enrol by uptake alone; the second word splits them into the two roles of a pair, half
+      // each (an agent eligible for one role only takes that one).
+      const bool enrols = u_mentee < p.uptake;
+      const bool mentor_role = (eligible & kMentorRole) && (u_mentor < 0.5 || !(eligible & kMenteeRole));
+      as_mentor = enrols && mentor_role;
+      as_mentee = enrols && !mentor_role && (eligible & kMenteeRole);
+    }
     if (as_mentee) {
       program.enrolled[a] |= kMenteeRole;
       program.enrolled_week[a] = step;

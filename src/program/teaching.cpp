@@ -21,8 +21,24 @@ constexpr std::array<TeachingFlow, 4> kReciprocal = {{{D::digital, true, true},
                                                       {D::clinical, false, false},
                                                       {D::leadership, false, false}}};
 
-static_assert(kTraditional.size() <= kMaxTeachingFlows && kGroup.size() <= kMaxTeachingFlows &&
-              kReverse.size() <= kMaxTeachingFlows && kReciprocal.size() <= kMaxTeachingFlows);
+// Peer: each partner teaches the other every domain, with weight 1 (symmetric flows). Only the partner
+// who holds more of a domain teaches it: the other direction's gap is 0.
+constexpr std::array<TeachingFlow, 12> kPeer = {{{D::clinical, true, true},
+                                                 {D::digital, true, true},
+                                                 {D::research, true, true},
+                                                 {D::teaching, true, true},
+                                                 {D::leadership, true, true},
+                                                 {D::culture_wellbeing, true, true},
+                                                 {D::clinical, false, true},
+                                                 {D::digital, false, true},
+                                                 {D::research, false, true},
+                                                 {D::teaching, false, true},
+                                                 {D::leadership, false, true},
+                                                 {D::culture_wellbeing, false, true}}};
+
+static_assert(kPeer.size() <= kMaxTeachingFlows && kTraditional.size() <= kMaxTeachingFlows &&
+              kGroup.size() <= kMaxTeachingFlows && kReverse.size() <= kMaxTeachingFlows &&
+              kReciprocal.size() <= kMaxTeachingFlows);
 
 }  // namespace
 
@@ -36,6 +52,8 @@ std::span<const TeachingFlow> teaching_flows(DyadType type) {
       return kReverse;
     case DyadType::reciprocal:
       return kReciprocal;
+    case DyadType::peer:
+      return kPeer;
   }
   return {};
 }
@@ -48,6 +66,8 @@ DyadType dyad_type_of(ProgramKind kind) {
       return DyadType::reciprocal;
     case ProgramKind::group:
       return DyadType::group;
+    case ProgramKind::peer:
+      return DyadType::peer;
     default:
       return DyadType::traditional;
   }

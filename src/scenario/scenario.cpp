@@ -205,6 +205,8 @@ std::vector<CareerStage> default_mentor_stages(ProgramKind kind) {
       return {CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::group:
       return {CareerStage::senior};
+    case ProgramKind::peer:
+      return {CareerStage::student, CareerStage::early_career, CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::none:
       break;
   }
@@ -219,6 +221,8 @@ std::vector<CareerStage> default_mentee_stages(ProgramKind kind) {
     case ProgramKind::traditional:
     case ProgramKind::group:
       return {CareerStage::student, CareerStage::early_career};
+    case ProgramKind::peer:
+      return {CareerStage::student, CareerStage::early_career, CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::none:
       break;
   }
@@ -691,6 +695,11 @@ class ScenarioBuilder {
         r.error("mentor_capacity",
                 "group mentoring gives each mentor one circle of group_size mentees; "
                 "set group_size instead");
+      }
+      if (p.kind == ProgramKind::peer && r.has("mentor_uptake")) {
+        r.error("mentor_uptake",
+                "peer mentoring enrols by uptake alone (half of the enrolled peers take the mentor role, half "
+                "the mentee role); remove mentor_uptake");
       }
       if (p.kind != ProgramKind::group && r.has("group_size")) {
         r.error("group_size", "group_size applies to group mentoring only (kind = \"group\")");

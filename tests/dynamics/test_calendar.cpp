@@ -74,3 +74,34 @@ TEST_CASE("mentor training boosts a trained mentor's confidence at its first dya
   add_dyad(state, mentor, 1, 0.6f);
   CHECK(state.population.confidence[mentor] == Approx(0.52));
 }
+
+TEST_CASE("a peer program enrols each peer in one role and pairs within career stages", "[dynamics][calendar][peer]") {
+  // 20 early-career and 20 senior staff, everyone enrols (uptake 1): each takes exactly one role, and
+  // every pair formed joins two peers of the same stage.
+  const Scenario scenario = tiny_scenario(40, "[program]\nkind = \"peer\"\nstart_week = 0\nuptake = 1.0\n");
+  std::vector<TinyAgent> agents(40);
+  for (std::size_t a = 20; a < 40; ++a) agents[a].stage = CareerStage::senior;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  CalendarStage calendar;
+  run_stage(calendar, state);
+  int mentors = 0;
+  for (AgentId a = 0; a < 40; ++a) {
+    const std::uint8_t roles = state.program.enrolled[a];
+    CHECK((roles == kMentorRole || roles == kMenteeRole));
+    mentors += roles == kMentorRole ? 1 : 0;
+  }
+  CHECK(mentors > 0);
+  CHECK(mentors < 40);
+  // Every stage's pairs: min(mentors, mentees) of that stage (one mentee per mentor).
+  std::array<int, kStages> stage_mentors{}, stage_mentees{};
+  for (AgentId a = 0; a < 40; ++a) {
+    (state.program.enrolled[a] == kMentorRole ? stage_mentors : stage_mentees)[index_of(state.population.stage[a])]++;
+  }
+  std::size_t expected = 0;
+  for (std::size_t s = 0; s < kStages; ++s) expected += std::min(stage_mentors[s], stage_mentees[s]);
+  REQUIRE(state.dyads.size() == expected);
+  for (DyadId d = 0; d < state.dyads.size(); ++d) {
+    CHECK(state.dyads.type[d] == DyadType::peer);
+    CHECK(state.population.stage[state.dyads.mentor[d]] == state.population.stage[state.dyads.mentee[d]]);
+  }
+}

@@ -46,3 +46,18 @@ TEST_CASE("a failed meeting costs the mentor confidence and leaves the mentee's"
   CHECK(state.population.confidence[0] == Approx(0.5 - 0.1 * 0.5));  // c -= setback c
   CHECK(state.population.confidence[1] == 0.5f);
 }
+
+TEST_CASE("a successful peer meeting raises both peers' confidence as a mentee's", "[dynamics][confidence][peer]") {
+  // mentee_efficacy 0.02 for both partners: 0.5 + 0.02 * 0.5 = 0.51 (no empowerment for peers).
+  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"peer\"\nstart_week = 0\n");
+  TinyAgent peer;
+  peer.confidence = 0.5f;
+  SimulationState state(scenario, 0, tiny_world({peer, peer}, {}, 0.0, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  state.dyads.met[d] = 1;
+  state.dyads.succeeded[d] = 1;
+  ConfidenceStage confidence;
+  run_stage(confidence, state);
+  CHECK(state.population.confidence[0] == Approx(0.51));
+  CHECK(state.population.confidence[1] == Approx(0.51));
+}

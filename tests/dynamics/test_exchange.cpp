@@ -68,3 +68,53 @@ TEST_CASE("a reciprocal dyad teaches back with weight back_flow", "[dynamics][ex
   CHECK(state.skills_next(0, Domain::clinical) == Approx(0.4 + 0.0192).epsilon(1e-6));
   CHECK(state.skills_next.at(1, kDigital) == Approx(0.3336).epsilon(1e-6));
 }
+
+TEST_CASE("peers teach each other every domain whoever is the mentor and feel no power distance from stage",
+          "[dynamics][exchange][peer]") {
+  // Two early-career peers: A (clinical 0.8, digital 0.2), B (clinical 0.4, digital 0.6), openness 1,
+  // quality 1, rate 0.2, role_learning 0. One meeting: B's clinical gains 0.2 (0.8 - 0.4)(1 - 0.4) =
+  // 0.048, A's digital 0.2 (0.6 - 0.2)(1 - 0.2) = 0.064; the other domains are equal (0.5): no flow.
+  const Scenario scenario =
+      tiny_scenario(2, "[program]\nkind = \"peer\"\nstart_week = 0\n[dynamics.exchange]\nrole_learning = 0.0\n");
+  TinyAgent a;
+  a.skills = {0.8f, 0.2f, 0.5f, 0.5f, 0.5f, 0.5f};
+  a.confidence = 0.0f;
+  TinyAgent b;
+  b.skills = {0.4f, 0.6f, 0.5f, 0.5f, 0.5f, 0.5f};
+  b.confidence = 0.0f;
+  for (const bool a_mentors : {true, false}) {
+    for (const bool promoted : {false, true}) {
+      INFO("A mentors: " << a_mentors << ", the mentee promoted to senior: " << promoted);
+      SimulationState state(scenario, 0, tiny_world({a, b}, {}, 0.7, 0.2));
+      const DyadId d = a_mentors ? add_dyad(state, 0, 1, 1.0f) : add_dyad(state, 1, 0, 1.0f);
+      CHECK(state.dyads.type[d] == DyadType::peer);
+      // A promotion after formation: a reverse flow would now be damped by 1 - 0.7 (1 - 0)(1 - 0.2) =
+      // 0.44 (the teacher's confidence is 0); a peer flow is not.
+      if (promoted) state.population.stage[state.dyads.mentee[d]] = CareerStage::senior;
+      state.dyads.met[d] = 1;
+      ExchangeStage stage;
+      run_stage(stage, state);
+      CHECK(state.skills_next(1, Domain::clinical) == Approx(0.448).epsilon(1e-6));
+      CHECK(state.skills_next(0, Domain::digital) == Approx(0.264).epsilon(1e-6));
+      CHECK(state.skills_next(0, Domain::clinical) == Approx(0.8f));
+      CHECK(state.skills_next(1, Domain::digital) == Approx(0.6f));
+      CHECK(state.skills_next(0, Domain::research) == Approx(0.5f));
+    }
+  }
+}
+
+TEST_CASE("both peers learn by mentoring", "[dynamics][exchange][peer]") {
+  // Equal skills (no flow): each partner's teaching and leadership += role_learning q (1 - s) =
+  // 0.01 * 0.8 * 0.5 = 0.004.
+  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"peer\"\nstart_week = 0\n");
+  SimulationState state(scenario, 0, tiny_world({TinyAgent{}, TinyAgent{}}, {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 0.8f);
+  state.dyads.met[d] = 1;
+  ExchangeStage stage;
+  run_stage(stage, state);
+  for (AgentId x : {0u, 1u}) {
+    CHECK(state.skills_next(x, Domain::teaching) == Approx(0.504).epsilon(1e-6));
+    CHECK(state.skills_next(x, Domain::leadership) == Approx(0.504).epsilon(1e-6));
+    CHECK(state.skills_next(x, Domain::clinical) == Approx(0.5f));
+  }
+}

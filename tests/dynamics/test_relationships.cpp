@@ -110,3 +110,19 @@ TEST_CASE("a new dyad's quality starts from similarity and latent fit", "[dynami
   CHECK(state.dyads.quality[chosen] == Approx(0.6 + 0.3 * (sim - 0.5) - 0.2 + 0.05));
   CHECK(state.dyads.fit_perceived[chosen] == 0.5f);
 }
+
+TEST_CASE("a peer pair has no power imbalance even after a promotion and base role ambiguity",
+          "[dynamics][relationships][peer]") {
+  // Hierarchy 1, mentor confidence 0, psi 0.2: a mentor below its mentee would give f = 0.8.
+  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"peer\"\nstart_week = 0\n");
+  TinyAgent peer;
+  peer.confidence = 0.0f;
+  SimulationState state(scenario, 0, tiny_world({peer, peer}, {}, 1.0, 0.2));
+  const DyadId d = add_dyad(state, 0, 1, 1.0f);
+  state.population.stage[1] = CareerStage::senior;
+  CHECK(power_imbalance(state.population, state.dyads, d) == 0.0);
+  CHECK(state.dyad_constants.upward_hierarchy[d] == 0.0);
+  // q = 1, fit 0 (communication failure 0): p_success = 1 - base_ambiguity = 0.95.
+  state.dyads.fit[d] = 0.0f;
+  CHECK(success_probability(scenario.dynamics().relationships, state.population, state.dyads, d) == Approx(0.95));
+}

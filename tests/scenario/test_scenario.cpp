@@ -228,3 +228,15 @@ TEST_CASE("agent fields are kept in canonical order whatever order is written", 
   CHECK(s.output().agent_fields[0] == "id");
   CHECK(s.output().agent_fields[1] == "degree");
 }
+
+TEST_CASE("peer mentoring refuses mentor_uptake and pairs all stages by default", "[scenario][peer]") {
+  const Diagnostic e = only(scenario_errors("[program]\nkind = \"peer\"\nuptake = 0.5\nmentor_uptake = 0.3\n"));
+  CHECK(e.key == "program.mentor_uptake");
+  CHECK(e.where.line == 4);
+  CHECK(contains(e.message, "peer mentoring enrols by uptake alone"));
+  const Scenario peer = Scenario::parse("[program]\nkind = \"peer\"\n", "peer.toml");
+  const ProgramSpec& p = peer.arms().front().program;
+  CHECK(p.mentor_stages.size() == kStages);
+  CHECK(p.mentee_stages.size() == kStages);
+  CHECK(p.mentor_uptake == p.uptake);
+}

@@ -6,6 +6,7 @@
 //   traditional dyads the mentee teaches digital and culture/wellbeing back with a small weight.
 // reverse: the (junior) mentor teaches digital and culture/wellbeing up.
 // reciprocal ("boomerang"): as reverse, and the senior mentee teaches clinical and leadership back.
+// peer: same-stage partners teach each other every domain (whoever holds more of it), weight 1.
 
 #include <array>
 #include <span>
@@ -23,8 +24,8 @@ struct TeachingFlow {
   bool primary;         // the dyad's purpose (weight 1); secondary flows carry a back-flow weight
 };
 
-// The most flows any dyad type has (traditional: four primary, two back-flows).
-inline constexpr std::size_t kMaxTeachingFlows = 6;
+// The most flows any dyad type has (peer: six domains each way).
+inline constexpr std::size_t kMaxTeachingFlows = 12;
 
 // The flows of a dyad type, primary first.
 std::span<const TeachingFlow> teaching_flows(DyadType type);

@@ -17,6 +17,7 @@ bool is_feasible(const Population& population, AgentId mentor, AgentId mentee, c
       population.profession[mentor] == population.profession[mentee]) {
     return false;
   }
+  if (constraints.same_stage && population.stage[mentor] != population.stage[mentee]) return false;
   return true;
 }
 
@@ -97,8 +98,9 @@ bool FeasibilityIndex::any_feasible(AgentId mentee) const {
   } else if (cross_p) {
     allowed = total - by_profession_[p];
   }
-  // At most the mentee itself, its manager and its reports can be excluded besides the constraints.
-  if (allowed > 2 + reports_[mentee]) return true;
+  // At most the mentee itself, its manager and its reports can be excluded besides the constraints
+  // (the counts do not know stages: under same_stage, scan).
+  if (!constraints_.same_stage && allowed > 2 + reports_[mentee]) return true;
   return std::any_of(mentors_.begin(), mentors_.end(),
                      [&](AgentId m) { return is_feasible(population_, m, mentee, constraints_); });
 }

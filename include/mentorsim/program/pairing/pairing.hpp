@@ -48,6 +48,7 @@ UnmatchedReason unmatched_reason(bool feasible, std::uint8_t search);
 struct PairingConstraints {
   ConstraintLevel cross_institution = ConstraintLevel::allowed;
   ConstraintLevel cross_profession = ConstraintLevel::allowed;
+  bool same_stage = false;  // peer mentoring: mentor and mentee at the same career stage
 };
 
 struct PairingInput {
