@@ -128,6 +128,7 @@ void RelationshipsStage::run(Context& ctx) {
       // A circle meeting counts once for its mentor, however many mentees attend.
       if (dyads.type[d] != DyadType::group || counted_circles.insert(dyads.group[d]).second) {
         ++meetings[dyads.mentor[d]];
+        ++dyads.mentor_meetings[d];
       }
       ++meetings[dyads.mentee[d]];
     }

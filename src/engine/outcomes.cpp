@@ -121,6 +121,17 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "run were all informal"},
     {O::skill_gain_formal_only, "skill_gain_formal_only", B::none, "skill (0-1)",
      "the same, for those whose mentors over the run were all formal"},
+    {O::mentor_hours_per_mentee, "mentor_hours_per_mentee", B::none, "hours",
+     "mentors' meeting hours in the arm's program dyads (a circle meeting counted once for its mentor; each "
+     "meeting meeting_hours times the dyad's time factor m_d, docs/model.md 7.8), per mentee who had a program "
+     "dyad (NaN without one)"},
+    {O::program_hours_per_mentee, "program_hours_per_mentee", B::none, "hours",
+     "staff hours the arm's program took: mentors' and mentees' meeting hours in its dyads, per mentee who had a "
+     "program dyad (NaN without one)"},
+    {O::hours_per_skill_gain, "hours_per_skill_gain", B::none, "hours per skill unit",
+     "the program's staff hours (as program_hours_per_mentee, not divided) per unit of skill its participants "
+     "(mentors and mentees of its dyads) gained: final minus initial skill summed over the six domains, gross of "
+     "what informal diffusion gave (NaN without a program dyad or without a positive gain)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -352,6 +363,43 @@ void mentor_shares(const SimulationState& state, Accumulator& acc) {
     if (minority_share > 0.0 && minority_share < 1.0 && majority_share > 0.0 && majority_share < 1.0) {
       acc.at(O::mentor_odds_ratio_start, arm) = Mean{odds(minority_share) / odds(majority_share), 1.0};
     }
+  }
+}
+
+// The cost outcomes: meeting hours of each arm's program dyads, per mentee and per unit of skill gained.
+void program_costs(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const DyadTable& dyads = state.dyads;
+  const std::size_t arms = state.scenario->arms().size();
+  const double hours = state.scenario->dynamics().meetings.meeting_hours;
+  std::vector<double> mentor_hours(arms, 0.0);
+  std::vector<double> mentee_hours(arms, 0.0);
+  std::vector<double> mentees(arms, 0.0);
+  std::vector<double> gain(arms, 0.0);
+  // Each participant (per arm of its dyads) counted once: bit 0 mentee, bit 1 participant.
+  std::vector<std::vector<std::uint8_t>> seen(arms);
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
+    const ArmId arm = dyads.arm[d];
+    const double per_meeting = hours * meeting_time_factor(*state.scenario, pop, dyads, d);
+    mentor_hours[arm] += per_meeting * dyads.mentor_meetings[d];
+    mentee_hours[arm] += per_meeting * dyads.meetings[d];
+    auto& mark = seen[arm];
+    if (mark.empty()) mark.assign(pop.size(), 0);
+    if (!(mark[dyads.mentee[d]] & 1)) mentees[arm] += 1.0;
+    mark[dyads.mentee[d]] |= 1;
+    for (AgentId a : {dyads.mentor[d], dyads.mentee[d]}) {
+      if (mark[a] & 2) continue;
+      mark[a] |= 2;
+      for (std::size_t k = 0; k < kDomains; ++k) gain[arm] += pop.skills.at(a, k) - state.baseline.skills.at(a, k);
+    }
+  }
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    if (mentees[arm] == 0.0) continue;
+    const double total = mentor_hours[arm] + mentee_hours[arm];
+    acc.at(O::mentor_hours_per_mentee, arm) = Mean{mentor_hours[arm] / mentees[arm], 1.0};
+    acc.at(O::program_hours_per_mentee, arm) = Mean{total / mentees[arm], 1.0};
+    if (gain[arm] > 0.0) acc.at(O::hours_per_skill_gain, arm) = Mean{total / gain[arm], 1.0};
   }
 }
 
@@ -643,6 +691,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
     }
   }
   mentor_shares(state, acc);
+  program_costs(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

@@ -23,6 +23,7 @@ DyadId DyadTable::add(const NewDyad& d, Step step) {
   fit.push_back(d.fit);
   fit_perceived.push_back(d.fit_perceived);
   meetings.push_back(0);
+  mentor_meetings.push_back(0);
   trained.push_back(d.trained ? 1 : 0);
   failures.push_back({0, 0, 0});
   met.push_back(0);

@@ -48,23 +48,6 @@ TEST_CASE("a dyad whose mentor has no time never meets", "[dynamics][meetings]")
   }
 }
 
-namespace {
-
-// Moves agent `a` of a tiny world to a second institution "u" (its own unit), so that its dyads with
-// agents of "h" meet across institutions.
-void move_to_second_institution(SimulationState& state, AgentId a) {
-  Population& pop = state.population;
-  if (pop.institutions.size() < 2) {
-    pop.institutions.push_back(InstitutionInfo{"u", InstitutionKind::university, 0.5, 1, 1});
-    pop.units.push_back(UnitInfo{1, "u/0"});
-    pop.psych_safety.push_back(0.5f);
-  }
-  pop.institution[a] = 1;
-  pop.unit[a] = 1;
-}
-
-}  // namespace
-
 TEST_CASE("a virtual meeting costs what the equation says", "[dynamics][meetings][virtual]") {
   // time_required 0.4, virtual_time_factor 0.5, cross_institution_travel 1 (an in-person meeting
   // across institutions takes twice as long), blended_virtual_share 0.5. The mentee's time budget is
@@ -79,7 +62,7 @@ TEST_CASE("a virtual meeting costs what the equation says", "[dynamics][meetings
     auto agents = junior_and_senior(1.0f);
     agents[1].time_budget = 0.1f;
     SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
-    if (across) move_to_second_institution(state, 1);
+    if (across) test::move_to_second_institution(state, 1);
     const DyadId d = add_dyad(state, 0, 1, 0.6f);
     return std::tuple{meeting_time_factor(scenario, state.population, state.dyads, d),
                       state.dyad_constants.mentee_availability[d],

@@ -126,3 +126,23 @@ TEST_CASE("a peer pair has no power imbalance even after a promotion and base ro
   state.dyads.fit[d] = 0.0f;
   CHECK(success_probability(scenario.dynamics().relationships, state.population, state.dyads, d) == Approx(0.95));
 }
+
+TEST_CASE("a circle meeting counts once in its mentor's meetings and in mentor_meetings",
+          "[dynamics][relationships][cost]") {
+  // A circle of two dyads (mentor 0, mentees 1 and 2) that both attend this week's meeting.
+  const Scenario scenario = tiny_scenario(3, "[program]\nkind = \"group\"\nstart_week = 0\n");
+  TinyAgent senior;
+  senior.stage = CareerStage::senior;
+  SimulationState state(scenario, 0, tiny_world({senior, TinyAgent{}, TinyAgent{}}, {}, 0.0, 0.5));
+  const DyadId first = add_dyad(state, 0, 1, 1.0f);
+  const DyadId second = add_dyad(state, 0, 2, 1.0f);
+  state.dyads.group[second] = first;
+  state.dyads.met[first] = state.dyads.met[second] = 1;
+  RelationshipsStage relationships;
+  run_stage(relationships, state);
+  CHECK(state.dyads.meetings[first] == 1);
+  CHECK(state.dyads.meetings[second] == 1);
+  CHECK(state.dyads.mentor_meetings[first] == 1);
+  CHECK(state.dyads.mentor_meetings[second] == 0);
+  CHECK(state.meeting_counts[0] == 1);
+}

@@ -83,7 +83,10 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "satisfaction_change_informal_only",
                                              "satisfaction_change_formal_only",
                                              "skill_gain_informal_only",
-                                             "skill_gain_formal_only"};
+                                             "skill_gain_formal_only",
+                                             "mentor_hours_per_mentee",
+                                             "program_hours_per_mentee",
+                                             "hours_per_skill_gain"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -317,4 +320,41 @@ TEST_CASE(
   CHECK(o.value(O::dyads, 0) == 2.0);
   CHECK(o.value(O::end_share, 0, index_of(EndReason::program_end)) == Approx(1.0));
   CHECK(o.value(O::quality, 0, index_of(Formation::informal)) == Approx(0.5));
+}
+
+TEST_CASE("the cost outcomes are the hand-counted meeting hours per mentee and per unit of skill gained",
+          "[engine][outcomes][cost]") {
+  // A blended reverse program: meeting_hours 1.5, half the meetings virtual at half the time, in-person
+  // meetings across institutions twice as long (travel 1). Agent 0 mentors agent 1 (same institution:
+  // m = 0.5 * 1 + 0.5 * 0.5 = 0.75, 1.125 hours a meeting) and agent 2 (another institution: m = 0.5 * 2 +
+  // 0.5 * 0.5 = 1.25, 1.875 hours a meeting). Dyad 0 met 4 times, dyad 1 twice.
+  const Scenario scenario = test::tiny_scenario(
+      3,
+      "[program]\nkind = \"reverse\"\nstart_week = 0\nmeeting_mode = \"blended\"\n"
+      "[dynamics.meetings]\nmeeting_hours = 1.5\nvirtual_time_factor = 0.5\ncross_institution_travel = 1.0\n"
+      "blended_virtual_share = 0.5\n");
+  auto agents = test::junior_and_senior(1.0f);
+  agents.push_back(agents[1]);
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  test::move_to_second_institution(state, 2);
+  const DyadId near = test::add_dyad(state, 0, 1, 0.5f);
+  const DyadId far = test::add_dyad(state, 0, 2, 0.5f);
+  state.dyads.meetings[near] = state.dyads.mentor_meetings[near] = 4;
+  state.dyads.meetings[far] = state.dyads.mentor_meetings[far] = 2;
+  // Skill gains of the participants: 0.25 + 0.05 + 0.2 = 0.5.
+  state.population.skills(1, Domain::digital) += 0.25f;
+  state.population.skills(2, Domain::clinical) += 0.05f;
+  state.population.skills(0, Domain::teaching) += 0.2f;
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  // Mentor: 4 * 1.125 + 2 * 1.875 = 8.25 hours over 2 mentees; the mentees as many: 16.5 in all.
+  CHECK(o.value(O::mentor_hours_per_mentee, 0) == Approx(4.125));
+  CHECK(o.value(O::program_hours_per_mentee, 0) == Approx(8.25));
+  CHECK(o.value(O::hours_per_skill_gain, 0) == Approx(16.5 / 0.5).epsilon(1e-5));
+
+  // Without a program dyad the costs are NaN.
+  SimulationState idle(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  const Outcomes none = compute_outcomes(idle);
+  CHECK(std::isnan(none.value(O::mentor_hours_per_mentee, 0)));
+  CHECK(std::isnan(none.value(O::hours_per_skill_gain, 0)));
 }

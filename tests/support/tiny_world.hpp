@@ -100,6 +100,19 @@ inline DyadId add_dyad(SimulationState& state, AgentId mentor, AgentId mentee, f
   return d;
 }
 
+// Moves agent `a` of a tiny world to a second institution "u" (its own unit), so that its dyads with
+// agents of "h" meet across institutions.
+inline void move_to_second_institution(SimulationState& state, AgentId a) {
+  Population& pop = state.population;
+  if (pop.institutions.size() < 2) {
+    pop.institutions.push_back(InstitutionInfo{"u", InstitutionKind::university, 0.5, 1, 1});
+    pop.units.push_back(UnitInfo{1, "u/0"});
+    pop.psych_safety.push_back(0.5f);
+  }
+  pop.institution[a] = 1;
+  pop.unit[a] = 1;
+}
+
 // A stage's context on a hand-built state, for calling a stage's other entry points (TiesStage::merge).
 template <class S>
 typename S::Context context_of(SimulationState& state, std::vector<StageNote>& notes) {

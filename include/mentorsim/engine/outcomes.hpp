@@ -65,8 +65,11 @@ enum class Outcome : std::uint8_t {
   satisfaction_change_formal_only,
   skill_gain_informal_only,
   skill_gain_formal_only,
+  mentor_hours_per_mentee,
+  program_hours_per_mentee,
+  hours_per_skill_gain,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::skill_gain_formal_only) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::hours_per_skill_gain) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
 enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };

@@ -59,6 +59,9 @@ class DyadTable {
   std::vector<float> fit;            // latent pair fit, unknown to assigners
   std::vector<float> fit_perceived;  // the mentee's perception of fit when it chose (NaN: assigned)
   std::vector<std::uint32_t> meetings;
+  // Meetings its mentor attended for it: `meetings`, except that a circle meeting counts once for the
+  // circle's mentor (on the first attending dyad of the circle, in id order).
+  std::vector<std::uint32_t> mentor_meetings;
   std::vector<std::uint8_t> trained;
   std::vector<std::array<std::uint16_t, kFailureCauses>> failures;
   // This week's events, reset at the start of each week.
