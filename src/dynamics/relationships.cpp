@@ -14,6 +14,7 @@ double role_ambiguity(const RelationshipParams& p, const DyadTable& dyads, DyadI
   const DyadType type = dyads.type[d];
   double a = (type == DyadType::reverse || type == DyadType::reciprocal) ? p.role_ambiguity : p.base_ambiguity;
   if (dyads.trained[d]) a *= 1.0 - p.training_effect;
+  if (dyads.prepared[d]) a *= 1.0 - p.preparation_effect;
   return a;
 }
 

@@ -153,6 +153,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(d.fit);
       h.vector(d.fit_perceived);
       h.vector(d.meetings);
+      h.vector(d.prepared);
       h.vector(d.mentor_meetings);
       h.vector(d.trained);
       h.vector(d.failures);

@@ -68,7 +68,8 @@ void TiesStage::run(Context& ctx) {
   // dyad order; bonds are then strengthened one dyad after another, in dyad order (two dyads may
   // share a tie, e.g. A mentors B while B mentors A), so nothing depends on the thread count.
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
-  constexpr std::size_t kSlots = 3;  // bond, mentee's introduction, mentor's introduction
+  // bond, mentee's introduction, mentor's introduction, a sponsoring mentor's cross-institution introduction
+  constexpr std::size_t kSlots = 4;
   std::vector<Tie> made(active.size() * kSlots);
   std::vector<std::uint8_t> used(active.size() * kSlots, 0);
   std::vector<std::ptrdiff_t> at_mentor(active.size(), -1);
@@ -105,6 +106,24 @@ void TiesStage::run(Context& ctx) {
           const AgentId contact = random_contact(net, pop, mentee, mentor, stream);
           if (contact != kNoAgent && contact != mentor) {
             make(2, Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
+          }
+        }
+        // A sponsoring mentor shares its network: one of its contacts at another institution than the
+        // mentee's, not yet tied to the mentee (its own stream, so no other draw moves).
+        if (dyads.formation[d] != Formation::informal && program_of(ctx.scenario(), dyads, d).mentor_sponsorship) {
+          Stream sponsor = ctx.random().stream(ctx.step(), Purpose::sponsorship, d);
+          if (sponsor.uniform() < p.sponsor_introduction) {
+            std::vector<AgentId> candidates;
+            for (AgentId x : net.neighbors(mentor)) {
+              if (x != mentee && pop.active(x) && pop.institution[x] != pop.institution[mentee] &&
+                  !net.has_tie(mentee, x)) {
+                candidates.push_back(x);
+              }
+            }
+            if (!candidates.empty()) {
+              const AgentId contact = candidates[sponsor.below(static_cast<std::uint32_t>(candidates.size()))];
+              make(3, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
+            }
           }
         }
       },

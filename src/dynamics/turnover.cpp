@@ -133,6 +133,15 @@ void TurnoverStage::run(Context& ctx) {
       ctx.note(std::move(message));
     }
   }
+  // Mentees of an active dyad whose program's mentors sponsor them (mentor_sponsorship): their weekly
+  // promotion probability p becomes 1 - (1 - p)^ratio (a hazard ratio; the same draw decides it).
+  std::vector<std::uint8_t> sponsored;
+  for (DyadId d : ctx.read<C::active_dyads>()) {
+    if (!dyads.active(d) || dyads.formation[d] == Formation::informal) continue;
+    if (!program_of(scenario, dyads, d).mentor_sponsorship) continue;
+    if (sponsored.empty()) sponsored.assign(n, 0);
+    sponsored[dyads.mentee[d]] = 1;
+  }
   // Leaving by the state at the start of the week; stayers then update whether they consider leaving
   // and may be promoted. Each agent writes only its own entries.
   std::vector<std::uint8_t> leaving(n, 0);
@@ -152,7 +161,11 @@ void TurnoverStage::run(Context& ctx) {
     } else if (u < rates.switch_rate * (1.0 - intent)) {
       pop.considering_leaving[a] = 0;
     }
-    if (rates.promote[stage] > 0.0 && stream.uniform() < rates.promote[stage]) {
+    double promote = rates.promote[stage];
+    if (!sponsored.empty() && sponsored[a] != 0) {
+      promote = 1.0 - std::pow(1.0 - promote, params.sponsorship_promotion_ratio);
+    }
+    if (promote > 0.0 && stream.uniform() < promote) {
       pop.stage[a] = enum_at<CareerStage>(stage + 1);
     }
   });

@@ -101,6 +101,7 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   if (formation == Formation::self_identified) q += rel.self_identified_bonus;
   d.quality = static_cast<float>(std::clamp(q, 0.0, 1.0));
   d.trained = spec.program.mentor_training;
+  d.prepared = spec.program.mentee_preparation;
   d.planned_end = spec.program.start_week + spec.program.duration_weeks;  // the program's end
   const DyadId id = world.dyads.add(d, step);
   ProgramState& program = world.program;

@@ -489,6 +489,16 @@ ParameterGroup program_group() {
           boolean("mentor_training", p.mentor_training,
                   {"", "mentors are trained: less role ambiguity, a confidence boost at their first dyad",
                    "design choice; review: mentors \"may lack prior experience in the role of mentor\""}),
+          boolean("mentee_preparation", p.mentee_preparation,
+                  {"", "mentees are prepared for the role (training, expectations set): less role ambiguity",
+                   "design choice; review Figure 1: mentee preparation; Lee, Anzai & Langlotz 2006 (Acad Radiol): "
+                   "aligning mentor and mentee expectations"}),
+          boolean("mentor_sponsorship", p.mentor_sponsorship,
+                  {"",
+                   "mentors sponsor their mentees: higher promotion hazard while the dyad runs, introductions "
+                   "to the mentor's contacts at other institutions",
+                   "design choice; review: in traditional mentoring \"the mentor acts as a 'sponsor'\" who \"gives "
+                   "and shares opportunities\""}),
           real("sponsorship", p.sponsorship, kUnit,
                {"", "leadership sponsorship while the program runs (unit culture)",
                 "assumption; review Figure 1: \"communication and cooperation between senior leaders of all "
@@ -782,6 +792,10 @@ ParameterGroup relationships_group() {
           dyn_real(&D::relationships, &RelationshipParams::training_effect, "training_effect", kUnit,
                    {"", "share of role ambiguity removed by mentor training",
                     "assumption; the review cites mentor training programs (Sheri et al. 2019)"}),
+          dyn_real(&D::relationships, &RelationshipParams::preparation_effect, "preparation_effect", kUnit,
+                   {"", "share of role ambiguity removed by mentee preparation (program key mentee_preparation)",
+                    "assumption: half the effect of mentor training, as it acts on one side of the pair; review "
+                    "Figure 1 (mentee preparation); Zachary & Fischler 2009 (The Mentee's Guide)"}),
           dyn_real(&D::relationships, &RelationshipParams::dissolve_threshold, "dissolve_threshold", kUnit,
                    {"", "a dyad whose quality falls below this ends at once", "assumption", "< initial_quality"}),
           dyn_real(&D::relationships, &RelationshipParams::time_hazard, "time_hazard", kUnit,
@@ -842,6 +856,12 @@ ParameterGroup ties_group() {
                "resources of others\" and opens \"communication lines\"; value assumption"}),
           dyn_real(&D::ties, &TieParams::introduction_weight, "introduction_weight", kPositiveUnit,
                    {"", "strength of a tie made by introduction", "assumption: a weak tie", "> drop_threshold"}),
+          dyn_real(&D::ties, &TieParams::sponsor_introduction, "sponsor_introduction", kUnit,
+                   {"probability",
+                    "per successful meeting of a sponsored dyad: the mentor introduces the mentee to one of its "
+                    "contacts at another institution",
+                    "assumption; review: a sponsor \"gives and shares opportunities\", and mentoring can extend "
+                    "\"access to the resources of others\""}),
           dyn_real(&D::ties, &TieParams::virtual_bond_factor, "virtual_bond_factor", kUnit,
                    {"", "bond gain and introduction probability of a virtual meeting, relative to an in-person one",
                     "assumption: a video call builds less of a tie and meets fewer of the partner's colleagues; "
@@ -963,6 +983,10 @@ ParameterGroup turnover_group() {
        "C25 (Griffeth, Hom & Gaertner 2000): intention–turnover correlation about 0.38; value calibrated so that "
        "the phi between considering leaving at week 0 and leaving within 52 weeks is about 0.38 at the defaults "
        "(the outcome intent_leaving_phi reports it)"}));
+  parameters.push_back(dyn_real(
+      &D::turnover, &TurnoverParams::sponsorship_promotion_ratio, "sponsorship_promotion_ratio", Range{1.0, 10.0},
+      {"", "promotion hazard ratio of a mentee while a sponsoring mentor's dyad runs (program key mentor_sponsorship)",
+       "assumption; review: the mentor as \"sponsor\" who \"gives and shares opportunities\" (direction only)"}));
   return group("dynamics.turnover", "Intent to leave, leaving, promotion and hiring", std::move(parameters));
 }
 

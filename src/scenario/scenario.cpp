@@ -74,6 +74,8 @@ constexpr auto kProgramDesignKeys = std::to_array<std::string_view>({"institutio
                                                                      "cadence_weeks",
                                                                      "meeting_mode",
                                                                      "mentor_training",
+                                                                     "mentee_preparation",
+                                                                     "mentor_sponsorship",
                                                                      "sponsorship"});
 
 constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness", "time_budget", "workload",
@@ -677,6 +679,8 @@ class ScenarioBuilder {
     p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", p.cadence_weeks, 1, 520));
     p.meeting_mode = r.enumeration<MeetingMode>("meeting_mode", p.meeting_mode);
     p.mentor_training = r.boolean("mentor_training", p.mentor_training);
+    p.mentee_preparation = r.boolean("mentee_preparation", p.mentee_preparation);
+    p.mentor_sponsorship = r.boolean("mentor_sponsorship", p.mentor_sponsorship);
     p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
     if (!p.active()) {
       // Design keys on an arm without a program would be silently ignored: refuse them, as group_size

@@ -25,6 +25,7 @@ DyadId DyadTable::add(const NewDyad& d, Step step) {
   meetings.push_back(0);
   mentor_meetings.push_back(0);
   trained.push_back(d.trained ? 1 : 0);
+  prepared.push_back(d.prepared ? 1 : 0);
   failures.push_back({0, 0, 0});
   met.push_back(0);
   succeeded.push_back(0);

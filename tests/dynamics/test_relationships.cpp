@@ -146,3 +146,20 @@ TEST_CASE("a circle meeting counts once in its mentor's meetings and in mentor_m
   CHECK(state.dyads.mentor_meetings[second] == 0);
   CHECK(state.meeting_counts[0] == 1);
 }
+
+TEST_CASE("mentee preparation removes preparation_effect of the role ambiguity left", "[dynamics][relationships]") {
+  // Reverse role ambiguity 0.2, training_effect 0.6, preparation_effect 0.3: prepared 0.2 * 0.7 = 0.14;
+  // trained and prepared 0.2 * 0.4 * 0.7 = 0.056.
+  for (const auto& [keys, expected] : {std::pair{"mentee_preparation = true\n", 0.14},
+                                       {"mentee_preparation = true\nmentor_training = true\n", 0.056},
+                                       {"", 0.2}}) {
+    const Scenario scenario =
+        tiny_scenario(2, std::string("[program]\nkind = \"reverse\"\nstart_week = 0\n") + keys +
+                             "[dynamics.relationships]\nrole_ambiguity = 0.2\ntraining_effect = 0.6\n"
+                             "preparation_effect = 0.3\n");
+    SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+    const DyadId d = add_dyad(state, 0, 1, 1.0f);
+    INFO(keys);
+    CHECK(role_ambiguity(scenario.dynamics().relationships, state.dyads, d) == Approx(expected));
+  }
+}

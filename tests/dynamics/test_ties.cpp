@@ -113,3 +113,36 @@ TEST_CASE("a virtual meeting makes introductions at virtual_bond_factor times th
   }
   CHECK(static_cast<double>(introduced) / possible == Approx(0.25).margin(0.055));
 }
+
+TEST_CASE("a sponsoring mentor introduces its mentee to a contact at another institution",
+          "[dynamics][ties][sponsorship]") {
+  // Mentor 0 and mentee 1 at "h"; the mentor knows 2 (at "u") and 3 (at "h"). With
+  // sponsor_introduction 1 and no ordinary introductions, a successful meeting ties 1 to 2, the only
+  // contact at another institution; without sponsorship nothing.
+  for (const bool sponsoring : {true, false}) {
+    const Scenario scenario =
+        tiny_scenario(4, std::string("[program]\nkind = \"reverse\"\nstart_week = 0\nmentor_sponsorship = ") +
+                             (sponsoring ? "true" : "false") +
+                             "\n[dynamics.ties]\nintroduction_probability = 0.0\nsponsor_introduction = 1.0\n");
+    auto agents = junior_and_senior(1.0f);
+    agents.push_back(TinyAgent{});
+    agents.push_back(TinyAgent{});
+    SimulationState state(
+        scenario, 0,
+        tiny_world(agents, {Tie{0, 1, 0.5f, 0.5f}, Tie{0, 2, 0.5f, 0.5f}, Tie{0, 3, 0.5f, 0.5f}}, 0.7, 0.2));
+    test::move_to_second_institution(state, 2);
+    const DyadId d = add_dyad(state, 0, 1, 1.0f);
+    state.dyads.succeeded[d] = 1;
+    TiesStage ties;
+    run_stage(ties, state);
+    INFO("sponsoring: " << sponsoring);
+    if (sponsoring) {
+      REQUIRE(state.new_ties.size() == 1);
+      CHECK(state.new_ties[0].a == 1);
+      CHECK(state.new_ties[0].b == 2);
+      CHECK(state.new_ties[0].weight == Approx(0.2f));
+    } else {
+      CHECK(state.new_ties.empty());
+    }
+  }
+}

@@ -262,3 +262,44 @@ TEST_CASE("without a program the stage mix is stationary and each stage leaves a
   WARN("intent-leaving phi: " << phi);
   CHECK(phi == Approx(0.38).margin(0.06));
 }
+
+TEST_CASE("a sponsored mentee is promoted at the hazard ratio with the same draw",
+          "[dynamics][turnover][sponsorship]") {
+  // Early-career promotion 0.9 a year: weekly p = 1 - 0.1^(1/52); a mentee with a sponsoring mentor
+  // has 1 - (1 - p)^2 (sponsorship_promotion_ratio 2). Agent 0 (mid-career, never promoted; the high
+  // mid-career and senior leaving rates only keep the hire mix valid) mentors agents 1..200; agents 201..400 are
+  // early-career without a mentor. Early-career staff never leave, so each agent's promotion is decided by the third
+  // uniform of its turnover stream (leaving, considering, promotion), which the test reads itself.
+  const Scenario scenario = Scenario::parse(
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 100\nunits = 1\n"
+      "stages = { early_career = 0.3, mid_career = 0.4, senior = 0.3 }\n"
+      "[program]\nkind = \"traditional\"\nstart_week = 0\nmentor_sponsorship = true\n"
+      "[dynamics.turnover]\nsponsorship_promotion_ratio = 2.0\n"
+      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.99\nsenior = 0.99\n"
+      "[dynamics.turnover.promotion_rate]\nstudent = 0.0\nearly_career = 0.9\nmid_career = 0.0\n",
+      "t.toml");
+  TinyAgent mentor;
+  mentor.stage = CareerStage::mid_career;
+  std::vector<TinyAgent> agents(401);
+  agents[0] = mentor;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  for (AgentId a = 1; a <= 200; ++a) add_dyad(state, 0, a, 0.8f);
+  state.step = 5;
+  TurnoverStage turnover(state);
+  run_stage(turnover, state);
+  const double p = 1.0 - std::pow(0.1, 1.0 / 52.0);
+  const double sponsored = 1.0 - std::pow(1.0 - p, 2.0);
+  int differ = 0;  // agents the ratio promotes that the plain rate would not
+  for (AgentId a = 1; a <= 400; ++a) {
+    Stream stream = state.random.stream(5, Purpose::turnover, a);
+    stream.uniform();
+    stream.uniform();
+    const double u = stream.uniform();
+    const bool expected = u < (a <= 200 ? sponsored : p);
+    INFO("agent " << a << ", u = " << u);
+    CHECK((state.population.stage[a] == CareerStage::mid_career) == expected);
+    if (a <= 200 && u >= p && u < sponsored) ++differ;
+  }
+  CHECK(differ > 0);  // the hazard ratio mattered for some mentee (else the test could not fail)
+  CHECK(state.population.stage[0] == CareerStage::mid_career);
+}

@@ -52,6 +52,7 @@ enum class Purpose : std::uint8_t {
   fit_perception_mentor = 24,  // a mentor's error in perceiving a pair's fit (step = mentor, entity = mentee)
   considering_leaving = 25,    // whether each initial agent considers leaving at week 0
   informal = 26,               // informal mentoring: seeking, approaching, accepting, natural end (entity = agent)
+  sponsorship = 27,            // a sponsoring mentor's introductions across institutions (entity = dyad)
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -113,6 +114,8 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "considering_leaving";
     case Purpose::informal:
       return "informal";
+    case Purpose::sponsorship:
+      return "sponsorship";
   }
   return "";
 }

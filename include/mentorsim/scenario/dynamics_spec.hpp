@@ -46,6 +46,7 @@ struct RelationshipParams {
   double role_ambiguity = 0.2;         // failure share from unclear roles, reverse and reciprocal dyads
   double base_ambiguity = 0.05;        // ... traditional and group dyads
   double training_effect = 0.6;        // share of role ambiguity removed by mentor training
+  double preparation_effect = 0.3;     // share of role ambiguity removed by mentee preparation
   double dissolve_threshold = 0.2;     // a dyad whose quality falls below ends at once
   double time_hazard = 0.03;           // weekly ending hazard per unit of time shortage
   double quality_hazard = 0.003;       // weekly ending hazard per unit of (1 - q)
@@ -63,9 +64,10 @@ struct TieParams {
   double bond_initial = 0.3;              // strength of a new mentor-mentee tie
   double introduction_probability = 0.1;  // per partner and successful meeting
   double introduction_weight = 0.2;       // strength of a tie made by introduction
-  double virtual_bond_factor = 0.5;       // bond gain and introductions of a virtual meeting, relative to in person
-  double drop_threshold = 0.05;           // ties weaker than this are removed at the next merge
-  Step merge_interval = 4;                // weeks between merges of new and removed ties
+  double sponsor_introduction = 0.2;  // per successful meeting of a sponsoring dyad: a cross-institution introduction
+  double virtual_bond_factor = 0.5;   // bond gain and introductions of a virtual meeting, relative to in person
+  double drop_threshold = 0.05;       // ties weaker than this are removed at the next merge
+  Step merge_interval = 4;            // weeks between merges of new and removed ties
 };
 
 struct SatisfactionParams {
@@ -92,6 +94,7 @@ struct TurnoverParams {
   // with (1 - I) / persistence; the leaving hazard is HR times higher at k = 1.
   double intent_persistence_weeks = 104.0;
   double intent_hazard_ratio = 16.0;
+  double sponsorship_promotion_ratio = 1.5;  // promotion hazard ratio of a mentee with a sponsoring mentor
 };
 
 // The stage mix of an institution's replacement hires that keeps its stage mix `mix` stationary in

@@ -53,7 +53,9 @@ struct ProgramSpec {
   MeetingMode meeting_mode = MeetingMode::in_person;
   // Support.
   bool mentor_training = false;
-  double sponsorship = 0.5;  // leadership sponsorship in [0, 1] (review, Figure 1)
+  bool mentee_preparation = false;  // mentees prepared for the role (expectations set): less role ambiguity
+  bool mentor_sponsorship = false;  // mentors sponsor their mentees: promotion and cross-institution introductions
+  double sponsorship = 0.5;         // leadership sponsorship in [0, 1] (review, Figure 1)
 
   [[nodiscard]] bool active() const noexcept { return kind != ProgramKind::none; }
 };

@@ -37,6 +37,7 @@ struct NewDyad {
   float fit = 0.0f;                                               // latent pair fit (standard normal)
   float fit_perceived = std::numeric_limits<float>::quiet_NaN();  // the mentee's perception when it chose
   bool trained = false;                                           // mentor trained for the role
+  bool prepared = false;                                          // mentee prepared for the role
   Step planned_end = kNever;
 };
 
@@ -63,6 +64,7 @@ class DyadTable {
   // circle's mentor (on the first attending dyad of the circle, in id order).
   std::vector<std::uint32_t> mentor_meetings;
   std::vector<std::uint8_t> trained;
+  std::vector<std::uint8_t> prepared;
   std::vector<std::array<std::uint16_t, kFailureCauses>> failures;
   // This week's events, reset at the start of each week.
   std::vector<std::uint8_t> met;
