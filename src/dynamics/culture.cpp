@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/dynamics/relationships.hpp"
 
 namespace mentorsim {
 
@@ -22,8 +24,18 @@ void CultureStage::run(Context& ctx) {
   std::vector<std::uint32_t> good(units, 0);
   std::vector<double> sponsorship(units, 0.0);
   std::vector<std::uint32_t> harmed(units, 0);
+  std::vector<std::uint32_t> sustained(units, 0);
+  // Power imbalance borne by each unit's members as mentors, in fixed point (2^-32) so that the sum
+  // does not depend on the order dyads are added in.
+  constexpr double kFixedPoint = 4294967296.0;
+  std::vector<std::int64_t> imbalance(units, 0);
+  const DyadConstants& constants = ctx.read<C::dyad_constants>();
+  const std::vector<float>& confidence = ctx.read<C::confidence>();
+  const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
+  const std::vector<float>& flattening_now = ctx.read<C::flattening>();
   // Per agent: bit 0 in a good reverse or reciprocal dyad, bit 1 in a failing dyad (any type) or in
-  // one that failed within the harm window.
+  // one that failed within the harm window, bit 2 in a reverse or reciprocal dyad active for at least
+  // sustained_weeks.
   std::vector<std::uint8_t> flags(pop.size(), 0);
   // Flags, counts and maxima do not depend on the order of the updates, so dyads and members are
   // visited in parallel with atomic updates.
@@ -34,6 +46,17 @@ void CultureStage::run(Context& ctx) {
         if ((type == DyadType::reverse || type == DyadType::reciprocal) && dyads.quality[d] >= p.good_quality) {
           std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(1, std::memory_order_relaxed);
           std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(1, std::memory_order_relaxed);
+        }
+        if ((type == DyadType::reverse || type == DyadType::reciprocal) && step - dyads.start[d] >= p.sustained_weeks) {
+          std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(4, std::memory_order_relaxed);
+          std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(4, std::memory_order_relaxed);
+        }
+        if (p.imbalance_weight > 0.0) {
+          const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening_now, dyads, d);
+          if (f > 0.0) {
+            std::atomic_ref<std::int64_t>(imbalance[pop.unit[dyads.mentor[d]]])
+                .fetch_add(std::llround(f * kFixedPoint), std::memory_order_relaxed);
+          }
         }
         if (dyads.quality[d] < p.poor_quality) {
           std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(2, std::memory_order_relaxed);
@@ -62,6 +85,7 @@ void CultureStage::run(Context& ctx) {
         std::atomic_ref<std::uint32_t>(members[u]).fetch_add(1, std::memory_order_relaxed);
         if (flags[a] & 1) std::atomic_ref<std::uint32_t>(good[u]).fetch_add(1, std::memory_order_relaxed);
         if (flags[a] & 2) std::atomic_ref<std::uint32_t>(harmed[u]).fetch_add(1, std::memory_order_relaxed);
+        if (flags[a] & 4) std::atomic_ref<std::uint32_t>(sustained[u]).fetch_add(1, std::memory_order_relaxed);
         // Sponsorship counts while the member's program runs (its start week to its end).
         const ProgramSpec& spec = ctx.scenario().arms()[program.arm[a]].program;
         if (program.enrolled[a] != 0 && step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
@@ -74,13 +98,21 @@ void CultureStage::run(Context& ctx) {
       },
       4096);
   std::vector<float>& psi = ctx.write<C::psych_safety>();
+  std::vector<float>& phi = ctx.write<C::flattening>();
   for (UnitId u = 0; u < units; ++u) {
-    const double share = members[u] > 0 ? static_cast<double>(good[u]) / members[u] : 0.0;
-    const double harm = members[u] > 0 ? static_cast<double>(harmed[u]) / members[u] : 0.0;
-    const double target = std::clamp(
-        psych_safety_initial_[u] + p.dyad_weight * share - p.harm_weight * harm + p.sponsorship_weight * sponsorship[u],
-        0.0, 1.0);
+    const double n = members[u];
+    const double share = n > 0 ? good[u] / n : 0.0;
+    const double harm = n > 0 ? harmed[u] / n : 0.0;
+    const double borne = n > 0 ? static_cast<double>(imbalance[u]) / kFixedPoint / n : 0.0;
+    const double target = std::clamp(psych_safety_initial_[u] + p.dyad_weight * share - p.harm_weight * harm +
+                                         p.sponsorship_weight * sponsorship[u] - p.imbalance_weight * borne,
+                                     0.0, 1.0);
     psi[u] += static_cast<float>(p.adjustment * (target - psi[u]));
+    const double reached =
+        n > 0 && p.flattening_share > 0.0 ? std::min(1.0, sustained[u] / n / p.flattening_share) : 0.0;
+    const double phi_target = p.flattening_max * reached;
+    const double rate = phi_target > phi[u] ? p.flattening_rate : p.flattening_relax;
+    phi[u] += static_cast<float>(rate * (phi_target - phi[u]));
   }
 }
 

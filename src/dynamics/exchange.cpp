@@ -8,11 +8,14 @@
 
 namespace mentorsim {
 
-double power_distance_damping(const Population& pop, AgentId teacher, AgentId learner) {
-  if (pop.stage[teacher] >= pop.stage[learner]) return 1.0;
+double power_distance_damping(const Population& pop, const StatusParams& status, AgentId teacher, AgentId learner,
+                              bool count_stage) {
+  const double power = dyad_power_distance(pop, teacher, learner, status, count_stage);
+  if (power == 0.0) return 1.0;
   const double h = pop.institutions[pop.institution[learner]].hierarchy;
-  const double psi = pop.psych_safety[pop.unit[learner]];
-  return 1.0 - h * (1.0 - pop.confidence[teacher]) * (1.0 - psi);
+  const UnitId u = pop.unit[learner];
+  const double psi = pop.psych_safety[u];
+  return 1.0 - std::min(1.0, h * power * (1.0 - pop.flattening[u]) * (1.0 - pop.confidence[teacher]) * (1.0 - psi));
 }
 
 namespace {
@@ -39,6 +42,7 @@ void ExchangeStage::run(Context& ctx) {
   using C = Component;
   const Population& pop = ctx.read<C::staff>();
   const ExchangeParams& params = ctx.dynamics().exchange;
+  const StatusParams& status = ctx.dynamics().status;
   const SkillMatrix& skills = ctx.read<C::skills>();
   SkillMatrix& next = ctx.write<C::skills_next>();
   start_next_week(pop, skills, next);
@@ -83,8 +87,10 @@ void ExchangeStage::run(Context& ctx) {
           const double s_learner = skills(learner, flow.domain);
           const double gap = std::max(0.0, s_teacher - s_learner);
           if (gap <= 0.0 || weight <= 0.0) continue;
-          // Peers (same stage at formation) feel no power distance from stage, even after a promotion.
-          const double damping = dyads.type[d] == DyadType::peer ? 1.0 : power_distance_damping(pop, teacher, learner);
+          // Peers (same stage at formation) feel no power distance from stage, even after a promotion;
+          // profession and minority status still count.
+          const double damping =
+              power_distance_damping(pop, status, teacher, learner, dyads.type[d] != DyadType::peer);
           const double delta =
               params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) * damping;
           *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
 
@@ -18,37 +19,36 @@ double role_ambiguity(const RelationshipParams& p, const DyadTable& dyads, DyadI
   return a;
 }
 
-double power_imbalance(const Population& pop, const DyadTable& dyads, DyadId d) {
+double power_imbalance(double power_hierarchy, double flattening, double confidence, double psych_safety) {
+  if (power_hierarchy == 0.0) return 0.0;
+  return std::min(1.0, power_hierarchy * (1.0 - flattening) * (1.0 - confidence) * (1.0 - psych_safety));
+}
+
+double power_imbalance(const Population& pop, const StatusParams& status, const DyadTable& dyads, DyadId d) {
   const AgentId mentor = dyads.mentor[d];
   const AgentId mentee = dyads.mentee[d];
-  if (dyads.type[d] == DyadType::peer || pop.stage[mentor] >= pop.stage[mentee]) return 0.0;
-  const double h = pop.institutions[pop.institution[mentee]].hierarchy;
-  const double psi = pop.psych_safety[pop.unit[mentee]];
-  return h * (1.0 - pop.confidence[mentor]) * (1.0 - psi);
+  const double h = pop.institutions[pop.institution[mentee]].hierarchy *
+                   dyad_power_distance(pop, mentor, mentee, status, dyads.type[d] != DyadType::peer);
+  const UnitId u = pop.unit[mentee];
+  return power_imbalance(h, pop.flattening[u], pop.confidence[mentor], pop.psych_safety[u]);
 }
 
 double poor_communication(const RelationshipParams& params, const DyadTable& dyads, DyadId d) {
   return std::clamp(0.5 - 0.5 * dyads.quality[d] - params.fit_communication * dyads.fit[d], 0.0, 1.0);
 }
 
-double success_probability(const RelationshipParams& params, const Population& population, const DyadTable& dyads,
-                           DyadId d) {
+double success_probability(const RelationshipParams& params, const Population& population, const StatusParams& status,
+                           const DyadTable& dyads, DyadId d) {
   return (1.0 - poor_communication(params, dyads, d)) * (1.0 - role_ambiguity(params, dyads, d)) *
-         (1.0 - power_imbalance(population, dyads, d));
+         (1.0 - power_imbalance(population, status, dyads, d));
 }
 
-namespace {
-
-// power_imbalance from the dyad constants (same value, fewer reads of agents).
 double cached_power_imbalance(const DyadConstants& cache, const std::vector<float>& confidence,
-                              const std::vector<float>& psych_safety, const DyadTable& dyads, DyadId d) {
-  const double h = cache.upward_hierarchy[d];
-  if (h == 0.0) return 0.0;
-  const double psi = psych_safety[cache.mentee_unit[d]];
-  return h * (1.0 - confidence[dyads.mentor[d]]) * (1.0 - psi);
+                              const std::vector<float>& psych_safety, const std::vector<float>& flattening,
+                              const DyadTable& dyads, DyadId d) {
+  const UnitId u = cache.mentee_unit[d];
+  return power_imbalance(cache.power_hierarchy[d], flattening[u], confidence[dyads.mentor[d]], psych_safety[u]);
 }
-
-}  // namespace
 
 void RelationshipsStage::run(Context& ctx) {
   using C = Component;
@@ -60,6 +60,7 @@ void RelationshipsStage::run(Context& ctx) {
   const DyadConstants& cache = ctx.read<C::dyad_constants>();
   const std::vector<float>& confidence = ctx.read<C::confidence>();
   const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
+  const std::vector<float>& flattening = ctx.read<C::flattening>();
   // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
   // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
   constexpr std::uint8_t kStays = 0xff;
@@ -79,7 +80,7 @@ void RelationshipsStage::run(Context& ctx) {
         if (events.met[d]) {
           ++dyads.meetings[d];
           const double ambiguity = role_ambiguity(p, dyads, d);
-          const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, dyads, d);
+          const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, flattening, dyads, d);
           const double communication = poor_communication(p, dyads, d);
           const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
           if (u_success < p_success) {

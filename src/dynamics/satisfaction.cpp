@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/dynamics/relationships.hpp"
 
 namespace mentorsim {
 
@@ -50,6 +51,9 @@ void SatisfactionStage::run(Context& ctx) {
   const Baseline& baseline = ctx.read<C::baseline>();
   const DyadTable& dyads = ctx.read<C::dyads>();
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+  const DyadConstants& constants = ctx.read<C::dyad_constants>();
+  const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
+  const std::vector<float>& flattening = ctx.read<C::flattening>();
   std::vector<float>& satisfaction = ctx.write<C::satisfaction>();
   std::vector<float>& intent = ctx.write<C::intent_to_leave>();
   const std::size_t n = pop.size();
@@ -90,6 +94,10 @@ void SatisfactionStage::run(Context& ctx) {
         add(mentee.time, to_fixed(per_week));
         add(mentor.count, 1);
         add(mentee.count, 1);
+        if (p.imbalance_weight > 0.0) {
+          const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening, dyads, d);
+          if (f > 0.0) add(mentor.imbalance, to_fixed(f));
+        }
       },
       1024);
   parallel::for_each(n, [&](std::size_t i) {
@@ -107,6 +115,7 @@ void SatisfactionStage::run(Context& ctx) {
       const double budget = std::max(1e-3f, pop.time_budget[a]);
       const double load = pop.workload[a] / p.workload_reference;
       target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget * load);
+      target -= p.imbalance_weight * std::min(1.0, static_cast<double>(mine.imbalance) / kFixedPoint);
     }
     if (failed[a] != 0) target -= p.failure_weight;
     target = std::clamp(target, 0.0, 1.0);

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "mentorsim/dynamics/satisfaction.hpp"
+#include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
 
@@ -23,12 +24,13 @@ constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
     {C::satisfaction, "job satisfaction `S` per agent"},
     {C::intent_to_leave, "intent to leave `I` and whether the agent considers leaving `k`, per agent"},
     {C::psych_safety, "psychological safety `ψ` per unit"},
+    {C::flattening, "hierarchy flattening `φ` per unit (sustained reverse mentoring; 0 at week 0)"},
     {C::network, "the collegial network: ties and their strengths"},
     {C::new_ties, "ties made since the last tie merge (mentoring bonds, introductions, hires' first ties)"},
     {C::dyads, "every dyad ever formed: partners, arm, type, formation, quality, meetings, failure counts, end"},
     {C::dyad_events, "this week's `met` and `succeeded` flags of each dyad"},
     {C::dyad_constants,
-     "per dyad, what is fixed for its life: partners' availability, upward hierarchy, mentee's unit"},
+     "per dyad, what is fixed for its life: partners' availability, hierarchy times power distance, mentee's unit"},
     {C::active_dyads, "the dyads active once this week's calendar has run, in id order"},
     {C::program,
      "per agent: arm, eligibility, enrolment, roles held, mentor and mentee loads, unmatched reason, what its "
@@ -121,6 +123,9 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
     case Component::psych_safety:
       h.vector(pop.psych_safety);
       break;
+    case Component::flattening:
+      h.vector(pop.flattening);
+      break;
     case Component::network: {
       const CollegialNetwork& net = state.network;
       h.value(net.vertex_count());
@@ -167,7 +172,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       const DyadConstants& c = state.dyad_constants;
       h.vector(c.mentor_availability);
       h.vector(c.mentee_availability);
-      h.vector(c.upward_hierarchy);
+      h.vector(c.power_hierarchy);
       h.vector(c.mentee_unit);
       break;
     }
@@ -245,6 +250,7 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   baseline.stage.resize(n);
   meeting_counts.assign(n, 0);
   skills_next.resize(n);
+  population.flattening.assign(population.units.size(), 0.0f);
   const TurnoverParams& turnover = s.dynamics().turnover;
   for (AgentId a = 0; a < n; ++a) {
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
@@ -276,15 +282,17 @@ void record_baseline(Baseline& baseline, const Population& population, const Col
 
 void DyadConstants::extend(const DyadTable& dyads, const Population& population, const Scenario& scenario) {
   const double time_required = scenario.dynamics().meetings.time_required;
+  const StatusParams& status = scenario.dynamics().status;
   for (auto d = static_cast<DyadId>(size()); d < dyads.size(); ++d) {
     const AgentId mentor = dyads.mentor[d];
     const AgentId mentee = dyads.mentee[d];
     const double time = time_required * meeting_time_factor(scenario, population, dyads, d);
     mentor_availability.push_back(availability(population, mentor, time));
     mentee_availability.push_back(availability(population, mentee, time));
-    upward_hierarchy.push_back(dyads.type[d] == DyadType::peer || population.stage[mentor] >= population.stage[mentee]
-                                   ? 0.0
-                                   : population.institutions[population.institution[mentee]].hierarchy);
+    // Peers (same stage at formation) feel no power distance from stage, even after a promotion.
+    power_hierarchy.push_back(population.institutions[population.institution[mentee]].hierarchy *
+                              dyad_power_distance(population, mentor, mentee, status,
+                                                  dyads.type[d] != DyadType::peer));
     mentee_unit.push_back(population.unit[mentee]);
   }
 }

@@ -84,6 +84,9 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
     {O::considering_leaving_change, "considering_leaving_change", B::none, "share",
      "change in the share considering leaving (k, final - week 0) of the arm's participants (mentors and mentees) "
      "still active, initial staff (Bonilha et al. 2019 saw 18.8% -> 24.3% after a program)"},
+    {O::hierarchy_flattening, "hierarchy_flattening", B::none, "share of hierarchy",
+     "mean, over the arm's active initial staff, of their unit's hierarchy flattening phi at the end (the share of "
+     "the hierarchy h that sustained reverse and reciprocal mentoring removed; 0 = unchanged)"},
     {O::mentor_share_start, "mentor_share_start", B::none, "share",
      "share of the arm's initial staff below senior with a mentor at week 0 (informal: before any program)", true,
      false},
@@ -658,6 +661,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
     retention[arm].add(active ? 1.0 : 0.0);
     acc.sub(O::retention, minority, arm, pop.minority[a]).add(active ? 1.0 : 0.0);
     if (!active) continue;
+    acc.at(O::hierarchy_flattening, arm).add(pop.flattening[pop.unit[a]]);
     for (std::size_t d = 0; d < kDomains; ++d) {
       acc.at(O::skill_gain, arm, d).add(pop.skills.at(a, d) - state.baseline.skills.at(a, d));
     }

@@ -92,6 +92,15 @@ double power_distance(const Population& population, AgentId from, AgentId to, co
   return h * std::clamp(stage_gap + status.status_weight * status_gap + status.minority_weight * minority, 0.0, 1.0);
 }
 
+double dyad_power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status,
+                           bool count_stage) {
+  const double stage = count_stage && population.stage[from] < population.stage[to] ? 1.0 : 0.0;
+  const double status_gap = std::max(
+      0.0, status.status[index_of(population.profession[to])] - status.status[index_of(population.profession[from])]);
+  const double minority = population.minority[from] && !population.minority[to] ? 1.0 : 0.0;
+  return stage + status.dyad_status_weight * status_gap + status.dyad_minority_weight * minority;
+}
+
 double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type) {
   double sum = 0.0;
   int count = 0;

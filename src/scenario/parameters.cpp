@@ -921,6 +921,12 @@ ParameterGroup satisfaction_group() {
           dyn_integer(
               &D::satisfaction, &SatisfactionParams::failure_window_weeks, "failure_window_weeks", 0, 520,
               {"weeks", "how long a failed dyad weighs on its partners' satisfaction", "assumption: a quarter"}),
+          dyn_real(&D::satisfaction, &SatisfactionParams::imbalance_weight, "imbalance_weight", kWeight5,
+                   {"",
+                    "satisfaction target lost per unit of power imbalance a mentor bears in its active dyads "
+                    "(summed, capped at 1)",
+                    "C29 (Nembhard & Edmondson 2006): lower status, less psychological safety; review: reverse "
+                    "mentoring can go wrong through power imbalance; value assumption: as failure_weight"}),
       });
 }
 
@@ -1022,6 +1028,17 @@ ParameterGroup status_group() {
                                 {"", "power distance added for minority staff facing majority staff",
                                  "C29 (Nembhard & Edmondson 2006: status differences); C5 (Ramanan et al. 2006); value "
                                  "assumption"}));
+  parameters.push_back(dyn_real(
+      &D::status, &StatusParams::dyad_status_weight, "dyad_status_weight", kWeight5,
+      {"",
+       "in a dyad (exchange damping, power imbalance): power distance per unit of profession status gap up, where "
+       "a teacher or mentor at an earlier career stage counts 1",
+       "C29 (Nembhard & Edmondson 2006): lower-status professions feel less safe to speak up; value assumption: a "
+       "nurse teaching a physician (gap 0.6) adds 0.3"}));
+  parameters.push_back(
+      dyn_real(&D::status, &StatusParams::dyad_minority_weight, "dyad_minority_weight", kWeight5,
+               {"", "in a dyad: power distance added for a minority teacher or mentor facing a majority partner",
+                "C29 (Nembhard & Edmondson 2006: status differences); value assumption: as minority_weight"}));
   return group("dynamics.status", "Power distance: career stage, profession status, minority status",
                std::move(parameters));
 }
@@ -1053,6 +1070,32 @@ ParameterGroup culture_group() {
           dyn_integer(&D::culture, &CultureParams::harm_window_weeks, "harm_window_weeks", 0, 520,
                       {"weeks", "a dyad that ended for a relationship reason harms its unit this many weeks",
                        "assumption: a quarter"}),
+          dyn_real(&D::culture, &CultureParams::imbalance_weight, "imbalance_weight", kWeight5,
+                   {"",
+                    "weight of the power imbalance the unit's members bear as mentors (summed over their active "
+                    "dyads, per member)",
+                    "C29 (Nembhard & Edmondson 2006): status and psychological safety; review: reverse mentoring "
+                    "can go wrong through power imbalance; value assumption: as harm_weight"}),
+          dyn_real(&D::culture, &CultureParams::flattening_max, "flattening_max", kUnitOpenAbove,
+                   {"", "largest share of a unit's hierarchy h that sustained reverse mentoring removes",
+                    "review: reverse mentoring \"can assist with the breakdown of the traditionally regimented and "
+                    "hierarchical structure of medicine\" (direction); value assumption"}),
+          dyn_real(&D::culture, &CultureParams::flattening_share, "flattening_share", kPositiveUnit,
+                   {"share",
+                    "share of a unit's members in sustained reverse or reciprocal dyads at which the "
+                    "flattening target reaches flattening_max",
+                    "assumption"}),
+          dyn_integer(
+              &D::culture, &CultureParams::sustained_weeks, "sustained_weeks", 0, 520,
+              {"weeks", "a reverse or reciprocal dyad active this long counts as sustained", "assumption: a quarter"}),
+          dyn_real(&D::culture, &CultureParams::flattening_rate, "flattening_rate", kUnit,
+                   {"per week", "weekly share of the gap to a higher flattening target closed",
+                    "assumption: as fast as psychological safety (adjustment)"}),
+          dyn_real(&D::culture, &CultureParams::flattening_relax, "flattening_relax", kUnit,
+                   {"per week",
+                    "weekly share of the gap to a lower flattening target closed (the hierarchy "
+                    "coming back)",
+                    "assumption: a quarter of flattening_rate (half-life about 2.7 years)"}),
       });
   g.check = [](Reader& r, const DynamicsSpec& x) {
     if (x.culture.poor_quality > x.culture.good_quality) {

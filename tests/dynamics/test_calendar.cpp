@@ -32,7 +32,7 @@ TEST_CASE("the calendar forms dyads, extends their constants and lists the activ
   CHECK(state.dyad_constants.mentor_availability[0] == Approx(0.5));
   CHECK(state.dyad_constants.mentee_availability[0] == 1.0);
   // The junior mentors the senior: the mentee's institution's hierarchy applies.
-  CHECK(state.dyad_constants.upward_hierarchy[0] == Approx(0.7));
+  CHECK(state.dyad_constants.power_hierarchy[0] == Approx(0.7));
   REQUIRE(state.matching_log.size() == 1);
   CHECK(state.matching_log[0].pairs == 1);
   CHECK(notes.empty());

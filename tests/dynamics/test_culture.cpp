@@ -56,3 +56,41 @@ TEST_CASE("failing and failed dyads lower a unit's culture", "[dynamics][culture
   run_stage(stage, state);
   CHECK(state.population.psych_safety[0] == Approx(third + 0.02 * (0.5 - third)).epsilon(1e-5));
 }
+
+TEST_CASE("sustained reverse dyads flatten a unit's hierarchy which relaxes back slowly", "[dynamics][culture]") {
+  // A reverse dyad of quality 0.5 (neither good nor failing) and a confident mentor (no power
+  // imbalance): psychological safety stays at 0.5 and only the flattening phi moves.
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.5));
+  CultureStage stage(state);
+  const DyadId d = add_dyad(state, 0, 1, 0.5f);
+  CHECK(state.population.flattening[0] == 0.0f);
+  // Week 12: the dyad has run 12 weeks, under sustained_weeks = 13: no flattening yet.
+  state.step = 12;
+  run_stage(stage, state);
+  CHECK(state.population.flattening[0] == 0.0f);
+  // Week 13: both members (R = 1 >= flattening_share 0.2): phi* = flattening_max 0.3;
+  // phi = 0 + flattening_rate 0.02 * 0.3 = 0.006.
+  state.step = 13;
+  run_stage(stage, state);
+  CHECK(state.population.flattening[0] == Approx(0.006).epsilon(1e-5));
+  CHECK(state.population.psych_safety[0] == Approx(0.5));
+  // The dyad ends: phi* = 0 and phi relaxes at flattening_relax 0.005: 0.006 (1 - 0.005) = 0.00597.
+  state.dyads.finish(d, 14, EndReason::program_end);
+  state.active_dyads.clear();
+  state.step = 14;
+  run_stage(stage, state);
+  CHECK(state.population.flattening[0] == Approx(0.006 * 0.995).epsilon(1e-5));
+}
+
+TEST_CASE("power imbalance borne by mentors lowers a unit's psychological safety", "[dynamics][culture]") {
+  // Mentor confidence 0.5, h = 0.8, psi = 0.5: f = 0.8 * 1 * (1 - 0.5)(1 - 0.5) = 0.2 borne by the
+  // mentor; per member M = 0.2 / 2 = 0.1. Target = 0.5 - imbalance_weight 0.3 * 0.1 = 0.47;
+  // psi = 0.5 + 0.02 (0.47 - 0.5) = 0.4994.
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.8, 0.5));
+  CultureStage stage(state);
+  add_dyad(state, 0, 1, 0.5f);
+  run_stage(stage, state);
+  CHECK(state.population.psych_safety[0] == Approx(0.4994).epsilon(1e-5));
+}

@@ -51,8 +51,9 @@ TEST_CASE("power distance 0 vs 1 damps the upward flow as the equation says", "[
   CHECK(gain_with_hierarchy(0.0) == Approx(0.0336).epsilon(1e-5));
   CHECK(gain_with_hierarchy(1.0) == Approx(0.0336 * 0.6).epsilon(1e-5));
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 1.0, 0.2));
-  CHECK(power_distance_damping(state.population, 0, 1) == Approx(0.6));
-  CHECK(power_distance_damping(state.population, 1, 0) == 1.0);  // a senior teacher is not damped
+  CHECK(power_distance_damping(state.population, scenario.dynamics().status, 0, 1) == Approx(0.6));
+  CHECK(power_distance_damping(state.population, scenario.dynamics().status, 1, 0) ==
+        1.0);  // a senior teacher is not damped
 }
 
 TEST_CASE("a reciprocal dyad teaches back with weight back_flow", "[dynamics][exchange]") {
@@ -117,4 +118,30 @@ TEST_CASE("both peers learn by mentoring", "[dynamics][exchange][peer]") {
     CHECK(state.skills_next(x, Domain::leadership) == Approx(0.504).epsilon(1e-6));
     CHECK(state.skills_next(x, Domain::clinical) == Approx(0.5f));
   }
+}
+
+TEST_CASE("profession status and minority status damp a flow between partners of the same stage",
+          "[dynamics][exchange][status]") {
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  auto gain = [&](bool minority, float flattening) {
+    // The junior_and_senior pair made peers: a senior nurse (digital 0.9, confidence 0.5) teaches a
+    // senior physician (digital 0.3, openness 0.5); h = 1, psi = 0.2.
+    auto agents = junior_and_senior(0.5f);
+    agents[0].stage = CareerStage::senior;
+    agents[0].profession = Profession::nursing;
+    agents[0].minority = minority;
+    SimulationState state(scenario, 0, tiny_world(agents, {}, 1.0, 0.2));
+    state.population.flattening[0] = flattening;
+    const DyadId d = add_dyad(state, 0, 1, 0.8f);
+    state.dyads.met[d] = 1;
+    ExchangeStage stage;
+    run_stage(stage, state);
+    return state.skills_next.at(1, kDigital) - 0.3;
+  };
+  // P = 0.5 (1.0 - 0.4) = 0.3: damp = 1 - 1 * 0.3 * (1 - 0.5)(1 - 0.2) = 0.88; undamped gain 0.0336.
+  CHECK(gain(false, 0.0f) == Approx(0.0336 * 0.88).epsilon(1e-5));
+  // A minority nurse: P = 0.3 + 0.2 = 0.5, damp = 1 - 0.5 * 0.4 = 0.8.
+  CHECK(gain(true, 0.0f) == Approx(0.0336 * 0.8).epsilon(1e-5));
+  // A unit whose hierarchy was halved: damp = 1 - 0.5 * 0.5 * 0.4 = 0.9.
+  CHECK(gain(true, 0.5f) == Approx(0.0336 * 0.9).epsilon(1e-5));
 }

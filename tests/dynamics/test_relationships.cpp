@@ -26,7 +26,8 @@ TEST_CASE("a dyad whose quality falls below the threshold ends with its failure 
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 1.0f);
   state.dyads.met[d] = 1;
-  CHECK(success_probability(scenario.dynamics().relationships, state.population, state.dyads, d) == 0.0);
+  CHECK(success_probability(scenario.dynamics().relationships, state.population, scenario.dynamics().status,
+                            state.dyads, d) == 0.0);
   RelationshipsStage stage;
   run_stage(stage, state);
   CHECK(state.dyads.quality[d] == Approx(0.15));  // 1 - 0.85 * 1
@@ -69,9 +70,9 @@ TEST_CASE("role ambiguity and power imbalance follow their equations", "[dynamic
   CHECK(role_ambiguity(p, state.dyads, d) == Approx(0.4 * 0.5));  // a trained mentor halves it
   // The trained mentor's first dyad raised its confidence: c = 0.5 + 0.2 (1 - 0.5) = 0.6.
   // h (1 - c_mentor)(1 - psi) = 0.8 * 0.4 * 0.75 = 0.24, the junior mentoring the senior.
-  CHECK(power_imbalance(state.population, state.dyads, d) == Approx(0.24));
+  CHECK(power_imbalance(state.population, scenario.dynamics().status, state.dyads, d) == Approx(0.24));
   // (1/2 + q/2)(1 - a)(1 - f) = 0.8 * 0.8 * 0.76 = 0.4864
-  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.4864));
+  CHECK(success_probability(p, state.population, scenario.dynamics().status, state.dyads, d) == Approx(0.4864));
 }
 
 TEST_CASE("a pair's latent fit lowers its poor-communication share", "[dynamics][relationships][fit]") {
@@ -86,7 +87,7 @@ TEST_CASE("a pair's latent fit lowers its poor-communication share", "[dynamics]
   state.dyads.fit[d] = 1.0f;
   CHECK(poor_communication(p, state.dyads, d) == Approx(0.1));
   // No ambiguity, no imbalance (mentor confidence 1): success is 1 - m.
-  CHECK(success_probability(p, state.population, state.dyads, d) == Approx(0.9));
+  CHECK(success_probability(p, state.population, scenario.dynamics().status, state.dyads, d) == Approx(0.9));
   state.dyads.fit[d] = -1.5f;
   CHECK(poor_communication(p, state.dyads, d) == Approx(0.35));
   state.dyads.fit[d] = 3.0f;
@@ -120,11 +121,11 @@ TEST_CASE("a peer pair has no power imbalance even after a promotion and base ro
   SimulationState state(scenario, 0, tiny_world({peer, peer}, {}, 1.0, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 1.0f);
   state.population.stage[1] = CareerStage::senior;
-  CHECK(power_imbalance(state.population, state.dyads, d) == 0.0);
-  CHECK(state.dyad_constants.upward_hierarchy[d] == 0.0);
+  CHECK(power_imbalance(state.population, scenario.dynamics().status, state.dyads, d) == 0.0);
+  CHECK(state.dyad_constants.power_hierarchy[d] == 0.0);
   // q = 1, fit 0 (communication failure 0): p_success = 1 - base_ambiguity = 0.95.
   state.dyads.fit[d] = 0.0f;
-  CHECK(success_probability(scenario.dynamics().relationships, state.population, state.dyads, d) == Approx(0.95));
+  CHECK(success_probability(scenario.dynamics().relationships, state.population, scenario.dynamics().status, state.dyads, d) == Approx(0.95));
 }
 
 TEST_CASE("a circle meeting counts once in its mentor's meetings and in mentor_meetings",
@@ -162,4 +163,46 @@ TEST_CASE("mentee preparation removes preparation_effect of the role ambiguity l
     INFO(keys);
     CHECK(role_ambiguity(scenario.dynamics().relationships, state.dyads, d) == Approx(expected));
   }
+}
+
+TEST_CASE("profession and minority status add to a dyad's power imbalance", "[dynamics][relationships][status]") {
+  // Defaults: status medicine 1.0 and nursing 0.4, dyad_status_weight 0.5, dyad_minority_weight 0.2.
+  const Scenario scenario = tiny_scenario(4, kReverseProgram);
+  const StatusParams& status = scenario.dynamics().status;
+  std::vector<TinyAgent> agents(4);
+  agents[0].stage = CareerStage::senior;  // a senior minority nurse mentoring ...
+  agents[0].profession = Profession::nursing;
+  agents[0].minority = true;
+  agents[1].stage = CareerStage::senior;        // ... a senior physician of the majority
+  agents[2].stage = CareerStage::early_career;  // a junior nurse mentoring a senior physician
+  agents[2].profession = Profession::nursing;
+  agents[3].stage = CareerStage::senior;
+  for (TinyAgent& a : agents) a.confidence = 0.5f;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.8, 0.25));
+  // P = 0 (same stage) + 0.5 (1.0 - 0.4) + 0.2 = 0.5; junior nurse: 1 + 0.3 = 1.3. The reverse is 0.
+  CHECK(dyad_power_distance(state.population, 0, 1, status) == Approx(0.5));
+  CHECK(dyad_power_distance(state.population, 2, 3, status) == Approx(1.3));
+  CHECK(dyad_power_distance(state.population, 1, 0, status) == 0.0);
+  const DyadId peer = add_dyad(state, 0, 1, 0.6f);
+  const DyadId junior = add_dyad(state, 2, 3, 0.6f);
+  const DyadId downward = add_dyad(state, 1, 0, 0.6f);
+  // f = h P (1 - phi)(1 - c_mentor)(1 - psi) = 0.8 * 0.5 * 1 * 0.5 * 0.75 = 0.15; junior: 0.8 * 1.3 * 0.375 = 0.39.
+  CHECK(power_imbalance(state.population, status, state.dyads, peer) == Approx(0.15));
+  CHECK(power_imbalance(state.population, status, state.dyads, junior) == Approx(0.39));
+  CHECK(power_imbalance(state.population, status, state.dyads, downward) == 0.0);
+  // The dyad constants hold h P, and the cached value is the same.
+  CHECK(state.dyad_constants.power_hierarchy[junior] == Approx(0.8 * 1.3));
+  const Population& pop = state.population;
+  CHECK(cached_power_imbalance(state.dyad_constants, pop.confidence, pop.psych_safety, pop.flattening, state.dyads,
+                               junior) == Approx(0.39));
+  // A unit whose hierarchy was flattened by a quarter: f = 0.39 * 0.75 = 0.2925.
+  state.population.flattening[0] = 0.25f;
+  CHECK(power_imbalance(state.population, status, state.dyads, junior) == Approx(0.2925));
+  CHECK(cached_power_imbalance(state.dyad_constants, pop.confidence, pop.psych_safety, pop.flattening, state.dyads,
+                               junior) == Approx(0.2925));
+  // With both dyad weights 0 only career stage counts, as before status entered.
+  const Scenario stage_only = tiny_scenario(
+      4, std::string(kReverseProgram) + "[dynamics.status]\ndyad_status_weight = 0.0\ndyad_minority_weight = 0.0\n");
+  CHECK(dyad_power_distance(state.population, 0, 1, stage_only.dynamics().status) == 0.0);
+  CHECK(dyad_power_distance(state.population, 2, 3, stage_only.dynamics().status) == 1.0);
 }

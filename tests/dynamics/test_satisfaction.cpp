@@ -61,3 +61,16 @@ TEST_CASE("workload weighs the burden and a recent failure lowers the target", "
   run_stage(stage, state);
   CHECK(state.population.satisfaction[0] == Approx(second + 0.05 * (0.65 - second)).epsilon(1e-5));
 }
+
+TEST_CASE("power imbalance a mentor bears lowers its satisfaction target", "[dynamics][satisfaction]") {
+  // Mentor confidence 0.5, h = 0.8, psi = 0.5: f = 0.8 * 1 * 0.5 * 0.5 = 0.2. The mentor's target is
+  // 0.65 + 0.3 (0.9 - 0.5) - 0.1 * 0.1 (burden) - imbalance_weight 0.1 * 0.2 = 0.74; the mentee bears
+  // none: 0.76, as in the first test.
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.8, 0.5));
+  SatisfactionStage stage;
+  add_dyad(state, 0, 1, 0.9f);
+  run_stage(stage, state);
+  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * (0.74 - 0.65)).epsilon(1e-5));
+  CHECK(state.population.satisfaction[1] == Approx(0.65 + 0.05 * (0.76 - 0.65)).epsilon(1e-5));
+}

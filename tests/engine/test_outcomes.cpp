@@ -71,6 +71,7 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "intent_leaving_phi",
                                              "meeting_quality_correlation",
                                              "considering_leaving_change",
+                                             "hierarchy_flattening",
                                              "mentor_share_start",
                                              "mentor_share_program_end",
                                              "mentor_share_end",
@@ -139,6 +140,7 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   state.dyads.meetings[second] = 5;
   state.population.satisfaction[1] = 0.75f;  // +0.1 for a participant
   state.population.skills(2, Domain::digital) += 0.25f;
+  state.population.flattening[0] = 0.125f;  // the one unit's hierarchy flattening
 
   const Outcomes o = compute_outcomes(state);
   REQUIRE(o.arms() == 1);
@@ -170,6 +172,8 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   CHECK(std::isnan(o.value(O::minority_coverage_odds_ratio, 0)));
   // Nobody's considering-leaving answer changed.
   CHECK(o.value(O::considering_leaving_change, 0) == 0.0);
+  // Every active initial member (0, 1, 2) is in the one unit: the mean flattening is its 0.125.
+  CHECK(o.value(O::hierarchy_flattening, 0) == Approx(0.125));
 }
 
 TEST_CASE("the meeting-quality correlation and the intent-leaving phi are the hand-computed ones",

@@ -26,6 +26,7 @@ enum class Component : std::uint8_t {
   satisfaction,     // Population::satisfaction
   intent_to_leave,  // Population::intent_to_leave
   psych_safety,     // Population::psych_safety, per unit
+  flattening,       // Population::flattening, per unit: how far sustained reverse mentoring flattened the hierarchy
   network,          // the collegial network: ties and their strengths
   new_ties,         // ties made since the last tie merge
   dyads,            // DyadTable: every dyad, its partners, quality, meetings, failures and end
@@ -42,9 +43,9 @@ template <>
 struct EnumTraits<Component> {
   static constexpr std::string_view type_name = "component";
   static constexpr auto names = std::to_array<std::string_view>(
-      {"staff", "skills", "skills_next", "confidence", "satisfaction", "intent_to_leave", "psych_safety", "network",
-       "new_ties", "dyads", "dyad_events", "dyad_constants", "active_dyads", "program", "baseline", "meeting_counts",
-       "matching_log"});
+      {"staff", "skills", "skills_next", "confidence", "satisfaction", "intent_to_leave", "psych_safety", "flattening",
+       "network", "new_ties", "dyads", "dyad_events", "dyad_constants", "active_dyads", "program", "baseline",
+       "meeting_counts", "matching_log"});
 };
 inline constexpr std::size_t kComponentCount = enum_count<Component>;
 

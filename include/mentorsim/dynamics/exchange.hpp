@@ -4,12 +4,14 @@
 //   ds = eta * w * g * q * absorb_L * max(0, s_T - s_L) * (1 - s_L) * damp,
 // eta the exchange rate, w = 1 for the dyad's purpose and back_flow (reciprocal) or
 // traditional_back_flow for flows the other way, g = 1 / (1 + group_dilution (k - 1)) in a circle of
-// k mentees, q the relationship quality, absorb_L the learner's openness. When the teacher is at an
-// earlier career stage than the learner, the upward flow is damped by power distance:
-//   damp = 1 - h * (1 - c_T) * (1 - psi),
-// h the hierarchy of the learner's institution, c_T the teacher's confidence and psi the learner's
-// unit psychological safety (the review: mentors' lack of confidence and the power imbalance curtail
-// information exchange). Mentors also learn by mentoring: their teaching and leadership grow by
+// k mentees, q the relationship quality, absorb_L the learner's openness. A flow is damped by the
+// teacher's power distance toward the learner:
+//   damp = 1 - min(1, h * P(T -> L) * (1 - phi) * (1 - c_T) * (1 - psi)),
+// P the dyad power distance (program/teaching.hpp: 1 when the teacher is at an earlier career stage,
+// plus profession and minority status; 0 for a senior teacher of the same or higher status), h the
+// hierarchy of the learner's institution, phi the hierarchy flattening and psi the psychological
+// safety of the learner's unit, c_T the teacher's confidence (the review: mentors' lack of confidence and the power
+// imbalance curtail information exchange). Mentors also learn by mentoring: their teaching and leadership grow by
 // role_learning * q * (1 - s) per meeting (the review: reverse mentors develop professional and
 // leadership skills). All deltas read week-t skills and are added to the week t+1 buffer in dyad order.
 // Default eta = 0.2 gives gains of about half a prior standard deviation over a six-meeting program,
@@ -21,15 +23,17 @@
 
 namespace mentorsim {
 
-// Upward damping of a flow from `teacher` to `learner` (1 when the teacher is not junior).
-double power_distance_damping(const Population& population, AgentId teacher, AgentId learner);
+// Damping of a flow from `teacher` to `learner` (1 when the teacher feels no power distance).
+// count_stage = false for peer dyads (dyad_power_distance).
+double power_distance_damping(const Population& population, const StatusParams& status, AgentId teacher,
+                              AgentId learner, bool count_stage = true);
 
 class ExchangeStage {
  public:
   static constexpr Stage id = Stage::exchange;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety, Component::dyads,
-                Component::dyad_events, Component::active_dyads},
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety,
+                Component::flattening, Component::dyads, Component::dyad_events, Component::active_dyads},
       .writes = {Component::skills_next}};
   static constexpr std::string_view summary =
       "copies week-t skills into the week t+1 buffer and adds the mentoring gains of this week's meetings";

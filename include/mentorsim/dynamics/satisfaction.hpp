@@ -1,15 +1,17 @@
 #pragma once
 // Satisfaction and intent to leave (stage 8a). Each active agent's satisfaction S moves toward
-//   S* = S0 + w_q (qbar - 1/2) [in a dyad] + w_g G + w_c (c - c0) - w_b B - w_f F,  clamped to [0, 1],
+//   S* = S0 + w_q (qbar - 1/2) [in a dyad] + w_g G + w_c (c - c0) - w_b B - w_f F - w_i min(1, sum f),
+// clamped to [0, 1],
 // by S += adjustment (S* - S); S0, c0 the agent's week-0 (or hire) satisfaction and confidence, qbar
 // the mean quality of its active dyads, G its cumulative skill gain (sum over domains since week 0),
 // B = min(1, (dyads * time_required / (cadence * time_budget)) * workload / workload_reference) the
 // share of its time budget mentoring takes, weighed by its workload, F = 1 if a dyad of the agent's
-// ended for a relationship reason within failure_window_weeks (sums over an agent's dyads are kept in
-// fixed point, 2^-32, so they are added in parallel in any order). Without a program every effect but G is zero, so
-// controls stay near their baseline. Intent to leave: logit(I) = logit(baseline_intent) + slope (S_ref - S) (18.8% of
-// faculty considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with satisfaction (rho
-// 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
+// ended for a relationship reason within failure_window_weeks, and w_i min(1, sum f) the power imbalance
+// f (dynamics/relationships.hpp) it bears as the mentor of its active dyads, imbalance_weight w_i (sums over an agent's
+// dyads are kept in fixed point, 2^-32, so they are added in parallel in any order). Without a program every effect but
+// G is zero, so controls stay near their baseline. Intent to leave: logit(I) = logit(baseline_intent) + slope (S_ref -
+// S) (18.8% of faculty considering leaving at baseline: Bonilha et al. 2019). Support and quality correlate with
+// satisfaction (rho 0.36 / 0.38, Eby et al. 2013); mentoring is linked to career satisfaction (review).
 
 #include <cstdint>
 #include <string_view>
@@ -29,7 +31,8 @@ class SatisfactionStage {
   static constexpr Stage id = Stage::satisfaction;
   static constexpr StageAccess access{
       .reads = {Component::staff, Component::skills, Component::confidence, Component::satisfaction,
-                Component::baseline, Component::dyads, Component::active_dyads},
+                Component::psych_safety, Component::flattening, Component::baseline, Component::dyads,
+                Component::dyad_constants, Component::active_dyads},
       .writes = {Component::satisfaction, Component::intent_to_leave}};
   static constexpr std::string_view summary =
       "satisfaction `S` moves toward its target (dyad quality, skill growth, confidence, burden); intent to leave "
@@ -44,6 +47,7 @@ class SatisfactionStage {
     std::int64_t quality = 0;
     std::int64_t time = 0;
     std::int64_t count = 0;
+    std::int64_t imbalance = 0;  // power imbalance borne as the mentor of its active dyads
   };
 
  private:

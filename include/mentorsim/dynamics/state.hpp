@@ -38,13 +38,14 @@ struct Baseline {
 
 // Component::dyad_constants: what never changes in a dyad's life, per dyad id, so that the weekly
 // dyad loops read it in dyad order instead of from the two agents: each partner's availability (time
-// budgets are fixed), for power imbalance the hierarchy of the mentee's institution when the mentor is
-// at an earlier stage than the mentee (0 otherwise), and the mentee's unit. The calendar extends it
+// budgets are fixed), for power imbalance the hierarchy of the mentee's institution times the dyad power
+// distance of the mentor toward the mentee (program/teaching.hpp: career stage, profession and minority
+// status; 0 for a senior mentor of the same or lower status), and the mentee's unit. The calendar extends it
 // when it forms dyads.
 struct DyadConstants {
   std::vector<double> mentor_availability;
   std::vector<double> mentee_availability;
-  std::vector<double> upward_hierarchy;
+  std::vector<double> power_hierarchy;
   std::vector<UnitId> mentee_unit;
 
   [[nodiscard]] std::size_t size() const noexcept { return mentor_availability.size(); }

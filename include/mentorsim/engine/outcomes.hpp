@@ -51,6 +51,7 @@ enum class Outcome : std::uint8_t {
   intent_leaving_phi,
   meeting_quality_correlation,
   considering_leaving_change,
+  hierarchy_flattening,
   // Informal mentoring and the share with a mentor (docs/model.md 7.18).
   mentor_share_start,
   mentor_share_program_end,

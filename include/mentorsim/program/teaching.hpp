@@ -43,6 +43,16 @@ double similarity(const Population& population, AgentId a, AgentId b);
 // feel safer to speak up, physicians above nurses and allied professions).
 double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status);
 
+// Power distance of `from` toward `to` inside a dyad, before the hierarchy scales it (>= 0):
+//   [stage_from < stage_to] + dyad_status_weight * max(0, status_to - status_from)
+//   + dyad_minority_weight * [from minority, to not].
+// A teacher one or more career stages junior counts 1 (the stage-only model); profession and minority
+// status add to it (Nembhard & Edmondson 2006), also between partners of the same stage.
+// count_stage = false leaves the stage term out (peer dyads: no power distance from stage, even after a
+// promotion; profession and minority status still count).
+double dyad_power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status,
+                           bool count_stage = true);
+
 // Mean over the primary flows of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
 double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type);
 

@@ -79,6 +79,7 @@ struct SatisfactionParams {
   double workload_reference = 0.6;  // burden scales with workload / workload_reference
   double failure_weight = 0.1;      // a dyad of the agent's that failed recently
   Step failure_window_weeks = 13;   // ... within this many weeks
+  double imbalance_weight = 0.1;    // power imbalance a mentor bears in its active dyads (sum, capped at 1)
 };
 
 struct TurnoverParams {
@@ -113,6 +114,15 @@ struct CultureParams {
   double harm_weight = 0.3;         // share of members in failing or recently failed dyads
   double poor_quality = 0.4;        // an active dyad below this quality is failing
   Step harm_window_weeks = 13;      // a dyad that ended for a relationship reason counts this long
+  double imbalance_weight = 0.3;    // mean power imbalance borne by members (as mentors) lowers the target
+  // Hierarchy flattening phi of a unit: toward phi* = flattening_max * min(1, R / flattening_share), R the
+  // share of its members in a reverse or reciprocal dyad active for at least sustained_weeks; phi rises
+  // by flattening_rate (phi* - phi) a week and falls back by flattening_relax (phi* - phi).
+  double flattening_max = 0.3;
+  double flattening_share = 0.2;
+  Step sustained_weeks = 13;
+  double flattening_rate = 0.02;
+  double flattening_relax = 0.005;
 };
 
 // Self-identified pairing: how mentees search, rank and dare approach a mentor. On the logit scale,
@@ -136,12 +146,18 @@ struct ApproachParams {
 // Power distance PD(x -> y) = h * clamp(max(0, stage_y - stage_x) / 3
 //   + status_weight * max(0, status_y - status_x) + minority_weight * [x minority, y not], 0, 1):
 // career stage, profession status and minority status (Nembhard & Edmondson 2006).
+// Inside a dyad (exchange damping, power imbalance) the power distance of x toward y is
+//   P(x -> y) = [stage_x < stage_y] + dyad_status_weight * max(0, status_y - status_x)
+//               + dyad_minority_weight * [x minority, y not]
+// (one career stage up counts 1, as before status entered), scaled by the hierarchy (dynamics/exchange.hpp).
 struct StatusParams {
   // Profession status, in Profession order: medicine, nursing, physiotherapy, speech_pathology,
   // pharmacy, dentistry, education, research.
   std::array<double, kProfessions> status = {1.0, 0.4, 0.4, 0.4, 0.6, 0.8, 0.5, 0.6};
-  double status_weight = 0.5;    // power distance per unit of profession status gap up
-  double minority_weight = 0.2;  // power distance added for a minority member facing a majority member
+  double status_weight = 0.5;         // power distance per unit of profession status gap up
+  double minority_weight = 0.2;       // power distance added for a minority member facing a majority member
+  double dyad_status_weight = 0.5;    // in a dyad: power distance per unit of status gap up (stage up = 1)
+  double dyad_minority_weight = 0.2;  // in a dyad: added for a minority partner facing a majority one
 };
 
 // Informal mentoring (docs/model.md 7.18): dyads formed through the collegial network outside any

@@ -78,6 +78,7 @@ class Population {
   std::vector<InstitutionInfo> institutions;
   std::vector<UnitInfo> units;
   std::vector<float> psych_safety;  // per unit
+  std::vector<float> flattening;    // per unit: hierarchy flattening phi in [0, 1), 0 at week 0 (dynamics)
 
   [[nodiscard]] std::size_t size() const noexcept { return institution.size(); }
   [[nodiscard]] bool active(AgentId a) const noexcept { return left[a] == kNever; }
