@@ -622,7 +622,7 @@ ParameterGroup approach_group() {
                       {"weeks",
                        "weeks a self-identifying mentee searches, from its enrolment week, before it gives up "
                        "unmatched",
-                       "assumption: two months, the default fallback_weeks of a hybrid program; docs/model.md 10.3 "
+                       "assumption: two months, the default fallback_weeks of a hybrid program; docs/model.md 10.1 "
                        "shows how much the answers depend on it"}),
           dyn_integer(&D::approach, &ApproachParams::directory_max, "directory_max", 0, 100000,
                       {"profiles", "directory profiles a mentee reads at most",
@@ -692,7 +692,8 @@ ParameterGroup meetings_group() {
           dyn_real(&D::meetings, &MeetingParams::quality_floor, "quality_floor", kUnit,
                    {"", "meeting probability factor at quality 0 (1 at quality 1)",
                     "C12 (Eby et al. 2013): meeting frequency and psychosocial support, rho 0.25 (better "
-                    "relationships meet more); value assumption"}),
+                    "relationships meet more); value assumption: 0.9 (was 0.5) since meetings also raise quality "
+                    "(success_gain, failure_loss), so that both channels together give a correlation near 0.25"}),
           dyn_real(&D::meetings, &MeetingParams::virtual_time_factor, "virtual_time_factor", kPositiveUnit,
                    {"", "time of a virtual meeting relative to an in-person one at the same institution",
                     "assumption: a video call needs no walk to a shared room; Ensher, Heun & Blanchard 2003 (J Vocat "
@@ -774,10 +775,14 @@ ParameterGroup relationships_group() {
                     "assumption: well-fitting pairs communicate better (C28, Straus et al. 2013: poor communication "
                     "is a main cause of failed mentoring)"}),
           dyn_real(&D::relationships, &RelationshipParams::success_gain, "success_gain", kUnit,
-                   {"", "q += success_gain (1 − q) after a successful meeting", "assumption"}),
+                   {"", "q += success_gain (1 − q) after a successful meeting",
+                    "C12 (Eby et al. 2013): interaction frequency and relationship quality, rho 0.25; value "
+                    "assumption: with failure_loss, a meeting of an untrained reverse pair at q = 0.6 raises q on "
+                    "average while its power imbalance is below 0.22 (docs/model.md 7.11)"}),
           dyn_real(&D::relationships, &RelationshipParams::failure_loss, "failure_loss", kUnit,
                    {"", "q −= failure_loss q after a failed meeting",
-                    "assumption: a bad meeting costs more than a good one gains"}),
+                    "assumption: success_gain / failure_loss = 1.5 makes meeting raise quality on average (C12, "
+                    "Eby et al. 2013: rho 0.25); was 0.15 with success_gain 0.1, when a meeting lowered it"}),
           dyn_real(&D::relationships, &RelationshipParams::missed_loss, "missed_loss", kUnit,
                    {"per week", "quality erosion per unit of time shortage in a week without a meeting",
                     "C16: lack of time is the main barrier (missed meetings erode pairs short of time); value "

@@ -19,8 +19,8 @@ TEST_CASE("the meeting probability follows cadence, availability and quality", "
   agents[1].time_budget = 0.2f;  // half of the 0.4 a meeting needs
   SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
   const DyadId d = add_dyad(state, 0, 1, 0.6f);
-  // (1/4) * 1 * 0.5 * (0.5 + 0.5 * 0.6) = 0.1
-  CHECK(meeting_probability(scenario, state.dyads, state.dyad_constants, d) == Approx(0.1));
+  // (1/4) * 1 * 0.5 * (0.9 + 0.1 * 0.6) = 0.12 (quality_floor 0.9)
+  CHECK(meeting_probability(scenario, state.dyads, state.dyad_constants, d) == Approx(0.12));
 
   const Scenario weekly = tiny_scenario(2, "[program]\nkind = \"reverse\"\nstart_week = 0\ncadence_weeks = 1\n");
   SimulationState sure(weekly, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));

@@ -206,3 +206,30 @@ TEST_CASE("profession and minority status add to a dyad's power imbalance", "[dy
   CHECK(dyad_power_distance(state.population, 0, 1, stage_only.dynamics().status) == 0.0);
   CHECK(dyad_power_distance(state.population, 2, 3, stage_only.dynamics().status) == 1.0);
 }
+
+TEST_CASE("at the default gains a meeting raises an untrained reverse pair's quality on average",
+          "[dynamics][relationships][meetings]") {
+  // Eby et al. 2013: interaction frequency and relationship quality, rho 0.25. A junior mentor
+  // (confidence 0.5) and a senior mentee, h = 0.7, psi = 0.5, q = 0.6, fit 0, untrained:
+  // m = 1/2 - 0.6/2 = 0.2, a = 0.2, f = 0.7 * 1 * 0.5 * 0.5 = 0.175;
+  // p = 0.8 * 0.8 * 0.825 = 0.528. E[dq | meeting] = p * 0.12 * (1 - 0.6) - (1 - p) * 0.08 * 0.6
+  // = 0.025344 - 0.022656 = 0.002688 > 0 (with the former gains 0.1 and 0.15: -0.021336).
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.7, 0.5));
+  const DyadId d = add_dyad(state, 0, 1, 0.6f);
+  state.dyads.fit[d] = 0.0f;
+  const RelationshipParams& p = scenario.dynamics().relationships;
+  const double success = success_probability(p, state.population, scenario.dynamics().status, state.dyads, d);
+  REQUIRE(success == Approx(0.528));
+  const double expected = success * p.success_gain * (1.0 - 0.6) - (1.0 - success) * p.failure_loss * 0.6;
+  CHECK(expected == Approx(0.002688));
+  // The stage moves q by exactly one of the two steps.
+  state.dyads.met[d] = 1;
+  RelationshipsStage stage;
+  run_stage(stage, state);
+  const double q = state.dyads.quality[d];
+  const bool up = q == Approx(0.6 + 0.12 * 0.4);
+  const bool down = q == Approx(0.6 - 0.08 * 0.6);
+  CHECK(up != down);
+  CHECK(up == (state.dyads.succeeded[d] == 1));
+}

@@ -12,7 +12,7 @@ namespace mentorsim {
 
 struct MeetingParams {
   double time_required = 0.4;  // share of the weekly time budget a meeting needs
-  double quality_floor = 0.5;  // meeting probability factor at quality 0 (1 at quality 1)
+  double quality_floor = 0.9;  // meeting probability factor at quality 0 (1 at quality 1)
   // Meeting modes (docs/model.md 7.8): a meeting's time is time_required times
   //   (1 - v) (1 + cross_institution_travel [partners at different institutions]) + v virtual_time_factor,
   // v the share of the dyad's meetings held virtually (in person 0, virtual 1, blended blended_virtual_share).
@@ -40,8 +40,8 @@ struct RelationshipParams {
   double similarity_weight = 0.3;      // similarity -> quality (C10: rho 0.38-0.59)
   double fit_quality_weight = 0.1;     // initial quality per SD of latent pair fit
   double fit_communication = 0.1;      // poor-communication share removed per SD of latent pair fit
-  double success_gain = 0.1;           // q += gain (1 - q) after a successful meeting
-  double failure_loss = 0.15;          // q -= loss q after a failed meeting
+  double success_gain = 0.12;          // q += gain (1 - q) after a successful meeting
+  double failure_loss = 0.08;          // q -= loss q after a failed meeting
   double missed_loss = 0.05;           // weekly erosion per unit of time shortage when not meeting
   double role_ambiguity = 0.2;         // failure share from unclear roles, reverse and reciprocal dyads
   double base_ambiguity = 0.05;        // ... traditional and group dyads
