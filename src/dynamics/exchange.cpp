@@ -89,8 +89,7 @@ void ExchangeStage::run(Context& ctx) {
           if (gap <= 0.0 || weight <= 0.0) continue;
           // Peers (same stage at formation) feel no power distance from stage, even after a promotion;
           // profession and minority status still count.
-          const double damping =
-              power_distance_damping(pop, status, teacher, learner, dyads.type[d] != DyadType::peer);
+          const double damping = power_distance_damping(pop, status, teacher, learner, dyads.type[d] != DyadType::peer);
           const double delta =
               params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) * damping;
           *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};

@@ -291,8 +291,7 @@ void DyadConstants::extend(const DyadTable& dyads, const Population& population,
     mentee_availability.push_back(availability(population, mentee, time));
     // Peers (same stage at formation) feel no power distance from stage, even after a promotion.
     power_hierarchy.push_back(population.institutions[population.institution[mentee]].hierarchy *
-                              dyad_power_distance(population, mentor, mentee, status,
-                                                  dyads.type[d] != DyadType::peer));
+                              dyad_power_distance(population, mentor, mentee, status, dyads.type[d] != DyadType::peer));
     mentee_unit.push_back(population.unit[mentee]);
   }
 }

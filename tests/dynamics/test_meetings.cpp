@@ -69,27 +69,27 @@ TEST_CASE("a virtual meeting costs what the equation says", "[dynamics][meetings
                       meeting_probability(scenario, state.dyads, state.dyad_constants, d)};
   };
   // In person within one institution: factor 1, τ = 0.4, a = 0.1 / 0.4 = 0.25,
-  // p = (1/4) * 1 * 0.25 * (0.5 + 0.5 * 0.6) = 0.05.
+  // p = (1/4) * 1 * 0.25 * (0.9 + 0.1 * 0.6) = 0.06 (quality_floor 0.9).
   auto [f, a, p] = run("in_person", false);
   CHECK(f == 1.0);
   CHECK(a == Approx(0.25));
-  CHECK(p == Approx(0.05));
-  // Virtual: factor 0.5, τ = 0.2, a = 0.5, p = 0.1; across institutions the same (no travel).
+  CHECK(p == Approx(0.06));
+  // Virtual: factor 0.5, τ = 0.2, a = 0.5, p = 0.12; across institutions the same (no travel).
   std::tie(f, a, p) = run("virtual", false);
   CHECK(f == Approx(0.5));
   CHECK(a == Approx(0.5));
-  CHECK(p == Approx(0.1));
+  CHECK(p == Approx(0.12));
   std::tie(f, a, p) = run("virtual", true);
   CHECK(f == Approx(0.5));
-  CHECK(p == Approx(0.1));
-  // In person across institutions: factor 1 + 1 = 2, τ = 0.8, a = 0.125, p = 0.025.
+  CHECK(p == Approx(0.12));
+  // In person across institutions: factor 1 + 1 = 2, τ = 0.8, a = 0.125, p = 0.03.
   std::tie(f, a, p) = run("in_person", true);
   CHECK(f == Approx(2.0));
   CHECK(a == Approx(0.125));
-  CHECK(p == Approx(0.025));
-  // Blended across institutions: 0.5 * 2 + 0.5 * 0.5 = 1.25, τ = 0.5, a = 0.2, p = 0.04.
+  CHECK(p == Approx(0.03));
+  // Blended across institutions: 0.5 * 2 + 0.5 * 0.5 = 1.25, τ = 0.5, a = 0.2, p = 0.048.
   std::tie(f, a, p) = run("blended", true);
   CHECK(f == Approx(1.25));
   CHECK(a == Approx(0.2));
-  CHECK(p == Approx(0.04));
+  CHECK(p == Approx(0.048));
 }

@@ -125,7 +125,8 @@ TEST_CASE("a peer pair has no power imbalance even after a promotion and base ro
   CHECK(state.dyad_constants.power_hierarchy[d] == 0.0);
   // q = 1, fit 0 (communication failure 0): p_success = 1 - base_ambiguity = 0.95.
   state.dyads.fit[d] = 0.0f;
-  CHECK(success_probability(scenario.dynamics().relationships, state.population, scenario.dynamics().status, state.dyads, d) == Approx(0.95));
+  CHECK(success_probability(scenario.dynamics().relationships, state.population, scenario.dynamics().status,
+                            state.dyads, d) == Approx(0.95));
 }
 
 TEST_CASE("a circle meeting counts once in its mentor's meetings and in mentor_meetings",
