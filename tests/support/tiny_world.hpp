@@ -108,6 +108,7 @@ inline void move_to_second_institution(SimulationState& state, AgentId a) {
     pop.institutions.push_back(InstitutionInfo{"u", InstitutionKind::university, 0.5, 1, 1});
     pop.units.push_back(UnitInfo{1, "u/0"});
     pop.psych_safety.push_back(0.5f);
+    pop.flattening.push_back(0.0f);  // every per-unit state gets the new unit
   }
   pop.institution[a] = 1;
   pop.unit[a] = 1;
