@@ -408,24 +408,27 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
   const std::size_t P = c.patterns.size();
   const std::size_t d = c.priors.size();
 
-  // Without --resume, batch files or journals of an earlier calibration with this output stop it.
+  // The batch files and journals of a calibration with this output: OUTPUT.stage*, OUTPUT.median*.
   std::error_code ec;
   const std::filesystem::path directory =
       summary.output.parent_path().empty() ? std::filesystem::path(".") : summary.output.parent_path();
   const std::string prefix = summary.output.filename().string() + ".";
-  std::vector<std::filesystem::path> leftovers;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(prefix) &&
-        (name.find(".stage") != std::string::npos || name.find(".median") != std::string::npos)) {
-      leftovers.push_back(entry.path());
-    }
-  }
-  // Checked by rank 0 alone, and before any rank writes a batch file (a barrier under MPI).
+  const auto is_batch_file = [&](const std::filesystem::path& path) {
+    const std::string name = path.filename().string();
+    return name.starts_with(prefix) &&
+           (name.find(".stage") != std::string::npos || name.find(".median") != std::string::npos);
+  };
+  // Without --resume, those of an earlier calibration stop it. Checked by rank 0 alone (the other
+  // ranks need not list the directory), and before any rank writes a batch file (a barrier under MPI).
   (void)collective_step(options, [&] {
     if (!writer) return true;
     (void)io::check_output_target(summary.output);
-    if (!options.resume && !leftovers.empty()) {
+    if (options.resume) return true;
+    std::vector<std::filesystem::path> leftovers;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+      if (is_batch_file(entry.path())) leftovers.push_back(entry.path());
+    }
+    if (!leftovers.empty()) {
       throw InputError(Diagnostic{SourceLocation{leftovers.front().string(), 0, 0}, "",
                                   "an unfinished calibration's batch file: continue it with --resume, or delete the " +
                                       std::to_string(leftovers.size()) + " file(s) " + prefix + "* to start afresh"});
@@ -605,11 +608,7 @@ CalibrationSummary run_calibration(const Calibration& c, const CalibrationOption
   out.commit();
 
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(prefix) &&
-        (name.find(".stage") != std::string::npos || name.find(".median") != std::string::npos)) {
-      std::filesystem::remove(entry.path(), ec);
-    }
+    if (is_batch_file(entry.path())) std::filesystem::remove(entry.path(), ec);
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (options.log != nullptr) {

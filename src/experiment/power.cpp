@@ -364,63 +364,99 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
     }
   }
 
-  std::optional<Progress> progress;
-  if (options.log != nullptr) {
-    *options.log << "power: " << trials << " simulated pilots of each size (" << sizes << " sizes), outcome "
-                 << settings.outcome << ", " << settings.per_unit << " staff per cluster\n";
-    progress.emplace(*options.log, options.terminal, trials, "replicates");
-  }
   const Seed key = derived_key(experiment.seed(), 4);
   const bool across = parallel::threads() > 1 && trials >= static_cast<Replicate>(parallel::threads()) &&
                       base.population().total_size() < 100000;
   std::atomic<bool> never{false};
   const std::atomic<bool>* stop = options.stop != nullptr ? options.stop : &never;
 
-  auto one_replicate = [&](Replicate r) {
-    if (stop->load() || failed.load()) return;
-    std::optional<Simulation> own;
-    Simulation& simulation = r == 0 ? *first : own.emplace(base, r);
-    if (!run_to_end(simulation, stop)) return;
-    const SimulationState& state = simulation.state();
-    const std::vector<double> y = person_outcome(state, settings.outcome);
-    const Population& pop = state.population;
+  // One replicate run to its end and its measured staff grouped by cluster; `error` says why a
+  // pilot size cannot be drawn from it (too few clusters with per_unit measured staff).
+  struct Measured {
+    std::vector<double> y;
     std::map<UnitId, std::vector<AgentId>> members;
+    std::vector<UnitId> eligible[2];
+    double unit_mean_sum[2] = {0.0, 0.0};
+    std::string error;
+  };
+  auto measure = [&](Simulation& simulation, Replicate r, Measured& m) {
+    const SimulationState& state = simulation.state();
+    m.y = person_outcome(state, settings.outcome);
+    const Population& pop = state.population;
     for (AgentId a = 0; a < pop.size(); ++a) {
-      if (std::isnan(y[a])) continue;
+      if (std::isnan(m.y[a])) continue;
       const ArmId arm = state.program.arm[a];
       if (arm != control && arm != intervention) continue;
       if (!settings.stages.empty() &&
           std::find(settings.stages.begin(), settings.stages.end(), pop.stage[a]) == settings.stages.end()) {
         continue;
       }
-      members[pop.unit[a]].push_back(a);
+      m.members[pop.unit[a]].push_back(a);
     }
     // Clusters with enough measured staff, by arm (units are randomised whole: one arm per unit).
-    std::vector<UnitId> eligible[2];
-    double unit_mean_sum[2] = {0.0, 0.0};
-    for (const auto& [unit, list] : members) {
+    for (const auto& [unit, list] : m.members) {
       if (list.size() < settings.per_unit) continue;
       const int side = state.program.arm[list.front()] == intervention ? 1 : 0;
-      eligible[side].push_back(unit);
-      double s = 0.0;
-      for (AgentId a : list) s += y[a];
-      unit_mean_sum[side] += s / static_cast<double>(list.size());
+      m.eligible[side].push_back(unit);
+      double sum = 0.0;
+      for (AgentId a : list) sum += m.y[a];
+      m.unit_mean_sum[side] += sum / static_cast<double>(list.size());
     }
-    for (std::size_t si = 0; si < sizes; ++si) {
+    for (std::size_t si = 0; si < sizes && m.error.empty(); ++si) {
       const std::uint32_t per_arm = settings.units[si] / 2;
-      if (eligible[0].size() < per_arm || eligible[1].size() < per_arm) {
-        const std::lock_guard lock(mutex);
-        if (first_error.empty()) {
-          first_error = "replicate " + std::to_string(r) + " has " + std::to_string(eligible[1].size()) + " " +
-                        arms[intervention].name + " and " + std::to_string(eligible[0].size()) + " " +
-                        arms[control].name + " clusters with at least " + std::to_string(settings.per_unit) +
-                        " measured staff; a pilot of " + std::to_string(settings.units[si]) + " needs " +
-                        std::to_string(per_arm) + " of each";
-        }
-        failed = true;  // the others stop: the command fails
-        return;
+      if (m.eligible[0].size() < per_arm || m.eligible[1].size() < per_arm) {
+        m.error = "replicate " + std::to_string(r) + " has " + std::to_string(m.eligible[1].size()) + " " +
+                  arms[intervention].name + " and " + std::to_string(m.eligible[0].size()) + " " + arms[control].name +
+                  " clusters with at least " + std::to_string(settings.per_unit) + " measured staff" +
+                  (settings.stages.empty() ? "" : " of the given stages") + " at the end; a pilot of " +
+                  std::to_string(settings.units[si]) + " needs " + std::to_string(per_arm) + " of each";
       }
     }
+  };
+  // Replicate 0 is run and measured before anything is printed: staff measured only at the end (a
+  // stage filter, leavers) can leave too few clusters, and that error should come alone.
+  std::optional<Measured> first_measured;
+  {
+    if (!run_to_end(*first, stop)) {
+      PowerSummary interrupted;
+      interrupted.units = settings.units;
+      interrupted.trials = trials;
+      interrupted.interrupted = true;
+      interrupted.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return interrupted;
+    }
+    first_measured.emplace();
+    measure(*first, 0, *first_measured);
+    first.reset();
+    if (!first_measured->error.empty()) throw bad("power.units", first_measured->error);
+  }
+
+  std::optional<Progress> progress;
+  if (options.log != nullptr) {
+    *options.log << "power: " << trials << " simulated pilots of each size (" << sizes << " sizes), outcome "
+                 << settings.outcome << ", " << settings.per_unit << " staff per cluster\n";
+    progress.emplace(*options.log, options.terminal, trials, "replicates");
+  }
+
+  auto one_replicate = [&](Replicate r) {
+    if (stop->load() || failed.load()) return;
+    Measured own;
+    if (r != 0) {
+      Simulation simulation(base, r);
+      if (!run_to_end(simulation, stop)) return;
+      measure(simulation, r, own);
+    }
+    Measured& m = r == 0 ? *first_measured : own;
+    if (!m.error.empty()) {
+      const std::lock_guard lock(mutex);
+      if (first_error.empty()) first_error = m.error;
+      failed = true;  // the others stop: the command fails
+      return;
+    }
+    const std::vector<double>& y = m.y;
+    auto& members = m.members;
+    auto& eligible = m.eligible;
+    auto& unit_mean_sum = m.unit_mean_sum;
     true_effect[r] = unit_mean_sum[1] / static_cast<double>(eligible[1].size()) -
                      unit_mean_sum[0] / static_cast<double>(eligible[0].size());
     for (std::size_t si = 0; si < sizes; ++si) {
@@ -471,7 +507,6 @@ PowerSummary run_power(const Experiment& experiment, const PowerSettings& settin
   } else {
     for (Replicate r = 0; r < trials && !stop->load() && !failed.load(); ++r) one_replicate(r);
   }
-  first.reset();
   if (!first_error.empty()) {
     if (progress) progress->abandon();  // the error is the last line, not a final progress line
     throw bad("power.units", first_error);

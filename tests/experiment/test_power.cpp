@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 
 #include "experiment_fixture.hpp"
 #include "mentorsim/core/errors.hpp"
@@ -203,4 +204,25 @@ TEST_CASE("power settings the scenario cannot satisfy are one-line errors", "[ex
   test::write_file(dir.path("base.toml"), test::kSweepScenario);  // individually randomised
   CHECK_THROWS_WITH(power(dir, base + "units = [4]\nper_unit = 4\n", "x.h5"),
                     Catch::Contains("randomises individuals; a cluster pilot needs randomisation.method"));
+}
+
+TEST_CASE("too few staff measured at the end is one error before any progress line", "[experiment][power]") {
+  // Every unit has about 30 initial staff, so 12 per cluster passes the check on the workforce; only
+  // seniors are measured, a few per unit, so replicate 0 already has too few clusters at the end.
+  ExperimentDir dir("", pilot_scenario("kind = \"none\"\n"));
+  test::write_file(dir.experiment(),
+                   "scenario = \"base.toml\"\nreplicates = 3\n[power]\noutcome = \"retention\"\n"
+                   "units = [4]\nper_unit = 12\nstages = [\"senior\"]\n"
+                   "control_arm = \"control\"\nintervention_arm = \"program\"\n");
+  const Experiment e = Experiment::load(dir.experiment());
+  std::ostringstream log;
+  PowerOptions o;
+  o.output = dir.path("stages.h5");
+  o.threads = 2;
+  o.log = &log;
+  CHECK_THROWS_WITH(run_power(e, e.power(), o),
+                    Catch::Contains("power.units: replicate 0 has") &&
+                        Catch::Contains("measured staff of the given stages at the end; a pilot of 4 needs 2 of each"));
+  CHECK(log.str().empty());  // nothing printed before the error: no header, no progress line
+  CHECK_FALSE(std::filesystem::exists(dir.path("stages.h5")));
 }
