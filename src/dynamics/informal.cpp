@@ -53,6 +53,21 @@ struct InformalCandidate {
   AgentId mentor = kNoAgent;
 };
 
+// Per thread: a mark per agent, equal to the current search's number if the agent is already among its
+// candidates (so no list of candidates needs sorting to drop repeats).
+thread_local std::vector<std::uint32_t> informal_marks;
+thread_local std::uint32_t informal_mark = 0;
+
+// A fresh mark for a search among n agents (all marks cleared when the count wraps around).
+std::uint32_t informal_next_mark(std::size_t n) {
+  if (informal_marks.size() < n) informal_marks.resize(n, 0);
+  if (++informal_mark == 0) {
+    std::fill(informal_marks.begin(), informal_marks.end(), 0u);
+    informal_mark = 1;
+  }
+  return informal_mark;
+}
+
 // Bits of InformalStage::status_.
 constexpr std::uint8_t kInformalActive = 0x80;
 constexpr std::uint8_t kInformalRank = 0x7f;
@@ -110,7 +125,6 @@ void InformalStage::run(Context& ctx) {
   const ApproachParams& approach = dynamics.approach;
   const StatusParams& status = dynamics.status;
   const double time_required = dynamics.meetings.time_required;
-  const PairingConstraints no_constraints{};
   const std::size_t approaches = p.approaches;
   // The ranking value of candidate c, exactly as the search defines it (below). Only the best
   // `approaches` candidates matter, and the perceived fit in it costs two normals (a logarithm and a
@@ -136,27 +150,35 @@ void InformalStage::run(Context& ctx) {
       Stream stream = ctx.random().stream(step, Purpose::informal, a);
       if (stream.next_u32() >= seek_threshold) continue;
       const std::uint32_t order = stream.next_u32();
-      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place.
+      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once.
+      // A 2-hop neighbourhood runs to thousands of contacts (ties to well-connected staff), so this loop
+      // is the search's main cost: one byte of status_ per contact, and a per-thread mark per agent
+      // instead of sorting the list to drop repeats (the ranking below does not depend on the order).
       const auto above = static_cast<std::uint8_t>(index_of(pop.stage[a]) + 1);
+      const std::uint32_t mark = informal_next_mark(n);
+      std::vector<std::uint32_t>& marks = informal_marks;
       seen.clear();
       auto consider = [&](AgentId c) {
-        if (c != a && (status_[c] & kInformalRank) > above) seen.push_back(c);
+        if ((status_[c] & kInformalRank) > above && marks[c] != mark) {  // never a itself: its rank is `above`
+          marks[c] = mark;
+          seen.push_back(c);
+        }
       };
       for (AgentId first : net.neighbors(a)) {
         if ((status_[first] & kInformalActive) == 0) continue;
         consider(first);
         for (AgentId second : net.neighbors(first)) consider(second);
       }
-      std::sort(seen.begin(), seen.end());
-      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
       candidates.clear();
       for (AgentId c : seen) {
-        if (!is_feasible(pop, c, a, no_constraints)) continue;
+        // is_feasible without constraints: both active and distinct (status_ says so), and neither the
+        // other's line manager.
+        if (pop.manager[a] == c || pop.manager[c] == a) continue;
         const double sim = similarity(pop, c, a);
-        const double bound =
-            bounded ? approach.homophily_weight * sim +
-                          approach.fit_choice_weight * informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)
-                    : std::numeric_limits<double>::infinity();
+        const double bound = bounded ? approach.homophily_weight * sim +
+                                           approach.fit_choice_weight *
+                                               informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)
+                                     : std::numeric_limits<double>::infinity();
         candidates.push_back(InformalCandidate{bound, sim, c});
       }
       auto value_of = [&](const InformalCandidate& c) {

@@ -92,8 +92,7 @@ std::set<std::pair<AgentId, AgentId>> informal_proposals_ranking_all(const Simul
     for (AgentId c : contacts) {
       if (!is_feasible(pop, c, a, PairingConstraints{})) continue;
       ranked.emplace_back(-(approach.homophily_weight * similarity(pop, c, a) +
-                            approach.fit_choice_weight *
-                                mentee_perceived_fit(state.random, c, a, approach.fit_noise)),
+                            approach.fit_choice_weight * mentee_perceived_fit(state.random, c, a, approach.fit_noise)),
                           c);
     }
     std::sort(ranked.begin(), ranked.end());
