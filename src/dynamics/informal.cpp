@@ -151,9 +151,9 @@ void InformalStage::run(Context& ctx) {
       if (stream.next_u32() >= seek_threshold) continue;
       const std::uint32_t order = stream.next_u32();
       // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once.
-      // A 2-hop neighbourhood runs to thousands of contacts (ties to well-connected staff), so this loop
-      // is the search's main cost: one byte of status_ per contact, and a per-thread mark per agent
-      // instead of sorting the list to drop repeats (the ranking below does not depend on the order).
+      // A seeker scans its contacts' rows (about 150 contacts at the default mean degree 10-12): one byte
+      // of status_ per contact, and a per-thread mark per agent instead of sorting the list to drop
+      // repeats (the ranking below does not depend on the order of the candidates).
       const auto above = static_cast<std::uint8_t>(index_of(pop.stage[a]) + 1);
       const std::uint32_t mark = informal_next_mark(n);
       std::vector<std::uint32_t>& marks = informal_marks;
