@@ -2,6 +2,7 @@
 
 #include <math.h>  // lgamma_r
 
+#include <algorithm>
 #include <numbers>
 
 namespace mentorsim {
@@ -28,6 +29,28 @@ double Stream::normal() noexcept {
   spare_normal_ = radius * std::sin(angle);
   has_spare_ = true;
   return radius * std::cos(angle);
+}
+
+double normal_upper_bound(double u1, double u2) noexcept {
+  // Radius sqrt(-2 ln u1), u1 in (0, 1): 1 - u <= -ln u <= (1 - u) / sqrt(u) (the second is
+  // ln x <= (x - 1) / sqrt(x) for x = 1/u >= 1), so it lies between r_low and r_high.
+  const double q = 1.0 - u1;
+  const double r_high = std::sqrt(2.0 * q / std::sqrt(u1));
+  const double r_low = std::sqrt(2.0 * q);
+  // cos(2 pi u2) = cos(2 pi t) with t = min(u2, 1 - u2) in (0, 1/2]. Up to t = 1/4 it is at most
+  // 1 - x^2/2 + x^4/24 (x = 2 pi t; true for every real x); beyond, where the cosine is negative and
+  // convex, at most its chord from (1/4, 0) to (1/2, -1).
+  const double t = std::min(u2, 1.0 - u2);
+  double c_high = 0.0;
+  if (t <= 0.25) {
+    const double x2 = (2.0 * std::numbers::pi * t) * (2.0 * std::numbers::pi * t);
+    c_high = 1.0 - x2 / 2.0 + x2 * x2 / 24.0;
+  } else {
+    c_high = -4.0 * (t - 0.25);
+  }
+  // A negative cosine bound is multiplied by the smallest radius, a positive one by the largest.
+  const double bound = c_high >= 0.0 ? r_high * c_high : r_low * c_high;
+  return bound + 1e-9 * (1.0 + r_high);
 }
 
 double Stream::gamma(double shape) noexcept {

@@ -22,15 +22,55 @@ Step natural_end_weeks(double annual, double u) {
   return std::max<Step>(1, static_cast<Step>(weeks));
 }
 
+double informal_perceived_fit_bound(const RandomSource& random, AgentId mentor, AgentId mentee, double noise) {
+  // The streams and uniforms mentee_perceived_fit draws its two normals from (program/pairing.cpp).
+  Stream fit = random.stream(static_cast<Step>(mentee), Purpose::pair_fit, mentor);
+  const double u1 = fit.uniform();
+  const double u2 = fit.uniform();
+  const double fit_high = normal_upper_bound(u1, u2);
+  if (noise == 0.0) return fit_high;
+  Stream error = random.stream(static_cast<Step>(mentee), Purpose::fit_perception, mentor);
+  const double v1 = error.uniform();
+  const double v2 = error.uniform();
+  return fit_high + noise * normal_upper_bound(v1, v2);
+}
+
 namespace {
 
-// What one seeker found this week: the mentor who accepted (kNoAgent: none) and the pair's numbers.
+// What one seeker found this week: the mentor who accepted and the pair's numbers.
 struct Proposal {
-  AgentId mentor = kNoAgent;
   std::uint32_t order = 0;  // random booking order
+  AgentId mentee = kNoAgent;
+  AgentId mentor = kNoAgent;
   float fit_perceived = 0.0f;
   Step duration = kNever;  // weeks to the natural end
 };
+
+// A feasible candidate of one seeker, with an upper bound on its ranking value.
+struct InformalCandidate {
+  double bound = 0.0;
+  double similarity = 0.0;
+  AgentId mentor = kNoAgent;
+};
+
+// Per thread: a mark per agent, equal to the current search's number if the agent is already among its
+// candidates (so no list of candidates needs sorting to drop repeats).
+thread_local std::vector<std::uint32_t> informal_marks;
+thread_local std::uint32_t informal_mark = 0;
+
+// A fresh mark for a search among n agents (all marks cleared when the count wraps around).
+std::uint32_t informal_next_mark(std::size_t n) {
+  if (informal_marks.size() < n) informal_marks.resize(n, 0);
+  if (++informal_mark == 0) {
+    std::fill(informal_marks.begin(), informal_marks.end(), 0u);
+    informal_mark = 1;
+  }
+  return informal_mark;
+}
+
+// Bits of InformalStage::status_.
+constexpr std::uint8_t kInformalActive = 0x80;
+constexpr std::uint8_t kInformalRank = 0x7f;
 
 }  // namespace
 
@@ -64,67 +104,136 @@ void InformalStage::run(Context& ctx) {
   if (seek <= 0.0 || p.capacity == 0) return;
   const auto seek_threshold = static_cast<std::uint64_t>(std::ldexp(std::min(seek, 1.0), 32));
   const std::size_t n = pop.size();
-  std::vector<Proposal> found(n);
-  const ApproachParams& approach = dynamics.approach;
-  const StatusParams& status = dynamics.status;
-  const double time_required = dynamics.meetings.time_required;
-  const PairingConstraints no_constraints{};
+  // Who a seeker may reach and ask, as of the start of the seeking (the loads change only in the booking
+  // after it): one byte per agent, kInformalActive if active, and in the low bits the career stage + 1 if
+  // the agent has a free informal place (0 if not or if inactive). The search reads it for every 1- and
+  // 2-hop contact, about a hundred random lookups per seeker, which one small array keeps in cache where
+  // the three population and program arrays it replaces would not be.
+  status_.resize(n);
   parallel::for_each(
       n,
       [&](std::size_t i) {
-        const auto a = static_cast<AgentId>(i);
-        if (!pop.active(a) || !informal_mentee_stage(pop.stage[a])) return;
-        if (program.informal_mentee_load[a] > 0 || program.mentee_load[a] > 0) return;
-        Stream stream = ctx.random().stream(step, Purpose::informal, a);
-        if (stream.next_u32() >= seek_threshold) return;
-        const std::uint32_t order = stream.next_u32();
-        // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place.
-        std::vector<AgentId> seen;
-        auto consider = [&](AgentId c) {
-          if (c != a && pop.active(c) && pop.stage[c] > pop.stage[a] && program.informal_mentor_load[c] < p.capacity) {
-            seen.push_back(c);
-          }
-        };
-        for (AgentId first : net.neighbors(a)) {
-          if (!pop.active(first)) continue;
-          consider(first);
-          for (AgentId second : net.neighbors(first)) consider(second);
+        const auto c = static_cast<AgentId>(i);
+        std::uint8_t s = 0;
+        if (pop.active(c)) {
+          s = kInformalActive;
+          if (program.informal_mentor_load[c] < p.capacity) s |= static_cast<std::uint8_t>(index_of(pop.stage[c]) + 1);
         }
-        std::sort(seen.begin(), seen.end());
-        seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-        std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
-        ranked.reserve(seen.size());
-        for (AgentId c : seen) {
-          if (!is_feasible(pop, c, a, no_constraints)) continue;
-          const double value =
-              approach.homophily_weight * similarity(pop, c, a) +
-              approach.fit_choice_weight * mentee_perceived_fit(ctx.random(), c, a, approach.fit_noise);
-          ranked.emplace_back(-value, c);
-        }
-        const std::size_t tries = std::min<std::size_t>(ranked.size(), p.approaches);
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(tries), ranked.end());
-        for (std::size_t k = 0; k < tries; ++k) {
-          const AgentId mentor = ranked[k].second;
-          const double u_approach = stream.uniform();
-          const double u_accept = stream.uniform();
-          if (u_approach >= approach_probability(pop, a, mentor, approach, status)) continue;
-          const double available = std::min(1.0, pop.time_budget[mentor] / time_required);
-          if (u_accept >= available * (1.0 - mentor_reluctance(pop, mentor, a, approach, status))) continue;
-          const auto perceived = static_cast<float>(mentee_perceived_fit(ctx.random(), mentor, a, approach.fit_noise));
-          found[a] = Proposal{mentor, order, perceived, natural_end_weeks(p.natural_end, stream.uniform())};
-          return;
-        }
+        status_[c] = s;
       },
-      256);
+      4096);
+  const ApproachParams& approach = dynamics.approach;
+  const StatusParams& status = dynamics.status;
+  const double time_required = dynamics.meetings.time_required;
+  const std::size_t approaches = p.approaches;
+  // The ranking value of candidate c, exactly as the search defines it (below). Only the best
+  // `approaches` candidates matter, and the perceived fit in it costs two normals (a logarithm and a
+  // sine and cosine each), so each candidate first gets an upper bound on its value from the uniforms
+  // of those normals (informal_perceived_fit_bound; the value is monotone in the perceived fit for the
+  // non-negative fit_choice_weight and fit_noise the keys allow), and exact values are computed in
+  // decreasing order of the bound until the next bound is below the `approaches`-th best value found:
+  // the others cannot be among the best. The streams are keyed by the pair, so which values are computed
+  // changes no draw, and the candidates approached are the same as if every value were computed.
+  const bool bounded = approach.fit_choice_weight >= 0.0 && approach.fit_noise >= 0.0;
+  std::vector<std::vector<Proposal>> found((n + 255) / 256);
+  parallel::for_blocks(n, 256, [&](std::size_t begin, std::size_t end) {
+    // Scratch reused by the block's seekers.
+    std::vector<AgentId> seen;
+    std::vector<InformalCandidate> candidates;
+    std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
+    std::vector<double> best;                        // the `approaches` best values so far, least on top
+    std::vector<Proposal>& out = found[begin / 256];
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto a = static_cast<AgentId>(i);
+      if ((status_[a] & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
+      if (program.informal_mentee_load[a] > 0 || program.mentee_load[a] > 0) continue;
+      Stream stream = ctx.random().stream(step, Purpose::informal, a);
+      if (stream.next_u32() >= seek_threshold) continue;
+      const std::uint32_t order = stream.next_u32();
+      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once.
+      // A seeker scans its contacts' rows (about 150 contacts at the default mean degree 10-12): one byte
+      // of status_ per contact, and a per-thread mark per agent instead of sorting the list to drop
+      // repeats (the ranking below does not depend on the order of the candidates).
+      const auto above = static_cast<std::uint8_t>(index_of(pop.stage[a]) + 1);
+      const std::uint32_t mark = informal_next_mark(n);
+      std::vector<std::uint32_t>& marks = informal_marks;
+      seen.clear();
+      auto consider = [&](AgentId c) {
+        if ((status_[c] & kInformalRank) > above && marks[c] != mark) {  // never a itself: its rank is `above`
+          marks[c] = mark;
+          seen.push_back(c);
+        }
+      };
+      for (AgentId first : net.neighbors(a)) {
+        if ((status_[first] & kInformalActive) == 0) continue;
+        consider(first);
+        for (AgentId second : net.neighbors(first)) consider(second);
+      }
+      candidates.clear();
+      for (AgentId c : seen) {
+        // is_feasible without constraints: both active and distinct (status_ says so), and neither the
+        // other's line manager.
+        if (pop.manager[a] == c || pop.manager[c] == a) continue;
+        const double sim = similarity(pop, c, a);
+        const double bound = bounded ? approach.homophily_weight * sim +
+                                           approach.fit_choice_weight *
+                                               informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)
+                                     : std::numeric_limits<double>::infinity();
+        candidates.push_back(InformalCandidate{bound, sim, c});
+      }
+      auto value_of = [&](const InformalCandidate& c) {
+        return approach.homophily_weight * c.similarity +
+               approach.fit_choice_weight * mentee_perceived_fit(ctx.random(), c.mentor, a, approach.fit_noise);
+      };
+      ranked.clear();
+      if (candidates.size() <= approaches) {
+        for (const InformalCandidate& c : candidates) ranked.emplace_back(-value_of(c), c.mentor);
+      } else {
+        const auto by_bound = [](const InformalCandidate& x, const InformalCandidate& y) { return x.bound < y.bound; };
+        std::make_heap(candidates.begin(), candidates.end(), by_bound);
+        best.clear();
+        for (auto heap_end = candidates.end(); heap_end != candidates.begin(); --heap_end) {
+          // Strictly below the `approaches`-th best: this one and all after it rank lower.
+          if (best.size() == approaches && candidates.front().bound < best.front()) break;
+          std::pop_heap(candidates.begin(), heap_end, by_bound);
+          const InformalCandidate& c = *(heap_end - 1);
+          const double value = value_of(c);
+          ranked.emplace_back(-value, c.mentor);
+          if (best.size() < approaches) {
+            best.push_back(value);
+            std::push_heap(best.begin(), best.end(), std::greater<>());
+          } else if (value > best.front()) {
+            std::pop_heap(best.begin(), best.end(), std::greater<>());
+            best.back() = value;
+            std::push_heap(best.begin(), best.end(), std::greater<>());
+          }
+        }
+      }
+      const std::size_t tries = std::min<std::size_t>(ranked.size(), approaches);
+      std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(tries), ranked.end());
+      for (std::size_t k = 0; k < tries; ++k) {
+        const AgentId mentor = ranked[k].second;
+        const double u_approach = stream.uniform();
+        const double u_accept = stream.uniform();
+        if (u_approach >= approach_probability(pop, a, mentor, approach, status)) continue;
+        const double available = std::min(1.0, pop.time_budget[mentor] / time_required);
+        if (u_accept >= available * (1.0 - mentor_reluctance(pop, mentor, a, approach, status))) continue;
+        const auto perceived = static_cast<float>(mentee_perceived_fit(ctx.random(), mentor, a, approach.fit_noise));
+        out.push_back(Proposal{order, a, mentor, perceived, natural_end_weeks(p.natural_end, stream.uniform())});
+        break;
+      }
+    }
+  });
 
-  // 3. Booking in the seekers' random order: a mentor whose informal places are full turns the rest away.
-  std::vector<std::pair<std::uint32_t, AgentId>> booking;
-  for (AgentId a = 0; a < n; ++a) {
-    if (found[a].mentor != kNoAgent) booking.emplace_back(found[a].order, a);
-  }
-  std::sort(booking.begin(), booking.end());
-  for (const auto& [order, mentee] : booking) {
-    const Proposal& f = found[mentee];
+  // 3. Booking in the seekers' random order (ties, which need equal 32-bit draws, to the lower id): a
+  // mentor whose informal places are full turns the rest away.
+  std::vector<Proposal> booking;
+  for (const auto& part : found) booking.insert(booking.end(), part.begin(), part.end());
+  std::sort(booking.begin(), booking.end(), [](const Proposal& x, const Proposal& y) {
+    return x.order != y.order ? x.order < y.order : x.mentee < y.mentee;
+  });
+  for (const Proposal& f : booking) {
+    const AgentId mentee = f.mentee;
     if (program.informal_mentor_load[f.mentor] >= p.capacity) continue;
     NewDyad d;
     d.mentor = f.mentor;

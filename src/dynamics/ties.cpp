@@ -1,7 +1,9 @@
 #include "mentorsim/dynamics/ties.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "mentorsim/core/parallel.hpp"
 
@@ -64,80 +66,85 @@ void TiesStage::run(Context& ctx) {
         1024);
   }
   // Dyads in parallel, reading only the network's structure: where the pair's arcs are, and the
-  // introductions. The ties made go to each dyad's own slots and are appended to the new ties in
-  // dyad order; bonds are then strengthened one dyad after another, in dyad order (two dyads may
-  // share a tie, e.g. A mentors B while B mentors A), so nothing depends on the thread count.
+  // introductions. Each block of dyads lists its bonds and the ties it made in dyad order; the blocks'
+  // lists are then taken in block order, so bonds are strengthened one dyad after another in dyad order
+  // (two dyads may share a tie, e.g. A mentors B while B mentors A) and the new ties are appended in dyad
+  // order, and nothing depends on the thread count. Only the dyads that met successfully take room.
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
-  // bond, mentee's introduction, mentor's introduction, a sponsoring mentor's cross-institution introduction
-  constexpr std::size_t kSlots = 4;
-  std::vector<Tie> made(active.size() * kSlots);
-  std::vector<std::uint8_t> used(active.size() * kSlots, 0);
-  std::vector<std::ptrdiff_t> at_mentor(active.size(), -1);
-  std::vector<std::ptrdiff_t> at_mentee(active.size(), -1);
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        const DyadId d = active[k];
-        if (!events.succeeded[d]) return;
-        const AgentId mentor = dyads.mentor[d];
-        const AgentId mentee = dyads.mentee[d];
-        auto make = [&](std::size_t slot, Tie tie) {
-          made[k * kSlots + slot] = tie;
-          used[k * kSlots + slot] = 1;
-        };
-        at_mentor[k] = net.position(mentor, mentee);
-        if (at_mentor[k] >= 0) {
-          at_mentee[k] = net.position(mentee, mentor);
-        } else {
-          make(0, Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
+  struct Bond {
+    std::uint32_t k;          // index into `active`
+    std::uint32_t at_mentor;  // the tie's place in the mentor's row
+    std::uint32_t at_mentee;  // and in the mentee's row
+  };
+  struct Made {
+    std::vector<Bond> bonds;
+    // Per dyad in order: the bond of partners without a tie, the mentee's introduction, the mentor's
+    // introduction, a sponsoring mentor's cross-institution introduction (those that happened).
+    std::vector<Tie> ties;
+  };
+  constexpr std::size_t kGrain = 256;
+  std::vector<Made> made((active.size() + kGrain - 1) / kGrain);
+  parallel::for_blocks(active.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    Made& out = made[begin / kGrain];
+    for (std::size_t k = begin; k < end; ++k) {
+      const DyadId d = active[k];
+      if (!events.succeeded[d]) continue;
+      const AgentId mentor = dyads.mentor[d];
+      const AgentId mentee = dyads.mentee[d];
+      const std::ptrdiff_t at_mentor = net.position(mentor, mentee);
+      if (at_mentor >= 0) {
+        out.bonds.push_back(Bond{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(at_mentor),
+                                 static_cast<std::uint32_t>(net.position(mentee, mentor))});
+      } else {
+        out.ties.push_back(Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
+      }
+      // A virtual meeting builds less of a tie (bond_factor: exactly 1 in person).
+      const double introduction = p.introduction_probability * bond_factor(ctx.scenario(), dyads, d);
+      Stream stream = ctx.random().stream(ctx.step(), Purpose::ties, d);
+      const double u_mentee = stream.uniform();
+      const double u_mentor = stream.uniform();
+      if (u_mentee < introduction) {
+        const AgentId contact = random_contact(net, pop, mentor, mentee, stream);
+        if (contact != kNoAgent && contact != mentee) {
+          out.ties.push_back(Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
         }
-        // A virtual meeting builds less of a tie (bond_factor: exactly 1 in person).
-        const double introduction = p.introduction_probability * bond_factor(ctx.scenario(), dyads, d);
-        Stream stream = ctx.random().stream(ctx.step(), Purpose::ties, d);
-        const double u_mentee = stream.uniform();
-        const double u_mentor = stream.uniform();
-        if (u_mentee < introduction) {
-          const AgentId contact = random_contact(net, pop, mentor, mentee, stream);
-          if (contact != kNoAgent && contact != mentee) {
-            make(1, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
-          }
+      }
+      if (u_mentor < introduction) {
+        const AgentId contact = random_contact(net, pop, mentee, mentor, stream);
+        if (contact != kNoAgent && contact != mentor) {
+          out.ties.push_back(Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
         }
-        if (u_mentor < introduction) {
-          const AgentId contact = random_contact(net, pop, mentee, mentor, stream);
-          if (contact != kNoAgent && contact != mentor) {
-            make(2, Tie{mentor, contact, static_cast<float>(p.introduction_weight), 0.0f});
-          }
-        }
-        // A sponsoring mentor shares its network: one of its contacts at another institution than the
-        // mentee's, not yet tied to the mentee (its own stream, so no other draw moves).
-        if (dyads.formation[d] != Formation::informal && program_of(ctx.scenario(), dyads, d).mentor_sponsorship) {
-          Stream sponsor = ctx.random().stream(ctx.step(), Purpose::sponsorship, d);
-          if (sponsor.uniform() < p.sponsor_introduction) {
-            std::vector<AgentId> candidates;
-            for (AgentId x : net.neighbors(mentor)) {
-              if (x != mentee && pop.active(x) && pop.institution[x] != pop.institution[mentee] &&
-                  !net.has_tie(mentee, x)) {
-                candidates.push_back(x);
-              }
+      }
+      // A sponsoring mentor shares its network: one of its contacts at another institution than the
+      // mentee's, not yet tied to the mentee (its own stream, so no other draw moves).
+      if (dyads.formation[d] != Formation::informal && program_of(ctx.scenario(), dyads, d).mentor_sponsorship) {
+        Stream sponsor = ctx.random().stream(ctx.step(), Purpose::sponsorship, d);
+        if (sponsor.uniform() < p.sponsor_introduction) {
+          std::vector<AgentId> candidates;
+          for (AgentId x : net.neighbors(mentor)) {
+            if (x != mentee && pop.active(x) && pop.institution[x] != pop.institution[mentee] &&
+                !net.has_tie(mentee, x)) {
+              candidates.push_back(x);
             }
-            if (!candidates.empty()) {
-              const AgentId contact = candidates[sponsor.below(static_cast<std::uint32_t>(candidates.size()))];
-              make(3, Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
-            }
+          }
+          if (!candidates.empty()) {
+            const AgentId contact = candidates[sponsor.below(static_cast<std::uint32_t>(candidates.size()))];
+            out.ties.push_back(Tie{mentee, contact, static_cast<float>(p.introduction_weight), 0.0f});
           }
         }
-      },
-      256);
-  for (std::size_t k = 0; k < active.size(); ++k) {
-    if (at_mentor[k] < 0) continue;
-    float& w = net.weights(dyads.mentor[active[k]])[static_cast<std::size_t>(at_mentor[k])];
-    w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, active[k]) * (1.0 - w));
-    net.weights(dyads.mentee[active[k]])[static_cast<std::size_t>(at_mentee[k])] = w;
+      }
+    }
+  });
+  for (const Made& block : made) {
+    for (const Bond& b : block.bonds) {
+      const DyadId d = active[b.k];
+      float& w = net.weights(dyads.mentor[d])[b.at_mentor];
+      w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, d) * (1.0 - w));
+      net.weights(dyads.mentee[d])[b.at_mentee] = w;
+    }
   }
   std::vector<Tie>& pending = ctx.write<C::new_ties>();
-  for (std::size_t slot = 0; slot < made.size(); ++slot) {
-    if (used[slot]) pending.push_back(made[slot]);
-  }
+  for (const Made& block : made) pending.insert(pending.end(), block.ties.begin(), block.ties.end());
   if ((ctx.step() + 1) % p.merge_interval == 0) merge(ctx);
 }
 

@@ -274,6 +274,37 @@ TEST_CASE("normal draws have the requested mean and variance", "[rng]") {
   CHECK(shifted.variance == Approx(0.25).margin(5.0 * 0.25 * std::sqrt(2.0 / n)));
 }
 
+TEST_CASE("normal_upper_bound is above the normal of the same uniforms and close to it for most", "[rng]") {
+  // 500,000 fresh streams: the bound from a stream's first two uniforms against normal() of a copy of the
+  // stream. It must never be below (a search relies on it to skip normals that cannot win), and where the
+  // inequalities it uses are tight it must be close. For u1 >= 1/2 the radius bound is at most
+  // sqrt(((1 - u)/sqrt(u)) / -ln u) <= sqrt(0.7071 / 0.6931) = 1.0100 times the radius (largest at u = 1/2;
+  // the radius is at most sqrt(2 ln 2) = 1.18 there), and for t = min(u2, 1 - u2) <= 1/8 the cosine bound
+  // exceeds the cosine by at most the next Taylor term x^6/720 <= (pi/4)^6/720 = 3.2e-4: so the bound is
+  // within 0.01 x 1.18 + 1.18 x 3.2e-4 + 2.2e-9 < 0.013 of the normal for those draws (an eighth of them).
+  constexpr std::uint32_t n = 500'000;
+  std::size_t below = 0;
+  std::size_t tight_region = 0;
+  double worst_tight_gap = 0.0;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    Stream s(kRngSeed, 0, 3, Purpose::pair_fit, k);
+    Stream copy = s;
+    const double u1 = s.uniform();
+    const double u2 = s.uniform();
+    const double bound = mentorsim::normal_upper_bound(u1, u2);
+    const double z = copy.normal();
+    below += bound < z + 1e-10 ? 1 : 0;
+    if (u1 >= 0.5 && std::min(u2, 1.0 - u2) <= 0.125) {
+      ++tight_region;
+      worst_tight_gap = std::max(worst_tight_gap, bound - z);
+    }
+  }
+  CHECK(below == 0);
+  // An eighth of the draws, binomial se sqrt(n p (1 - p)) = 234: five standard errors.
+  CHECK(static_cast<double>(tight_region) == Approx(n / 8.0).margin(5.0 * 234.0));
+  CHECK(worst_tight_gap < 0.013);
+}
+
 TEST_CASE("gamma draws have mean and variance equal to the shape", "[rng]") {
   // Gamma(k, 1): mean k, variance k, central fourth moment 3k(k + 2), so
   // se(mean) = sqrt(k/n) and se(variance) = sqrt((3k(k+2) - k^2) / n). Five standard errors each.

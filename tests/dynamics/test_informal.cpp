@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -11,6 +12,10 @@
 #include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/engine/simulation.hpp"
+#include "mentorsim/program/pairing/pairing.hpp"
+#include "mentorsim/program/pairing/self_identified.hpp"
+#include "mentorsim/program/teaching.hpp"
+#include "mentorsim/world/world.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -53,6 +58,57 @@ std::size_t informal_dyads(const DyadTable& dyads) {
   std::size_t n = 0;
   for (DyadId d = 0; d < dyads.size(); ++d) n += dyads.formation[d] == Formation::informal && dyads.active(d);
   return n;
+}
+
+// The week-0 search as docs/model.md 7.18 states it, ranking every candidate by its exact value (as the
+// stage did before it bounded the values): (mentee, mentor) of each seeker's accepted proposal. With
+// initial_seek 1 every eligible agent seeks.
+std::set<std::pair<AgentId, AgentId>> informal_proposals_ranking_all(const SimulationState& state) {
+  const Population& pop = state.population;
+  const CollegialNetwork& net = state.network;
+  const DynamicsSpec& dynamics = state.scenario->dynamics();
+  const ApproachParams& approach = dynamics.approach;
+  const InformalParams& p = dynamics.informal;
+  std::set<std::pair<AgentId, AgentId>> out;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (!pop.active(a) || pop.stage[a] == CareerStage::senior) continue;
+    if (state.program.informal_mentee_load[a] > 0 || state.program.mentee_load[a] > 0) continue;
+    Stream stream = state.random.stream(0, Purpose::informal, a);
+    stream.next_u32();  // whether it seeks (always, at initial_seek 1)
+    stream.next_u32();  // its booking order
+    std::set<AgentId> contacts;
+    auto add = [&](AgentId c) {
+      if (c != a && pop.active(c) && pop.stage[c] > pop.stage[a] &&
+          state.program.informal_mentor_load[c] < p.capacity) {
+        contacts.insert(c);
+      }
+    };
+    for (AgentId first : net.neighbors(a)) {
+      if (!pop.active(first)) continue;
+      add(first);
+      for (AgentId second : net.neighbors(first)) add(second);
+    }
+    std::vector<std::pair<double, AgentId>> ranked;
+    for (AgentId c : contacts) {
+      if (!is_feasible(pop, c, a, PairingConstraints{})) continue;
+      ranked.emplace_back(-(approach.homophily_weight * similarity(pop, c, a) +
+                            approach.fit_choice_weight * mentee_perceived_fit(state.random, c, a, approach.fit_noise)),
+                          c);
+    }
+    std::sort(ranked.begin(), ranked.end());
+    const std::size_t tries = std::min<std::size_t>(ranked.size(), p.approaches);
+    for (std::size_t k = 0; k < tries; ++k) {
+      const AgentId mentor = ranked[k].second;
+      const double u_approach = stream.uniform();
+      const double u_accept = stream.uniform();
+      if (u_approach >= approach_probability(pop, a, mentor, approach, dynamics.status)) continue;
+      const double available = std::min(1.0, pop.time_budget[mentor] / dynamics.meetings.time_required);
+      if (u_accept >= available * (1.0 - mentor_reluctance(pop, mentor, a, approach, dynamics.status))) continue;
+      out.emplace(a, mentor);
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -240,4 +296,79 @@ TEST_CASE("without a program about half of the staff below senior have a mentor,
   const Outcomes outcomes = compute_outcomes(simulation.state());
   CHECK(outcomes.value(Outcome::mentor_share_start, 0) == Approx(start).margin(0.02));
   CHECK(outcomes.value(Outcome::mentor_odds_ratio_start, 0) < 1.0);
+}
+
+TEST_CASE("informal_perceived_fit_bound is above the perceived fit of every pair", "[dynamics][informal]") {
+  // The bound reads the streams mentee_perceived_fit draws from; if they ever differ, it stops being a
+  // bound somewhere in these 90,000 pairs (each a fresh pair of normals) and the search could miss its
+  // best candidate.
+  const RandomSource random(11, 0);
+  for (const double noise : {0.0, 1.0, 2.5}) {
+    std::size_t below = 0;
+    for (AgentId mentor = 0; mentor < 300; ++mentor) {
+      for (AgentId mentee = 0; mentee < 300; ++mentee) {
+        const double bound = informal_perceived_fit_bound(random, mentor, mentee, noise);
+        below += bound < mentee_perceived_fit(random, mentor, mentee, noise) ? 1 : 0;
+      }
+    }
+    INFO("fit_noise " << noise);
+    CHECK(below == 0);
+  }
+}
+
+TEST_CASE("the bounded informal search makes the proposals of ranking every candidate", "[dynamics][informal]") {
+  // 1,500 staff of the default institutions at week 0, every eligible agent seeking (initial_seek 1), three
+  // approaches per search with an even approach probability for a confident majority peer, and places for
+  // everyone (capacity 1000), so every accepted proposal becomes a dyad. The reference ranks every
+  // candidate exactly; the stage computes exact values only where a bound can still win.
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 5\n[population]\nsize = 1500\n[program]\nkind = \"none\"\n"
+      "[dynamics.approach]\napproach_base = 0.5\n"
+      "[dynamics.informal]\ninitial_seek = 1.0\napproaches = 3\ncapacity = 1000\n",
+      "t.toml");
+  const RandomSource random(scenario.run().seed, 0);
+  SimulationState state(scenario, 0, build_world(scenario, random));
+  const auto expected = informal_proposals_ranking_all(state);
+  InformalStage stage;
+  run_stage(stage, state);
+  std::set<std::pair<AgentId, AgentId>> formed;
+  for (DyadId d = 0; d < state.dyads.size(); ++d) {
+    if (state.dyads.formation[d] == Formation::informal) formed.emplace(state.dyads.mentee[d], state.dyads.mentor[d]);
+  }
+  // Enough pairs that a wrong choice would show (about half of the ~1,000 staff below senior).
+  CHECK(expected.size() > 300);
+  CHECK(formed == expected);
+}
+
+TEST_CASE("the informal search forms the same dyads with 1 or 2 or 4 threads", "[dynamics][informal][determinism]") {
+  // The search runs in parallel blocks of seekers with per-thread marks; the dyads it forms (who with
+  // whom, in which order, with what perceived fit) must not depend on the thread count. 1,500 staff,
+  // three approaches per search, week 0 (every eligible agent seeks), then one weekly round.
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 9\n[population]\nsize = 1500\n[program]\nkind = \"none\"\n"
+      "[dynamics.approach]\napproach_base = 0.5\n[dynamics.informal]\napproaches = 3\nseek_rate = 0.5\n",
+      "t.toml");
+  const int previous = parallel::threads();
+  std::vector<std::vector<float>> runs;
+  for (const int threads : {1, 2, 4}) {
+    parallel::set_threads(threads);
+    const RandomSource random(scenario.run().seed, 0);
+    SimulationState state(scenario, 0, build_world(scenario, random));
+    InformalStage stage;
+    run_stage(stage, state);
+    state.step = 1;
+    run_stage(stage, state);
+    std::vector<float> out;
+    for (DyadId d = 0; d < state.dyads.size(); ++d) {
+      out.push_back(static_cast<float>(state.dyads.mentor[d]));
+      out.push_back(static_cast<float>(state.dyads.mentee[d]));
+      out.push_back(static_cast<float>(state.dyads.start[d]));
+      out.push_back(state.dyads.fit_perceived[d]);
+    }
+    runs.push_back(std::move(out));
+  }
+  parallel::set_threads(previous);
+  CHECK(runs[0].size() > 4 * 300);
+  CHECK(runs[0] == runs[1]);
+  CHECK(runs[0] == runs[2]);
 }

@@ -32,6 +32,11 @@ bool informal_mentee_stage(CareerStage stage);
 // is 0. Mean 1 / w.
 Step natural_end_weeks(double annual, double u);
 
+// An upper bound on mentee_perceived_fit(random, mentor, mentee, noise) (program/pairing.hpp) for
+// noise >= 0, from the uniforms of its normals without computing them (normal_upper_bound, core/rng.hpp):
+// the seeker's search computes exact values only for candidates whose bound can still win.
+double informal_perceived_fit_bound(const RandomSource& random, AgentId mentor, AgentId mentee, double noise);
+
 class InformalStage {
  public:
   static constexpr Stage id = Stage::informal;
@@ -50,6 +55,9 @@ class InformalStage {
  private:
   using Due = std::pair<Step, DyadId>;  // (week of the natural end, informal dyad)
   std::priority_queue<Due, std::vector<Due>, std::greater<>> natural_ends_;
+  // Per agent, rebuilt each week before the search: whether it is active and the career stage + 1 of an
+  // agent with a free informal place (run() explains the layout).
+  std::vector<std::uint8_t> status_;
 };
 
 }  // namespace mentorsim
