@@ -1,12 +1,62 @@
 #include "mentorsim/dynamics/diffusion.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include "mentorsim/core/parallel.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mentorsim {
+
+namespace {
+
+// Four of an agent's six domains (GCC/Clang vector extension): a row is read as two overlapping
+// vectors, domains 0-3 and 2-5, so both loads and stores stay inside the row.
+using Float4 = float __attribute__((vector_size(16)));
+
+// gap > 0 ? gap : 0, lane by lane (MAXPS returns its second operand unless the first is greater, so
+// -0 and NaN give +0 as the comparison does).
+inline Float4 diffusion_gain(Float4 gap) {
+#if defined(__SSE2__)
+  return _mm_max_ps(gap, _mm_setzero_ps());
+#else
+  const Float4 zero = {0.0f, 0.0f, 0.0f, 0.0f};
+  return gap > zero ? gap : zero;
+#endif
+}
+
+// std::clamp(v, 0, 1), lane by lane: (v < 0) ? 0 : ((1 < v) ? 1 : v). MINPS(1, v) is 1 < v ? 1 : v
+// (v when NaN), and MAXPS(0, x) is 0 > x ? 0 : x, so -0 and NaN pass through as std::clamp lets them.
+inline Float4 diffusion_clamp(Float4 v) {
+#if defined(__SSE2__)
+  return _mm_max_ps(_mm_setzero_ps(), _mm_min_ps(_mm_set1_ps(1.0f), v));
+#else
+  for (int d = 0; d < 4; ++d) v[d] = std::clamp(v[d], 0.0f, 1.0f);
+  return v;
+#endif
+}
+
+// float(scale * pull[d] * (1.0 - mine[d])) lane by lane, in double as the scalar expression (two
+// lanes at a time: the same correctly rounded conversions, products and difference).
+inline Float4 diffusion_step(double scale, Float4 pull, Float4 mine) {
+#if defined(__SSE2__)
+  const __m128d s = _mm_set1_pd(scale);
+  const __m128d one = _mm_set1_pd(1.0);
+  const __m128d low = _mm_mul_pd(_mm_mul_pd(s, _mm_cvtps_pd(pull)), _mm_sub_pd(one, _mm_cvtps_pd(mine)));
+  const __m128d high = _mm_mul_pd(_mm_mul_pd(s, _mm_cvtps_pd(_mm_movehl_ps(pull, pull))),
+                                  _mm_sub_pd(one, _mm_cvtps_pd(_mm_movehl_ps(mine, mine))));
+  return _mm_movelh_ps(_mm_cvtpd_ps(low), _mm_cvtpd_ps(high));
+#else
+  Float4 out;
+  for (int d = 0; d < 4; ++d) out[d] = static_cast<float>(scale * pull[d] * (1.0 - mine[d]));
+  return out;
+#endif
+}
+
+}  // namespace
 
 void DiffusionStage::run(Context& ctx) {
   using C = Component;
@@ -32,18 +82,16 @@ void DiffusionStage::run(Context& ctx) {
         const auto row = net.neighbors(a);
         const auto w = net.weights(a);
         // Single-precision sums (relative error ~1e-6, far below the weekly change they feed) of the
-        // six domains as two overlapping vectors of four, domains 0-3 and 2-5 (GCC/Clang vector
-        // extension); domains 4 and 5 are read from the second. Both loads stay inside the row.
-        using Float4 = float __attribute__((vector_size(16)));
+        // six domains as two overlapping vectors of four, domains 0-3 and 2-5; domains 2 and 3 get the
+        // same operations in both, so their two copies are equal.
         static_assert(kDomains == 6);
         const float* mine = skills + static_cast<std::size_t>(a) * kDomains;
         Float4 mine_lo;
         Float4 mine_hi;
         std::memcpy(&mine_lo, mine, sizeof mine_lo);
         std::memcpy(&mine_hi, mine + 2, sizeof mine_hi);
-        const Float4 zero4 = {0.0f, 0.0f, 0.0f, 0.0f};
-        Float4 pull_lo = zero4;
-        Float4 pull_hi = zero4;
+        Float4 pull_lo = {0.0f, 0.0f, 0.0f, 0.0f};
+        Float4 pull_hi = pull_lo;
         float total = 0.0f;
         for (std::size_t k = 0; k < row.size(); ++k) {
           const AgentId j = row[k];
@@ -55,20 +103,23 @@ void DiffusionStage::run(Context& ctx) {
           Float4 theirs_hi;
           std::memcpy(&theirs_lo, theirs, sizeof theirs_lo);
           std::memcpy(&theirs_hi, theirs + 2, sizeof theirs_hi);
-          const Float4 gap_lo = theirs_lo - mine_lo;
-          const Float4 gap_hi = theirs_hi - mine_hi;
-          pull_lo += wk * (gap_lo > zero4 ? gap_lo : zero4);
-          pull_hi += wk * (gap_hi > zero4 ? gap_hi : zero4);
+          pull_lo += wk * diffusion_gain(theirs_lo - mine_lo);
+          pull_hi += wk * diffusion_gain(theirs_hi - mine_hi);
         }
-        const std::array<float, kDomains> pull{pull_lo[0], pull_lo[1], pull_lo[2], pull_lo[3], pull_hi[2], pull_hi[3]};
-        auto next = buffer.row(a);
+        float* next = buffer.row(a).data();
+        Float4 next_lo;
+        Float4 next_hi;
+        std::memcpy(&next_lo, next, sizeof next_lo);
+        std::memcpy(&next_hi, next + 2, sizeof next_hi);
         if (total > 0.0f && rate > 0.0) {
           const double scale = rate * pop.openness[a] / total;
-          for (std::size_t d = 0; d < kDomains; ++d) {
-            next[d] += static_cast<float>(scale * pull[d] * (1.0 - mine[d]));
-          }
+          next_lo += diffusion_step(scale, pull_lo, mine_lo);
+          next_hi += diffusion_step(scale, pull_hi, mine_hi);
         }
-        for (std::size_t d = 0; d < kDomains; ++d) next[d] = std::clamp(next[d], 0.0f, 1.0f);
+        next_lo = diffusion_clamp(next_lo);
+        next_hi = diffusion_clamp(next_hi);
+        std::memcpy(next, &next_lo, sizeof next_lo);
+        std::memcpy(next + 2, &next_hi, sizeof next_hi);
       },
       512);
   std::swap(ctx.write<C::skills>(), buffer);
