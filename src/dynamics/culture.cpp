@@ -76,27 +76,59 @@ void CultureStage::run(Context& ctx) {
         },
         4096);
   }
-  parallel::for_each(
-      pop.size(),
-      [&](std::size_t i) {
-        const auto a = static_cast<AgentId>(i);
-        if (!pop.active(a)) return;
-        const UnitId u = pop.unit[a];
-        std::atomic_ref<std::uint32_t>(members[u]).fetch_add(1, std::memory_order_relaxed);
-        if (flags[a] & 1) std::atomic_ref<std::uint32_t>(good[u]).fetch_add(1, std::memory_order_relaxed);
-        if (flags[a] & 2) std::atomic_ref<std::uint32_t>(harmed[u]).fetch_add(1, std::memory_order_relaxed);
-        if (flags[a] & 4) std::atomic_ref<std::uint32_t>(sustained[u]).fetch_add(1, std::memory_order_relaxed);
-        // Sponsorship counts while the member's program runs (its start week to its end).
-        const ProgramSpec& spec = ctx.scenario().arms()[program.arm[a]].program;
-        if (program.enrolled[a] != 0 && step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
-          std::atomic_ref<double> level(sponsorship[u]);
-          double seen = level.load(std::memory_order_relaxed);
-          while (seen < spec.sponsorship &&
-                 !level.compare_exchange_weak(seen, spec.sponsorship, std::memory_order_relaxed)) {
-          }
+  // Members are counted a run of same-unit agents at a time (units are mostly contiguous in agent
+  // order; hires join at the end) and each run is added once: integer counts and a maximum, so the
+  // totals are those of one addition per agent in any order.
+  const std::vector<ArmSpec>& arms = ctx.scenario().arms();
+  parallel::for_blocks(pop.size(), 4096, [&](std::size_t begin, std::size_t end) {
+    UnitId run_unit = 0;
+    std::uint32_t run_members = 0;
+    std::uint32_t run_good = 0;
+    std::uint32_t run_harmed = 0;
+    std::uint32_t run_sustained = 0;
+    double run_sponsorship = 0.0;
+    const auto flush = [&] {
+      if (run_members == 0) return;
+      std::atomic_ref<std::uint32_t>(members[run_unit]).fetch_add(run_members, std::memory_order_relaxed);
+      if (run_good != 0) std::atomic_ref<std::uint32_t>(good[run_unit]).fetch_add(run_good, std::memory_order_relaxed);
+      if (run_harmed != 0) {
+        std::atomic_ref<std::uint32_t>(harmed[run_unit]).fetch_add(run_harmed, std::memory_order_relaxed);
+      }
+      if (run_sustained != 0) {
+        std::atomic_ref<std::uint32_t>(sustained[run_unit]).fetch_add(run_sustained, std::memory_order_relaxed);
+      }
+      if (run_sponsorship > 0.0) {
+        std::atomic_ref<double> level(sponsorship[run_unit]);
+        double seen = level.load(std::memory_order_relaxed);
+        while (seen < run_sponsorship &&
+               !level.compare_exchange_weak(seen, run_sponsorship, std::memory_order_relaxed)) {
         }
-      },
-      4096);
+      }
+      run_members = run_good = run_harmed = run_sustained = 0;
+      run_sponsorship = 0.0;
+    };
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto a = static_cast<AgentId>(i);
+      if (!pop.active(a)) continue;
+      const UnitId u = pop.unit[a];
+      if (u != run_unit) {
+        flush();
+        run_unit = u;
+      }
+      ++run_members;
+      run_good += flags[a] & 1;
+      run_harmed += (flags[a] >> 1) & 1;
+      run_sustained += (flags[a] >> 2) & 1;
+      // Sponsorship counts while the member's program runs (its start week to its end).
+      if (program.enrolled[a] != 0) {
+        const ProgramSpec& spec = arms[program.arm[a]].program;
+        if (step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
+          run_sponsorship = std::max(run_sponsorship, spec.sponsorship);
+        }
+      }
+    }
+    flush();
+  });
   std::vector<float>& psi = ctx.write<C::psych_safety>();
   std::vector<float>& phi = ctx.write<C::flattening>();
   for (UnitId u = 0; u < units; ++u) {
