@@ -109,16 +109,35 @@ void TurnoverStage::run(Context& ctx) {
   // The normaliser: each stage's current share considering leaving, so that the stage leaves at its
   // annual rate this week in expectation (staff considering leaving leave faster, which depletes them:
   // a fixed week-0 share would let realised turnover fall below the annual rates).
-  std::array<std::uint64_t, kStages> considering{};
-  std::array<std::uint64_t, kStages> staff{};
-  for (AgentId a = 0; a < n; ++a) {
-    if (!pop.active(a)) continue;
-    const std::size_t s = index_of(pop.stage[a]);
-    ++staff[s];
-    considering[s] += pop.considering_leaving[a];
-  }
+  // Counted in parallel blocks: integer counts, so the totals do not depend on the blocks.
+  struct StageCounts {
+    std::array<std::uint64_t, kStages> considering{};
+    std::array<std::uint64_t, kStages> staff{};
+  };
+  const StageCounts counts = parallel::deterministic_reduce(
+      n, StageCounts{},
+      [&](std::size_t begin, std::size_t end) {
+        StageCounts block;
+        for (std::size_t i = begin; i < end; ++i) {
+          const auto a = static_cast<AgentId>(i);
+          if (!pop.active(a)) continue;
+          const std::size_t s = index_of(pop.stage[a]);
+          ++block.staff[s];
+          block.considering[s] += pop.considering_leaving[a];
+        }
+        return block;
+      },
+      [](StageCounts total, const StageCounts& block) {
+        for (std::size_t s = 0; s < kStages; ++s) {
+          total.staff[s] += block.staff[s];
+          total.considering[s] += block.considering[s];
+        }
+        return total;
+      },
+      16384);
   for (std::size_t s = 0; s < kStages; ++s) {
-    current_share_[s] = staff[s] > 0 ? static_cast<double>(considering[s]) / staff[s] : intent_reference_[s];
+    current_share_[s] =
+        counts.staff[s] > 0 ? static_cast<double>(counts.considering[s]) / counts.staff[s] : intent_reference_[s];
   }
   const WeeklyRates rates = weekly_rates(params, current_share_);
   const Step step = ctx.step();
