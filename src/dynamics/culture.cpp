@@ -86,9 +86,9 @@ void CultureStage::run(Context& ctx) {
         if (flags[a] & 1) std::atomic_ref<std::uint32_t>(good[u]).fetch_add(1, std::memory_order_relaxed);
         if (flags[a] & 2) std::atomic_ref<std::uint32_t>(harmed[u]).fetch_add(1, std::memory_order_relaxed);
         if (flags[a] & 4) std::atomic_ref<std::uint32_t>(sustained[u]).fetch_add(1, std::memory_order_relaxed);
-        // Sponsorship counts while the member's program runs (its start week to its end).
+        // Sponsorship counts while the member's program runs (its start week to the end of its last wave).
         const ProgramSpec& spec = ctx.scenario().arms()[program.arm[a]].program;
-        if (program.enrolled[a] != 0 && step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
+        if (program.enrolled[a] != 0 && step >= spec.start_week && step < spec.end_week()) {
           std::atomic_ref<double> level(sponsorship[u]);
           double seen = level.load(std::memory_order_relaxed);
           while (seen < spec.sponsorship &&

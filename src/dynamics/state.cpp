@@ -198,6 +198,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       }
       h.vector(p.informal_mentor_load);
       h.vector(p.informal_mentee_load);
+      h.vector(p.cascade_generation);
       break;
     }
     case Component::baseline: {

@@ -135,6 +135,15 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "the program's staff hours (as program_hours_per_mentee, not divided) per unit of skill its participants "
      "(mentors and mentees of its dyads) gained: final minus initial skill summed over the six domains, gross of "
      "what informal diffusion gave (NaN without a program dyad or without a positive gain)"},
+    {O::cascade_reach, "cascade_reach", B::wave, "count",
+     "staff mentored in this wave of the arm's program: mentees with a program dyad formed in the wave (a program "
+     "without a cascade has one wave; NaN for later waves and for an arm without a program; docs/model.md 7.19)"},
+    {O::cascade_mentors, "cascade_mentors", B::wave, "count",
+     "staff who mentored in this wave of the arm's program: mentors with a program dyad formed in the wave (NaN "
+     "as cascade_reach)"},
+    {O::cascade_graduate_mentors, "cascade_graduate_mentors", B::wave, "count",
+     "of the wave's mentors, those who graduated from mentee to mentor in an earlier wave of the cascade (NaN as "
+     "cascade_reach)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -198,6 +207,8 @@ constexpr std::array<std::string_view, enum_count<UnmatchedReason>> unmatched_la
 }
 
 constexpr std::array<std::string_view, 1> kNoLevels = {""};
+constexpr std::array<std::string_view, kMaxCascadeWaves> kWaves = {"wave1", "wave2", "wave3", "wave4",
+                                                                   "wave5", "wave6", "wave7", "wave8"};
 constexpr auto kEndReasons = enum_names<EndReason>();
 constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
@@ -290,7 +301,7 @@ class Accumulator {
 // that of the first arm with one, and without any program the last simulated week.
 Step program_last_week(const Scenario& scenario, ArmId arm) {
   const Step last = scenario.run().weeks > 0 ? scenario.run().weeks - 1 : 0;
-  auto of = [&](const ProgramSpec& p) { return std::min<Step>(last, p.start_week + p.duration_weeks - 1); };
+  auto of = [&](const ProgramSpec& p) { return std::min<Step>(last, p.end_week() - 1); };
   if (scenario.arms()[arm].program.active()) return of(scenario.arms()[arm].program);
   for (const ArmSpec& other : scenario.arms()) {
     if (other.program.active()) return of(other.program);
@@ -406,6 +417,44 @@ void program_costs(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Per wave of each arm's program (docs/model.md 7.19): the mentees and mentors of the program dyads formed
+// in the wave, and how many of those mentors graduated in an earlier wave. A program without a cascade
+// has one wave; later waves and arms without a program stay NaN.
+void cascade_reach(const SimulationState& state, Accumulator& acc) {
+  const DyadTable& dyads = state.dyads;
+  const auto& arms = state.scenario->arms();
+  // Agents counted once per arm and wave: bit 0 as mentee, bit 1 as mentor, per (arm, wave) slot.
+  std::vector<std::vector<std::uint8_t>> seen(arms.size() * kMaxCascadeWaves);
+  std::vector<double> reach(seen.size(), 0.0), mentors(seen.size(), 0.0), graduates(seen.size(), 0.0);
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
+    const ArmId arm = dyads.arm[d];
+    const std::size_t slot = arm * kMaxCascadeWaves + arms[arm].program.wave_of(dyads.start[d]);
+    auto& mark = seen[slot];
+    if (mark.empty()) mark.assign(state.population.size(), 0);
+    const AgentId mentee = dyads.mentee[d];
+    const AgentId mentor = dyads.mentor[d];
+    if (!(mark[mentee] & 1)) reach[slot] += 1.0;
+    mark[mentee] |= 1;
+    if (!(mark[mentor] & 2)) {
+      mentors[slot] += 1.0;
+      const std::uint8_t generation = state.program.cascade_generation[mentor];
+      if (generation != kNoGeneration && generation > 0) graduates[slot] += 1.0;
+    }
+    mark[mentor] |= 2;
+  }
+  for (ArmId arm = 0; arm < arms.size(); ++arm) {
+    const ProgramSpec& p = arms[arm].program;
+    if (!p.active()) continue;
+    for (std::uint32_t w = 0; w < p.cascade_waves; ++w) {
+      const std::size_t slot = arm * kMaxCascadeWaves + w;
+      acc.at(O::cascade_reach, arm, w) = Mean{reach[slot], 1.0};
+      acc.at(O::cascade_mentors, arm, w) = Mean{mentors[slot], 1.0};
+      acc.at(O::cascade_graduate_mentors, arm, w) = Mean{graduates[slot], 1.0};
+    }
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -422,6 +471,8 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kDomainNames;
     case B::unmatched_reason:
       return kUnmatchedLabels;
+    case B::wave:
+      return kWaves;
   }
   return kNoLevels;
 }
@@ -696,6 +747,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
   }
   mentor_shares(state, acc);
   program_costs(state, acc);
+  cascade_reach(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

@@ -102,7 +102,7 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   d.quality = static_cast<float>(std::clamp(q, 0.0, 1.0));
   d.trained = spec.program.mentor_training;
   d.prepared = spec.program.mentee_preparation;
-  d.planned_end = spec.program.start_week + spec.program.duration_weeks;  // the program's end
+  d.planned_end = spec.program.wave_start(step) + spec.program.duration_weeks;  // the end of the program or its wave
   const DyadId id = world.dyads.add(d, step);
   ProgramState& program = world.program;
   // Mentor training pays off when the trained mentor first mentors, not at enrolment: enrolled mentors
@@ -248,20 +248,70 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
     }
     if (as_mentor) {
       program.enrolled[a] |= kMentorRole;
+      program.cascade_generation[a] = 0;
     }
   }
   return mentees;
 }
 
-// The self-identifying mentees of the arm who search this week: enrolled, never matched, and enrolled
-// fewer than `patience` weeks ago. Those who reach `patience` weeks unmatched this week give up: flag
-// kSearchGaveUp, and their considered mentors are forgotten.
-std::vector<AgentId> searching(ProgramWorld& world, ArmId arm, Step step, Step patience) {
+// Enrolment at the start of a later wave of a cascading arm (docs/model.md 7.19): staff of the arm
+// eligible as mentees now who never enrolled in any role enrol with probability uptake (the first word
+// of their enrolment stream of this week). No new mentors enrol: the wave's mentors are the arm's
+// mentors so far and its graduates.
+std::vector<AgentId> enrol_wave(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
+                                Step step) {
+  const ArmSpec& spec = scenario.arms()[arm];
+  const Population& pop = world.population;
+  ProgramState& program = world.program;
+  std::vector<AgentId> mentees;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (program.arm[a] != arm || !pop.active(a)) continue;
+    const std::uint8_t eligible = eligibility(pop, a, spec) & kMenteeRole;
+    program.eligible[a] |= eligible;
+    if (eligible == 0 || program.enrolled[a] != 0) continue;
+    Stream stream = random.stream(step, Purpose::enrollment, a);
+    if (stream.uniform() < spec.program.uptake) {
+      program.enrolled[a] |= kMenteeRole;
+      program.enrolled_week[a] = step;
+      mentees.push_back(a);
+    }
+  }
+  return mentees;
+}
+
+// The end of a wave of a cascading arm that has a next wave (docs/model.md 7.19): every mentee whose
+// program dyad completed the wave (ended this week at its planned end, after at least one meeting),
+// who is not yet a mentor, and whose mean skill over the domains its mentor taught is at least
+// cascade_threshold graduates: it mentors in the later waves, one generation below its mentor, if that
+// generation is at most cascade_depth. Dyads in id order.
+void graduate(ProgramWorld& world, const ProgramSpec& p, ArmId arm, Step step) {
+  const Population& pop = world.population;
+  const DyadTable& dyads = world.dyads;
+  ProgramState& program = world.program;
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.arm[d] != arm || dyads.end[d] != step || dyads.end_reason[d] != EndReason::program_end ||
+        dyads.formation[d] == Formation::informal || dyads.meetings[d] == 0) {
+      continue;
+    }
+    const AgentId mentee = dyads.mentee[d];
+    if (!pop.active(mentee) || (program.enrolled[mentee] & kMentorRole)) continue;
+    const std::uint8_t generation = program.cascade_generation[dyads.mentor[d]];
+    if (generation == kNoGeneration || generation + 1u > p.cascade_depth) continue;
+    if (taught_skill(pop, mentee, dyads.type[d]) < p.cascade_threshold) continue;
+    program.enrolled[mentee] |= kMentorRole;
+    program.cascade_generation[mentee] = static_cast<std::uint8_t>(generation + 1);
+  }
+}
+
+// The self-identifying mentees of the arm who search this week: enrolled (in this wave: at or after
+// `since`), never matched, and enrolled fewer than `patience` weeks ago. Those who reach `patience`
+// weeks unmatched this week give up: flag kSearchGaveUp, and their considered mentors are forgotten.
+std::vector<AgentId> searching(ProgramWorld& world, ArmId arm, Step step, Step patience, Step since) {
   const Population& pop = world.population;
   ProgramState& program = world.program;
   auto never_matched = [&](AgentId a) {
     return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) &&
-           program.matched_week[a] == kNever && program.enrolled_week[a] != kNever;
+           program.matched_week[a] == kNever && program.enrolled_week[a] != kNever && program.enrolled_week[a] >= since;
   };
   const auto giving_up = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
@@ -282,13 +332,15 @@ void end_search(ProgramState& program, ArmId arm) {
   std::erase_if(program.considered, [&](const auto& entry) { return program.arm[entry.first] == arm; });
 }
 
-// Enrolled mentees of the arm without an active dyad as mentee, optionally only those whose dyad dissolved.
-std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved) {
+// Enrolled mentees of the arm (in this wave: enrolled at or after `since`) without an active dyad as
+// mentee, optionally only those whose dyad dissolved.
+std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved, Step since) {
   const Population& pop = world.population;
   const ProgramState& program = world.program;
   return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) return false;
+    if (program.enrolled_week[a] < since) return false;
     if (program.mentee_load[a] > 0) return false;
     return only_dissolved ? program.dissolved[a] != 0 : program.matched_week[a] == kNever;
   });
@@ -307,36 +359,43 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active()) continue;
-    if (step == p.start_week + p.duration_weeks) end_search(world.program, arm);
-    if (step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
+    // The end of a wave (of the program, without a cascade): searches end; a cascade's mentees graduate.
+    if (step > p.start_week && step <= p.end_week() && (step - p.start_week) % p.duration_weeks == 0) {
+      end_search(world.program, arm);
+      if (step < p.end_week()) graduate(world, p, arm, step);
+    }
+    if (step < p.start_week || step >= p.end_week()) continue;
+    // Each wave of a cascade runs the program's calendar from its own start (one wave without a cascade).
+    const Step wave = p.wave_start(step);
     const auto strategy = make_pairing(p);
     // Self-identifying mentees search week by week (self_identified; hybrid before its fallback week)
     // from their enrolment week until matched, until they give up after patience_weeks, or until the
-    // program or phase ends. Mentees enrol only at the start week, so nobody searches after
-    // start_week + patience_weeks.
+    // program (wave) or phase ends. Mentees enrol only at the wave's start week, so nobody searches
+    // after wave + patience_weeks.
     const bool self_phase = p.strategy == PairingStrategy::self_identified ||
-                            (p.strategy == PairingStrategy::hybrid && step < p.start_week + p.fallback_weeks);
+                            (p.strategy == PairingStrategy::hybrid && step < wave + p.fallback_weeks);
     const auto patience = static_cast<Step>(scenario.dynamics().approach.patience_weeks);
-    if (step == p.start_week) {
-      std::vector<AgentId> mentees = enrol(world, scenario, random, arm, step);
+    if (step == wave) {
+      std::vector<AgentId> mentees = wave == p.start_week ? enrol(world, scenario, random, arm, step)
+                                                          : enrol_wave(world, scenario, random, arm, step);
       records.push_back(match_round(world, scenario, random, arm, step, std::move(mentees), *strategy,
                                     Formation::assigned, self_phase));
       continue;
     }
-    if (self_phase && step <= p.start_week + patience) {
-      auto searchers = searching(world, arm, step, patience);
+    if (self_phase && step <= wave + patience) {
+      auto searchers = searching(world, arm, step, patience, wave);
       if (!searchers.empty()) {
         records.push_back(match_round(world, scenario, random, arm, step, std::move(searchers), *strategy,
                                       Formation::assigned, true));
       }
     }
-    if (p.strategy == PairingStrategy::hybrid && step == p.start_week + p.fallback_weeks) {
+    if (p.strategy == PairingStrategy::hybrid && step == wave + p.fallback_weeks) {
       end_search(world.program, arm);
-      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false),
+      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false, wave),
                                     AssignedRandomPairing{}, Formation::hybrid_fallback));
     }
-    if (p.rematch && (step - p.start_week) % p.rematch_interval_weeks == 0) {
-      auto again = seeking(world, arm, true);
+    if (p.rematch && (step - wave) % p.rematch_interval_weeks == 0) {
+      auto again = seeking(world, arm, true, wave);
       if (!again.empty()) {
         records.push_back(
             match_round(world, scenario, random, arm, step, std::move(again), *strategy,

@@ -116,4 +116,15 @@ double complementarity(const Population& population, AgentId mentor, AgentId men
   return count > 0 ? sum / count : 0.0;
 }
 
+double taught_skill(const Population& population, AgentId mentee, DyadType type) {
+  double sum = 0.0;
+  int count = 0;
+  for (const TeachingFlow& flow : teaching_flows(type)) {
+    if (!flow.primary || !flow.mentor_teaches) continue;
+    sum += population.skills(mentee, flow.domain);
+    ++count;
+  }
+  return count > 0 ? sum / count : 0.0;
+}
+
 }  // namespace mentorsim

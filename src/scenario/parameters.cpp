@@ -503,6 +503,27 @@ ParameterGroup program_group() {
                {"", "leadership sponsorship while the program runs (unit culture)",
                 "assumption; review Figure 1: \"communication and cooperation between senior leaders of all "
                 "institutions, as well as leadership and input from early career staff\""}),
+          // Cascading (docs/model.md 7.19).
+          integer(
+              "cascade_waves", p.cascade_waves, 1, kMaxCascadeWaves,
+              {"waves",
+               "cascading: consecutive waves of duration_weeks each; the mentees of a wave who graduate mentor "
+               "in the later waves (1 = no cascade)",
+               "design choice; review: styles of mentoring \"extend from the classical model to cascading mentoring\"",
+               "not for peer programs; the last wave starts before run.weeks"}),
+          real("cascade_threshold", p.cascade_threshold, kUnit,
+               {"skill (0-1)",
+                "cascading: mean skill, over the domains its mentor taught, a mentee needs at the end of its wave to "
+                "mentor in the later waves",
+                "assumption: half the skill scale, above the senior prior of the domains a reverse mentor teaches "
+                "(about 0.35-0.4)",
+                "cascade_waves > 1"}),
+          with_bounds(other("cascade_depth", ValueType::integer, "cascade_waves - 1", "", "",
+                            {"generations",
+                             "cascading: most generations a graduate mentor may be from an original mentor (0 = the "
+                             "original mentors run every wave alone)",
+                             "design choice", "≤ cascade_waves - 1; cascade_waves > 1"}),
+                      0, kMaxCascadeWaves - 1),
       });
   return g;
 }

@@ -76,7 +76,10 @@ constexpr auto kProgramDesignKeys = std::to_array<std::string_view>({"institutio
                                                                      "mentor_training",
                                                                      "mentee_preparation",
                                                                      "mentor_sponsorship",
-                                                                     "sponsorship"});
+                                                                     "sponsorship",
+                                                                     "cascade_waves",
+                                                                     "cascade_threshold",
+                                                                     "cascade_depth"});
 
 constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness", "time_budget", "workload",
                                                          "satisfaction"};
@@ -682,6 +685,10 @@ class ScenarioBuilder {
     p.mentee_preparation = r.boolean("mentee_preparation", p.mentee_preparation);
     p.mentor_sponsorship = r.boolean("mentor_sponsorship", p.mentor_sponsorship);
     p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
+    p.cascade_waves = static_cast<std::uint32_t>(r.integer("cascade_waves", p.cascade_waves, 1, kMaxCascadeWaves));
+    p.cascade_threshold = r.number("cascade_threshold", p.cascade_threshold, kUnit);
+    p.cascade_depth =
+        static_cast<std::uint32_t>(r.integer("cascade_depth", p.cascade_waves - 1, 0, kMaxCascadeWaves - 1));
     if (!p.active()) {
       // Design keys on an arm without a program would be silently ignored: refuse them, as group_size
       // is refused on an arm that is not group mentoring.
@@ -721,8 +728,35 @@ class ScenarioBuilder {
         r.error("cadence_weeks", "meetings every " + std::to_string(p.cadence_weeks) + " weeks do not fit in " +
                                      std::to_string(p.duration_weeks) + " weeks of program");
       }
+      check_cascade(r, p);
     }
     return p;
+  }
+
+  // The cascade keys of an active program (docs/model.md 7.19).
+  void check_cascade(Reader& r, const ProgramSpec& p) {
+    if (!p.cascading()) {
+      for (std::string_view key : {"cascade_threshold", "cascade_depth"}) {
+        if (r.has(key)) r.error(key, "applies to cascading programs only (cascade_waves > 1)");
+      }
+      return;
+    }
+    if (p.kind == ProgramKind::peer) {
+      r.error("cascade_waves",
+              "a peer program cannot cascade: peers teach each other, so there is no mentor role to graduate to");
+    }
+    if (p.cascade_depth > p.cascade_waves - 1) {
+      r.error("cascade_depth", "a cascade of " + std::to_string(p.cascade_waves) + " waves has at most " +
+                                   std::to_string(p.cascade_waves - 1) + " generations of graduate mentors, got " +
+                                   std::to_string(p.cascade_depth));
+    }
+    const Step last_wave = p.start_week + static_cast<Step>(p.cascade_waves - 1) * p.duration_weeks;
+    if (scenario_.run_.weeks > 0 && last_wave >= scenario_.run_.weeks) {
+      r.error("cascade_waves", "the last of " + std::to_string(p.cascade_waves) + " waves of " +
+                                   std::to_string(p.duration_weeks) + " weeks starts at week " +
+                                   std::to_string(last_wave) +
+                                   ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
+    }
   }
 
   // Staff of each institution x profession x stage the synthesizer will create, for the static checks

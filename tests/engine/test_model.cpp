@@ -121,6 +121,8 @@ TEST_CASE("the styles of issue 16 switched on with uptake 0 give exactly the con
       {"peer", "kind = \"peer\"\n"},
       {"prepared_sponsored",
        "kind = \"traditional\"\nmentee_preparation = true\nmentor_sponsorship = true\nmentor_uptake = 0.0\n"},
+      // A cascade of three 8-week waves whose later waves enrol nobody either.
+      {"cascade", "kind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 8\ncadence_weeks = 2\n"},
   };
   for (const auto& [name, keys] : styles) {
     const auto idle =

@@ -240,3 +240,47 @@ TEST_CASE("peer mentoring refuses mentor_uptake and pairs all stages by default"
   CHECK(p.mentee_stages.size() == kStages);
   CHECK(p.mentor_uptake == p.uptake);
 }
+
+TEST_CASE("cascade keys are validated with located one-line errors", "[scenario][cascade]") {
+  // Threshold and depth apply only to a cascade.
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_threshold = 0.6\n"));
+  CHECK(e.key == "program.cascade_threshold");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "applies to cascading programs only (cascade_waves > 1)"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_depth = 0\n"));
+  CHECK(e.key == "program.cascade_depth");
+  // A depth beyond the waves.
+  e = only(
+      scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 20\ncascade_depth = 3\n"));
+  CHECK(e.key == "program.cascade_depth");
+  CHECK(e.where.line == 5);
+  CHECK(contains(e.message, "a cascade of 3 waves has at most 2 generations of graduate mentors, got 3"));
+  // Waves that do not fit in the run: waves 0-2 of 40 weeks from week 4 start at 4, 44 and 84 >= 60.
+  e = only(
+      scenario_errors("[run]\nweeks = 60\n[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 40\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(e.where.line == 5);
+  CHECK(contains(e.message, "the last of 3 waves of 40 weeks starts at week 84, after the run ends (run.weeks = 60)"));
+  // Peers have no mentor role to graduate to.
+  e = only(scenario_errors("[program]\nkind = \"peer\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(contains(e.message, "a peer program cannot cascade"));
+  // Out of range, and on an arm without a program.
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 9\n"));
+  CHECK(e.key == "program.cascade_waves");
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 2\ncascade_threshold = 1.5\n"));
+  CHECK(e.key == "program.cascade_threshold");
+  e = only(scenario_errors("[program]\nkind = \"none\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(contains(e.message, "has no effect: this arm runs no program"));
+  // The default depth is waves - 1; the program ends after the last wave.
+  const Scenario s =
+      Scenario::parse("[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 20\n", "c.toml");
+  const mentorsim::ProgramSpec& p = s.arms().front().program;
+  CHECK(p.cascade_depth == 2);
+  CHECK(p.end_week() == 4 + 3 * 20);
+  CHECK(p.wave_start(43) == 24);
+  CHECK(p.wave_of(44) == 2);
+  CHECK(p.wave_of(100) == 2);
+  CHECK(p.wave_of(0) == 0);
+}

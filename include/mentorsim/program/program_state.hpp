@@ -13,6 +13,7 @@ namespace mentorsim {
 inline constexpr std::uint8_t kMentorRole = 1;
 inline constexpr std::uint8_t kMenteeRole = 2;
 inline constexpr std::uint8_t kNotUnmatched = 255;  // unmatched_reason of agents never left unmatched
+inline constexpr std::uint8_t kNoGeneration = 255;  // cascade_generation of agents who never enrolled as mentors
 
 struct ProgramState {
   std::vector<ArmId> arm;
@@ -31,6 +32,9 @@ struct ProgramState {
   // Informal mentoring (outside any program; dynamics/informal.hpp), booked apart from the program's loads.
   std::vector<std::uint16_t> informal_mentor_load;  // active informal dyads as mentor
   std::vector<std::uint16_t> informal_mentee_load;  // active informal dyads as mentee
+  // Cascading (docs/model.md 7.19): 0 for the arm's enrolled mentors, g + 1 for a mentee of a generation-g
+  // mentor who graduated to mentor; kNoGeneration otherwise.
+  std::vector<std::uint8_t> cascade_generation;
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);
@@ -46,6 +50,7 @@ struct ProgramState {
     search.resize(agents, 0);
     informal_mentor_load.resize(agents, 0);
     informal_mentee_load.resize(agents, 0);
+    cascade_generation.resize(agents, kNoGeneration);
   }
 };
 

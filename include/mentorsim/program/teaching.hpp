@@ -56,4 +56,8 @@ double dyad_power_distance(const Population& population, AgentId from, AgentId t
 // Mean over the primary flows of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
 double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type);
 
+// The mentee's mean skill over the domains its mentor teaches in a dyad of this type (the primary
+// mentor -> mentee flows): what a cascade's graduation threshold compares (docs/model.md 7.19).
+double taught_skill(const Population& population, AgentId mentee, DyadType type);
+
 }  // namespace mentorsim

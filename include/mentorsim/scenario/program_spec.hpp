@@ -56,9 +56,32 @@ struct ProgramSpec {
   bool mentee_preparation = false;  // mentees prepared for the role (expectations set): less role ambiguity
   bool mentor_sponsorship = false;  // mentors sponsor their mentees: promotion and cross-institution introductions
   double sponsorship = 0.5;         // leadership sponsorship in [0, 1] (review, Figure 1)
+  // Cascading (docs/model.md 7.19): cascade_waves consecutive waves of duration_weeks each; a mentee who
+  // completes its wave with a mean skill of at least cascade_threshold in the domains it was taught
+  // mentors in the later waves, if it is at most cascade_depth generations from an original mentor.
+  std::uint32_t cascade_waves = 1;  // 1: no cascade
+  double cascade_threshold = 0.5;
+  std::uint32_t cascade_depth = 0;  // the reader's default: cascade_waves - 1
 
   [[nodiscard]] bool active() const noexcept { return kind != ProgramKind::none; }
+  [[nodiscard]] bool cascading() const noexcept { return cascade_waves > 1; }
+  // The week after the program's last week: the end of its last wave.
+  [[nodiscard]] Step end_week() const noexcept {
+    return start_week + static_cast<Step>(cascade_waves) * duration_weeks;
+  }
+  // The wave of week t (0 before the program, the last wave after it) and the week that wave starts.
+  [[nodiscard]] std::uint32_t wave_of(Step t) const noexcept {
+    if (t < start_week) return 0;
+    const auto wave = static_cast<std::uint32_t>((t - start_week) / duration_weeks);
+    return wave < cascade_waves ? wave : cascade_waves - 1;
+  }
+  [[nodiscard]] Step wave_start(Step t) const noexcept {
+    return start_week + static_cast<Step>(wave_of(t)) * duration_weeks;
+  }
 };
+
+// The most waves a cascading program may have (the per-wave outcomes have this many levels).
+inline constexpr std::uint32_t kMaxCascadeWaves = 8;
 
 // Default eligible stages of each kind: reverse and reciprocal pair early-career mentors with
 // mid-career and senior mentees; traditional pairs mid-career/senior mentors and group circles senior
