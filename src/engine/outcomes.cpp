@@ -144,6 +144,19 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
     {O::cascade_graduate_mentors, "cascade_graduate_mentors", B::wave, "count",
      "of the wave's mentors, those who graduated from mentee to mentor in an earlier wave of the cascade (NaN as "
      "cascade_reach)"},
+    {O::spot_needs, "spot_needs", B::none, "count",
+     "spot mentoring: specific needs the arm's seekers had over the run (NaN for an arm that is not a spot "
+     "program; docs/model.md 7.21)"},
+    {O::spot_consultations, "spot_consultations", B::none, "count",
+     "spot mentoring: consultations asked for and booked with an expert (one-week dyads of type spot)"},
+    {O::spot_held, "spot_held", B::none, "count", "spot mentoring: consultations whose meeting took place"},
+    {O::spot_reach, "spot_reach", B::none, "count", "spot mentoring: staff who had at least one consultation"},
+    {O::spot_experts, "spot_experts", B::none, "count", "spot mentoring: staff consulted at least once as experts"},
+    {O::spot_beyond_contacts, "spot_beyond_contacts", B::none, "share",
+     "spot mentoring: share of consultations with an expert who was not a direct contact of the seeker (2-hop or "
+     "directory; NaN without a consultation)"},
+    {O::spot_unmet_share, "spot_unmet_share", B::none, "share",
+     "spot mentoring: share of needs for which no expert was found or free (NaN without a need)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -455,6 +468,44 @@ void cascade_reach(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Spot mentoring per spot arm (docs/model.md 7.21): needs, consultations and who they reached, from the
+// spot dyads and the seekers' counters.
+void spot_outcomes(const SimulationState& state, Accumulator& acc) {
+  const auto& arms = state.scenario->arms();
+  const DyadTable& dyads = state.dyads;
+  const ProgramState& program = state.program;
+  const std::size_t n = state.population.size();
+  std::vector<double> needs(arms.size(), 0.0), unmet(arms.size(), 0.0), far(arms.size(), 0.0);
+  for (AgentId a = 0; a < n; ++a) {
+    needs[program.arm[a]] += program.spot_needs[a];
+    unmet[program.arm[a]] += program.spot_unmet[a];
+    far[program.arm[a]] += program.spot_far[a];
+  }
+  std::vector<double> consultations(arms.size(), 0.0), held(arms.size(), 0.0), reach(arms.size(), 0.0),
+      experts(arms.size(), 0.0);
+  std::vector<std::uint8_t> seen(n, 0);  // bit 0 seeker, bit 1 expert (agents stay in one arm)
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.type[d] != DyadType::spot) continue;
+    const ArmId arm = dyads.arm[d];
+    consultations[arm] += 1.0;
+    if (dyads.meetings[d] > 0) held[arm] += 1.0;
+    if (!(seen[dyads.mentee[d]] & 1)) reach[arm] += 1.0;
+    seen[dyads.mentee[d]] |= 1;
+    if (!(seen[dyads.mentor[d]] & 2)) experts[arm] += 1.0;
+    seen[dyads.mentor[d]] |= 2;
+  }
+  for (ArmId arm = 0; arm < arms.size(); ++arm) {
+    if (arms[arm].program.kind != ProgramKind::spot) continue;
+    acc.at(O::spot_needs, arm) = Mean{needs[arm], 1.0};
+    acc.at(O::spot_consultations, arm) = Mean{consultations[arm], 1.0};
+    acc.at(O::spot_held, arm) = Mean{held[arm], 1.0};
+    acc.at(O::spot_reach, arm) = Mean{reach[arm], 1.0};
+    acc.at(O::spot_experts, arm) = Mean{experts[arm], 1.0};
+    if (consultations[arm] > 0.0) acc.at(O::spot_beyond_contacts, arm) = Mean{far[arm] / consultations[arm], 1.0};
+    if (needs[arm] > 0.0) acc.at(O::spot_unmet_share, arm) = Mean{unmet[arm] / needs[arm], 1.0};
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -748,6 +799,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
   mentor_shares(state, acc);
   program_costs(state, acc);
   cascade_reach(state, acc);
+  spot_outcomes(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

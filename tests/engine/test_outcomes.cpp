@@ -92,6 +92,11 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
   for (const char* name : {"cascade_reach", "cascade_mentors", "cascade_graduate_mentors"}) {
     for (int wave = 1; wave <= 8; ++wave) expected.push_back(std::string(name) + "_wave" + std::to_string(wave));
   }
+  // Spot mentoring (docs/model.md 7.21).
+  for (const char* name : {"spot_needs", "spot_consultations", "spot_held", "spot_reach", "spot_experts",
+                           "spot_beyond_contacts", "spot_unmet_share"}) {
+    expected.emplace_back(name);
+  }
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);

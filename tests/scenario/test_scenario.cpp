@@ -284,3 +284,70 @@ TEST_CASE("cascade keys are validated with located one-line errors", "[scenario]
   CHECK(p.wave_of(100) == 2);
   CHECK(p.wave_of(0) == 0);
 }
+
+TEST_CASE("network mentoring keys are validated with located one-line errors", "[scenario][network]") {
+  // The default split and an explicit one.
+  const Scenario s = Scenario::parse("[program]\nkind = \"traditional\"\nmentors_per_mentee = 3\n", "n.toml");
+  const auto& split = s.arms().front().program.network_domains;
+  // clinical 1, research 4, teaching 8 + leadership 16: four domains dealt into 1, 1 and 2.
+  CHECK(split == std::vector<std::uint8_t>{1, 4, 24});
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 3\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "reverse mentors teach 2 domains (digital, culture_wellbeing): at most 2"));
+  e = only(scenario_errors("[program]\nkind = \"group\"\nmentors_per_mentee = 2\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  CHECK(contains(e.message, "group programs cannot have several mentors per mentee"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"assigned_optimal\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(e.where.line == 4);
+  CHECK(contains(e.message, "assigned_optimal cannot form network mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"hybrid\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(contains(e.message, "hybrid cannot form network mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nrematch = true\n"));
+  CHECK(e.key == "program.rematch");
+  // Domain sets: unknown, not taught by the kind, in two sets, the wrong number of sets.
+  e = only(scenario_errors(
+      "[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nnetwork_domains = [\"digital\", \"wellbeing\"]\n"));
+  CHECK(e.key == "program.network_domains");
+  CHECK(e.where.line == 4);
+  CHECK(contains(e.message, "unknown skill domain \"wellbeing\" in \"wellbeing\""));
+  e = only(scenario_errors(
+      "[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nnetwork_domains = [\"digital\", \"research\"]\n"));
+  CHECK(contains(e.message, "\"research\" is not a domain a reverse mentor teaches (digital, culture_wellbeing)"));
+  e =
+      only(scenario_errors("[program]\nkind = \"traditional\"\nmentors_per_mentee = 2\n"
+                           "network_domains = [\"clinical+research\", \"research\"]\n"));
+  CHECK(contains(e.message, "\"research\" is in two domain sets"));
+  e = only(
+      scenario_errors("[program]\nkind = \"traditional\"\nmentors_per_mentee = 2\nnetwork_domains = [\"clinical\"]\n"));
+  CHECK(contains(e.message, "gives 1 domain sets for 2 mentors per mentee"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nnetwork_domains = [\"digital\"]\n"));
+  CHECK(e.key == "program.network_domains");
+  CHECK(contains(e.message, "applies to network mentoring only (mentors_per_mentee > 1)"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 7\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+}
+
+TEST_CASE("spot mentoring keys are validated with located one-line errors", "[scenario][spot]") {
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\nspot_rate = 0.1\n"));
+  CHECK(e.key == "program.spot_rate");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "applies to spot mentoring only (kind = \"spot\")"));
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nspot_min_gap = -0.1\n"));
+  CHECK(e.key == "program.spot_min_gap");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nstrategy = \"self_identified\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "has no effect in spot mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"spot\"\ncadence_weeks = 2\n"));
+  CHECK(e.key == "program.cadence_weeks");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nmentors_per_mentee = 2\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  // A consultation is one meeting in its week: the cadence is 1 week.
+  const Scenario s = Scenario::parse("[program]\nkind = \"spot\"\n", "spot.toml");
+  CHECK(s.arms().front().program.cadence_weeks == 1);
+}

@@ -73,8 +73,15 @@ enum class Outcome : std::uint8_t {
   cascade_reach,             // by wave: cascade_reach_wave<k>
   cascade_mentors,           // by wave
   cascade_graduate_mentors,  // by wave
+  spot_needs,
+  spot_consultations,
+  spot_held,
+  spot_reach,
+  spot_experts,
+  spot_beyond_contacts,
+  spot_unmet_share,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::cascade_graduate_mentors) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::spot_unmet_share) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level. `wave`:
 // the waves of a cascading program, wave1 .. wave<kMaxCascadeWaves>.

@@ -35,6 +35,14 @@ struct ProgramState {
   // Cascading (docs/model.md 7.19): 0 for the arm's enrolled mentors, g + 1 for a mentee of a generation-g
   // mentor who graduated to mentor; kNoGeneration otherwise.
   std::vector<std::uint8_t> cascade_generation;
+  // Network mentoring (docs/model.md 7.20): program mentors a mentee has been given so far (its next one
+  // teaches the domains of network_domains[network_found]).
+  std::vector<std::uint8_t> network_found;
+  // Spot mentoring (docs/model.md 7.21), per seeker: needs it had, needs no expert took, consultations
+  // with an expert who was not a direct contact (2-hop or directory).
+  std::vector<std::uint16_t> spot_needs;
+  std::vector<std::uint16_t> spot_unmet;
+  std::vector<std::uint16_t> spot_far;
 
   void resize(std::size_t agents) {
     arm.resize(agents, 0);
@@ -51,6 +59,10 @@ struct ProgramState {
     informal_mentor_load.resize(agents, 0);
     informal_mentee_load.resize(agents, 0);
     cascade_generation.resize(agents, kNoGeneration);
+    network_found.resize(agents, 0);
+    spot_needs.resize(agents, 0);
+    spot_unmet.resize(agents, 0);
+    spot_far.resize(agents, 0);
   }
 };
 

@@ -36,8 +36,8 @@ int preference_score(const Population& population, AgentId mentor, AgentId mente
 }
 
 double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
-                  const PairingConstraints& constraints) {
-  return complementarity(population, mentor, mentee, type) +
+                  const PairingConstraints& constraints, std::uint8_t domains) {
+  return complementarity(population, mentor, mentee, type, domains) +
          kPreferenceBonus * preference_score(population, mentor, mentee, constraints);
 }
 

@@ -65,10 +65,19 @@ struct PairingInput {
   // then (kSearch* bits).
   std::vector<std::vector<AgentId>> considered;
   std::vector<std::uint8_t> search;
+  // Network mentoring (docs/model.md 7.20), per mentee (same order as mentees; empty: none): the domains
+  // of the mentor sought (a mask over Domain; 0 = all), and the mentors it may not be paired with (those
+  // it already has). assigned_random and self_identified honour them; the other strategies are refused
+  // for network programs at validation.
+  std::vector<std::uint8_t> domains;
+  std::vector<std::vector<AgentId>> excluded;
   DyadType type = DyadType::traditional;
   PairingConstraints constraints;
   RandomSource random{0, 0};
   Step step = 0;
+  // The assigners' stream purpose: pairing, or network_pairing for a network program's later rounds
+  // (whose step is then week * 8 + round).
+  Purpose pairing_purpose = Purpose::pairing;
   // Self-identified search.
   ApproachParams approach;
   StatusParams status;  // power distance (approach and reluctance)
@@ -96,8 +105,9 @@ double mentor_perceived_fit(const RandomSource& random, AgentId mentor, AgentId 
 // dyad type's primary domains (teacher advantage x learner need) plus kPreferenceBonus for each
 // `preferred` constraint met, so that a preferred pair always wins over a non-preferred one.
 inline constexpr double kPreferenceBonus = 1.0;
+// `domains`: a network mentor's domains (complementarity over those only; kAllDomains = 0: every primary flow).
 double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
-                  const PairingConstraints& constraints);
+                  const PairingConstraints& constraints, std::uint8_t domains = 0);
 
 // Answers "does the pool hold any feasible mentor for this mentee?" in O(1) for most mentees, from
 // counts of pool mentors by institution and profession; scans only when line-manager exclusions
