@@ -3,6 +3,7 @@
 // the mentors' free capacity), return pairs and the mentees left unmatched with a reason. Every
 // strategy honours the same hard constraints (is_feasible) and never exceeds a mentor's capacity.
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -110,8 +111,8 @@ double pair_value(const Population& population, AgentId mentor, AgentId mentee, 
                   const PairingConstraints& constraints, std::uint8_t domains = 0);
 
 // Answers "does the pool hold any feasible mentor for this mentee?" in O(1) for most mentees, from
-// counts of pool mentors by institution and profession; scans only when line-manager exclusions
-// could matter.
+// counts of pool mentors by institution and profession (under same_stage, among the mentee's career
+// stage); scans only when line-manager exclusions could matter.
 class FeasibilityIndex {
  public:
   FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
@@ -122,9 +123,12 @@ class FeasibilityIndex {
   const Population& population_;
   const std::vector<AgentId>& mentors_;
   PairingConstraints constraints_;
+  // Counts per career stage (all in stage 0 unless same_stage): [stage][institution], [stage][profession],
+  // [stage][institution x profession].
   std::vector<std::uint64_t> by_institution_;
   std::vector<std::uint64_t> by_profession_;
-  std::vector<std::uint64_t> by_cell_;  // institution x profession
+  std::vector<std::uint64_t> by_cell_;
+  std::array<std::uint64_t, kStages> total_{};
   std::vector<std::uint32_t> reports_;  // pool mentors each agent manages
 };
 
