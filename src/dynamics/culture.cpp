@@ -119,10 +119,10 @@ void CultureStage::run(Context& ctx) {
       run_good += flags[a] & 1;
       run_harmed += (flags[a] >> 1) & 1;
       run_sustained += (flags[a] >> 2) & 1;
-      // Sponsorship counts while the member's program runs (its start week to its end).
+      // Sponsorship counts while the member's program runs (its start week to the end of its last wave).
       if (program.enrolled[a] != 0) {
         const ProgramSpec& spec = arms[program.arm[a]].program;
-        if (step >= spec.start_week && step < spec.start_week + spec.duration_weeks) {
+        if (step >= spec.start_week && step < spec.end_week()) {
           run_sponsorship = std::max(run_sponsorship, spec.sponsorship);
         }
       }

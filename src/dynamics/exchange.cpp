@@ -77,6 +77,7 @@ void ExchangeStage::run(Context& ctx) {
           group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
         }
         for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
+          if (!flow_runs(flow, dyads.domains[d])) continue;  // a network mentor teaches its own domains (7.20)
           const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
           const AgentId learner = flow.mentor_teaches ? mentee : mentor;
           double weight = 1.0;

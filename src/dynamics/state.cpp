@@ -198,6 +198,11 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       }
       h.vector(p.informal_mentor_load);
       h.vector(p.informal_mentee_load);
+      h.vector(p.cascade_generation);
+      h.vector(p.network_found);
+      h.vector(p.spot_needs);
+      h.vector(p.spot_unmet);
+      h.vector(p.spot_far);
       break;
     }
     case Component::baseline: {

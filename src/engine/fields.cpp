@@ -262,6 +262,11 @@ constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit_perceived); }},
     {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
+    {{"domains", "uint8", "[D]", "–",
+      "network mentoring: the domains its mentor teaches, a bit mask over the skill domains (bit k = domain k of "
+      "/codes/domain order: clinical 1, digital 2, research 4, teaching 8, leadership 16, culture_wellbeing 32); 0 = "
+      "every flow of its type (docs/model.md 7.20)"},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.domains); }},
 });
 
 using M = Metric;
@@ -308,9 +313,9 @@ constexpr std::array kCodeTables = std::to_array<CodeTable>({
     {{"profession", "string", "[8]", "–", "profession names, by profession code"}},
     {{"stage", "string", "[4]", "–", "career stage names, by stage code"}},
     {{"domain", "string", "[6]", "–", "skill domain names (the column order of `skills`)"}},
-    {{"dyad_type", "string", "[5]", "–", "dyad type names, by dyad type code"}},
-    {{"formation", "string", "[3]", "–", "formation names, by formation code"}},
-    {{"end_reason", "string", "[7]", "–", "end reason names, by end reason code"}},
+    {{"dyad_type", "string", "[6]", "–", "dyad type names, by dyad type code"}},
+    {{"formation", "string", "[4]", "–", "formation names, by formation code"}},
+    {{"end_reason", "string", "[9]", "–", "end reason names, by end reason code"}},
     {{"arm", "string", "[A]", "–", "arm names, by arm code (`none` when the scenario has no program)"}},
 });
 

@@ -273,6 +273,7 @@ void Observer::finish_replicate(const SimulationState& state, Replicate replicat
     copy.fit = d.fit[k];
     copy.fit_perceived = d.fit_perceived[k];
     copy.trained = d.trained[k] != 0;
+    copy.domains = d.domains[k];
     copy.planned_end = d.planned_end[k];
     const DyadId id = all_dyads_.add(copy, d.start[k]);
     all_dyads_.quality[id] = d.quality[k];

@@ -135,6 +135,28 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "the program's staff hours (as program_hours_per_mentee, not divided) per unit of skill its participants "
      "(mentors and mentees of its dyads) gained: final minus initial skill summed over the six domains, gross of "
      "what informal diffusion gave (NaN without a program dyad or without a positive gain)"},
+    {O::cascade_reach, "cascade_reach", B::wave, "count",
+     "staff mentored in this wave of the arm's program: mentees with a program dyad formed in the wave (a program "
+     "without a cascade has one wave; NaN for later waves and for an arm without a program; docs/model.md 7.19)"},
+    {O::cascade_mentors, "cascade_mentors", B::wave, "count",
+     "staff who mentored in this wave of the arm's program: mentors with a program dyad formed in the wave (NaN "
+     "as cascade_reach)"},
+    {O::cascade_graduate_mentors, "cascade_graduate_mentors", B::wave, "count",
+     "of the wave's mentors, those who graduated from mentee to mentor in an earlier wave of the cascade (NaN as "
+     "cascade_reach)"},
+    {O::spot_needs, "spot_needs", B::none, "count",
+     "spot mentoring: specific needs the arm's seekers had over the run (NaN for an arm that is not a spot "
+     "program; docs/model.md 7.21)"},
+    {O::spot_consultations, "spot_consultations", B::none, "count",
+     "spot mentoring: consultations asked for and booked with an expert (one-week dyads of type spot)"},
+    {O::spot_held, "spot_held", B::none, "count", "spot mentoring: consultations whose meeting took place"},
+    {O::spot_reach, "spot_reach", B::none, "count", "spot mentoring: staff who had at least one consultation"},
+    {O::spot_experts, "spot_experts", B::none, "count", "spot mentoring: staff consulted at least once as experts"},
+    {O::spot_beyond_contacts, "spot_beyond_contacts", B::none, "share",
+     "spot mentoring: share of consultations with an expert who was not a direct contact of the seeker (2-hop or "
+     "directory; NaN without a consultation)"},
+    {O::spot_unmet_share, "spot_unmet_share", B::none, "share",
+     "spot mentoring: share of needs for which no expert was found or free (NaN without a need)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -198,6 +220,8 @@ constexpr std::array<std::string_view, enum_count<UnmatchedReason>> unmatched_la
 }
 
 constexpr std::array<std::string_view, 1> kNoLevels = {""};
+constexpr std::array<std::string_view, kMaxCascadeWaves> kWaves = {"wave1", "wave2", "wave3", "wave4",
+                                                                   "wave5", "wave6", "wave7", "wave8"};
 constexpr auto kEndReasons = enum_names<EndReason>();
 constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
@@ -290,7 +314,7 @@ class Accumulator {
 // that of the first arm with one, and without any program the last simulated week.
 Step program_last_week(const Scenario& scenario, ArmId arm) {
   const Step last = scenario.run().weeks > 0 ? scenario.run().weeks - 1 : 0;
-  auto of = [&](const ProgramSpec& p) { return std::min<Step>(last, p.start_week + p.duration_weeks - 1); };
+  auto of = [&](const ProgramSpec& p) { return std::min<Step>(last, p.end_week() - 1); };
   if (scenario.arms()[arm].program.active()) return of(scenario.arms()[arm].program);
   for (const ArmSpec& other : scenario.arms()) {
     if (other.program.active()) return of(other.program);
@@ -406,6 +430,82 @@ void program_costs(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Per wave of each arm's program (docs/model.md 7.19): the mentees and mentors of the program dyads formed
+// in the wave, and how many of those mentors graduated in an earlier wave. A program without a cascade
+// has one wave; later waves and arms without a program stay NaN.
+void cascade_reach(const SimulationState& state, Accumulator& acc) {
+  const DyadTable& dyads = state.dyads;
+  const auto& arms = state.scenario->arms();
+  // Agents counted once per arm and wave: bit 0 as mentee, bit 1 as mentor, per (arm, wave) slot.
+  std::vector<std::vector<std::uint8_t>> seen(arms.size() * kMaxCascadeWaves);
+  std::vector<double> reach(seen.size(), 0.0), mentors(seen.size(), 0.0), graduates(seen.size(), 0.0);
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
+    const ArmId arm = dyads.arm[d];
+    const std::size_t slot = arm * kMaxCascadeWaves + arms[arm].program.wave_of(dyads.start[d]);
+    auto& mark = seen[slot];
+    if (mark.empty()) mark.assign(state.population.size(), 0);
+    const AgentId mentee = dyads.mentee[d];
+    const AgentId mentor = dyads.mentor[d];
+    if (!(mark[mentee] & 1)) reach[slot] += 1.0;
+    mark[mentee] |= 1;
+    if (!(mark[mentor] & 2)) {
+      mentors[slot] += 1.0;
+      const std::uint8_t generation = state.program.cascade_generation[mentor];
+      if (generation != kNoGeneration && generation > 0) graduates[slot] += 1.0;
+    }
+    mark[mentor] |= 2;
+  }
+  for (ArmId arm = 0; arm < arms.size(); ++arm) {
+    const ProgramSpec& p = arms[arm].program;
+    if (!p.active()) continue;
+    for (std::uint32_t w = 0; w < p.cascade_waves; ++w) {
+      const std::size_t slot = arm * kMaxCascadeWaves + w;
+      acc.at(O::cascade_reach, arm, w) = Mean{reach[slot], 1.0};
+      acc.at(O::cascade_mentors, arm, w) = Mean{mentors[slot], 1.0};
+      acc.at(O::cascade_graduate_mentors, arm, w) = Mean{graduates[slot], 1.0};
+    }
+  }
+}
+
+// Spot mentoring per spot arm (docs/model.md 7.21): needs, consultations and who they reached, from the
+// spot dyads and the seekers' counters.
+void spot_outcomes(const SimulationState& state, Accumulator& acc) {
+  const auto& arms = state.scenario->arms();
+  const DyadTable& dyads = state.dyads;
+  const ProgramState& program = state.program;
+  const std::size_t n = state.population.size();
+  std::vector<double> needs(arms.size(), 0.0), unmet(arms.size(), 0.0), far(arms.size(), 0.0);
+  for (AgentId a = 0; a < n; ++a) {
+    needs[program.arm[a]] += program.spot_needs[a];
+    unmet[program.arm[a]] += program.spot_unmet[a];
+    far[program.arm[a]] += program.spot_far[a];
+  }
+  std::vector<double> consultations(arms.size(), 0.0), held(arms.size(), 0.0), reach(arms.size(), 0.0),
+      experts(arms.size(), 0.0);
+  std::vector<std::uint8_t> seen(n, 0);  // bit 0 seeker, bit 1 expert (agents stay in one arm)
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.type[d] != DyadType::spot) continue;
+    const ArmId arm = dyads.arm[d];
+    consultations[arm] += 1.0;
+    if (dyads.meetings[d] > 0) held[arm] += 1.0;
+    if (!(seen[dyads.mentee[d]] & 1)) reach[arm] += 1.0;
+    seen[dyads.mentee[d]] |= 1;
+    if (!(seen[dyads.mentor[d]] & 2)) experts[arm] += 1.0;
+    seen[dyads.mentor[d]] |= 2;
+  }
+  for (ArmId arm = 0; arm < arms.size(); ++arm) {
+    if (arms[arm].program.kind != ProgramKind::spot) continue;
+    acc.at(O::spot_needs, arm) = Mean{needs[arm], 1.0};
+    acc.at(O::spot_consultations, arm) = Mean{consultations[arm], 1.0};
+    acc.at(O::spot_held, arm) = Mean{held[arm], 1.0};
+    acc.at(O::spot_reach, arm) = Mean{reach[arm], 1.0};
+    acc.at(O::spot_experts, arm) = Mean{experts[arm], 1.0};
+    if (consultations[arm] > 0.0) acc.at(O::spot_beyond_contacts, arm) = Mean{far[arm] / consultations[arm], 1.0};
+    if (needs[arm] > 0.0) acc.at(O::spot_unmet_share, arm) = Mean{unmet[arm] / needs[arm], 1.0};
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -422,6 +522,8 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kDomainNames;
     case B::unmatched_reason:
       return kUnmatchedLabels;
+    case B::wave:
+      return kWaves;
   }
   return kNoLevels;
 }
@@ -696,6 +798,8 @@ Outcomes compute_outcomes(const SimulationState& state) {
   }
   mentor_shares(state, acc);
   program_costs(state, acc);
+  cascade_reach(state, acc);
+  spot_outcomes(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

@@ -1,6 +1,8 @@
 #include "mentorsim/program/calendar.hpp"
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 
 #include "mentorsim/core/apportion.hpp"
@@ -83,7 +85,7 @@ std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec&
 }
 
 DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, AgentId mentee, ArmId arm,
-                 Formation formation, DyadId group, Step step, double fit, float fit_perceived) {
+                 Formation formation, DyadId group, Step step, double fit, float fit_perceived, std::uint8_t domains) {
   const ArmSpec& spec = scenario.arms()[arm];
   const RelationshipParams& rel = scenario.dynamics().relationships;
   NewDyad d;
@@ -94,7 +96,8 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   d.formation = formation;
   d.group = group;
   d.similarity = static_cast<float>(similarity(world.population, mentor, mentee));
-  d.complementarity = static_cast<float>(complementarity(world.population, mentor, mentee, d.type));
+  d.complementarity = static_cast<float>(complementarity(world.population, mentor, mentee, d.type, domains));
+  d.domains = domains;
   d.fit = static_cast<float>(fit);
   d.fit_perceived = fit_perceived;
   double q = rel.initial_quality + rel.similarity_weight * (d.similarity - 0.5) + rel.fit_quality_weight * fit;
@@ -102,7 +105,7 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   d.quality = static_cast<float>(std::clamp(q, 0.0, 1.0));
   d.trained = spec.program.mentor_training;
   d.prepared = spec.program.mentee_preparation;
-  d.planned_end = spec.program.start_week + spec.program.duration_weeks;  // the program's end
+  d.planned_end = spec.program.wave_start(step) + spec.program.duration_weeks;  // the end of the program or its wave
   const DyadId id = world.dyads.add(d, step);
   ProgramState& program = world.program;
   // Mentor training pays off when the trained mentor first mentors, not at enrolment: enrolled mentors
@@ -134,12 +137,18 @@ void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndR
 
 namespace {
 
+// The domains of the next mentor a network mentee seeks (docs/model.md 7.20).
+std::uint8_t network_domains_of(const ProgramSpec& p, AgentId mentee, const ProgramState& program) {
+  const std::size_t next = std::min<std::size_t>(program.network_found[mentee], p.network_domains.size() - 1);
+  return p.network_domains[next];
+}
+
 // One matching round of an arm for the given mentees, with the mentors' free places. `search`: a week
 // of the mentees' self-identified search, which reads and updates what their search met so far (the
 // mentors considered, the kSearch* bits); otherwise a round of its own (assigners, re-matching).
 MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
                            Step step, std::vector<AgentId> mentees, const PairingStrategyBase& strategy,
-                           Formation assigned_formation, bool search = false) {
+                           Formation assigned_formation, bool search = false, std::uint32_t round = 0) {
   const ProgramSpec& p = scenario.arms()[arm].program;
   const Population& pop = world.population;
   ProgramState& program = world.program;
@@ -150,6 +159,10 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.constraints = PairingConstraints{p.cross_institution, p.cross_profession, p.kind == ProgramKind::peer};
   input.random = random;
   input.step = step;
+  if (round > 0) {  // a network program's later assigned rounds draw from streams of their own (7.20)
+    input.step = step * 8 + static_cast<Step>(round);
+    input.pairing_purpose = Purpose::network_pairing;
+  }
   input.approach = scenario.dynamics().approach;
   input.status = scenario.dynamics().status;
   input.directory_visibility = p.directory_visibility;
@@ -157,6 +170,25 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.assigned_formation = assigned_formation;
   input.fit_random = random;
   input.mentees = std::move(mentees);
+  if (p.network()) {
+    // Each network mentee seeks the mentor of its next domain set, never one it already has (7.20).
+    std::map<AgentId, std::vector<AgentId>> current;
+    for (AgentId a : input.mentees) {
+      if (program.network_found[a] > 0) current.emplace(a, std::vector<AgentId>{});
+    }
+    for (DyadId d = 0; d < world.dyads.size() && !current.empty(); ++d) {
+      if (!world.dyads.active(d) || world.dyads.formation[d] == Formation::informal) continue;
+      if (auto it = current.find(world.dyads.mentee[d]); it != current.end())
+        it->second.push_back(world.dyads.mentor[d]);
+    }
+    input.domains.reserve(input.mentees.size());
+    input.excluded.resize(input.mentees.size());
+    for (std::size_t k = 0; k < input.mentees.size(); ++k) {
+      const AgentId a = input.mentees[k];
+      input.domains.push_back(network_domains_of(p, a, program));
+      if (auto it = current.find(a); it != current.end()) input.excluded[k] = it->second;
+    }
+  }
   input.mentors = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMentorRole) &&
@@ -184,7 +216,12 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
       program.search[a] = result.search[k];
       program.considered[a] = result.considered[k];
     }
-    for (const Pair& pair : result.pairs) program.considered.erase(pair.mentee);
+    for (const Pair& pair : result.pairs) {
+      // A network mentee still missing mentors keeps what it considered: it approaches nobody twice.
+      if (!p.network() || program.network_found[pair.mentee] + 1u >= p.mentors_per_mentee) {
+        program.considered.erase(pair.mentee);
+      }
+    }
   }
   // Group mentoring: a mentor's mentees of this round form one circle, identified by its first dyad.
   std::map<AgentId, DyadId> circle;
@@ -193,8 +230,10 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
     if (p.kind == ProgramKind::group) {
       if (auto it = circle.find(pair.mentor); it != circle.end()) group = it->second;
     }
+    const std::uint8_t domains = p.network() ? network_domains_of(p, pair.mentee, program) : kAllDomains;
     const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step,
-                                pair_fit(random, pair.mentor, pair.mentee), pair.fit_perceived);
+                                pair_fit(random, pair.mentor, pair.mentee), pair.fit_perceived, domains);
+    if (p.network()) ++program.network_found[pair.mentee];
     if (p.kind == ProgramKind::group) circle.emplace(pair.mentor, id);
     program.unmatched_reason[pair.mentee] = kNotUnmatched;
     program.dissolved[pair.mentee] = 0;
@@ -248,27 +287,179 @@ std::vector<AgentId> enrol(ProgramWorld& world, const Scenario& scenario, const 
     }
     if (as_mentor) {
       program.enrolled[a] |= kMentorRole;
+      program.cascade_generation[a] = 0;
     }
   }
   return mentees;
 }
 
-// The self-identifying mentees of the arm who search this week: enrolled, never matched, and enrolled
-// fewer than `patience` weeks ago. Those who reach `patience` weeks unmatched this week give up: flag
-// kSearchGaveUp, and their considered mentors are forgotten.
-std::vector<AgentId> searching(ProgramWorld& world, ArmId arm, Step step, Step patience) {
+// Enrolment at the start of a later wave of a cascading arm (docs/model.md 7.19): staff of the arm
+// eligible as mentees now who never enrolled in any role enrol with probability uptake (the first word
+// of their enrolment stream of this week). No new mentors enrol: the wave's mentors are the arm's
+// mentors so far and its graduates.
+std::vector<AgentId> enrol_wave(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
+                                Step step) {
+  const ArmSpec& spec = scenario.arms()[arm];
   const Population& pop = world.population;
   ProgramState& program = world.program;
+  std::vector<AgentId> mentees;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (program.arm[a] != arm || !pop.active(a)) continue;
+    const std::uint8_t eligible = eligibility(pop, a, spec) & kMenteeRole;
+    program.eligible[a] |= eligible;
+    if (eligible == 0 || program.enrolled[a] != 0) continue;
+    Stream stream = random.stream(step, Purpose::enrollment, a);
+    if (stream.uniform() < spec.program.uptake) {
+      program.enrolled[a] |= kMenteeRole;
+      program.enrolled_week[a] = step;
+      mentees.push_back(a);
+    }
+  }
+  return mentees;
+}
+
+// The end of a wave of a cascading arm that has a next wave (docs/model.md 7.19): every mentee whose
+// program dyad completed the wave (ended this week at its planned end, after at least one meeting),
+// who is not yet a mentor, and whose mean skill over the domains its mentor taught is at least
+// cascade_threshold graduates: it mentors in the later waves, one generation below its mentor, if that
+// generation is at most cascade_depth. Dyads in id order.
+void graduate(ProgramWorld& world, const ProgramSpec& p, ArmId arm, Step step) {
+  const Population& pop = world.population;
+  const DyadTable& dyads = world.dyads;
+  ProgramState& program = world.program;
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.arm[d] != arm || dyads.end[d] != step || dyads.end_reason[d] != EndReason::program_end ||
+        dyads.formation[d] == Formation::informal || dyads.meetings[d] == 0) {
+      continue;
+    }
+    const AgentId mentee = dyads.mentee[d];
+    if (!pop.active(mentee) || (program.enrolled[mentee] & kMentorRole)) continue;
+    const std::uint8_t generation = program.cascade_generation[dyads.mentor[d]];
+    if (generation == kNoGeneration || generation + 1u > p.cascade_depth) continue;
+    if (taught_skill(pop, mentee, dyads.type[d], dyads.domains[d]) < p.cascade_threshold) continue;
+    program.enrolled[mentee] |= kMentorRole;
+    program.cascade_generation[mentee] = static_cast<std::uint8_t>(generation + 1);
+  }
+}
+
+// Spot mentoring, one week of a running spot arm (docs/model.md 7.21). Every enrolled seeker of the arm
+// without an active consultation has a need with probability spot_rate (word 0 of its stream (week,
+// spot, seeker)); its domain is drawn with weights 1 - s_d (word pair 1). Its candidates are its active
+// 1- and 2-hop contacts of the arm and the directory's experts it sees (each expert with probability
+// directory_visibility: all at 1, else a Poisson number of uniform picks, at most directory_max), who
+// meet the hard constraints and whose skill in the domain exceeds its own by spot_min_gap, ranked by
+// that skill (ties: lower id). Needs are booked in the seekers' random order (the next word): the
+// seeker gets the best-ranked candidate with a free place (mentor_capacity), a dyad of type spot on the
+// need's domain that ends the next week; a need nobody takes is unmet.
+void spot_round(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm, Step step) {
+  const ProgramSpec& p = scenario.arms()[arm].program;
+  const Population& pop = world.population;
+  const CollegialNetwork& net = world.network;
+  ProgramState& program = world.program;
+  const PairingConstraints constraints{p.cross_institution, p.cross_profession, false};
+  const auto experts = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMentorRole);
+  });
+  const auto seekers = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) && program.mentee_load[a] == 0;
+  });
+  struct Need {
+    std::uint64_t order = 0;
+    AgentId seeker = kNoAgent;
+    Domain domain = Domain::clinical;
+    std::vector<std::pair<AgentId, bool>> candidates;  // ranked; bool: a direct contact
+  };
+  std::vector<Need> needs(seekers.size());
+  const double visible_expected = p.directory_visibility * static_cast<double>(experts.size());
+  const std::uint32_t directory_max = scenario.dynamics().approach.directory_max;
+  parallel::for_each(
+      seekers.size(),
+      [&](std::size_t k) {
+        const AgentId seeker = seekers[k];
+        Stream stream = random.stream(step, Purpose::spot, seeker);
+        if (stream.uniform() >= p.spot_rate) return;
+        std::array<double, kDomains> weight{};
+        for (std::size_t d = 0; d < kDomains; ++d) weight[d] = 1.0 - pop.skills.at(seeker, d);
+        Need& need = needs[k];
+        need.seeker = seeker;
+        need.order = seeker;
+        if (std::all_of(weight.begin(), weight.end(), [](double w) { return w <= 0.0; })) return;  // nothing to learn
+        need.domain = enum_at<Domain>(stream.categorical(weight));
+        const double wanted = pop.skills(seeker, need.domain) + p.spot_min_gap;
+        std::vector<std::pair<AgentId, bool>> seen;
+        auto consider = [&](AgentId c, bool direct) {
+          if (c == seeker || !pop.active(c) || program.arm[c] != arm) return;
+          if (pop.skills(c, need.domain) < wanted || !is_feasible(pop, c, seeker, constraints)) return;
+          seen.emplace_back(c, direct);
+        };
+        for (AgentId n : net.neighbors(seeker)) {
+          consider(n, true);
+          if (!pop.active(n)) continue;
+          for (AgentId second : net.neighbors(n)) consider(second, false);
+        }
+        if (!experts.empty() && p.directory_visibility >= 1.0) {
+          for (AgentId e : experts) consider(e, false);
+        } else if (!experts.empty() && visible_expected > 0.0) {
+          const std::uint32_t visible = std::min(stream.poisson(visible_expected), directory_max);
+          for (std::uint32_t v = 0; v < visible; ++v) {
+            consider(experts[stream.below(static_cast<std::uint32_t>(experts.size()))], false);
+          }
+        }
+        need.order = (static_cast<std::uint64_t>(stream.next_u32()) << 32) | seeker;
+        // One entry per candidate, a direct contact if it was seen as one; best skill first, then lower id.
+        std::sort(seen.begin(), seen.end(), [](const auto& x, const auto& y) {
+          return x.first != y.first ? x.first < y.first : x.second > y.second;
+        });
+        seen.erase(
+            std::unique(seen.begin(), seen.end(), [](const auto& x, const auto& y) { return x.first == y.first; }),
+            seen.end());
+        std::stable_sort(seen.begin(), seen.end(), [&](const auto& x, const auto& y) {
+          return pop.skills(x.first, need.domain) > pop.skills(y.first, need.domain);
+        });
+        need.candidates = std::move(seen);
+      },
+      64);
+  std::erase_if(needs, [](const Need& n) { return n.seeker == kNoAgent; });
+  std::sort(needs.begin(), needs.end(), [](const Need& x, const Need& y) { return x.order < y.order; });
+  for (const Need& need : needs) {
+    ++program.spot_needs[need.seeker];
+    const auto free = std::find_if(need.candidates.begin(), need.candidates.end(),
+                                   [&](const auto& c) { return program.mentor_load[c.first] < p.mentor_capacity; });
+    if (free == need.candidates.end()) {
+      ++program.spot_unmet[need.seeker];
+      continue;
+    }
+    const AgentId expert = free->first;
+    const DyadId d = form_dyad(world, scenario, expert, need.seeker, arm, Formation::self_identified, kNoDyad, step,
+                               pair_fit(random, expert, need.seeker), std::numeric_limits<float>::quiet_NaN(),
+                               domain_bit(need.domain));
+    world.dyads.planned_end[d] = step + 1;
+    if (!free->second) ++program.spot_far[need.seeker];
+  }
+}
+
+// The self-identifying mentees of the arm who search this week: enrolled (in this wave: at or after
+// `since`), never matched, and enrolled fewer than `patience` weeks ago. Those who reach `patience`
+// weeks unmatched this week give up: flag kSearchGaveUp, and their considered mentors are forgotten.
+std::vector<AgentId> searching(ProgramWorld& world, const ProgramSpec& p, ArmId arm, Step step, Step patience,
+                               Step since) {
+  const Population& pop = world.population;
+  ProgramState& program = world.program;
+  // A network mentee searches until it has all its mentors (7.20), any other mentee until its first.
   auto never_matched = [&](AgentId a) {
-    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) &&
-           program.matched_week[a] == kNever && program.enrolled_week[a] != kNever;
+    const bool missing =
+        p.network() ? program.network_found[a] < p.mentors_per_mentee : program.matched_week[a] == kNever;
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) && missing &&
+           program.enrolled_week[a] != kNever && program.enrolled_week[a] >= since;
   };
   const auto giving_up = parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     return never_matched(a) && step - program.enrolled_week[a] == patience;
   });
   for (AgentId a : giving_up) {
-    program.search[a] |= kSearchGaveUp;
+    if (program.matched_week[a] == kNever) program.search[a] |= kSearchGaveUp;
     program.considered.erase(a);
   }
   return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
@@ -282,13 +473,15 @@ void end_search(ProgramState& program, ArmId arm) {
   std::erase_if(program.considered, [&](const auto& entry) { return program.arm[entry.first] == arm; });
 }
 
-// Enrolled mentees of the arm without an active dyad as mentee, optionally only those whose dyad dissolved.
-std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved) {
+// Enrolled mentees of the arm (in this wave: enrolled at or after `since`) without an active dyad as
+// mentee, optionally only those whose dyad dissolved.
+std::vector<AgentId> seeking(const ProgramWorld& world, ArmId arm, bool only_dissolved, Step since) {
   const Population& pop = world.population;
   const ProgramState& program = world.program;
   return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) return false;
+    if (program.enrolled_week[a] < since) return false;
     if (program.mentee_load[a] > 0) return false;
     return only_dissolved ? program.dissolved[a] != 0 : program.matched_week[a] == kNever;
   });
@@ -307,36 +500,57 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active()) continue;
-    if (step == p.start_week + p.duration_weeks) end_search(world.program, arm);
-    if (step < p.start_week || step >= p.start_week + p.duration_weeks) continue;
+    // The end of a wave (of the program, without a cascade): searches end; a cascade's mentees graduate.
+    if (step > p.start_week && step <= p.end_week() && (step - p.start_week) % p.duration_weeks == 0) {
+      end_search(world.program, arm);
+      if (step < p.end_week()) graduate(world, p, arm, step);
+    }
+    if (step < p.start_week || step >= p.end_week()) continue;
+    if (p.kind == ProgramKind::spot) {  // seekers and directory experts enrol at the start; needs every week
+      if (step == p.start_week) enrol(world, scenario, random, arm, step);
+      spot_round(world, scenario, random, arm, step);
+      continue;
+    }
+    // Each wave of a cascade runs the program's calendar from its own start (one wave without a cascade).
+    const Step wave = p.wave_start(step);
     const auto strategy = make_pairing(p);
     // Self-identifying mentees search week by week (self_identified; hybrid before its fallback week)
     // from their enrolment week until matched, until they give up after patience_weeks, or until the
-    // program or phase ends. Mentees enrol only at the start week, so nobody searches after
-    // start_week + patience_weeks.
+    // program (wave) or phase ends. Mentees enrol only at the wave's start week, so nobody searches
+    // after wave + patience_weeks.
     const bool self_phase = p.strategy == PairingStrategy::self_identified ||
-                            (p.strategy == PairingStrategy::hybrid && step < p.start_week + p.fallback_weeks);
+                            (p.strategy == PairingStrategy::hybrid && step < wave + p.fallback_weeks);
     const auto patience = static_cast<Step>(scenario.dynamics().approach.patience_weeks);
-    if (step == p.start_week) {
-      std::vector<AgentId> mentees = enrol(world, scenario, random, arm, step);
-      records.push_back(match_round(world, scenario, random, arm, step, std::move(mentees), *strategy,
-                                    Formation::assigned, self_phase));
+    if (step == wave) {
+      std::vector<AgentId> mentees = wave == p.start_week ? enrol(world, scenario, random, arm, step)
+                                                          : enrol_wave(world, scenario, random, arm, step);
+      // An assigner gives each network mentee its mentors in mentors_per_mentee rounds, one domain set
+      // each (7.20); a self-identifying mentee seeks one mentor a week.
+      const std::uint32_t rounds = p.network() && !self_phase ? p.mentors_per_mentee : 1;
+      for (std::uint32_t round = 0; round < rounds; ++round) {
+        std::vector<AgentId> seekers = mentees;
+        if (round > 0) {
+          std::erase_if(seekers, [&](AgentId a) { return world.program.network_found[a] >= p.mentors_per_mentee; });
+        }
+        records.push_back(match_round(world, scenario, random, arm, step, std::move(seekers), *strategy,
+                                      Formation::assigned, self_phase, round));
+      }
       continue;
     }
-    if (self_phase && step <= p.start_week + patience) {
-      auto searchers = searching(world, arm, step, patience);
+    if (self_phase && step <= wave + patience) {
+      auto searchers = searching(world, p, arm, step, patience, wave);
       if (!searchers.empty()) {
         records.push_back(match_round(world, scenario, random, arm, step, std::move(searchers), *strategy,
                                       Formation::assigned, true));
       }
     }
-    if (p.strategy == PairingStrategy::hybrid && step == p.start_week + p.fallback_weeks) {
+    if (p.strategy == PairingStrategy::hybrid && step == wave + p.fallback_weeks) {
       end_search(world.program, arm);
-      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false),
+      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false, wave),
                                     AssignedRandomPairing{}, Formation::hybrid_fallback));
     }
-    if (p.rematch && (step - p.start_week) % p.rematch_interval_weeks == 0) {
-      auto again = seeking(world, arm, true);
+    if (p.rematch && (step - wave) % p.rematch_interval_weeks == 0) {
+      auto again = seeking(world, arm, true, wave);
       if (!again.empty()) {
         records.push_back(
             match_round(world, scenario, random, arm, step, std::move(again), *strategy,

@@ -36,6 +36,15 @@ constexpr std::array<TeachingFlow, 12> kPeer = {{{D::clinical, true, true},
                                                  {D::leadership, false, true},
                                                  {D::culture_wellbeing, false, true}}};
 
+// Spot: a one-off consultation on one domain (docs/model.md 7.21); the dyad's domains mask keeps the
+// flow of the need's domain, the expert teaching the seeker.
+constexpr std::array<TeachingFlow, 6> kSpot = {{{D::clinical, true, true},
+                                                {D::digital, true, true},
+                                                {D::research, true, true},
+                                                {D::teaching, true, true},
+                                                {D::leadership, true, true},
+                                                {D::culture_wellbeing, true, true}}};
+
 static_assert(kPeer.size() <= kMaxTeachingFlows && kTraditional.size() <= kMaxTeachingFlows &&
               kGroup.size() <= kMaxTeachingFlows && kReverse.size() <= kMaxTeachingFlows &&
               kReciprocal.size() <= kMaxTeachingFlows);
@@ -54,6 +63,8 @@ std::span<const TeachingFlow> teaching_flows(DyadType type) {
       return kReciprocal;
     case DyadType::peer:
       return kPeer;
+    case DyadType::spot:
+      return kSpot;
   }
   return {};
 }
@@ -68,6 +79,8 @@ DyadType dyad_type_of(ProgramKind kind) {
       return DyadType::group;
     case ProgramKind::peer:
       return DyadType::peer;
+    case ProgramKind::spot:
+      return DyadType::spot;
     default:
       return DyadType::traditional;
   }
@@ -101,16 +114,46 @@ double dyad_power_distance(const Population& population, AgentId from, AgentId t
   return stage + status.dyad_status_weight * status_gap + status.dyad_minority_weight * minority;
 }
 
-double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type) {
+std::uint8_t taught_domains(DyadType type) {
+  std::uint8_t mask = 0;
+  for (const TeachingFlow& flow : teaching_flows(type)) {
+    if (flow.primary && flow.mentor_teaches) mask |= domain_bit(flow.domain);
+  }
+  return mask;
+}
+
+std::string domain_set_name(std::uint8_t domains) {
+  std::string out;
+  for (std::size_t d = 0; d < kDomains; ++d) {
+    if ((domains & domain_bit(enum_at<Domain>(d))) == 0) continue;
+    if (!out.empty()) out += '+';
+    out += to_string(enum_at<Domain>(d));
+  }
+  return out;
+}
+
+double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
+                       std::uint8_t domains) {
   double sum = 0.0;
   int count = 0;
   for (const TeachingFlow& flow : teaching_flows(type)) {
-    if (!flow.primary) continue;
+    if (!flow.primary || !flow_runs(flow, domains)) continue;
     const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
     const AgentId learner = flow.mentor_teaches ? mentee : mentor;
     const double s_teacher = population.skills(teacher, flow.domain);
     const double s_learner = population.skills(learner, flow.domain);
     sum += std::max(0.0, s_teacher - s_learner) * (1.0 - s_learner);
+    ++count;
+  }
+  return count > 0 ? sum / count : 0.0;
+}
+
+double taught_skill(const Population& population, AgentId mentee, DyadType type, std::uint8_t domains) {
+  double sum = 0.0;
+  int count = 0;
+  for (const TeachingFlow& flow : teaching_flows(type)) {
+    if (!flow.primary || !flow.mentor_teaches || !flow_runs(flow, domains)) continue;
+    sum += population.skills(mentee, flow.domain);
     ++count;
   }
   return count > 0 ? sum / count : 0.0;

@@ -428,8 +428,12 @@ ParameterGroup program_group() {
           other("name", ValueType::text, "program (control when kind = none)", json_string("control"), "",
                 {"", "arm name ([program] only; each [[arms]] entry must name itself)", "design choice"}),
           choice("kind", p.kind,
-                 {"", "mentoring style (peer: same-stage pairs teaching each other, docs/model.md 7.9)",
-                  "design choice; review: peer-to-peer mentoring as an application of developmental theory"}),
+                 {"",
+                  "mentoring style (peer: same-stage pairs teaching each other, docs/model.md 7.9; spot: one-off "
+                  "consultations, 7.21)",
+                  "design choice; review: peer-to-peer mentoring as an application of developmental theory; styles "
+                  "\"extend from the classical model to cascading mentoring, group mentoring, network mentoring, spot "
+                  "mentoring and virtual mentoring\""}),
           other("institutions", ValueType::list, "all", "[]", "names of institutions",
                 {"", "institutions whose staff are eligible (empty = all)", "design choice"}),
           other("professions", ValueType::list, "all", "[]", names_of<Profession>(),
@@ -464,7 +468,9 @@ ParameterGroup program_group() {
           integer("group_size", p.group_size, 2, 50,
                   {"mentees", "mentees per circle", "assumption", "group mentoring only"}),
           real("directory_visibility", p.directory_visibility, kUnit,
-               {"probability", "self_identified: chance each pool mentor outside one's 2-hop circle is seen",
+               {"probability",
+                "self_identified and spot: chance each pool mentor (spot: directory expert) outside one's 2-hop circle "
+                "is seen",
                 "assumption: a directory is browsed, not read in full"}),
           integer("fallback_weeks", p.fallback_weeks, 1, 520,
                   {"weeks", "hybrid: weeks of self-identification before the assigned fallback",
@@ -478,11 +484,12 @@ ParameterGroup program_group() {
           integer("duration_weeks", p.duration_weeks, 1, 5200,
                   {"weeks", "program length; every dyad ends at start_week + duration_weeks",
                    "C18: program length 3–12 months; C19 (Raza & Onyesoh 2020): 6 meetings over 6 months"}),
-          integer("cadence_weeks", p.cadence_weeks, 1, 520,
-                  {"weeks", "nominal weeks between meetings",
-                   "C17 (Oladeji et al. 2018): meeting cadence weekly 21%, monthly 43%, twice a year 26% — monthly, "
-                   "the commonest",
-                   "≤ duration_weeks"}),
+          with_bounds(other("cadence_weeks", ValueType::integer, "4 (spot: 1)", "", "",
+                            {"weeks", "nominal weeks between meetings (spot: a consultation's one week)",
+                             "C17 (Oladeji et al. 2018): meeting cadence weekly 21%, monthly 43%, twice a year 26% — "
+                             "monthly, the commonest",
+                             "≤ duration_weeks; not for spot programs"}),
+                      1, 520),
           choice("meeting_mode", p.meeting_mode,
                  {"", "how pairs meet: in person, by video call (virtual) or blended (docs/model.md 7.8)",
                   "design choice; review: \"virtual mentoring\" is one of the styles of mentoring"}),
@@ -503,6 +510,50 @@ ParameterGroup program_group() {
                {"", "leadership sponsorship while the program runs (unit culture)",
                 "assumption; review Figure 1: \"communication and cooperation between senior leaders of all "
                 "institutions, as well as leadership and input from early career staff\""}),
+          // Cascading (docs/model.md 7.19).
+          integer(
+              "cascade_waves", p.cascade_waves, 1, kMaxCascadeWaves,
+              {"waves",
+               "cascading: consecutive waves of duration_weeks each; the mentees of a wave who graduate mentor "
+               "in the later waves (1 = no cascade)",
+               "design choice; review: styles of mentoring \"extend from the classical model to cascading mentoring\"",
+               "not for peer programs; the last wave starts before run.weeks"}),
+          real("cascade_threshold", p.cascade_threshold, kUnit,
+               {"skill (0-1)",
+                "cascading: mean skill, over the domains its mentor taught, a mentee needs at the end of its wave to "
+                "mentor in the later waves",
+                "assumption: half the skill scale, above the senior prior of the domains a reverse mentor teaches "
+                "(about 0.35-0.4)",
+                "cascade_waves > 1"}),
+          with_bounds(other("cascade_depth", ValueType::integer, "cascade_waves - 1", "", "",
+                            {"generations",
+                             "cascading: most generations a graduate mentor may be from an original mentor (0 = the "
+                             "original mentors run every wave alone)",
+                             "design choice", "≤ cascade_waves - 1; cascade_waves > 1"}),
+                      0, kMaxCascadeWaves - 1),
+          // Network (developmental network) mentoring (docs/model.md 7.20).
+          integer("mentors_per_mentee", p.mentors_per_mentee, 1, kMaxNetworkMentors,
+                  {"mentors",
+                   "network mentoring: mentors each mentee holds at once, each teaching its own domains (1 = one "
+                   "mentor)",
+                   "design choice; Higgins & Kram 2001 (Acad Manage Rev): a developmental network of several "
+                   "developers at once; review: \"network mentoring\" is one of the styles of mentoring",
+                   "≤ the domains the kind's mentors teach; not group or peer; strategy assigned_random or "
+                   "self_identified; no rematch"}),
+          other("network_domains", ValueType::list, "the kind's taught domains split evenly, in order", "",
+                "domain names joined by +",
+                {"", "network mentoring: the domains of each of a mentee's mentors, one \"a+b\" set per mentor",
+                 "design choice", "one set per mentor; domains the kind's mentors teach, each in one set only"}),
+          // Spot mentoring (docs/model.md 7.21).
+          real("spot_rate", p.spot_rate, kUnit,
+               {"per week",
+                "spot: weekly probability that an enrolled seeker without a consultation has a specific need (one "
+                "domain)",
+                "assumption: about one need a year per seeker", "kind = \"spot\""}),
+          real("spot_min_gap", p.spot_min_gap, kUnit,
+               {"skill (0-1)",
+                "spot: an expert's skill in the need's domain must exceed the seeker's by at least this to be asked",
+                "assumption: a tenth of the skill scale, about one prior SD", "kind = \"spot\""}),
       });
   return g;
 }

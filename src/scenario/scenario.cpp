@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <fstream>
@@ -76,7 +77,14 @@ constexpr auto kProgramDesignKeys = std::to_array<std::string_view>({"institutio
                                                                      "mentor_training",
                                                                      "mentee_preparation",
                                                                      "mentor_sponsorship",
-                                                                     "sponsorship"});
+                                                                     "sponsorship",
+                                                                     "cascade_waves",
+                                                                     "cascade_threshold",
+                                                                     "cascade_depth",
+                                                                     "mentors_per_mentee",
+                                                                     "network_domains",
+                                                                     "spot_rate",
+                                                                     "spot_min_gap"});
 
 constexpr std::array<std::string_view, 5> kTraitNames = {"confidence", "openness", "time_budget", "workload",
                                                          "satisfaction"};
@@ -208,6 +216,7 @@ std::vector<CareerStage> default_mentor_stages(ProgramKind kind) {
     case ProgramKind::group:
       return {CareerStage::senior};
     case ProgramKind::peer:
+    case ProgramKind::spot:
       return {CareerStage::student, CareerStage::early_career, CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::none:
       break;
@@ -224,6 +233,7 @@ std::vector<CareerStage> default_mentee_stages(ProgramKind kind) {
     case ProgramKind::group:
       return {CareerStage::student, CareerStage::early_career};
     case ProgramKind::peer:
+    case ProgramKind::spot:
       return {CareerStage::student, CareerStage::early_career, CareerStage::mid_career, CareerStage::senior};
     case ProgramKind::none:
       break;
@@ -270,8 +280,9 @@ EligibilityReport Scenario::check_eligibility(const StaffCounts& staff, bool ros
     }
     // The arm's share of the staff (or of the units) is its share of each cell, on average.
     const double places = static_cast<double>(mentors) * rule.arm.share * p.mentor_uptake * p.mentor_capacity;
-    const double seekers = static_cast<double>(mentees) * rule.arm.share * p.uptake;
-    if (mentors > 0 && mentees > 0 && places < seekers) {
+    // A network mentee needs mentors_per_mentee places; a spot program books its places week by week.
+    const double seekers = static_cast<double>(mentees) * rule.arm.share * p.uptake * p.mentors_per_mentee;
+    if (mentors > 0 && mentees > 0 && places < seekers && p.kind != ProgramKind::spot) {
       report.warnings.push_back(label + ": about " + std::to_string(static_cast<long long>(seekers)) +
                                 " mentees will enrol for about " + std::to_string(static_cast<long long>(places)) +
                                 " mentor places; the rest stay unmatched (no_capacity)");
@@ -676,12 +687,23 @@ class ScenarioBuilder {
     p.mentor_capacity = static_cast<std::uint32_t>(r.integer("mentor_capacity", capacity_default, 1, 50));
     p.start_week = static_cast<Step>(r.integer("start_week", p.start_week, 0, 5200));
     p.duration_weeks = static_cast<Step>(r.integer("duration_weeks", p.duration_weeks, 1, 5200));
-    p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", p.cadence_weeks, 1, 520));
+    // A spot consultation is one meeting in the week it is asked for (docs/model.md 7.21).
+    const Step cadence_default = p.kind == ProgramKind::spot ? 1 : p.cadence_weeks;
+    p.cadence_weeks = static_cast<Step>(r.integer("cadence_weeks", cadence_default, 1, 520));
     p.meeting_mode = r.enumeration<MeetingMode>("meeting_mode", p.meeting_mode);
     p.mentor_training = r.boolean("mentor_training", p.mentor_training);
     p.mentee_preparation = r.boolean("mentee_preparation", p.mentee_preparation);
     p.mentor_sponsorship = r.boolean("mentor_sponsorship", p.mentor_sponsorship);
     p.sponsorship = r.number("sponsorship", p.sponsorship, kUnit);
+    p.cascade_waves = static_cast<std::uint32_t>(r.integer("cascade_waves", p.cascade_waves, 1, kMaxCascadeWaves));
+    p.cascade_threshold = r.number("cascade_threshold", p.cascade_threshold, kUnit);
+    p.cascade_depth =
+        static_cast<std::uint32_t>(r.integer("cascade_depth", p.cascade_waves - 1, 0, kMaxCascadeWaves - 1));
+    p.mentors_per_mentee =
+        static_cast<std::uint32_t>(r.integer("mentors_per_mentee", p.mentors_per_mentee, 1, kMaxNetworkMentors));
+    read_network_domains(r, p);
+    p.spot_rate = r.number("spot_rate", p.spot_rate, kUnit);
+    p.spot_min_gap = r.number("spot_min_gap", p.spot_min_gap, kUnit);
     if (!p.active()) {
       // Design keys on an arm without a program would be silently ignored: refuse them, as group_size
       // is refused on an arm that is not group mentoring.
@@ -721,8 +743,156 @@ class ScenarioBuilder {
         r.error("cadence_weeks", "meetings every " + std::to_string(p.cadence_weeks) + " weeks do not fit in " +
                                      std::to_string(p.duration_weeks) + " weeks of program");
       }
+      check_cascade(r, p);
+      check_network(r, p);
+      check_spot(r, p);
     }
     return p;
+  }
+
+  // network_domains: one "domain+domain" string per network mentor (docs/model.md 7.20). Default: the
+  // domains the kind's mentors teach, in Domain order, dealt into mentors_per_mentee consecutive blocks
+  // as even as possible. Sets p.network_domains only for a network (mentors_per_mentee > 1).
+  void read_network_domains(Reader& r, ProgramSpec& p) {
+    const std::uint8_t taught = mentor_domain_mask(p.kind);
+    std::vector<Domain> domains;
+    for (std::size_t d = 0; d < kDomains; ++d) {
+      if (taught & (1u << d)) domains.push_back(enum_at<Domain>(d));
+    }
+    std::vector<std::string> fallback;
+    const std::size_t m = p.mentors_per_mentee;
+    if (m <= domains.size()) {
+      for (std::size_t j = 0; j < m; ++j) {
+        std::string set;
+        for (std::size_t k = j * domains.size() / m; k < (j + 1) * domains.size() / m; ++k) {
+          if (!set.empty()) set += '+';
+          set += to_string(domains[k]);
+        }
+        fallback.push_back(set);
+      }
+    }
+    const std::vector<std::string> sets = r.strings("network_domains", fallback, {});
+    if (!p.network()) return;
+    std::uint8_t seen = 0;
+    for (const std::string& text : sets) {
+      std::uint8_t mask = 0;
+      for (std::size_t begin = 0; begin <= text.size();) {
+        const std::size_t plus = std::min(text.find('+', begin), text.size());
+        const std::string name = text.substr(begin, plus - begin);
+        begin = plus + 1;
+        const auto domain = parse<Domain>(name);
+        if (!domain) {
+          r.error("network_domains", "unknown skill domain \"" + name + "\" in \"" + text + "\" (" +
+                                         allowed_names<Domain>() + ", joined by +)");
+          continue;
+        }
+        const auto bit = static_cast<std::uint8_t>(1u << index_of(*domain));
+        if (!(taught & bit)) {
+          r.error("network_domains", "\"" + name + "\" is not a domain a " + std::string(to_string(p.kind)) +
+                                         " mentor teaches (" + domain_list(taught) + ")");
+        } else if (seen & bit) {
+          r.error("network_domains",
+                  "\"" + name + "\" is in two domain sets: each network mentor teaches domains of its own");
+        }
+        mask |= bit;
+        seen |= bit;
+      }
+      p.network_domains.push_back(mask);
+    }
+    if (sets.size() != m && m <= domains.size()) {
+      r.error("network_domains", "gives " + std::to_string(sets.size()) + " domain sets for " + std::to_string(m) +
+                                     " mentors per mentee (one set each)");
+    }
+  }
+
+  static std::string domain_list(std::uint8_t mask) {
+    std::string out;
+    for (std::size_t d = 0; d < kDomains; ++d) {
+      if (!(mask & (1u << d))) continue;
+      if (!out.empty()) out += ", ";
+      out += to_string(enum_at<Domain>(d));
+    }
+    return out;
+  }
+
+  // The network keys of an active program (docs/model.md 7.20).
+  void check_network(Reader& r, const ProgramSpec& p) {
+    if (!p.network()) {
+      if (r.has("network_domains")) {
+        r.error("network_domains", "applies to network mentoring only (mentors_per_mentee > 1)");
+      }
+      return;
+    }
+    const std::uint8_t taught = mentor_domain_mask(p.kind);
+    const std::size_t domains = static_cast<std::size_t>(std::popcount(taught));
+    if (p.kind == ProgramKind::group || p.kind == ProgramKind::peer || p.kind == ProgramKind::spot) {
+      r.error("mentors_per_mentee", "network mentoring gives a mentee one-to-one mentors by domain; " +
+                                        std::string(to_string(p.kind)) +
+                                        " programs cannot have several mentors per mentee");
+    } else if (p.mentors_per_mentee > domains) {
+      r.error("mentors_per_mentee", std::string(to_string(p.kind)) + " mentors teach " + std::to_string(domains) +
+                                        " domains (" + domain_list(taught) + "): at most " + std::to_string(domains) +
+                                        " mentors per mentee, got " + std::to_string(p.mentors_per_mentee));
+    }
+    if (p.strategy == PairingStrategy::assigned_optimal) {
+      r.error("strategy",
+              "assigned_optimal cannot form network mentoring (mentors_per_mentee > 1): its solver cannot exclude the "
+              "mentors a mentee already has; use assigned_random or self_identified");
+    } else if (p.strategy == PairingStrategy::hybrid) {
+      r.error("strategy",
+              "hybrid cannot form network mentoring (mentors_per_mentee > 1): its assigned fallback does not complete "
+              "networks begun by self-identification; use assigned_random or self_identified");
+    }
+    if (p.rematch) {
+      r.error("rematch",
+              "re-matching is not supported with network mentoring (mentors_per_mentee > 1): a network "
+              "dyad that ends early is not replaced");
+    }
+  }
+
+  // The spot keys of an active program, and the keys a spot program has no use for (docs/model.md 7.21).
+  void check_spot(Reader& r, const ProgramSpec& p) {
+    if (p.kind != ProgramKind::spot) {
+      for (std::string_view key : {"spot_rate", "spot_min_gap"}) {
+        if (r.has(key)) r.error(key, "applies to spot mentoring only (kind = \"spot\")");
+      }
+      return;
+    }
+    const auto refuse = [&](std::string_view key, const std::string& why) {
+      if (r.has(key)) r.error(key, "has no effect in spot mentoring: " + why);
+    };
+    refuse("strategy", "each seeker asks the expert it finds, no pairing strategy forms the consultations");
+    refuse("cadence_weeks", "a consultation is one meeting in the week it is asked for");
+    refuse("rematch", "a consultation is not re-matched");
+    refuse("fallback_weeks", "there is no hybrid fallback");
+  }
+
+  // The cascade keys of an active program (docs/model.md 7.19).
+  void check_cascade(Reader& r, const ProgramSpec& p) {
+    if (!p.cascading()) {
+      for (std::string_view key : {"cascade_threshold", "cascade_depth"}) {
+        if (r.has(key)) r.error(key, "applies to cascading programs only (cascade_waves > 1)");
+      }
+      return;
+    }
+    if (p.kind == ProgramKind::peer) {
+      r.error("cascade_waves",
+              "a peer program cannot cascade: peers teach each other, so there is no mentor role to graduate to");
+    } else if (p.kind == ProgramKind::spot) {
+      r.error("cascade_waves", "a spot program cannot cascade: a one-off consultation has no wave to graduate from");
+    }
+    if (p.cascade_depth > p.cascade_waves - 1) {
+      r.error("cascade_depth", "a cascade of " + std::to_string(p.cascade_waves) + " waves has at most " +
+                                   std::to_string(p.cascade_waves - 1) + " generations of graduate mentors, got " +
+                                   std::to_string(p.cascade_depth));
+    }
+    const Step last_wave = p.start_week + static_cast<Step>(p.cascade_waves - 1) * p.duration_weeks;
+    if (scenario_.run_.weeks > 0 && last_wave >= scenario_.run_.weeks) {
+      r.error("cascade_waves", "the last of " + std::to_string(p.cascade_waves) + " waves of " +
+                                   std::to_string(p.duration_weeks) + " weeks starts at week " +
+                                   std::to_string(last_wave) +
+                                   ", after the run ends (run.weeks = " + std::to_string(scenario_.run_.weeks) + ")");
+    }
   }
 
   // Staff of each institution x profession x stage the synthesizer will create, for the static checks

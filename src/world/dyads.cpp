@@ -26,6 +26,7 @@ DyadId DyadTable::add(const NewDyad& d, Step step) {
   mentor_meetings.push_back(0);
   trained.push_back(d.trained ? 1 : 0);
   prepared.push_back(d.prepared ? 1 : 0);
+  domains.push_back(d.domains);
   failures.push_back({0, 0, 0});
   met.push_back(0);
   succeeded.push_back(0);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "mentorsim/dynamics/exchange.hpp"
+#include "mentorsim/program/teaching.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -144,4 +145,32 @@ TEST_CASE("profession status and minority status damp a flow between partners of
   CHECK(gain(true, 0.0f) == Approx(0.0336 * 0.8).epsilon(1e-5));
   // A unit whose hierarchy was halved: damp = 1 - 0.5 * 0.5 * 0.4 = 0.9.
   CHECK(gain(true, 0.5f) == Approx(0.0336 * 0.9).epsilon(1e-5));
+}
+
+TEST_CASE("a network mentee with two mentors receives each mentor's domain only", "[dynamics][exchange][network]") {
+  // Juniors 0 and 2 (digital and culture/wellbeing 0.9, confidence 1: no damping) both mentor senior 1
+  // (digital 0.3, culture/wellbeing 0.4, openness 0.5), junior 0 for digital, junior 2 for
+  // culture/wellbeing (docs/model.md 7.20); both dyads meet at quality 0.8.
+  //   digital from junior 0 only:  0.2 * 0.8 * 0.5 * (0.9 - 0.3) * (1 - 0.3) = 0.0336
+  //   culture from junior 2 only:  0.2 * 0.8 * 0.5 * (0.9 - 0.4) * (1 - 0.4) = 0.024
+  // Without the split each dyad would teach both: twice as much of each.
+  const Scenario scenario = tiny_scenario(3, kReverseProgram);
+  auto agents = junior_and_senior(1.0f);
+  agents[0].skills[index_of(Domain::culture_wellbeing)] = 0.9f;
+  agents[1].skills[index_of(Domain::culture_wellbeing)] = 0.4f;
+  agents.push_back(agents[0]);
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  const DyadId digital = add_dyad(state, 0, 1, 0.8f);
+  const DyadId culture = add_dyad(state, 2, 1, 0.8f);
+  state.dyads.domains[digital] = domain_bit(Domain::digital);
+  state.dyads.domains[culture] = domain_bit(Domain::culture_wellbeing);
+  state.dyads.met[digital] = 1;
+  state.dyads.met[culture] = 1;
+  ExchangeStage stage;
+  run_stage(stage, state);
+  CHECK(state.skills_next.at(1, kDigital) == Approx(0.3 + 0.0336).epsilon(1e-6));
+  CHECK(state.skills_next(1, Domain::culture_wellbeing) == Approx(0.4 + 0.024).epsilon(1e-6));
+  // Both mentors learn by mentoring: teaching += 0.01 * 0.8 * 0.5 = 0.004 each.
+  CHECK(state.skills_next(0, Domain::teaching) == Approx(0.504).epsilon(1e-6));
+  CHECK(state.skills_next(2, Domain::teaching) == Approx(0.504).epsilon(1e-6));
 }

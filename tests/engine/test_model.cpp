@@ -109,9 +109,9 @@ TEST_CASE("a program with uptake 0 gives exactly the control arm's output", "[mo
 }
 
 TEST_CASE("the styles of issue 16 switched on with uptake 0 give exactly the control arm's output", "[model][crn]") {
-  // Meeting modes, peer mentoring, mentee preparation and mentor sponsorship draw nothing and change
-  // nothing while nobody takes part: each run equals the control bit for bit outside /meta, who was
-  // eligible and the program's own outcomes (as in the test above).
+  // Meeting modes, peer mentoring, mentee preparation, mentor sponsorship, cascading waves, network and
+  // spot mentoring draw nothing and change nothing while nobody takes part: each run equals the control bit for bit
+  // outside /meta, who was eligible and the program's own outcomes (as in the test above).
   TempDir dir;
   const std::string travel = "[dynamics.meetings]\ncross_institution_travel = 1.0\n";
   const auto control = run(small("[program]\nkind = \"none\"\nname = \"arm\"\n" + travel, 1, 30), dir, "control");
@@ -121,6 +121,12 @@ TEST_CASE("the styles of issue 16 switched on with uptake 0 give exactly the con
       {"peer", "kind = \"peer\"\n"},
       {"prepared_sponsored",
        "kind = \"traditional\"\nmentee_preparation = true\nmentor_sponsorship = true\nmentor_uptake = 0.0\n"},
+      // A cascade of three 8-week waves whose later waves enrol nobody either.
+      {"cascade", "kind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 8\ncadence_weeks = 2\n"},
+      // Two mentors per mentee (network mentoring).
+      {"network", "kind = \"traditional\"\nmentors_per_mentee = 2\n"},
+      // Spot consultations through a directory.
+      {"spot", "kind = \"spot\"\ndirectory_visibility = 0.5\n"},
   };
   for (const auto& [name, keys] : styles) {
     const auto idle =

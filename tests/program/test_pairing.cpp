@@ -568,3 +568,33 @@ TEST_CASE("unmatched reasons of one round: lost to others, declined, no capacity
     }
   }
 }
+
+TEST_CASE("the feasibility index answers as a scan of the pool, same-stage constraints included",
+          "[pairing][constraints][feasibility]") {
+  // Every agent against pools of random subsets (a tenth to all of 120 staff), for every combination of
+  // required constraints and same_stage, with line managers present: the index's O(1) answer (counts by
+  // stage, institution and profession) equals a brute-force scan with is_feasible.
+  const Population pop = small_population(23);
+  for (std::uint32_t seed = 0; seed < 6; ++seed) {
+    std::vector<AgentId> mentors;
+    Stream stream(99, 0, 0, Purpose::pairing, seed);
+    const double share = 0.02 + 0.18 * seed;
+    for (AgentId a = 0; a < pop.size(); ++a) {
+      if (stream.uniform() < share) mentors.push_back(a);
+    }
+    for (ConstraintLevel institution : {ConstraintLevel::allowed, ConstraintLevel::required}) {
+      for (ConstraintLevel profession : {ConstraintLevel::allowed, ConstraintLevel::required}) {
+        for (bool same_stage : {false, true}) {
+          const PairingConstraints c{institution, profession, same_stage};
+          const FeasibilityIndex index(pop, mentors, c);
+          for (AgentId e = 0; e < pop.size(); ++e) {
+            const bool scan =
+                std::any_of(mentors.begin(), mentors.end(), [&](AgentId m) { return is_feasible(pop, m, e, c); });
+            INFO("seed " << seed << " mentee " << e << " same_stage " << same_stage);
+            CHECK(index.any_feasible(e) == scan);
+          }
+        }
+      }
+    }
+  }
+}

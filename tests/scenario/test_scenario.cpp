@@ -240,3 +240,114 @@ TEST_CASE("peer mentoring refuses mentor_uptake and pairs all stages by default"
   CHECK(p.mentee_stages.size() == kStages);
   CHECK(p.mentor_uptake == p.uptake);
 }
+
+TEST_CASE("cascade keys are validated with located one-line errors", "[scenario][cascade]") {
+  // Threshold and depth apply only to a cascade.
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_threshold = 0.6\n"));
+  CHECK(e.key == "program.cascade_threshold");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "applies to cascading programs only (cascade_waves > 1)"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_depth = 0\n"));
+  CHECK(e.key == "program.cascade_depth");
+  // A depth beyond the waves.
+  e = only(
+      scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 20\ncascade_depth = 3\n"));
+  CHECK(e.key == "program.cascade_depth");
+  CHECK(e.where.line == 5);
+  CHECK(contains(e.message, "a cascade of 3 waves has at most 2 generations of graduate mentors, got 3"));
+  // Waves that do not fit in the run: waves 0-2 of 40 weeks from week 4 start at 4, 44 and 84 >= 60.
+  e = only(
+      scenario_errors("[run]\nweeks = 60\n[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 40\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(e.where.line == 5);
+  CHECK(contains(e.message, "the last of 3 waves of 40 weeks starts at week 84, after the run ends (run.weeks = 60)"));
+  // Peers have no mentor role to graduate to.
+  e = only(scenario_errors("[program]\nkind = \"peer\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(contains(e.message, "a peer program cannot cascade"));
+  // Out of range, and on an arm without a program.
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 9\n"));
+  CHECK(e.key == "program.cascade_waves");
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\ncascade_waves = 2\ncascade_threshold = 1.5\n"));
+  CHECK(e.key == "program.cascade_threshold");
+  e = only(scenario_errors("[program]\nkind = \"none\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  CHECK(contains(e.message, "has no effect: this arm runs no program"));
+  // The default depth is waves - 1; the program ends after the last wave.
+  const Scenario s =
+      Scenario::parse("[program]\nkind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 20\n", "c.toml");
+  const mentorsim::ProgramSpec& p = s.arms().front().program;
+  CHECK(p.cascade_depth == 2);
+  CHECK(p.end_week() == 4 + 3 * 20);
+  CHECK(p.wave_start(43) == 24);
+  CHECK(p.wave_of(44) == 2);
+  CHECK(p.wave_of(100) == 2);
+  CHECK(p.wave_of(0) == 0);
+}
+
+TEST_CASE("network mentoring keys are validated with located one-line errors", "[scenario][network]") {
+  // The default split and an explicit one.
+  const Scenario s = Scenario::parse("[program]\nkind = \"traditional\"\nmentors_per_mentee = 3\n", "n.toml");
+  const auto& split = s.arms().front().program.network_domains;
+  // clinical 1, research 4, teaching 8 + leadership 16: four domains dealt into 1, 1 and 2.
+  CHECK(split == std::vector<std::uint8_t>{1, 4, 24});
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 3\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "reverse mentors teach 2 domains (digital, culture_wellbeing): at most 2"));
+  e = only(scenario_errors("[program]\nkind = \"group\"\nmentors_per_mentee = 2\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  CHECK(contains(e.message, "group programs cannot have several mentors per mentee"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"assigned_optimal\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(e.where.line == 4);
+  CHECK(contains(e.message, "assigned_optimal cannot form network mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"hybrid\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(contains(e.message, "hybrid cannot form network mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nrematch = true\n"));
+  CHECK(e.key == "program.rematch");
+  // Domain sets: unknown, not taught by the kind, in two sets, the wrong number of sets.
+  e = only(scenario_errors(
+      "[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nnetwork_domains = [\"digital\", \"wellbeing\"]\n"));
+  CHECK(e.key == "program.network_domains");
+  CHECK(e.where.line == 4);
+  CHECK(contains(e.message, "unknown skill domain \"wellbeing\" in \"wellbeing\""));
+  e = only(scenario_errors(
+      "[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nnetwork_domains = [\"digital\", \"research\"]\n"));
+  CHECK(contains(e.message, "\"research\" is not a domain a reverse mentor teaches (digital, culture_wellbeing)"));
+  e =
+      only(scenario_errors("[program]\nkind = \"traditional\"\nmentors_per_mentee = 2\n"
+                           "network_domains = [\"clinical+research\", \"research\"]\n"));
+  CHECK(contains(e.message, "\"research\" is in two domain sets"));
+  e = only(
+      scenario_errors("[program]\nkind = \"traditional\"\nmentors_per_mentee = 2\nnetwork_domains = [\"clinical\"]\n"));
+  CHECK(contains(e.message, "gives 1 domain sets for 2 mentors per mentee"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nnetwork_domains = [\"digital\"]\n"));
+  CHECK(e.key == "program.network_domains");
+  CHECK(contains(e.message, "applies to network mentoring only (mentors_per_mentee > 1)"));
+  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 7\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+}
+
+TEST_CASE("spot mentoring keys are validated with located one-line errors", "[scenario][spot]") {
+  Diagnostic e = only(scenario_errors("[program]\nkind = \"reverse\"\nspot_rate = 0.1\n"));
+  CHECK(e.key == "program.spot_rate");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "applies to spot mentoring only (kind = \"spot\")"));
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nspot_min_gap = -0.1\n"));
+  CHECK(e.key == "program.spot_min_gap");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nstrategy = \"self_identified\"\n"));
+  CHECK(e.key == "program.strategy");
+  CHECK(e.where.line == 3);
+  CHECK(contains(e.message, "has no effect in spot mentoring"));
+  e = only(scenario_errors("[program]\nkind = \"spot\"\ncadence_weeks = 2\n"));
+  CHECK(e.key == "program.cadence_weeks");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\ncascade_waves = 2\n"));
+  CHECK(e.key == "program.cascade_waves");
+  e = only(scenario_errors("[program]\nkind = \"spot\"\nmentors_per_mentee = 2\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  // A consultation is one meeting in its week: the cadence is 1 week.
+  const Scenario s = Scenario::parse("[program]\nkind = \"spot\"\n", "spot.toml");
+  CHECK(s.arms().front().program.cadence_weeks == 1);
+}

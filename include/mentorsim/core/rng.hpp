@@ -53,6 +53,9 @@ enum class Purpose : std::uint8_t {
   considering_leaving = 25,    // whether each initial agent considers leaving at week 0
   informal = 26,               // informal mentoring: seeking, approaching, accepting, natural end (entity = agent)
   sponsorship = 27,            // a sponsoring mentor's introductions across institutions (entity = dyad)
+  // Mentoring styles of issue 16 (28-31).
+  network_pairing = 28,  // a network program's assigned rounds after the first (step = week * 8 + round)
+  spot = 29,             // spot mentoring: a seeker's need, its domain, the directory it reads, its booking order
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -116,6 +119,10 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "informal";
     case Purpose::sponsorship:
       return "sponsorship";
+    case Purpose::network_pairing:
+      return "network_pairing";
+    case Purpose::spot:
+      return "spot";
   }
   return "";
 }

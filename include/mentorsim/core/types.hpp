@@ -41,7 +41,7 @@ enum class Profession : std::uint8_t {
 };
 enum class CareerStage : std::uint8_t { student, early_career, mid_career, senior };
 enum class Domain : std::uint8_t { clinical, digital, research, teaching, leadership, culture_wellbeing };
-enum class DyadType : std::uint8_t { traditional, reverse, reciprocal, group, peer };
+enum class DyadType : std::uint8_t { traditional, reverse, reciprocal, group, peer, spot };
 // informal: a dyad formed through the collegial network outside any program (docs/model.md 7.18).
 enum class Formation : std::uint8_t { assigned, self_identified, hybrid_fallback, informal };
 enum class EndReason : std::uint8_t {
@@ -55,7 +55,7 @@ enum class EndReason : std::uint8_t {
   natural_end,  // informal dyad: the relationship ran its course (natural-end hazard)
   outgrown      // informal dyad: the mentee was promoted to the mentor's career stage
 };
-enum class ProgramKind : std::uint8_t { none, traditional, reverse, reciprocal, group, peer };
+enum class ProgramKind : std::uint8_t { none, traditional, reverse, reciprocal, group, peer, spot };
 enum class PairingStrategy : std::uint8_t { assigned_random, assigned_optimal, self_identified, hybrid };
 
 template <class E>
@@ -74,11 +74,12 @@ MENTORSIM_ENUM_TRAITS(Profession, "profession", "medicine", "nursing", "physioth
 MENTORSIM_ENUM_TRAITS(CareerStage, "career stage", "student", "early_career", "mid_career", "senior")
 MENTORSIM_ENUM_TRAITS(Domain, "skill domain", "clinical", "digital", "research", "teaching", "leadership",
                       "culture_wellbeing")
-MENTORSIM_ENUM_TRAITS(DyadType, "dyad type", "traditional", "reverse", "reciprocal", "group", "peer")
+MENTORSIM_ENUM_TRAITS(DyadType, "dyad type", "traditional", "reverse", "reciprocal", "group", "peer", "spot")
 MENTORSIM_ENUM_TRAITS(Formation, "formation", "assigned", "self_identified", "hybrid_fallback", "informal")
 MENTORSIM_ENUM_TRAITS(EndReason, "end reason", "active", "lack_of_time", "poor_communication", "power_imbalance",
                       "role_ambiguity", "leaving", "program_end", "natural_end", "outgrown")
-MENTORSIM_ENUM_TRAITS(ProgramKind, "program kind", "none", "traditional", "reverse", "reciprocal", "group", "peer")
+MENTORSIM_ENUM_TRAITS(ProgramKind, "program kind", "none", "traditional", "reverse", "reciprocal", "group", "peer",
+                      "spot")
 MENTORSIM_ENUM_TRAITS(PairingStrategy, "pairing strategy", "assigned_random", "assigned_optimal", "self_identified",
                       "hybrid")
 #undef MENTORSIM_ENUM_TRAITS

@@ -69,11 +69,23 @@ enum class Outcome : std::uint8_t {
   mentor_hours_per_mentee,
   program_hours_per_mentee,
   hours_per_skill_gain,
+  // Mentoring styles of issue 16 (docs/model.md 7.19-7.21).
+  cascade_reach,             // by wave: cascade_reach_wave<k>
+  cascade_mentors,           // by wave
+  cascade_graduate_mentors,  // by wave
+  spot_needs,
+  spot_consultations,
+  spot_held,
+  spot_reach,
+  spot_experts,
+  spot_beyond_contacts,
+  spot_unmet_share,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::hours_per_skill_gain) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::spot_unmet_share) + 1;
 
-// The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
-enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };
+// The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level. `wave`:
+// the waves of a cascading program, wave1 .. wave<kMaxCascadeWaves>.
+enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason, wave };
 
 // Groups of an arm's staff an outcome is also reported for: /outcomes/by_<subgroup>/<name>.
 enum class Subgroup : std::uint8_t { minority, isolation };

@@ -53,10 +53,11 @@ std::uint8_t eligibility(const Population& population, AgentId a, const ArmSpec&
 // Creates a dyad and books it in the program state; quality starts at
 // initial_quality + similarity_weight (similarity - 0.5) + fit_quality_weight * fit
 // [+ self_identified_bonus], clamped to [0, 1]. `fit` is the pair's latent fit (pair_fit), recorded
-// with what the mentee perceived of it (NaN when nobody chose on fit).
+// with what the mentee perceived of it (NaN when nobody chose on fit). `domains`: a network mentor's
+// domains (docs/model.md 7.20; 0 = every flow of the type).
 DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, AgentId mentee, ArmId arm,
                  Formation formation, DyadId group, Step step, double fit = 0.0,
-                 float fit_perceived = std::numeric_limits<float>::quiet_NaN());
+                 float fit_perceived = std::numeric_limits<float>::quiet_NaN(), std::uint8_t domains = 0);
 
 // Ends an active dyad for `reason` and frees the partners' places (no-op if it has ended); an informal
 // dyad frees its informal places.

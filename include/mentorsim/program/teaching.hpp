@@ -10,6 +10,7 @@
 
 #include <array>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
@@ -53,7 +54,27 @@ double power_distance(const Population& population, AgentId from, AgentId to, co
 double dyad_power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status,
                            bool count_stage = true);
 
-// Mean over the primary flows of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
-double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type);
+// A dyad's domains: a bit mask over Domain (bit index_of(d)). kAllDomains: every flow of its type; a
+// network mentor (docs/model.md 7.20) teaches only the primary mentor -> mentee flows in its mask.
+inline constexpr std::uint8_t kAllDomains = 0;
+constexpr std::uint8_t domain_bit(Domain d) { return static_cast<std::uint8_t>(1u << index_of(d)); }
+// Whether the flow runs in a dyad with these domains: every flow with kAllDomains; otherwise the
+// secondary (back) flows, and the primary mentor -> mentee flows of the domains in the mask.
+constexpr bool flow_runs(const TeachingFlow& flow, std::uint8_t domains) {
+  return domains == kAllDomains || !flow.primary || !flow.mentor_teaches || (domains & domain_bit(flow.domain)) != 0;
+}
+// The domains a mentor of this type teaches (its primary mentor -> mentee flows), as a mask.
+std::uint8_t taught_domains(DyadType type);
+// "clinical+research": the names of a mask's domains joined by '+', in Domain order.
+std::string domain_set_name(std::uint8_t domains);
+
+// Mean over the primary flows (those of `domains`) of max(0, s_teacher - s_learner) * (1 - s_learner). In [0, 1].
+double complementarity(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
+                       std::uint8_t domains = kAllDomains);
+
+// The mentee's mean skill over the domains its mentor teaches in a dyad of this type (the primary
+// mentor -> mentee flows, those of `domains`): what a cascade's graduation threshold compares
+// (docs/model.md 7.19).
+double taught_skill(const Population& population, AgentId mentee, DyadType type, std::uint8_t domains = kAllDomains);
 
 }  // namespace mentorsim

@@ -38,6 +38,7 @@ struct NewDyad {
   float fit_perceived = std::numeric_limits<float>::quiet_NaN();  // the mentee's perception when it chose
   bool trained = false;                                           // mentor trained for the role
   bool prepared = false;                                          // mentee prepared for the role
+  std::uint8_t domains = 0;  // network mentoring: the domains its mentor teaches (mask over Domain); 0 = all
   Step planned_end = kNever;
 };
 
@@ -65,6 +66,9 @@ class DyadTable {
   std::vector<std::uint32_t> mentor_meetings;
   std::vector<std::uint8_t> trained;
   std::vector<std::uint8_t> prepared;
+  // Network mentoring (docs/model.md 7.20): the domains its mentor teaches, a bit mask over Domain (bit
+  // index_of(d)); 0 = every flow of its type.
+  std::vector<std::uint8_t> domains;
   std::vector<std::array<std::uint16_t, kFailureCauses>> failures;
   // This week's events, reset at the start of each week.
   std::vector<std::uint8_t> met;

@@ -88,7 +88,7 @@ PairingResult AssignedRandomPairing::pair(const PairingInput& in) const {
   }
   {
     const auto order = random_order(slots.size(), [&](std::size_t i) {
-      Stream s = in.random.stream(in.step, Purpose::pairing, slots[i]);
+      Stream s = in.random.stream(in.step, in.pairing_purpose, slots[i]);
       return (static_cast<std::uint64_t>(s.next_u32()) << 32) | i;
     });
     std::vector<AgentId> shuffled(slots.size());
@@ -98,7 +98,7 @@ PairingResult AssignedRandomPairing::pair(const PairingInput& in) const {
   LivePlaces places(pop, std::move(slots));
   const FeasibilityIndex feasibility(pop, in.pool.empty() ? in.mentors : in.pool, in.constraints);
   const auto mentee_order = random_order(in.mentees.size(), [&](std::size_t i) {
-    Stream s = in.random.stream(in.step, Purpose::pairing, in.mentees[i]);
+    Stream s = in.random.stream(in.step, in.pairing_purpose, in.mentees[i]);
     return (static_cast<std::uint64_t>(s.next_u32()) << 32) | i;
   });
   const bool has_preference = in.constraints.cross_institution == ConstraintLevel::preferred ||
@@ -109,13 +109,20 @@ PairingResult AssignedRandomPairing::pair(const PairingInput& in) const {
   };
   for (std::size_t index : mentee_order) {
     const AgentId mentee = in.mentees[index];
-    Stream stream = in.random.stream(in.step, Purpose::pairing, mentee);
+    Stream stream = in.random.stream(in.step, in.pairing_purpose, mentee);
     stream.next_u32();  // the ordering key
     if (places.allowed(mentee, in.constraints) == 0) {
       unmatched(mentee);
       continue;
     }
-    auto feasible = [&](std::size_t k) { return is_feasible(pop, places.at(k), mentee, in.constraints); };
+    // A network mentee is not paired with a mentor it already has (docs/model.md 7.20).
+    const std::vector<AgentId>* excluded = in.excluded.empty() ? nullptr : &in.excluded[index];
+    auto feasible = [&](std::size_t k) {
+      if (excluded != nullptr && std::find(excluded->begin(), excluded->end(), places.at(k)) != excluded->end()) {
+        return false;
+      }
+      return is_feasible(pop, places.at(k), mentee, in.constraints);
+    };
     // Insist on a preferred pair only while such places are left.
     const bool insist = has_preference && places.preferred(mentee, in.constraints) > 0;
     const std::size_t none = places.live();

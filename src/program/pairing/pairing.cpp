@@ -36,8 +36,8 @@ int preference_score(const Population& population, AgentId mentor, AgentId mente
 }
 
 double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
-                  const PairingConstraints& constraints) {
-  return complementarity(population, mentor, mentee, type) +
+                  const PairingConstraints& constraints, std::uint8_t domains) {
+  return complementarity(population, mentor, mentee, type, domains) +
          kPreferenceBonus * preference_score(population, mentor, mentee, constraints);
 }
 
@@ -70,37 +70,46 @@ FeasibilityIndex::FeasibilityIndex(const Population& population, const std::vect
     : population_(population),
       mentors_(mentors),
       constraints_(constraints),
-      by_institution_(population.institutions.size(), 0),
-      by_profession_(kProfessions, 0),
-      by_cell_(population.institutions.size() * kProfessions, 0),
+      by_institution_(kStages * population.institutions.size(), 0),
+      by_profession_(kStages * kProfessions, 0),
+      by_cell_(kStages * population.institutions.size() * kProfessions, 0),
       reports_(population.size(), 0) {
+  const std::size_t institutions = population.institutions.size();
   for (AgentId m : mentors) {
     if (!population.active(m)) continue;
-    ++by_institution_[population.institution[m]];
-    ++by_profession_[index_of(population.profession[m])];
-    ++by_cell_[population.institution[m] * kProfessions + index_of(population.profession[m])];
+    const std::size_t s = constraints.same_stage ? index_of(population.stage[m]) : 0;
+    const std::size_t p = index_of(population.profession[m]);
+    ++total_[s];
+    ++by_institution_[s * institutions + population.institution[m]];
+    ++by_profession_[s * kProfessions + p];
+    ++by_cell_[(s * institutions + population.institution[m]) * kProfessions + p];
     if (population.manager[m] != kNoAgent) ++reports_[population.manager[m]];
   }
 }
 
 bool FeasibilityIndex::any_feasible(AgentId mentee) const {
-  std::uint64_t total = 0;
-  for (auto c : by_institution_) total += c;
+  // Under same_stage only the mentee's stage counts (peer mentoring): O(1) there too, not a scan.
+  const std::size_t s = constraints_.same_stage ? index_of(population_.stage[mentee]) : 0;
+  const std::size_t institutions = population_.institutions.size();
   const InstitutionId i = population_.institution[mentee];
   const std::size_t p = index_of(population_.profession[mentee]);
   const bool cross_i = constraints_.cross_institution == ConstraintLevel::required;
   const bool cross_p = constraints_.cross_profession == ConstraintLevel::required;
+  const std::uint64_t total = total_[s];
+  const std::uint64_t in_institution = by_institution_[s * institutions + i];
+  const std::uint64_t in_profession = by_profession_[s * kProfessions + p];
+  const std::uint64_t in_cell = by_cell_[(s * institutions + i) * kProfessions + p];
   std::uint64_t allowed = total;
   if (cross_i && cross_p) {
-    allowed = total - by_institution_[i] - by_profession_[p] + by_cell_[i * kProfessions + p];
+    allowed = total - in_institution - in_profession + in_cell;
   } else if (cross_i) {
-    allowed = total - by_institution_[i];
+    allowed = total - in_institution;
   } else if (cross_p) {
-    allowed = total - by_profession_[p];
+    allowed = total - in_profession;
   }
-  // At most the mentee itself, its manager and its reports can be excluded besides the constraints
-  // (the counts do not know stages: under same_stage, scan).
-  if (!constraints_.same_stage && allowed > 2 + reports_[mentee]) return true;
+  // At most the mentee itself, its manager and its reports can be excluded besides the constraints.
+  if (allowed > 2 + reports_[mentee]) return true;
+  if (allowed == 0) return false;
   return std::any_of(mentors_.begin(), mentors_.end(),
                      [&](AgentId m) { return is_feasible(population_, m, mentee, constraints_); });
 }

@@ -85,6 +85,9 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
         // The mentors it considered in earlier weeks of its search: each candidate is considered once.
         std::vector<AgentId>& considered = market.considered[k];
         if (!in.considered.empty()) considered = in.considered[k];
+        // A network mentee seeks the mentor of one set of domains, never one it already has (7.20).
+        const std::uint8_t domains = in.domains.empty() ? 0 : in.domains[k];
+        const std::vector<AgentId>* excluded = in.excluded.empty() ? nullptr : &in.excluded[k];
         // Feasible candidates not considered before, ranked by benefit and homophily (ties: lower pool
         // index).
         std::vector<std::pair<double, std::uint32_t>> ranked;
@@ -92,7 +95,8 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           const AgentId mentor = in.mentors[m];
           if (!is_feasible(pop, mentor, mentee, in.constraints)) continue;
           if (std::find(considered.begin(), considered.end(), mentor) != considered.end()) continue;
-          double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints) +
+          if (excluded != nullptr && std::find(excluded->begin(), excluded->end(), mentor) != excluded->end()) continue;
+          double benefit = pair_value(pop, mentor, mentee, in.type, in.constraints, domains) +
                            in.approach.homophily_weight * similarity(pop, mentor, mentee);
           if (in.approach.fit_choice_weight != 0.0) {
             benefit += in.approach.fit_choice_weight *
@@ -121,7 +125,8 @@ SelfIdentifiedMarket build_self_identified_market(const PairingInput& in) {
           const double availability = std::min(1.0, pop.time_budget[mentor] / in.time_required);
           if (u_accept < availability * (1.0 - mentor_reluctance(pop, mentor, mentee, in.approach, in.status))) {
             market.acceptable[k].push_back(m);
-            double liking = similarity(pop, mentor, mentee) + 0.5 * complementarity(pop, mentor, mentee, in.type);
+            double liking =
+                similarity(pop, mentor, mentee) + 0.5 * complementarity(pop, mentor, mentee, in.type, domains);
             if (in.approach.fit_choice_weight != 0.0) {
               liking += in.approach.fit_choice_weight *
                         mentor_perceived_fit(in.fit_random, mentor, mentee, in.approach.fit_noise);
@@ -229,7 +234,8 @@ PairingResult SelfIdentifiedPairing::pair(const PairingInput& in) const {
       result.pairs.push_back(
           Pair{mentor, mentee, Formation::self_identified,
                static_cast<float>(mentee_perceived_fit(in.fit_random, mentor, mentee, in.approach.fit_noise))});
-      result.objective += pair_value(*in.population, result.pairs.back().mentor, mentee, in.type, in.constraints);
+      result.objective += pair_value(*in.population, result.pairs.back().mentor, mentee, in.type, in.constraints,
+                                     in.domains.empty() ? 0 : in.domains[k]);
       continue;
     }
     result.unmatched.push_back(mentee);

@@ -3,6 +3,7 @@
 // the mentors' free capacity), return pairs and the mentees left unmatched with a reason. Every
 // strategy honours the same hard constraints (is_feasible) and never exceeds a mentor's capacity.
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -65,10 +66,19 @@ struct PairingInput {
   // then (kSearch* bits).
   std::vector<std::vector<AgentId>> considered;
   std::vector<std::uint8_t> search;
+  // Network mentoring (docs/model.md 7.20), per mentee (same order as mentees; empty: none): the domains
+  // of the mentor sought (a mask over Domain; 0 = all), and the mentors it may not be paired with (those
+  // it already has). assigned_random and self_identified honour them; the other strategies are refused
+  // for network programs at validation.
+  std::vector<std::uint8_t> domains;
+  std::vector<std::vector<AgentId>> excluded;
   DyadType type = DyadType::traditional;
   PairingConstraints constraints;
   RandomSource random{0, 0};
   Step step = 0;
+  // The assigners' stream purpose: pairing, or network_pairing for a network program's later rounds
+  // (whose step is then week * 8 + round).
+  Purpose pairing_purpose = Purpose::pairing;
   // Self-identified search.
   ApproachParams approach;
   StatusParams status;  // power distance (approach and reluctance)
@@ -96,12 +106,13 @@ double mentor_perceived_fit(const RandomSource& random, AgentId mentor, AgentId 
 // dyad type's primary domains (teacher advantage x learner need) plus kPreferenceBonus for each
 // `preferred` constraint met, so that a preferred pair always wins over a non-preferred one.
 inline constexpr double kPreferenceBonus = 1.0;
+// `domains`: a network mentor's domains (complementarity over those only; kAllDomains = 0: every primary flow).
 double pair_value(const Population& population, AgentId mentor, AgentId mentee, DyadType type,
-                  const PairingConstraints& constraints);
+                  const PairingConstraints& constraints, std::uint8_t domains = 0);
 
 // Answers "does the pool hold any feasible mentor for this mentee?" in O(1) for most mentees, from
-// counts of pool mentors by institution and profession; scans only when line-manager exclusions
-// could matter.
+// counts of pool mentors by institution and profession (under same_stage, among the mentee's career
+// stage); scans only when line-manager exclusions could matter.
 class FeasibilityIndex {
  public:
   FeasibilityIndex(const Population& population, const std::vector<AgentId>& mentors,
@@ -112,9 +123,12 @@ class FeasibilityIndex {
   const Population& population_;
   const std::vector<AgentId>& mentors_;
   PairingConstraints constraints_;
+  // Counts per career stage (all in stage 0 unless same_stage): [stage][institution], [stage][profession],
+  // [stage][institution x profession].
   std::vector<std::uint64_t> by_institution_;
   std::vector<std::uint64_t> by_profession_;
-  std::vector<std::uint64_t> by_cell_;  // institution x profession
+  std::vector<std::uint64_t> by_cell_;
+  std::array<std::uint64_t, kStages> total_{};
   std::vector<std::uint32_t> reports_;  // pool mentors each agent manages
 };
 
