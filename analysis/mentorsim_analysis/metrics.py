@@ -40,6 +40,8 @@ _TIMESERIES = {
     "mentoring_as_mentor": MetricInfo("Mentoring as mentor", "% of active agents", "share"),
     "mentoring_as_mentee": MetricInfo("Mentored as mentee", "% of active agents", "share"),
     "meetings": MetricInfo("Meetings attended", "per agent since previous observation", "mean"),
+    # Issue 16 outcomes (docs/model.md 7.19).
+    "promoted": MetricInfo("Promoted since week 0 or hire", "% of active agents", "share"),
 }
 
 _OUTCOMES = {
@@ -68,6 +70,13 @@ _OUTCOMES = {
                                            "mentees", "count"),
     "gave_up": MetricInfo("Gave up searching (patience_weeks without a match)", "mentees", "count"),
     "optimality_gap": MetricInfo("Optimality gap of the matching", "relative bound", "mean"),
+    # Issue 16 outcomes (docs/model.md 7.19).
+    "promotion_rate": MetricInfo("Promotion rate, initial staff below senior", "per person-year", "mean"),
+    "promotion_rate_mentees": MetricInfo("Promotion rate, program mentees", "per person-year", "mean"),
+    "promoted_share": MetricInfo("Promoted at least once", "% of initial staff below senior", "share"),
+    "weeks_to_promotion": MetricInfo("Weeks to first promotion (promoted only)", "weeks", "mean"),
+    "promotion_odds_ratio_mentored": MetricInfo("Odds ratio of promotion, mentored vs not (early career)",
+                                                "odds ratio", "mean"),
 }
 
 # Names of codes (formations, strategies, dyad types, end reasons, domains, professions) as

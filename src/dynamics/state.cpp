@@ -98,6 +98,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(pop.manager);
       h.vector(pop.hired);
       h.vector(pop.left);
+      h.vector(pop.promoted);
       h.vector(pop.openness);
       h.vector(pop.time_budget);
       h.vector(pop.workload);

@@ -206,6 +206,17 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
        return put(f, p, weeks_of(s.state.program.matched_week));
      }},
+    // Issue 16 outcomes (docs/model.md 7.19).
+    {{"stage_initial", "uint8", "[N]", "–", "career stage code at week 0 (at hire for hires)", "stage"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, codes_of<CareerStage, std::uint8_t>(s.state.baseline.stage));
+     }},
+    {{"promoted", "int32", "[N]", "week",
+      "first week at a stage above `stage_initial` (promoted at the end of week `promoted` - 1), -1 if never "
+      "promoted: censored at `left` or at the end of the run"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, weeks_of(s.state.population.promoted));
+     }},
 }};
 
 constexpr bool agent_fields_match_scenario() {
@@ -286,6 +297,10 @@ constexpr std::array<MetricInfo, kMetricCount> kMetricTable = {{
     {M::mentoring_as_mentee, "mentoring_as_mentee", false, A::mean, "share", "share in an active dyad as mentee"},
     {M::meetings, "meetings", false, A::mean, "meetings",
      "meetings attended per agent since the previous observation (a circle meeting counts once for its mentor)"},
+    // Issue 16 outcomes (docs/model.md 7.19).
+    {M::promoted, "promoted", false, A::mean, "share",
+     "share promoted at least once since week 0 or hire (groups are by current stage: a promoted agent counts in "
+     "its new stage)"},
 }};
 
 constexpr bool metrics_in_enum_order() {

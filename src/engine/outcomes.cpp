@@ -135,6 +135,33 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "the program's staff hours (as program_hours_per_mentee, not divided) per unit of skill its participants "
      "(mentors and mentees of its dyads) gained: final minus initial skill summed over the six domains, gross of "
      "what informal diffusion gave (NaN without a program dyad or without a positive gain)"},
+    // Issue 16 outcomes (docs/model.md 7.19): career progression.
+    {O::promotion_rate, "promotion_rate", B::none, "per year",
+     "first promotions per person-year at risk: over the arm's initial staff below senior at week 0, promotions "
+     "(`promoted`) divided by the years each was at risk, from week 0 to its first promotion, leaving or the end "
+     "(NaN with no time at risk)",
+     true, false},
+    {O::promotion_rate_by_stage, "promotion_rate", B::stage, "per year",
+     "the same, for the arm's initial staff of this career stage at week 0 (senior: NaN, nobody is at risk)"},
+    {O::promotion_rate_mentees, "promotion_rate_mentees", B::none, "per year",
+     "the same, for the arm's initial staff below senior at week 0 who were program mentees (`role` bit 2) at some "
+     "time (NaN without one)"},
+    {O::promoted_share, "promoted_share", B::none, "share",
+     "share of the arm's initial staff below senior at week 0 promoted at least once by the end (those who left "
+     "unpromoted count as not promoted)",
+     true, false},
+    {O::weeks_to_promotion, "weeks_to_promotion", B::none, "weeks",
+     "mean weeks from week 0 to the first promotion, over the arm's initial staff promoted during the run (a mean "
+     "over the promoted only, so bounded by the run's length: compare arms of equal length, or use "
+     "promotion_rate)",
+     true, false},
+    {O::weeks_to_promotion_by_stage, "weeks_to_promotion", B::stage, "weeks",
+     "the same, for those of this career stage at week 0"},
+    {O::promotion_odds_ratio_mentored, "promotion_odds_ratio_mentored", B::none, "odds ratio",
+     "odds of being promoted by the end of the arm's initial early-career staff who had a mentor (a formal or "
+     "informal dyad as mentee that started before their first promotion) vs those who had none; those who left "
+     "unpromoted are left out (censored) (the model's counterpart of Ramanan et al. 2006's odds ratio 1.8 for "
+     "excellent career preparation; NaN when a cell of the 2 x 2 table is empty)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -202,6 +229,7 @@ constexpr auto kEndReasons = enum_names<EndReason>();
 constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
 constexpr auto kUnmatchedLabels = unmatched_labels();
+constexpr auto kStageNames = enum_names<CareerStage>();
 
 // Running mean that is NaN when empty.
 struct Mean {
@@ -406,6 +434,70 @@ void program_costs(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Issue 16 outcomes (docs/model.md 7.19): career progression of the arm's initial staff below senior.
+void career_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  const DyadTable& dyads = state.dyads;
+  const std::size_t arms = state.scenario->arms().size();
+  const double weeks_per_year = static_cast<double>(kWeeksPerYear);
+  // Whether each agent had a mentor (a dyad as mentee) that started before its first promotion.
+  std::vector<std::uint8_t> mentored(pop.size(), 0);
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    const AgentId e = dyads.mentee[d];
+    if (dyads.start[d] < pop.promoted[e]) mentored[e] = 1;  // kNever is above every week
+  }
+  struct Risk {
+    double promotions = 0.0, weeks = 0.0;
+    void add(bool promoted, Step at_risk) {
+      promotions += promoted ? 1.0 : 0.0;
+      weeks += static_cast<double>(at_risk);
+    }
+    [[nodiscard]] Mean rate(double per_year) const {
+      return weeks > 0.0 ? Mean{promotions / weeks * per_year, 1.0} : Mean{};
+    }
+  };
+  std::vector<Risk> all(arms), mentees(arms), by_stage(arms * kStages), by_minority(arms * 2);
+  std::vector<std::array<double, 4>> table(arms, std::array<double, 4>{});  // [2 * mentored + promoted]
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0) continue;
+    const std::size_t stage = index_of(state.baseline.stage[a]);
+    if (stage + 1 >= kStages) continue;  // senior: no stage above
+    const ArmId arm = program.arm[a];
+    const bool promoted = pop.promoted[a] != kNever;
+    const Step end = std::min({pop.promoted[a], pop.left[a], state.step});
+    all[arm].add(promoted, end);
+    by_stage[arm * kStages + stage].add(promoted, end);
+    by_minority[arm * 2 + pop.minority[a]].add(promoted, end);
+    if (program.role[a] & kMenteeRole) mentees[arm].add(promoted, end);
+    acc.at(O::promoted_share, arm).add(promoted ? 1.0 : 0.0);
+    acc.sub(O::promoted_share, Subgroup::minority, arm, pop.minority[a]).add(promoted ? 1.0 : 0.0);
+    if (promoted) {
+      const double weeks = static_cast<double>(pop.promoted[a]);
+      acc.at(O::weeks_to_promotion, arm).add(weeks);
+      acc.at(O::weeks_to_promotion_by_stage, arm, stage).add(weeks);
+      acc.sub(O::weeks_to_promotion, Subgroup::minority, arm, pop.minority[a]).add(weeks);
+    }
+    if (state.baseline.stage[a] == CareerStage::early_career && (promoted || pop.active(a))) {
+      table[arm][2 * mentored[a] + (promoted ? 1 : 0)] += 1.0;
+    }
+  }
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    acc.at(O::promotion_rate, arm) = all[arm].rate(weeks_per_year);
+    acc.at(O::promotion_rate_mentees, arm) = mentees[arm].rate(weeks_per_year);
+    for (std::size_t s = 0; s < kStages; ++s) {
+      acc.at(O::promotion_rate_by_stage, arm, s) = by_stage[arm * kStages + s].rate(weeks_per_year);
+    }
+    for (std::size_t m = 0; m < 2; ++m) {
+      acc.sub(O::promotion_rate, Subgroup::minority, arm, m) = by_minority[arm * 2 + m].rate(weeks_per_year);
+    }
+    const auto& t = table[arm];  // t[0] unmentored, not promoted; t[1] promoted; t[2], t[3] mentored
+    if (t[0] > 0.0 && t[1] > 0.0 && t[2] > 0.0 && t[3] > 0.0) {
+      acc.at(O::promotion_odds_ratio_mentored, arm) = Mean{(t[3] * t[0]) / (t[2] * t[1]), 1.0};
+    }
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -422,6 +514,8 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kDomainNames;
     case B::unmatched_reason:
       return kUnmatchedLabels;
+    case B::stage:
+      return kStageNames;
   }
   return kNoLevels;
 }
@@ -696,6 +790,7 @@ Outcomes compute_outcomes(const SimulationState& state) {
   }
   mentor_shares(state, acc);
   program_costs(state, acc);
+  career_outcomes(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

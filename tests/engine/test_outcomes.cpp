@@ -87,7 +87,20 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "skill_gain_formal_only",
                                              "mentor_hours_per_mentee",
                                              "program_hours_per_mentee",
-                                             "hours_per_skill_gain"};
+                                             "hours_per_skill_gain",
+                                             "promotion_rate",
+                                             "promotion_rate_student",
+                                             "promotion_rate_early_career",
+                                             "promotion_rate_mid_career",
+                                             "promotion_rate_senior",
+                                             "promotion_rate_mentees",
+                                             "promoted_share",
+                                             "weeks_to_promotion",
+                                             "weeks_to_promotion_student",
+                                             "weeks_to_promotion_early_career",
+                                             "weeks_to_promotion_mid_career",
+                                             "weeks_to_promotion_senior",
+                                             "promotion_odds_ratio_mentored"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -107,7 +120,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
     if (reported_by(info, Subgroup::isolation)) isolation.insert(info.name);
   }
   CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change",
-                                               "mentor_share_start"});
+                                               "mentor_share_start", "promotion_rate", "promoted_share",
+                                               "weeks_to_promotion"});
   CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
 }
 
@@ -361,4 +375,62 @@ TEST_CASE("the cost outcomes are the hand-counted meeting hours per mentee and p
   const Outcomes none = compute_outcomes(idle);
   CHECK(std::isnan(none.value(O::mentor_hours_per_mentee, 0)));
   CHECK(std::isnan(none.value(O::hours_per_skill_gain, 0)));
+}
+
+TEST_CASE("the career outcomes are the hand-counted promotion rates and shares and weeks and odds ratio",
+          "[engine][outcomes][career]") {
+  // 52 weeks. Agent 0 (senior) mentors; the others are initial staff below senior at week 0:
+  //   agent  stage         promoted  left  mentored (a dyad as mentee before its first promotion)  at risk
+  //   1      early_career  26        -     yes (dyad from week 0)                                 26
+  //   2      early_career  -         -     yes (dyad from week 10)                                52
+  //   3      early_career  -         13    no                                                     13
+  //   4      student       13        -     no (minority)                                          13
+  //   5      early_career  -         -     no                                                     52
+  //   6      early_career  39        -     no: its dyad starts at week 40, after its promotion    39
+  //   7      early_career  -         -     yes (dyad from week 0)                                 52
+  // Promotions 3 over 247 weeks at risk: 3 / 247 * 52 a year. Early career: 2 over 234 weeks = 4/9 a
+  // year; student: 1 over 13 weeks = 4 a year. Program mentees 1, 2, 6, 7: 2 over 169 weeks = 8/13.
+  // Odds ratio over the early-career staff who did not leave unpromoted (1, 2, 5, 6, 7): mentored 1
+  // promoted (1) and 2 not (2, 7); unmentored 1 promoted (6) and 1 not (5): (1 * 1) / (2 * 1) = 0.5.
+  const Scenario scenario = test::tiny_scenario(8, test::kReverseProgram);
+  std::vector<test::TinyAgent> agents(8);
+  agents[0].stage = CareerStage::senior;
+  agents[4].stage = CareerStage::student;
+  agents[4].minority = true;
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  Population& pop = state.population;
+  test::add_dyad(state, 0, 1, 0.5f);
+  test::add_dyad(state, 0, 7, 0.5f);
+  state.step = 10;
+  test::add_dyad(state, 0, 2, 0.5f);
+  state.step = 40;
+  test::add_dyad(state, 0, 6, 0.5f);
+  state.step = 52;
+  pop.promoted[1] = 26;
+  pop.promoted[4] = 13;
+  pop.promoted[6] = 39;
+  pop.left[3] = 13;
+  for (AgentId a : {1u, 6u}) pop.stage[a] = CareerStage::mid_career;
+  pop.stage[4] = CareerStage::early_career;
+
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  CHECK(o.value(O::promotion_rate, 0) == Approx(3.0 / 247.0 * 52.0));
+  CHECK(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::early_career)) == Approx(4.0 / 9.0));
+  CHECK(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::student)) == Approx(4.0));
+  CHECK(std::isnan(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::mid_career))));  // nobody
+  CHECK(std::isnan(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::senior))));
+  CHECK(o.value(O::promotion_rate_mentees, 0) == Approx(8.0 / 13.0));
+  CHECK(o.subgroup(O::promotion_rate, Subgroup::minority, 0, 1) == Approx(4.0));
+  CHECK(o.subgroup(O::promotion_rate, Subgroup::minority, 0, 0) == Approx(4.0 / 9.0));
+  CHECK(o.value(O::promoted_share, 0) == Approx(3.0 / 7.0));
+  CHECK(o.subgroup(O::promoted_share, Subgroup::minority, 0, 1) == 1.0);
+  CHECK(o.value(O::weeks_to_promotion, 0) == Approx(26.0));  // (26 + 13 + 39) / 3
+  CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::early_career)) == Approx(32.5));
+  CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::student)) == Approx(13.0));
+  CHECK(o.value(O::promotion_odds_ratio_mentored, 0) == Approx(0.5));
+
+  // Without a promoted unmentored agent a cell of the table is empty: the odds ratio is NaN.
+  pop.promoted[6] = kNever;
+  CHECK(std::isnan(compute_outcomes(state).value(O::promotion_odds_ratio_mentored, 0)));
 }

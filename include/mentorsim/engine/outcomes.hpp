@@ -69,11 +69,20 @@ enum class Outcome : std::uint8_t {
   mentor_hours_per_mentee,
   program_hours_per_mentee,
   hours_per_skill_gain,
+  // Issue 16 outcomes (docs/model.md 7.19): career progression.
+  promotion_rate,           // by minority
+  promotion_rate_by_stage,  // promotion_rate_<week-0 stage>
+  promotion_rate_mentees,
+  promoted_share,      // by minority
+  weeks_to_promotion,  // by minority
+  weeks_to_promotion_by_stage,
+  promotion_odds_ratio_mentored,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::hours_per_skill_gain) + 1;
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::promotion_odds_ratio_mentored) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level.
-enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason };
+// `stage` is the career stage at week 0.
+enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason, stage };
 
 // Groups of an arm's staff an outcome is also reported for: /outcomes/by_<subgroup>/<name>.
 enum class Subgroup : std::uint8_t { minority, isolation };
