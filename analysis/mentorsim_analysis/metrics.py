@@ -42,6 +42,8 @@ _TIMESERIES = {
     "meetings": MetricInfo("Meetings attended", "per agent since previous observation", "mean"),
     # Issue 16 outcomes (docs/model.md 7.19).
     "promoted": MetricInfo("Promoted since week 0 or hire", "% of active agents", "share"),
+    "enthusiasm": MetricInfo("Mean enthusiasm", "0–1", "mean"),
+    "papers": MetricInfo("Papers led since week 0 or hire", "papers per agent", "mean"),
 }
 
 _OUTCOMES = {
@@ -77,6 +79,22 @@ _OUTCOMES = {
     "weeks_to_promotion": MetricInfo("Weeks to first promotion (promoted only)", "weeks", "mean"),
     "promotion_odds_ratio_mentored": MetricInfo("Odds ratio of promotion, mentored vs not (early career)",
                                                 "odds ratio", "mean"),
+    "enthusiasm_change": MetricInfo("Enthusiasm change, participants", "final − initial, 0–1 scale",
+                                    "mean"),
+    "enthusiasm_change_mentors": MetricInfo("Enthusiasm change, mentors", "final − initial, 0–1 scale",
+                                            "mean"),
+    "enthusiasm_change_mentees": MetricInfo("Enthusiasm change, mentees", "final − initial, 0–1 scale",
+                                            "mean"),
+    "enthusiasm_change_staff": MetricInfo("Enthusiasm change, all initial staff",
+                                          "final − initial, 0–1 scale", "mean"),
+    "leadership_flow_cross_generational": MetricInfo("Leadership gained by mentors junior to their mentee",
+                                                     "skill per dyad, 0–1 scale", "mean"),
+    "papers_per_year": MetricInfo("Papers led, initial staff", "per person-year", "mean"),
+    "papers_per_year_participants": MetricInfo("Papers led, participants", "per person-year", "mean"),
+    "new_directions_per_year": MetricInfo("New research directions, initial staff", "per person-year",
+                                          "mean"),
+    "new_directions_per_year_participants": MetricInfo("New research directions, participants",
+                                                       "per person-year", "mean"),
 }
 
 # Names of codes (formations, strategies, dyad types, end reasons, domains, professions) as

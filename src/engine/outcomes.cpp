@@ -6,6 +6,7 @@
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
 
@@ -162,6 +163,36 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "informal dyad as mentee that started before their first promotion) vs those who had none; those who left "
      "unpromoted are left out (censored) (the model's counterpart of Ramanan et al. 2006's odds ratio 1.8 for "
      "excellent career preparation; NaN when a cell of the 2 x 2 table is empty)"},
+    // Enthusiasm.
+    {O::enthusiasm_change, "enthusiasm_change", B::none, "enthusiasm (0-1)",
+     "mean enthusiasm change (final - week 0) of participants (mentors and mentees), active initial staff", true,
+     false},
+    {O::enthusiasm_change_mentors, "enthusiasm_change_mentors", B::none, "enthusiasm (0-1)",
+     "the same, for those who were mentors (`role` bit 1)"},
+    {O::enthusiasm_change_mentees, "enthusiasm_change_mentees", B::none, "enthusiasm (0-1)",
+     "the same, for those who were mentees (`role` bit 2)"},
+    {O::enthusiasm_change_staff, "enthusiasm_change_staff", B::none, "enthusiasm (0-1)",
+     "mean enthusiasm change of all the arm's active initial staff, participants or not (compare arms with it)"},
+    // Leadership flows.
+    {O::leadership_flow_mentor, "leadership_flow_mentor", B::dyad_type, "skill (0-1)",
+     "mean, over the arm's program dyads of this type, of the leadership skill the dyad gave its mentor over its "
+     "life: teaching flows from the mentee and learning by mentoring (docs/model.md 7.9, 7.19)"},
+    {O::leadership_flow_mentee, "leadership_flow_mentee", B::dyad_type, "skill (0-1)",
+     "the same for the leadership skill the dyad gave its mentee"},
+    {O::leadership_flow_cross_generational, "leadership_flow_cross_generational", B::none, "skill (0-1)",
+     "mean leadership skill the dyad gave its mentor, over the arm's program dyads whose mentor was at an earlier "
+     "career stage than its mentee at week 0 or hire (reverse mentoring across generations; NaN without one)"},
+    // Research output.
+    {O::papers_per_year, "papers_per_year", B::none, "per year",
+     "papers the arm's initial staff led, per person-year of employment (week 0 to leaving or the end; docs/model.md "
+     "7.19)"},
+    {O::papers_per_year_participants, "papers_per_year_participants", B::none, "per year",
+     "the same, for the arm's initial staff who were mentors or mentees (`role` not 0)"},
+    {O::new_directions_per_year, "new_directions_per_year", B::none, "per year",
+     "new research directions (first papers with a coauthor of another home institution or profession) the arm's "
+     "initial staff began, per person-year of employment"},
+    {O::new_directions_per_year_participants, "new_directions_per_year_participants", B::none, "per year",
+     "the same, for the arm's participants"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -230,6 +261,7 @@ constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
 constexpr auto kUnmatchedLabels = unmatched_labels();
 constexpr auto kStageNames = enum_names<CareerStage>();
+constexpr auto kDyadTypeNames = enum_names<DyadType>();
 
 // Running mean that is NaN when empty.
 struct Mean {
@@ -498,6 +530,76 @@ void career_outcomes(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Enthusiasm of the arm's active initial staff: final minus week 0 (the rest value, docs/model.md 7.19).
+void enthusiasm_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0 || !pop.active(a)) continue;
+    const ArmId arm = program.arm[a];
+    const double change = enthusiasm_of(state, a) - enthusiasm_rest(state.scenario->dynamics(), pop.workload[a]);
+    acc.at(O::enthusiasm_change_staff, arm).add(change);
+    if (program.role[a] == 0) continue;
+    acc.at(O::enthusiasm_change, arm).add(change);
+    acc.sub(O::enthusiasm_change, Subgroup::minority, arm, pop.minority[a]).add(change);
+    if (program.role[a] & kMentorRole) acc.at(O::enthusiasm_change_mentors, arm).add(change);
+    if (program.role[a] & kMenteeRole) acc.at(O::enthusiasm_change_mentees, arm).add(change);
+  }
+}
+
+// Leadership each program dyad gave its mentor and its mentee (docs/model.md 7.19).
+void leadership_outcomes(const SimulationState& state, Accumulator& acc) {
+  const DyadTable& dyads = state.dyads;
+  const LeadershipFlows& flows = state.leadership_flows;
+  const auto& stage = state.baseline.stage;
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
+    const ArmId arm = dyads.arm[d];
+    const double to_mentor = d < flows.to_mentor.size() ? flows.to_mentor[d] : 0.0;
+    const double to_mentee = d < flows.to_mentee.size() ? flows.to_mentee[d] : 0.0;
+    acc.at(O::leadership_flow_mentor, arm, index_of(dyads.type[d])).add(to_mentor);
+    acc.at(O::leadership_flow_mentee, arm, index_of(dyads.type[d])).add(to_mentee);
+    if (index_of(stage[dyads.mentor[d]]) < index_of(stage[dyads.mentee[d]])) {
+      acc.at(O::leadership_flow_cross_generational, arm).add(to_mentor);
+    }
+  }
+}
+
+// Papers and new research directions of the arm's initial staff per person-year (docs/model.md 7.19).
+void research_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  const ResearchOutput& research = state.research;
+  const std::size_t arms = state.scenario->arms().size();
+  struct Totals {
+    double papers = 0.0, directions = 0.0, weeks = 0.0;
+  };
+  std::vector<Totals> all(arms), participants(arms);
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0) continue;
+    const ArmId arm = program.arm[a];
+    const double weeks = static_cast<double>(std::min(pop.left[a], state.step));
+    const double papers = a < research.papers.size() ? research.papers[a] : 0.0;
+    const double directions = a < research.new_directions.size() ? research.new_directions[a] : 0.0;
+    for (Totals* t : {&all[arm], program.role[a] != 0 ? &participants[arm] : nullptr}) {
+      if (t == nullptr) continue;
+      t->papers += papers;
+      t->directions += directions;
+      t->weeks += weeks;
+    }
+  }
+  const auto per_year = [](double count, double weeks) {
+    return weeks > 0.0 ? Mean{count / weeks * static_cast<double>(kWeeksPerYear), 1.0} : Mean{};
+  };
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    acc.at(O::papers_per_year, arm) = per_year(all[arm].papers, all[arm].weeks);
+    acc.at(O::new_directions_per_year, arm) = per_year(all[arm].directions, all[arm].weeks);
+    acc.at(O::papers_per_year_participants, arm) = per_year(participants[arm].papers, participants[arm].weeks);
+    acc.at(O::new_directions_per_year_participants, arm) =
+        per_year(participants[arm].directions, participants[arm].weeks);
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -516,6 +618,8 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kUnmatchedLabels;
     case B::stage:
       return kStageNames;
+    case B::dyad_type:
+      return kDyadTypeNames;
   }
   return kNoLevels;
 }
@@ -791,6 +895,9 @@ Outcomes compute_outcomes(const SimulationState& state) {
   mentor_shares(state, acc);
   program_costs(state, acc);
   career_outcomes(state, acc);
+  enthusiasm_outcomes(state, acc);
+  leadership_outcomes(state, acc);
+  research_outcomes(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

@@ -100,7 +100,26 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                              "weeks_to_promotion_early_career",
                                              "weeks_to_promotion_mid_career",
                                              "weeks_to_promotion_senior",
-                                             "promotion_odds_ratio_mentored"};
+                                             "promotion_odds_ratio_mentored",
+                                             "enthusiasm_change",
+                                             "enthusiasm_change_mentors",
+                                             "enthusiasm_change_mentees",
+                                             "enthusiasm_change_staff",
+                                             "leadership_flow_mentor_traditional",
+                                             "leadership_flow_mentor_reverse",
+                                             "leadership_flow_mentor_reciprocal",
+                                             "leadership_flow_mentor_group",
+                                             "leadership_flow_mentor_peer",
+                                             "leadership_flow_mentee_traditional",
+                                             "leadership_flow_mentee_reverse",
+                                             "leadership_flow_mentee_reciprocal",
+                                             "leadership_flow_mentee_group",
+                                             "leadership_flow_mentee_peer",
+                                             "leadership_flow_cross_generational",
+                                             "papers_per_year",
+                                             "papers_per_year_participants",
+                                             "new_directions_per_year",
+                                             "new_directions_per_year_participants"};
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -121,7 +140,7 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
   }
   CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change",
                                                "mentor_share_start", "promotion_rate", "promoted_share",
-                                               "weeks_to_promotion"});
+                                               "weeks_to_promotion", "enthusiasm_change"});
   CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
 }
 
@@ -433,4 +452,44 @@ TEST_CASE("the career outcomes are the hand-counted promotion rates and shares a
   // Without a promoted unmentored agent a cell of the table is empty: the odds ratio is NaN.
   pop.promoted[6] = kNever;
   CHECK(std::isnan(compute_outcomes(state).value(O::promotion_odds_ratio_mentored, 0)));
+}
+
+TEST_CASE("enthusiasm and leadership flow and research outcomes are the hand-computed means and rates",
+          "[engine][outcomes][issue16]") {
+  // Agent 0 (early career) mentors agent 1 (senior) in a reverse dyad; 2 (early career) and 3 (senior) do
+  // not take part, and 3 left at week 26. 52 weeks. Every workload is 0.6, so every rest enthusiasm is
+  // 0.05 * 0.7 / (0.05 + 0.02) = 0.5 (defaults).
+  const Scenario scenario = test::tiny_scenario(4, test::kReverseProgram);
+  auto agents = test::junior_and_senior(0.5f);
+  agents.push_back(agents[0]);
+  agents.push_back(agents[1]);
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  const DyadId d = test::add_dyad(state, 0, 1, 0.5f);
+  REQUIRE(state.dyads.type[d] == DyadType::reverse);
+  state.step = 52;
+  state.population.left[3] = 26;
+  state.enthusiasm = {0.7f, 0.55f, 0.4f, 0.9f};
+  state.leadership_flows.to_mentor = {0.03f};
+  state.leadership_flows.to_mentee = {0.01f};
+  state.research.papers = {2, 1, 0, 3};
+  state.research.new_directions = {1, 0, 0, 1};
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  // Enthusiasm change of active initial staff: 0 +0.2 (mentor), 1 +0.05 (mentee), 2 -0.1; 3 has left.
+  CHECK(o.value(O::enthusiasm_change, 0) == Approx(0.125).epsilon(1e-5));
+  CHECK(o.value(O::enthusiasm_change_mentors, 0) == Approx(0.2).epsilon(1e-5));
+  CHECK(o.value(O::enthusiasm_change_mentees, 0) == Approx(0.05).epsilon(1e-4));
+  CHECK(o.value(O::enthusiasm_change_staff, 0) == Approx(0.05).epsilon(1e-4));
+  // Leadership: the one reverse dyad gave its mentor 0.03 and its mentee 0.01; the mentor is at an earlier
+  // stage than its mentee, so it is also the cross-generational mean.
+  CHECK(o.value(O::leadership_flow_mentor, 0, index_of(DyadType::reverse)) == Approx(0.03));
+  CHECK(o.value(O::leadership_flow_mentee, 0, index_of(DyadType::reverse)) == Approx(0.01));
+  CHECK(std::isnan(o.value(O::leadership_flow_mentor, 0, index_of(DyadType::traditional))));
+  CHECK(o.value(O::leadership_flow_cross_generational, 0) == Approx(0.03));
+  // Research: 6 papers and 2 new directions over 52 + 52 + 52 + 26 = 182 weeks; participants 0 and 1: 3
+  // papers and 1 direction over 104 weeks.
+  CHECK(o.value(O::papers_per_year, 0) == Approx(6.0 / 182.0 * 52.0));
+  CHECK(o.value(O::new_directions_per_year, 0) == Approx(2.0 / 182.0 * 52.0));
+  CHECK(o.value(O::papers_per_year_participants, 0) == Approx(1.5));
+  CHECK(o.value(O::new_directions_per_year_participants, 0) == Approx(0.5));
 }

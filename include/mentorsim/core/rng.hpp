@@ -53,6 +53,8 @@ enum class Purpose : std::uint8_t {
   considering_leaving = 25,    // whether each initial agent considers leaving at week 0
   informal = 26,               // informal mentoring: seeking, approaching, accepting, natural end (entity = agent)
   sponsorship = 27,            // a sponsoring mentor's introductions across institutions (entity = dyad)
+  // Issue 16 outcomes (values 32-35 reserved for them).
+  research_output = 32,  // papers an agent leads in a week and their coauthors (entity = agent)
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -116,6 +118,8 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "informal";
     case Purpose::sponsorship:
       return "sponsorship";
+    case Purpose::research_output:
+      return "research_output";
   }
   return "";
 }

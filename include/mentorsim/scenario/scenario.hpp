@@ -139,7 +139,8 @@ inline constexpr auto kAgentFields = std::to_array<std::string_view>(
      "clustering", "betweenness", "manager", "hired", "left", "role", "eligible", "enrolled", "enrolled_week",
      "matched_week",
      // Issue 16 outcomes.
-     "stage_initial", "promoted"});
+     "stage_initial", "promoted", "enthusiasm", "enthusiasm_initial", "leadership_from_mentoring", "papers",
+     "new_directions"});
 
 // Staff per institution (scenario order), profession and career stage.
 using StaffCounts = std::vector<std::array<std::array<std::uint64_t, kStages>, kProfessions>>;
