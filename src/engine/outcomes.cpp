@@ -159,8 +159,8 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
     {O::weeks_to_promotion_by_stage, "weeks_to_promotion", B::stage, "weeks",
      "the same, for those of this career stage at week 0"},
     {O::promotion_odds_ratio_mentored, "promotion_odds_ratio_mentored", B::none, "odds ratio",
-     "odds of being promoted by the end of the arm's initial early-career staff who had a mentor (a formal or "
-     "informal dyad as mentee that started before their first promotion) vs those who had none; those who left "
+     "odds of being promoted by the end of the arm's initial early-career staff who had a mentor at week 0 (a "
+     "dyad as mentee, informal or formal, that started in week 0) vs those who had none; those who left "
      "unpromoted are left out (censored) (the model's counterpart of Ramanan et al. 2006's odds ratio 1.8 for "
      "excellent career preparation; NaN when a cell of the 2 x 2 table is empty)"},
     // Enthusiasm.
@@ -473,11 +473,11 @@ void career_outcomes(const SimulationState& state, Accumulator& acc) {
   const DyadTable& dyads = state.dyads;
   const std::size_t arms = state.scenario->arms().size();
   const double weeks_per_year = static_cast<double>(kWeeksPerYear);
-  // Whether each agent had a mentor (a dyad as mentee) that started before its first promotion.
+  // Whether each agent had a mentor at week 0 (a dyad as mentee that started then): exposure fixed at the
+  // start, so that staff who stay unpromoted longer do not have longer to count as mentored.
   std::vector<std::uint8_t> mentored(pop.size(), 0);
   for (DyadId d = 0; d < dyads.size(); ++d) {
-    const AgentId e = dyads.mentee[d];
-    if (dyads.start[d] < pop.promoted[e]) mentored[e] = 1;  // kNever is above every week
+    if (dyads.start[d] == 0) mentored[dyads.mentee[d]] = 1;
   }
   struct Risk {
     double promotions = 0.0, weeks = 0.0;

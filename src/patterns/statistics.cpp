@@ -705,8 +705,8 @@ std::vector<Statistic> build_registry() {
   // Issue 16 outcomes (docs/model.md 7.19).
   r.push_back({"promotion_odds_ratio_mentored",
                "geometric mean over every arm (the control arm included) of /outcomes/promotion_odds_ratio_mentored: "
-               "odds of promotion by the end of initial early-career staff who had a mentor before their first "
-               "promotion vs those who had none (those who left unpromoted left out); NaN arms skipped",
+               "odds of promotion by the end of initial early-career staff who had a mentor at week 0 vs"
+               " those who had none (those who left unpromoted left out); NaN arms skipped",
                [](const io::InputFile& f) {
                  const auto table = read_table(f, outcome("promotion_odds_ratio_mentored"));
                  if (!table) return missing("the file has no " + outcome("promotion_odds_ratio_mentored"));

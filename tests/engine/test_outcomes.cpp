@@ -399,18 +399,18 @@ TEST_CASE("the cost outcomes are the hand-counted meeting hours per mentee and p
 TEST_CASE("the career outcomes are the hand-counted promotion rates and shares and weeks and odds ratio",
           "[engine][outcomes][career]") {
   // 52 weeks. Agent 0 (senior) mentors; the others are initial staff below senior at week 0:
-  //   agent  stage         promoted  left  mentored (a dyad as mentee before its first promotion)  at risk
+  //   agent  stage         promoted  left  mentored (a dyad as mentee from week 0)                 at risk
   //   1      early_career  26        -     yes (dyad from week 0)                                 26
-  //   2      early_career  -         -     yes (dyad from week 10)                                52
+  //   2      early_career  -         -     no: its dyad starts at week 10                          52
   //   3      early_career  -         13    no                                                     13
   //   4      student       13        -     no (minority)                                          13
   //   5      early_career  -         -     no                                                     52
-  //   6      early_career  39        -     no: its dyad starts at week 40, after its promotion    39
+  //   6      early_career  39        -     no: its dyad starts at week 40                          39
   //   7      early_career  -         -     yes (dyad from week 0)                                 52
   // Promotions 3 over 247 weeks at risk: 3 / 247 * 52 a year. Early career: 2 over 234 weeks = 4/9 a
   // year; student: 1 over 13 weeks = 4 a year. Program mentees 1, 2, 6, 7: 2 over 169 weeks = 8/13.
-  // Odds ratio over the early-career staff who did not leave unpromoted (1, 2, 5, 6, 7): mentored 1
-  // promoted (1) and 2 not (2, 7); unmentored 1 promoted (6) and 1 not (5): (1 * 1) / (2 * 1) = 0.5.
+  // Odds ratio over the early-career staff who did not leave unpromoted (1, 2, 5, 6, 7): mentored at week 0
+  // 1 promoted (1) and 1 not (7); not mentored 1 promoted (6) and 2 not (2, 5): (1 * 2) / (1 * 1) = 2.
   const Scenario scenario = test::tiny_scenario(8, test::kReverseProgram);
   std::vector<test::TinyAgent> agents(8);
   agents[0].stage = CareerStage::senior;
@@ -447,7 +447,7 @@ TEST_CASE("the career outcomes are the hand-counted promotion rates and shares a
   CHECK(o.value(O::weeks_to_promotion, 0) == Approx(26.0));  // (26 + 13 + 39) / 3
   CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::early_career)) == Approx(32.5));
   CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::student)) == Approx(13.0));
-  CHECK(o.value(O::promotion_odds_ratio_mentored, 0) == Approx(0.5));
+  CHECK(o.value(O::promotion_odds_ratio_mentored, 0) == Approx(2.0));
 
   // Without a promoted unmentored agent a cell of the table is empty: the odds ratio is NaN.
   pop.promoted[6] = kNever;
