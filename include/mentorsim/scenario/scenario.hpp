@@ -86,14 +86,16 @@ enum class Submodel : std::uint8_t {
   satisfaction,
   turnover,
   culture,
-  informal
+  informal,
+  enthusiasm,  // issue 16 outcomes
+  research     // issue 16 outcomes
 };
 template <>
 struct EnumTraits<Submodel> {
   static constexpr std::string_view type_name = "submodel";
   static constexpr auto names =
       std::to_array<std::string_view>({"meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
-                                       "satisfaction", "turnover", "culture", "informal"});
+                                       "satisfaction", "turnover", "culture", "informal", "enthusiasm", "research"});
 };
 
 struct NetworkSpec {
