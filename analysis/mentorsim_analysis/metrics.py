@@ -40,6 +40,10 @@ _TIMESERIES = {
     "mentoring_as_mentor": MetricInfo("Mentoring as mentor", "% of active agents", "share"),
     "mentoring_as_mentee": MetricInfo("Mentored as mentee", "% of active agents", "share"),
     "meetings": MetricInfo("Meetings attended", "per agent since previous observation", "mean"),
+    # Issue 16 outcomes (docs/model.md 7.22).
+    "promoted": MetricInfo("Promoted since week 0 or hire", "% of active agents", "share"),
+    "enthusiasm": MetricInfo("Mean enthusiasm", "0–1", "mean"),
+    "papers": MetricInfo("Papers led since week 0 or hire", "papers per agent", "mean"),
 }
 
 _OUTCOMES = {
@@ -68,6 +72,29 @@ _OUTCOMES = {
                                            "mentees", "count"),
     "gave_up": MetricInfo("Gave up searching (patience_weeks without a match)", "mentees", "count"),
     "optimality_gap": MetricInfo("Optimality gap of the matching", "relative bound", "mean"),
+    # Issue 16 outcomes (docs/model.md 7.22).
+    "promotion_rate": MetricInfo("Promotion rate, initial staff below senior", "per person-year", "mean"),
+    "promotion_rate_mentees": MetricInfo("Promotion rate, program mentees", "per person-year", "mean"),
+    "promoted_share": MetricInfo("Promoted at least once", "% of initial staff below senior", "share"),
+    "weeks_to_promotion": MetricInfo("Weeks to first promotion (promoted only)", "weeks", "mean"),
+    "promotion_odds_ratio_mentored": MetricInfo("Odds ratio of promotion, mentored vs not (early career)",
+                                                "odds ratio", "mean"),
+    "enthusiasm_change": MetricInfo("Enthusiasm change, participants", "final − initial, 0–1 scale",
+                                    "mean"),
+    "enthusiasm_change_mentors": MetricInfo("Enthusiasm change, mentors", "final − initial, 0–1 scale",
+                                            "mean"),
+    "enthusiasm_change_mentees": MetricInfo("Enthusiasm change, mentees", "final − initial, 0–1 scale",
+                                            "mean"),
+    "enthusiasm_change_staff": MetricInfo("Enthusiasm change, all initial staff",
+                                          "final − initial, 0–1 scale", "mean"),
+    "leadership_flow_cross_generational": MetricInfo("Leadership gained by mentors junior to their mentee",
+                                                     "skill per dyad, 0–1 scale", "mean"),
+    "papers_per_year": MetricInfo("Papers led, initial staff", "per person-year", "mean"),
+    "papers_per_year_participants": MetricInfo("Papers led, participants", "per person-year", "mean"),
+    "new_directions_per_year": MetricInfo("New research directions, initial staff", "per person-year",
+                                          "mean"),
+    "new_directions_per_year_participants": MetricInfo("New research directions, participants",
+                                                       "per person-year", "mean"),
 }
 
 # Names of codes (formations, strategies, dyad types, end reasons, domains, professions) as

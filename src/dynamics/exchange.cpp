@@ -113,6 +113,16 @@ void ExchangeStage::run(Context& ctx) {
   for (const Increment& inc : increments) {
     if (inc.agent != kNoAgent) next(inc.agent, inc.domain) += inc.delta;
   }
+  // Issue 16 outcomes: the leadership each dyad gave its partners (docs/model.md 7.22).
+  LeadershipFlows& flows = ctx.write<C::leadership_flows>();
+  flows.to_mentor.resize(dyads.size(), 0.0f);
+  flows.to_mentee.resize(dyads.size(), 0.0f);
+  for (std::size_t i = 0; i < increments.size(); ++i) {
+    const Increment& inc = increments[i];
+    if (inc.agent == kNoAgent || inc.domain != Domain::leadership) continue;
+    const DyadId d = met[i / kSlots];
+    (inc.agent == dyads.mentor[d] ? flows.to_mentor : flows.to_mentee)[d] += inc.delta;
+  }
 }
 
 }  // namespace mentorsim

@@ -6,6 +6,7 @@
 #include <span>
 #include <type_traits>
 
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/dynamics/satisfaction.hpp"
 #include "mentorsim/program/teaching.hpp"
 
@@ -38,6 +39,13 @@ constexpr std::array<ComponentInfo, kComponentCount> kComponentTable = {{
     {C::baseline, "per agent, at week 0 or at hire: skills, confidence, satisfaction, degree, strength"},
     {C::meeting_counts, "meetings attended per agent since week 0 (observations take differences)"},
     {C::matching_log, "one record per matching round: mentees, pairs, unmatched and why, optimality gap"},
+    {C::enthusiasm, "enthusiasm `E` per agent (an outcome: nothing else reads it)"},
+    {C::leadership_flows,
+     "per dyad, the leadership skill it has given its mentor and its mentee (exchange and learning by mentoring; an "
+     "outcome: nothing else reads it)"},
+    {C::research,
+     "per agent, papers led and new research directions begun, and their coauthors across institution "
+     "or profession (an outcome: nothing else reads it)"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -98,6 +106,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
       h.vector(pop.manager);
       h.vector(pop.hired);
       h.vector(pop.left);
+      h.vector(pop.promoted);
       h.vector(pop.openness);
       h.vector(pop.time_budget);
       h.vector(pop.workload);
@@ -220,6 +229,18 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
     case Component::meeting_counts:
       h.vector(state.meeting_counts);
       break;
+    case Component::enthusiasm:
+      h.vector(state.enthusiasm);
+      break;
+    case Component::research:
+      h.vector(state.research.papers);
+      h.vector(state.research.new_directions);
+      for (const auto& partners : state.research.partners) h.vector(partners);
+      break;
+    case Component::leadership_flows:
+      h.vector(state.leadership_flows.to_mentor);
+      h.vector(state.leadership_flows.to_mentee);
+      break;
     case Component::matching_log:
       for (const MatchingRecord& r : state.matching_log) {
         h.value(r.arm);
@@ -256,6 +277,10 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   meeting_counts.assign(n, 0);
   skills_next.resize(n);
   population.flattening.assign(population.units.size(), 0.0f);
+  research.resize(n);
+  enthusiasm.resize(n);
+  for (AgentId a = 0; a < n; ++a)
+    enthusiasm[a] = static_cast<float>(enthusiasm_rest(s.dynamics(), population.workload[a]));
   const TurnoverParams& turnover = s.dynamics().turnover;
   for (AgentId a = 0; a < n; ++a) {
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));

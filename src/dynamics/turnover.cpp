@@ -186,6 +186,7 @@ void TurnoverStage::run(Context& ctx) {
     }
     if (promote > 0.0 && stream.uniform() < promote) {
       pop.stage[a] = enum_at<CareerStage>(stage + 1);
+      if (pop.promoted[a] == kNever) pop.promoted[a] = step + 1;  // the first week at the new stage
     }
   });
   const std::vector<AgentId> leavers =

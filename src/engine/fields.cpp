@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/io/schema.hpp"
 
@@ -206,6 +207,56 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
        return put(f, p, weeks_of(s.state.program.matched_week));
      }},
+    // Issue 16 outcomes (docs/model.md 7.22).
+    {{"stage_initial", "uint8", "[N]", "–", "career stage code at week 0 (at hire for hires)", "stage"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, codes_of<CareerStage, std::uint8_t>(s.state.baseline.stage));
+     }},
+    {{"promoted", "int32", "[N]", "week",
+      "first week at a stage above `stage_initial` (promoted at the end of week `promoted` - 1), -1 if never "
+      "promoted: censored at `left` or at the end of the run"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, weeks_of(s.state.population.promoted));
+     }},
+    {{"enthusiasm", "float32", "[N]", "enthusiasm (0-1)",
+      "enthusiasm E: renewed by mentoring meetings, eroded by workload and their time (docs/model.md 7.22)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       std::vector<float> out(agents(s));
+       for (AgentId a = 0; a < out.size(); ++a) out[a] = static_cast<float>(enthusiasm_of(s.state, a));
+       return put(f, p, out);
+     }},
+    {{"enthusiasm_initial", "float32", "[N]", "enthusiasm (0-1)",
+      "enthusiasm at week 0 / at hire: the rest value of the agent's workload"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       std::vector<float> out(agents(s));
+       for (AgentId a = 0; a < out.size(); ++a) {
+         out[a] = static_cast<float>(enthusiasm_rest(s.state.scenario->dynamics(), s.state.population.workload[a]));
+       }
+       return put(f, p, out);
+     }},
+    {{"leadership_from_mentoring", "float32", "[N]", "skill (0-1)",
+      "leadership skill the agent's dyads (program and informal, as mentor or mentee) gave it since week 0: "
+      "teaching flows and learning by mentoring (docs/model.md 7.22)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       const DyadTable& dyads = s.state.dyads;
+       const LeadershipFlows& flows = s.state.leadership_flows;
+       std::vector<float> out(agents(s), 0.0f);
+       for (DyadId d = 0; d < flows.to_mentor.size(); ++d) {
+         out[dyads.mentor[d]] += flows.to_mentor[d];
+         out[dyads.mentee[d]] += flows.to_mentee[d];
+       }
+       return put(f, p, out);
+     }},
+    {{"papers", "uint32", "[N]", "papers", "papers (or grant applications) the agent led since week 0 or hire (7.22)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.state.research.papers, agents(s), std::uint32_t{0}));
+     }},
+    {{"new_directions", "uint32", "[N]", "papers",
+      "of those, the first papers with a coauthor of another home institution or profession (new research "
+      "directions)"},
+     [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
+       return put(f, p, padded(s.state.research.new_directions, agents(s), std::uint32_t{0}));
+     }},
 }};
 
 constexpr bool agent_fields_match_scenario() {
@@ -291,6 +342,12 @@ constexpr std::array<MetricInfo, kMetricCount> kMetricTable = {{
     {M::mentoring_as_mentee, "mentoring_as_mentee", false, A::mean, "share", "share in an active dyad as mentee"},
     {M::meetings, "meetings", false, A::mean, "meetings",
      "meetings attended per agent since the previous observation (a circle meeting counts once for its mentor)"},
+    // Issue 16 outcomes (docs/model.md 7.22).
+    {M::promoted, "promoted", false, A::mean, "share",
+     "share promoted at least once since week 0 or hire (groups are by current stage: a promoted agent counts in "
+     "its new stage)"},
+    {M::enthusiasm, "enthusiasm", false, A::mean, "enthusiasm (0-1)", "mean enthusiasm E (docs/model.md 7.22)"},
+    {M::papers, "papers", false, A::mean, "papers", "mean papers led since week 0 or hire (docs/model.md 7.22)"},
 }};
 
 constexpr bool metrics_in_enum_order() {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/io/schema.hpp"
 
@@ -32,6 +33,9 @@ constexpr std::size_t m_in_mentoring = metric_column(Metric::in_mentoring);
 constexpr std::size_t m_as_mentor = metric_column(Metric::mentoring_as_mentor);
 constexpr std::size_t m_as_mentee = metric_column(Metric::mentoring_as_mentee);
 constexpr std::size_t m_meetings = metric_column(Metric::meetings);
+constexpr std::size_t m_promoted = metric_column(Metric::promoted);
+constexpr std::size_t m_enthusiasm = metric_column(Metric::enthusiasm);
+constexpr std::size_t m_papers = metric_column(Metric::papers);
 
 }  // namespace
 
@@ -171,6 +175,9 @@ std::vector<std::vector<double>> metric_means(const SimulationState& state, Step
           s[m_as_mentor] += (roles[a] & kMentorRole) ? 1.0 : 0.0;
           s[m_as_mentee] += (roles[a] & kMenteeRole) ? 1.0 : 0.0;
           s[m_meetings] += meetings[a] - (a < meetings_before.size() ? meetings_before[a] : 0u);
+          s[m_promoted] += pop.promoted[a] != kNever ? 1.0 : 0.0;
+          s[m_enthusiasm] += enthusiasm_of(state, a);
+          s[m_papers] += a < state.research.papers.size() ? state.research.papers[a] : 0u;
         }
         return sums;
       },

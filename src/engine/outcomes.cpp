@@ -6,6 +6,7 @@
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/strings.hpp"
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
 
@@ -157,6 +158,63 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      "directory; NaN without a consultation)"},
     {O::spot_unmet_share, "spot_unmet_share", B::none, "share",
      "spot mentoring: share of needs for which no expert was found or free (NaN without a need)"},
+    // Issue 16 outcomes (docs/model.md 7.22): career progression.
+    {O::promotion_rate, "promotion_rate", B::none, "per year",
+     "first promotions per person-year at risk: over the arm's initial staff below senior at week 0, promotions "
+     "(`promoted`) divided by the years each was at risk, from week 0 to its first promotion, leaving or the end "
+     "(NaN with no time at risk)",
+     true, false},
+    {O::promotion_rate_by_stage, "promotion_rate", B::stage, "per year",
+     "the same, for the arm's initial staff of this career stage at week 0 (senior: NaN, nobody is at risk)"},
+    {O::promotion_rate_mentees, "promotion_rate_mentees", B::none, "per year",
+     "the same, for the arm's initial staff below senior at week 0 who were program mentees (`role` bit 2) at some "
+     "time (NaN without one)"},
+    {O::promoted_share, "promoted_share", B::none, "share",
+     "share of the arm's initial staff below senior at week 0 promoted at least once by the end (those who left "
+     "unpromoted count as not promoted)",
+     true, false},
+    {O::weeks_to_promotion, "weeks_to_promotion", B::none, "weeks",
+     "mean weeks from week 0 to the first promotion, over the arm's initial staff promoted during the run (a mean "
+     "over the promoted only, so bounded by the run's length: compare arms of equal length, or use "
+     "promotion_rate)",
+     true, false},
+    {O::weeks_to_promotion_by_stage, "weeks_to_promotion", B::stage, "weeks",
+     "the same, for those of this career stage at week 0"},
+    {O::promotion_odds_ratio_mentored, "promotion_odds_ratio_mentored", B::none, "odds ratio",
+     "odds of being promoted by the end of the arm's initial early-career staff who had a mentor at week 0 (a "
+     "dyad as mentee, informal or formal, that started in week 0) vs those who had none; those who left "
+     "unpromoted are left out (censored) (the model's counterpart of Ramanan et al. 2006's odds ratio 1.8 for "
+     "excellent career preparation; NaN when a cell of the 2 x 2 table is empty)"},
+    // Enthusiasm.
+    {O::enthusiasm_change, "enthusiasm_change", B::none, "enthusiasm (0-1)",
+     "mean enthusiasm change (final - week 0) of participants (mentors and mentees), active initial staff", true,
+     false},
+    {O::enthusiasm_change_mentors, "enthusiasm_change_mentors", B::none, "enthusiasm (0-1)",
+     "the same, for those who were mentors (`role` bit 1)"},
+    {O::enthusiasm_change_mentees, "enthusiasm_change_mentees", B::none, "enthusiasm (0-1)",
+     "the same, for those who were mentees (`role` bit 2)"},
+    {O::enthusiasm_change_staff, "enthusiasm_change_staff", B::none, "enthusiasm (0-1)",
+     "mean enthusiasm change of all the arm's active initial staff, participants or not (compare arms with it)"},
+    // Leadership flows.
+    {O::leadership_flow_mentor, "leadership_flow_mentor", B::dyad_type, "skill (0-1)",
+     "mean, over the arm's program dyads of this type, of the leadership skill the dyad gave its mentor over its "
+     "life: teaching flows from the mentee and learning by mentoring (docs/model.md 7.9, 7.22)"},
+    {O::leadership_flow_mentee, "leadership_flow_mentee", B::dyad_type, "skill (0-1)",
+     "the same for the leadership skill the dyad gave its mentee"},
+    {O::leadership_flow_cross_generational, "leadership_flow_cross_generational", B::none, "skill (0-1)",
+     "mean leadership skill the dyad gave its mentor, over the arm's program dyads whose mentor was at an earlier "
+     "career stage than its mentee at week 0 or hire (reverse mentoring across generations; NaN without one)"},
+    // Research output.
+    {O::papers_per_year, "papers_per_year", B::none, "per year",
+     "papers the arm's initial staff led, per person-year of employment (week 0 to leaving or the end; docs/model.md "
+     "7.22)"},
+    {O::papers_per_year_participants, "papers_per_year_participants", B::none, "per year",
+     "the same, for the arm's initial staff who were mentors or mentees (`role` not 0)"},
+    {O::new_directions_per_year, "new_directions_per_year", B::none, "per year",
+     "new research directions (first papers with a coauthor of another home institution or profession) the arm's "
+     "initial staff began, per person-year of employment"},
+    {O::new_directions_per_year_participants, "new_directions_per_year_participants", B::none, "per year",
+     "the same, for the arm's participants"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -226,6 +284,8 @@ constexpr auto kEndReasons = enum_names<EndReason>();
 constexpr auto kFormations = enum_names<Formation>();
 constexpr auto kDomainNames = enum_names<Domain>();
 constexpr auto kUnmatchedLabels = unmatched_labels();
+constexpr auto kStageNames = enum_names<CareerStage>();
+constexpr auto kDyadTypeNames = enum_names<DyadType>();
 
 // Running mean that is NaN when empty.
 struct Mean {
@@ -468,6 +528,105 @@ void cascade_reach(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Issue 16 outcomes (docs/model.md 7.22): career progression of the arm's initial staff below senior.
+void career_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  const DyadTable& dyads = state.dyads;
+  const std::size_t arms = state.scenario->arms().size();
+  const double weeks_per_year = static_cast<double>(kWeeksPerYear);
+  // Whether each agent had a mentor at week 0 (a dyad as mentee that started then): exposure fixed at the
+  // start, so that staff who stay unpromoted longer do not have longer to count as mentored.
+  std::vector<std::uint8_t> mentored(pop.size(), 0);
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.start[d] == 0) mentored[dyads.mentee[d]] = 1;
+  }
+  struct Risk {
+    double promotions = 0.0, weeks = 0.0;
+    void add(bool promoted, Step at_risk) {
+      promotions += promoted ? 1.0 : 0.0;
+      weeks += static_cast<double>(at_risk);
+    }
+    [[nodiscard]] Mean rate(double per_year) const {
+      return weeks > 0.0 ? Mean{promotions / weeks * per_year, 1.0} : Mean{};
+    }
+  };
+  std::vector<Risk> all(arms), mentees(arms), by_stage(arms * kStages), by_minority(arms * 2);
+  std::vector<std::array<double, 4>> table(arms, std::array<double, 4>{});  // [2 * mentored + promoted]
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0) continue;
+    const std::size_t stage = index_of(state.baseline.stage[a]);
+    if (stage + 1 >= kStages) continue;  // senior: no stage above
+    const ArmId arm = program.arm[a];
+    const bool promoted = pop.promoted[a] != kNever;
+    const Step end = std::min({pop.promoted[a], pop.left[a], state.step});
+    all[arm].add(promoted, end);
+    by_stage[arm * kStages + stage].add(promoted, end);
+    by_minority[arm * 2 + pop.minority[a]].add(promoted, end);
+    if (program.role[a] & kMenteeRole) mentees[arm].add(promoted, end);
+    acc.at(O::promoted_share, arm).add(promoted ? 1.0 : 0.0);
+    acc.sub(O::promoted_share, Subgroup::minority, arm, pop.minority[a]).add(promoted ? 1.0 : 0.0);
+    if (promoted) {
+      const double weeks = static_cast<double>(pop.promoted[a]);
+      acc.at(O::weeks_to_promotion, arm).add(weeks);
+      acc.at(O::weeks_to_promotion_by_stage, arm, stage).add(weeks);
+      acc.sub(O::weeks_to_promotion, Subgroup::minority, arm, pop.minority[a]).add(weeks);
+    }
+    if (state.baseline.stage[a] == CareerStage::early_career && (promoted || pop.active(a))) {
+      table[arm][2 * mentored[a] + (promoted ? 1 : 0)] += 1.0;
+    }
+  }
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    acc.at(O::promotion_rate, arm) = all[arm].rate(weeks_per_year);
+    acc.at(O::promotion_rate_mentees, arm) = mentees[arm].rate(weeks_per_year);
+    for (std::size_t s = 0; s < kStages; ++s) {
+      acc.at(O::promotion_rate_by_stage, arm, s) = by_stage[arm * kStages + s].rate(weeks_per_year);
+    }
+    for (std::size_t m = 0; m < 2; ++m) {
+      acc.sub(O::promotion_rate, Subgroup::minority, arm, m) = by_minority[arm * 2 + m].rate(weeks_per_year);
+    }
+    const auto& t = table[arm];  // t[0] unmentored, not promoted; t[1] promoted; t[2], t[3] mentored
+    if (t[0] > 0.0 && t[1] > 0.0 && t[2] > 0.0 && t[3] > 0.0) {
+      acc.at(O::promotion_odds_ratio_mentored, arm) = Mean{(t[3] * t[0]) / (t[2] * t[1]), 1.0};
+    }
+  }
+}
+
+// Enthusiasm of the arm's active initial staff: final minus week 0 (the rest value, docs/model.md 7.22).
+void enthusiasm_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0 || !pop.active(a)) continue;
+    const ArmId arm = program.arm[a];
+    const double change = enthusiasm_of(state, a) - enthusiasm_rest(state.scenario->dynamics(), pop.workload[a]);
+    acc.at(O::enthusiasm_change_staff, arm).add(change);
+    if (program.role[a] == 0) continue;
+    acc.at(O::enthusiasm_change, arm).add(change);
+    acc.sub(O::enthusiasm_change, Subgroup::minority, arm, pop.minority[a]).add(change);
+    if (program.role[a] & kMentorRole) acc.at(O::enthusiasm_change_mentors, arm).add(change);
+    if (program.role[a] & kMenteeRole) acc.at(O::enthusiasm_change_mentees, arm).add(change);
+  }
+}
+
+// Leadership each program dyad gave its mentor and its mentee (docs/model.md 7.22).
+void leadership_outcomes(const SimulationState& state, Accumulator& acc) {
+  const DyadTable& dyads = state.dyads;
+  const LeadershipFlows& flows = state.leadership_flows;
+  const auto& stage = state.baseline.stage;
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.formation[d] == Formation::informal) continue;
+    const ArmId arm = dyads.arm[d];
+    const double to_mentor = d < flows.to_mentor.size() ? flows.to_mentor[d] : 0.0;
+    const double to_mentee = d < flows.to_mentee.size() ? flows.to_mentee[d] : 0.0;
+    acc.at(O::leadership_flow_mentor, arm, index_of(dyads.type[d])).add(to_mentor);
+    acc.at(O::leadership_flow_mentee, arm, index_of(dyads.type[d])).add(to_mentee);
+    if (index_of(stage[dyads.mentor[d]]) < index_of(stage[dyads.mentee[d]])) {
+      acc.at(O::leadership_flow_cross_generational, arm).add(to_mentor);
+    }
+  }
+}
+
 // Spot mentoring per spot arm (docs/model.md 7.21): needs, consultations and who they reached, from the
 // spot dyads and the seekers' counters.
 void spot_outcomes(const SimulationState& state, Accumulator& acc) {
@@ -506,6 +665,41 @@ void spot_outcomes(const SimulationState& state, Accumulator& acc) {
   }
 }
 
+// Papers and new research directions of the arm's initial staff per person-year (docs/model.md 7.22).
+void research_outcomes(const SimulationState& state, Accumulator& acc) {
+  const Population& pop = state.population;
+  const ProgramState& program = state.program;
+  const ResearchOutput& research = state.research;
+  const std::size_t arms = state.scenario->arms().size();
+  struct Totals {
+    double papers = 0.0, directions = 0.0, weeks = 0.0;
+  };
+  std::vector<Totals> all(arms), participants(arms);
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (pop.hired[a] != 0) continue;
+    const ArmId arm = program.arm[a];
+    const double weeks = static_cast<double>(std::min(pop.left[a], state.step));
+    const double papers = a < research.papers.size() ? research.papers[a] : 0.0;
+    const double directions = a < research.new_directions.size() ? research.new_directions[a] : 0.0;
+    for (Totals* t : {&all[arm], program.role[a] != 0 ? &participants[arm] : nullptr}) {
+      if (t == nullptr) continue;
+      t->papers += papers;
+      t->directions += directions;
+      t->weeks += weeks;
+    }
+  }
+  const auto per_year = [](double count, double weeks) {
+    return weeks > 0.0 ? Mean{count / weeks * static_cast<double>(kWeeksPerYear), 1.0} : Mean{};
+  };
+  for (ArmId arm = 0; arm < arms; ++arm) {
+    acc.at(O::papers_per_year, arm) = per_year(all[arm].papers, all[arm].weeks);
+    acc.at(O::new_directions_per_year, arm) = per_year(all[arm].directions, all[arm].weeks);
+    acc.at(O::papers_per_year_participants, arm) = per_year(participants[arm].papers, participants[arm].weeks);
+    acc.at(O::new_directions_per_year_participants, arm) =
+        per_year(participants[arm].directions, participants[arm].weeks);
+  }
+}
+
 }  // namespace
 
 const std::array<OutcomeInfo, kOutcomeCount>& outcome_table() { return kOutcomeTable; }
@@ -524,6 +718,10 @@ std::span<const std::string_view> breakdown_levels(Breakdown breakdown) {
       return kUnmatchedLabels;
     case B::wave:
       return kWaves;
+    case B::stage:
+      return kStageNames;
+    case B::dyad_type:
+      return kDyadTypeNames;
   }
   return kNoLevels;
 }
@@ -800,6 +998,10 @@ Outcomes compute_outcomes(const SimulationState& state) {
   program_costs(state, acc);
   cascade_reach(state, acc);
   spot_outcomes(state, acc);
+  career_outcomes(state, acc);
+  enthusiasm_outcomes(state, acc);
+  leadership_outcomes(state, acc);
+  research_outcomes(state, acc);
   for (const MatchingRecord& record : state.matching_log) {
     Mean& gap = acc.at(O::optimality_gap, record.arm);
     gap = Mean{std::max(gap.count > 0.0 ? gap.value() : 0.0, record.optimality_gap), 1.0};

@@ -701,6 +701,29 @@ std::vector<Statistic> build_registry() {
 
   r.push_back({"meetings_per_dyad", "mean over the program arms of /outcomes/meetings_per_dyad: meetings held per dyad",
                [](const io::InputFile& f) { return program_arm_mean(f, "meetings_per_dyad"); }});
+
+  // Issue 16 outcomes (docs/model.md 7.22).
+  r.push_back({"promotion_odds_ratio_mentored",
+               "geometric mean over every arm (the control arm included) of /outcomes/promotion_odds_ratio_mentored: "
+               "odds of promotion by the end of initial early-career staff who had a mentor at week 0 vs"
+               " those who had none (those who left unpromoted left out); NaN arms skipped",
+               [](const io::InputFile& f) {
+                 const auto table = read_table(f, outcome("promotion_odds_ratio_mentored"));
+                 if (!table) return missing("the file has no " + outcome("promotion_odds_ratio_mentored"));
+                 StatisticValue out;
+                 for (std::size_t rep = 0; rep < table->replicates; ++rep) {
+                   double log_sum = 0;
+                   int n = 0;
+                   for (std::size_t a = 0; a < table->arms; ++a) {
+                     const double ratio = table->at(rep, a);
+                     if (std::isnan(ratio) || ratio <= 0) continue;
+                     log_sum += std::log(ratio);
+                     ++n;
+                   }
+                   out.values.push_back(n > 0 ? std::exp(log_sum / n) : kNaN);
+                 }
+                 return out;
+               }});
   return r;
 }
 

@@ -732,6 +732,58 @@ ParameterGroup informal_group() {
       });
 }
 
+// Issue 16 outcomes (docs/model.md 7.22).
+ParameterGroup enthusiasm_group() {
+  return group(
+      "dynamics.enthusiasm", "Enthusiasm: renewed by mentoring meetings, eroded by workload and their time (7.22)",
+      {
+          dyn_real(&D::enthusiasm, &EnthusiasmParams::reference, "reference", kUnit,
+                   {"enthusiasm (0-1)", "E_ref: the enthusiasm an agent recovers to without workload",
+                    "assumption: a scale-setting value; with the default erosion the rest value at the reference "
+                    "workload is 0.5, the middle of the scale"}),
+          dyn_real(&D::enthusiasm, &EnthusiasmParams::recovery, "recovery", kPositiveUnit,
+                   {"per week", "weekly share of the gap to the reference recovered",
+                    "assumption: a drained agent recovers half the gap in about 14 weeks, as satisfaction "
+                    "adjusts"}),
+          dyn_real(&D::enthusiasm, &EnthusiasmParams::workload_erosion, "workload_erosion", kUnit,
+                   {"per week", "weekly share of enthusiasm lost at workload = satisfaction.workload_reference",
+                    "assumption: job demands drain engagement (Bakker & Demerouti 2007); set so that the rest "
+                    "value at the reference workload is 0.5"}),
+          dyn_real(&D::enthusiasm, &EnthusiasmParams::renewal, "renewal", kUnit,
+                   {"per meeting", "share of the gap to 1 a successful meeting of quality 1 restores (x quality)",
+                    "assumption: the review's \"renewed enthusiasm\" of mentors; a good monthly meeting lifts "
+                    "an agent at rest by about 0.05 before recovery pulls it back"}),
+          dyn_real(&D::enthusiasm, &EnthusiasmParams::time_erosion, "time_erosion", kUnit,
+                   {"per budget", "share of enthusiasm lost per meeting that takes the whole weekly time budget",
+                    "assumption: C16 (lack of time is the main barrier); half the renewal, so a meeting of good "
+                    "quality renews more than its time drains unless it overruns the time budget"}),
+      });
+}
+
+ParameterGroup research_group() {
+  return group(
+      "dynamics.research", "Research output: papers led, and new research directions (7.22)",
+      {
+          dyn_real(&D::research, &ResearchParams::annual_rate, "annual_rate", Range{0.0, 100.0},
+                   {"per year",
+                    "papers (or grant applications) a year of an agent with research skill 1, no workload and no "
+                    "collaboration ties; 0 = no research output",
+                    "assumption: about one paper a year for a clinician-researcher of research skill 0.5 with half "
+                    "its time free and a few research-active colleagues; scale only"}),
+          dyn_real(&D::research, &ResearchParams::collaboration_weight, "collaboration_weight", Range{0.0, 10.0},
+                   {"", "relative rise of the rate with full collaboration ties (C >= collaboration_reference)",
+                    "assumption: collaboration doubles output; mentoring's research benefit in the review acts "
+                    "through skill and ties"}),
+          dyn_real(&D::research, &ResearchParams::collaboration_reference, "collaboration_reference",
+                   Range{0.0, 100.0, true, false},
+                   {"tie strength x skill",
+                    "collaboration capacity C (sum over ties of strength x the colleague's research skill) that "
+                    "gives the full rise",
+                    "assumption: about four ties of strength 0.5 to colleagues of research skill 1, or eight of "
+                    "skill 0.5"}),
+      });
+}
+
 ParameterGroup meetings_group() {
   return group(
       "dynamics.meetings", "Whether a dyad meets this week",
@@ -1185,6 +1237,8 @@ std::vector<ParameterGroup> make_groups() {
   groups.push_back(turnover_group());
   groups.push_back(culture_group());
   groups.push_back(informal_group());
+  groups.push_back(enthusiasm_group());  // issue 16 outcomes
+  groups.push_back(research_group());    // issue 16 outcomes
   groups.push_back(output_group());
   return groups;
 }

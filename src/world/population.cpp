@@ -23,6 +23,7 @@ void Population::resize(std::size_t n) {
   manager.resize(n, kNoAgent);
   hired.resize(n, 0);
   left.resize(n, kNever);
+  promoted.resize(n, kNever);
   skills.resize(n);
   confidence.resize(n, 0.0f);
   openness.resize(n, 0.0f);
@@ -46,6 +47,7 @@ void Population::reserve(std::size_t n) {
   manager.reserve(n);
   hired.reserve(n);
   left.reserve(n);
+  promoted.reserve(n);
   skills.reserve(n);
   confidence.reserve(n);
   openness.reserve(n);

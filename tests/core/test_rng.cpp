@@ -498,7 +498,8 @@ TEST_CASE("every random purpose keeps its frozen value and no value is used twic
                                                                      {"informal", 26},
                                                                      {"sponsorship", 27},
                                                                      {"network_pairing", 28},
-                                                                     {"spot", 29}};
+                                                                     {"spot", 29},
+                                                                     {"research_output", 32}};
   // Every value the enum names, found through purpose_name (which has a case for each purpose).
   std::vector<std::pair<std::string_view, unsigned>> declared;
   for (unsigned value = 0; value < 256; ++value) {

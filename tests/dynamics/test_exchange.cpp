@@ -174,3 +174,28 @@ TEST_CASE("a network mentee with two mentors receives each mentor's domain only"
   CHECK(state.skills_next(0, Domain::teaching) == Approx(0.504).epsilon(1e-6));
   CHECK(state.skills_next(2, Domain::teaching) == Approx(0.504).epsilon(1e-6));
 }
+
+TEST_CASE("the exchange stage books each dyad's leadership deltas to its mentor and its mentee",
+          "[dynamics][exchange][leadership]") {
+  // A traditional dyad: the senior (agent 1, leadership 0.9) mentors the junior (agent 0, leadership 0.5,
+  // openness 1), quality 0.8. The mentee's leadership flow: eta q absorb (s_T - s_L)(1 - s_L) damp = 0.2 * 0.8
+  // * 1 * 0.4 * 0.5 * 1 = 0.032 (a senior teacher is not damped); the mentor learns leadership by mentoring:
+  // role_learning q (1 - s) = 0.01 * 0.8 * 0.1 = 0.0008.
+  const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"traditional\"\nstart_week = 0\n");
+  auto agents = junior_and_senior(1.0f);
+  agents[1].skills[index_of(Domain::leadership)] = 0.9f;
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  const DyadId d = add_dyad(state, 1, 0, 0.8f);
+  state.dyads.met[d] = 1;
+  ExchangeStage stage;
+  run_stage(stage, state);
+  REQUIRE(state.leadership_flows.to_mentee.size() == 1);
+  CHECK(state.leadership_flows.to_mentee[d] == Approx(0.032).epsilon(1e-5));
+  CHECK(state.leadership_flows.to_mentor[d] == Approx(0.0008).epsilon(1e-4));
+  // The booked flows are the skill changes themselves.
+  CHECK(state.skills_next(0, Domain::leadership) - 0.5f == Approx(state.leadership_flows.to_mentee[d]).margin(1e-6));
+  CHECK(state.skills_next(1, Domain::leadership) - 0.9f == Approx(state.leadership_flows.to_mentor[d]).margin(1e-6));
+  // A second week adds to the account.
+  run_stage(stage, state);
+  CHECK(state.leadership_flows.to_mentee[d] == Approx(0.064).epsilon(1e-5));
+}

@@ -298,8 +298,10 @@ TEST_CASE("a sponsored mentee is promoted at the hazard ratio with the same draw
     const bool expected = u < (a <= 200 ? sponsored : p);
     INFO("agent " << a << ", u = " << u);
     CHECK((state.population.stage[a] == CareerStage::mid_career) == expected);
+    CHECK(state.population.promoted[a] == (expected ? 6 : kNever));  // promoted in week 5: week 6 is the first
     if (a <= 200 && u >= p && u < sponsored) ++differ;
   }
   CHECK(differ > 0);  // the hazard ratio mattered for some mentee (else the test could not fail)
   CHECK(state.population.stage[0] == CareerStage::mid_career);
+  CHECK(state.population.promoted[0] == kNever);
 }

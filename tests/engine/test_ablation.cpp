@@ -183,7 +183,7 @@ TEST_CASE("dynamics.disabled accepts submodel names only, each once", "[engine][
   CHECK_THROWS_WITH(Scenario::parse(program(4, "\"calendar\""), "bad.toml"),
                     Catch::StartsWith("bad.toml:13:") &&
                         Catch::Contains("dynamics.disabled[0]: unknown submodel \"calendar\"; expected \"meetings\"") &&
-                        Catch::Contains("\"culture\" or \"informal\""));
+                        Catch::Contains("\"enthusiasm\" or \"research\""));
   CHECK_THROWS_WITH(Scenario::parse(program(4, "\"culture\", \"culture\""), "dup.toml"),
                     Catch::StartsWith("dup.toml:13:") && Catch::Contains("dynamics.disabled"));
   CHECK_THROWS_WITH(Scenario::parse(program(4, ""), "set.toml", {"dynamics.disabled=[\"power_distance\"]"}),

@@ -4,9 +4,12 @@
 
 #include <numeric>
 
+#include "mentorsim/engine/fields.hpp"
+#include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/runner.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tiny_world.hpp"
 
 using namespace mentorsim;
 
@@ -44,4 +47,21 @@ TEST_CASE("the meetings of all observations add up to every meeting held, in eac
     // Means times counts: exact up to the rounding of the means.
     CHECK(observed == Approx(2.0 * held).epsilon(1e-9));
   }
+}
+
+TEST_CASE("the issue 16 series are the hand-computed means over active agents", "[engine][observer][issue16]") {
+  // Three agents in one group; agent 2 has left. Agent 0 was promoted (week 5), agent 1 not: promoted 1/2.
+  // Enthusiasm 0.2 and 0.4: mean 0.3. Papers 1 and 2: mean 1.5 (agent 2's 6 papers and 0.6 are not counted).
+  const Scenario scenario = test::tiny_scenario(3, "");
+  SimulationState state(scenario, 0, test::tiny_world(std::vector<test::TinyAgent>(3), {}, 0.7, 0.2));
+  state.population.promoted[0] = 5;
+  state.population.left[2] = 3;
+  state.step = 10;
+  state.enthusiasm = {0.2f, 0.4f, 0.6f};
+  state.research.resize(3);
+  state.research.papers = {1, 2, 6};
+  const auto means = metric_means(state, 4, {}, 1, [](AgentId) { return std::size_t{0}; });
+  CHECK(means[metric_column(Metric::promoted)][0] == Approx(0.5));
+  CHECK(means[metric_column(Metric::enthusiasm)][0] == Approx(0.3));
+  CHECK(means[metric_column(Metric::papers)][0] == Approx(1.5));
 }

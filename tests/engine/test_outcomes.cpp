@@ -97,6 +97,43 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                            "spot_beyond_contacts", "spot_unmet_share"}) {
     expected.emplace_back(name);
   }
+  // Issue 16 outcomes (docs/model.md 7.22-7.25).
+  for (const char* name : {"promotion_rate",
+                           "promotion_rate_student",
+                           "promotion_rate_early_career",
+                           "promotion_rate_mid_career",
+                           "promotion_rate_senior",
+                           "promotion_rate_mentees",
+                           "promoted_share",
+                           "weeks_to_promotion",
+                           "weeks_to_promotion_student",
+                           "weeks_to_promotion_early_career",
+                           "weeks_to_promotion_mid_career",
+                           "weeks_to_promotion_senior",
+                           "promotion_odds_ratio_mentored",
+                           "enthusiasm_change",
+                           "enthusiasm_change_mentors",
+                           "enthusiasm_change_mentees",
+                           "enthusiasm_change_staff",
+                           "leadership_flow_mentor_traditional",
+                           "leadership_flow_mentor_reverse",
+                           "leadership_flow_mentor_reciprocal",
+                           "leadership_flow_mentor_group",
+                           "leadership_flow_mentor_peer",
+                           "leadership_flow_mentor_spot",
+                           "leadership_flow_mentee_traditional",
+                           "leadership_flow_mentee_reverse",
+                           "leadership_flow_mentee_reciprocal",
+                           "leadership_flow_mentee_group",
+                           "leadership_flow_mentee_peer",
+                           "leadership_flow_mentee_spot",
+                           "leadership_flow_cross_generational",
+                           "papers_per_year",
+                           "papers_per_year_participants",
+                           "new_directions_per_year",
+                           "new_directions_per_year_participants"}) {
+    expected.emplace_back(name);
+  }
   std::vector<std::string> names;
   for (const OutcomeColumn& c : outcome_columns()) names.push_back(c.name);
   CHECK(names == expected);
@@ -116,7 +153,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
     if (reported_by(info, Subgroup::isolation)) isolation.insert(info.name);
   }
   CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change",
-                                               "mentor_share_start"});
+                                               "mentor_share_start", "promotion_rate", "promoted_share",
+                                               "weeks_to_promotion", "enthusiasm_change"});
   CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
 }
 
@@ -370,4 +408,102 @@ TEST_CASE("the cost outcomes are the hand-counted meeting hours per mentee and p
   const Outcomes none = compute_outcomes(idle);
   CHECK(std::isnan(none.value(O::mentor_hours_per_mentee, 0)));
   CHECK(std::isnan(none.value(O::hours_per_skill_gain, 0)));
+}
+
+TEST_CASE("the career outcomes are the hand-counted promotion rates and shares and weeks and odds ratio",
+          "[engine][outcomes][career]") {
+  // 52 weeks. Agent 0 (senior) mentors; the others are initial staff below senior at week 0:
+  //   agent  stage         promoted  left  mentored (a dyad as mentee from week 0)                 at risk
+  //   1      early_career  26        -     yes (dyad from week 0)                                 26
+  //   2      early_career  -         -     no: its dyad starts at week 10                          52
+  //   3      early_career  -         13    no                                                     13
+  //   4      student       13        -     no (minority)                                          13
+  //   5      early_career  -         -     no                                                     52
+  //   6      early_career  39        -     no: its dyad starts at week 40                          39
+  //   7      early_career  -         -     yes (dyad from week 0)                                 52
+  // Promotions 3 over 247 weeks at risk: 3 / 247 * 52 a year. Early career: 2 over 234 weeks = 4/9 a
+  // year; student: 1 over 13 weeks = 4 a year. Program mentees 1, 2, 6, 7: 2 over 169 weeks = 8/13.
+  // Odds ratio over the early-career staff who did not leave unpromoted (1, 2, 5, 6, 7): mentored at week 0
+  // 1 promoted (1) and 1 not (7); not mentored 1 promoted (6) and 2 not (2, 5): (1 * 2) / (1 * 1) = 2.
+  const Scenario scenario = test::tiny_scenario(8, test::kReverseProgram);
+  std::vector<test::TinyAgent> agents(8);
+  agents[0].stage = CareerStage::senior;
+  agents[4].stage = CareerStage::student;
+  agents[4].minority = true;
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  Population& pop = state.population;
+  test::add_dyad(state, 0, 1, 0.5f);
+  test::add_dyad(state, 0, 7, 0.5f);
+  state.step = 10;
+  test::add_dyad(state, 0, 2, 0.5f);
+  state.step = 40;
+  test::add_dyad(state, 0, 6, 0.5f);
+  state.step = 52;
+  pop.promoted[1] = 26;
+  pop.promoted[4] = 13;
+  pop.promoted[6] = 39;
+  pop.left[3] = 13;
+  for (AgentId a : {1u, 6u}) pop.stage[a] = CareerStage::mid_career;
+  pop.stage[4] = CareerStage::early_career;
+
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  CHECK(o.value(O::promotion_rate, 0) == Approx(3.0 / 247.0 * 52.0));
+  CHECK(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::early_career)) == Approx(4.0 / 9.0));
+  CHECK(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::student)) == Approx(4.0));
+  CHECK(std::isnan(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::mid_career))));  // nobody
+  CHECK(std::isnan(o.value(O::promotion_rate_by_stage, 0, index_of(CareerStage::senior))));
+  CHECK(o.value(O::promotion_rate_mentees, 0) == Approx(8.0 / 13.0));
+  CHECK(o.subgroup(O::promotion_rate, Subgroup::minority, 0, 1) == Approx(4.0));
+  CHECK(o.subgroup(O::promotion_rate, Subgroup::minority, 0, 0) == Approx(4.0 / 9.0));
+  CHECK(o.value(O::promoted_share, 0) == Approx(3.0 / 7.0));
+  CHECK(o.subgroup(O::promoted_share, Subgroup::minority, 0, 1) == 1.0);
+  CHECK(o.value(O::weeks_to_promotion, 0) == Approx(26.0));  // (26 + 13 + 39) / 3
+  CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::early_career)) == Approx(32.5));
+  CHECK(o.value(O::weeks_to_promotion_by_stage, 0, index_of(CareerStage::student)) == Approx(13.0));
+  CHECK(o.value(O::promotion_odds_ratio_mentored, 0) == Approx(2.0));
+
+  // Without a promoted unmentored agent a cell of the table is empty: the odds ratio is NaN.
+  pop.promoted[6] = kNever;
+  CHECK(std::isnan(compute_outcomes(state).value(O::promotion_odds_ratio_mentored, 0)));
+}
+
+TEST_CASE("enthusiasm and leadership flow and research outcomes are the hand-computed means and rates",
+          "[engine][outcomes][issue16]") {
+  // Agent 0 (early career) mentors agent 1 (senior) in a reverse dyad; 2 (early career) and 3 (senior) do
+  // not take part, and 3 left at week 26. 52 weeks. Every workload is 0.6, so every rest enthusiasm is
+  // 0.05 * 0.7 / (0.05 + 0.02) = 0.5 (defaults).
+  const Scenario scenario = test::tiny_scenario(4, test::kReverseProgram);
+  auto agents = test::junior_and_senior(0.5f);
+  agents.push_back(agents[0]);
+  agents.push_back(agents[1]);
+  SimulationState state(scenario, 0, test::tiny_world(agents, {}, 0.7, 0.2));
+  const DyadId d = test::add_dyad(state, 0, 1, 0.5f);
+  REQUIRE(state.dyads.type[d] == DyadType::reverse);
+  state.step = 52;
+  state.population.left[3] = 26;
+  state.enthusiasm = {0.7f, 0.55f, 0.4f, 0.9f};
+  state.leadership_flows.to_mentor = {0.03f};
+  state.leadership_flows.to_mentee = {0.01f};
+  state.research.papers = {2, 1, 0, 3};
+  state.research.new_directions = {1, 0, 0, 1};
+  const Outcomes o = compute_outcomes(state);
+  using O = Outcome;
+  // Enthusiasm change of active initial staff: 0 +0.2 (mentor), 1 +0.05 (mentee), 2 -0.1; 3 has left.
+  CHECK(o.value(O::enthusiasm_change, 0) == Approx(0.125).epsilon(1e-5));
+  CHECK(o.value(O::enthusiasm_change_mentors, 0) == Approx(0.2).epsilon(1e-5));
+  CHECK(o.value(O::enthusiasm_change_mentees, 0) == Approx(0.05).epsilon(1e-4));
+  CHECK(o.value(O::enthusiasm_change_staff, 0) == Approx(0.05).epsilon(1e-4));
+  // Leadership: the one reverse dyad gave its mentor 0.03 and its mentee 0.01; the mentor is at an earlier
+  // stage than its mentee, so it is also the cross-generational mean.
+  CHECK(o.value(O::leadership_flow_mentor, 0, index_of(DyadType::reverse)) == Approx(0.03));
+  CHECK(o.value(O::leadership_flow_mentee, 0, index_of(DyadType::reverse)) == Approx(0.01));
+  CHECK(std::isnan(o.value(O::leadership_flow_mentor, 0, index_of(DyadType::traditional))));
+  CHECK(o.value(O::leadership_flow_cross_generational, 0) == Approx(0.03));
+  // Research: 6 papers and 2 new directions over 52 + 52 + 52 + 26 = 182 weeks; participants 0 and 1: 3
+  // papers and 1 direction over 104 weeks.
+  CHECK(o.value(O::papers_per_year, 0) == Approx(6.0 / 182.0 * 52.0));
+  CHECK(o.value(O::new_directions_per_year, 0) == Approx(2.0 / 182.0 * 52.0));
+  CHECK(o.value(O::papers_per_year_participants, 0) == Approx(1.5));
+  CHECK(o.value(O::new_directions_per_year_participants, 0) == Approx(0.5));
 }

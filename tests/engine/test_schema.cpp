@@ -297,7 +297,7 @@ TEST_CASE("every coded dataset names a /codes table that covers its values", "[e
       }
     }
   }
-  // institution, unit, profession, stage, joint_institution, arm; dyads: arm, type, formation,
-  // end_reason; /codes/unit_institution.
-  CHECK(coded == 11);
+  // institution, unit, profession, stage, joint_institution, arm, stage_initial; dyads: arm, type,
+  // formation, end_reason; /codes/unit_institution.
+  CHECK(coded == 12);
 }

@@ -97,6 +97,18 @@ TEST_CASE("intent_leaving_phi averages every arm, the control arm included, skip
   CHECK(without.compute("intent_leaving_phi").not_computable == "the file has no /outcomes/intent_leaving_phi");
 }
 
+TEST_CASE("promotion odds ratio of the mentored is the geometric mean over every arm, skipping NaN", "[patterns]") {
+  Tiny t(2);
+  t.arms(2, {false, true});
+  // Replicate 0: arms 0.5 and 2 -> sqrt(0.5 * 2) = 1; replicate 1: arm 0 NaN (an empty cell), arm 1 1.8 -> 1.8.
+  t.doubles("/outcomes/promotion_odds_ratio_mentored", {0.5, 2.0, kNaN, 1.8}, {2, 2});
+  check_values(t.compute("promotion_odds_ratio_mentored"), {1.0, 1.8});
+  Tiny without(1);
+  without.arms(1, {false});
+  CHECK(without.compute("promotion_odds_ratio_mentored").not_computable ==
+        "the file has no /outcomes/promotion_odds_ratio_mentored");
+}
+
 TEST_CASE("a statistic over program arms is not computable without a program arm", "[patterns]") {
   Tiny t;
   t.arms(1, {false});

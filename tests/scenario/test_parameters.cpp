@@ -334,6 +334,8 @@ TEST_CASE("every member of every dynamics struct has a declaration", "[parameter
       {"dynamics.approach", member_count<ApproachParams>()},
       {"dynamics.status", member_count<StatusParams>()},
       {"dynamics.informal", member_count<InformalParams>()},
+      {"dynamics.enthusiasm", member_count<EnthusiasmParams>()},
+      {"dynamics.research", member_count<ResearchParams>()},
   };
   // A new submodel struct in DynamicsSpec needs its group (and a line above).
   CHECK(member_count<DynamicsSpec>() == structs.size());

@@ -56,6 +56,8 @@ enum class Purpose : std::uint8_t {
   // Mentoring styles of issue 16 (28-31).
   network_pairing = 28,  // a network program's assigned rounds after the first (step = week * 8 + round)
   spot = 29,             // spot mentoring: a seeker's need, its domain, the directory it reads, its booking order
+  // Issue 16 outcomes (values 32-35 reserved for them).
+  research_output = 32,  // papers an agent leads in a week and their coauthors (entity = agent)
 };
 
 // The name of a purpose, or "" for a value that is not one. The switch has no default, so a purpose
@@ -123,6 +125,8 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
       return "network_pairing";
     case Purpose::spot:
       return "spot";
+    case Purpose::research_output:
+      return "research_output";
   }
   return "";
 }

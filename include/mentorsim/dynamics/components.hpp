@@ -19,33 +19,36 @@
 namespace mentorsim {
 
 enum class Component : std::uint8_t {
-  staff,            // Population: who is employed, fixed attributes (unit, profession, stage, traits)
-  skills,           // Population::skills, week t
-  skills_next,      // the week t+1 skills buffer
-  confidence,       // Population::confidence
-  satisfaction,     // Population::satisfaction
-  intent_to_leave,  // Population::intent_to_leave
-  psych_safety,     // Population::psych_safety, per unit
-  flattening,       // Population::flattening, per unit: how far sustained reverse mentoring flattened the hierarchy
-  network,          // the collegial network: ties and their strengths
-  new_ties,         // ties made since the last tie merge
-  dyads,            // DyadTable: every dyad, its partners, quality, meetings, failures and end
-  dyad_events,      // DyadTable::met and ::succeeded: this week's meetings and their success
-  dyad_constants,   // per-dyad values fixed for a dyad's life, for the dyad loops
-  active_dyads,     // the dyads active when this week's calendar has run
-  program,          // ProgramState: arm, eligibility, enrolment, roles, mentor and mentee loads
-  baseline,         // each agent's state at week 0 or at hire
-  meeting_counts,   // meetings attended per agent since week 0
-  matching_log,     // what each matching round did
+  staff,             // Population: who is employed, fixed attributes (unit, profession, stage, traits)
+  skills,            // Population::skills, week t
+  skills_next,       // the week t+1 skills buffer
+  confidence,        // Population::confidence
+  satisfaction,      // Population::satisfaction
+  intent_to_leave,   // Population::intent_to_leave
+  psych_safety,      // Population::psych_safety, per unit
+  flattening,        // Population::flattening, per unit: how far sustained reverse mentoring flattened the hierarchy
+  network,           // the collegial network: ties and their strengths
+  new_ties,          // ties made since the last tie merge
+  dyads,             // DyadTable: every dyad, its partners, quality, meetings, failures and end
+  dyad_events,       // DyadTable::met and ::succeeded: this week's meetings and their success
+  dyad_constants,    // per-dyad values fixed for a dyad's life, for the dyad loops
+  active_dyads,      // the dyads active when this week's calendar has run
+  program,           // ProgramState: arm, eligibility, enrolment, roles, mentor and mentee loads
+  baseline,          // each agent's state at week 0 or at hire
+  meeting_counts,    // meetings attended per agent since week 0
+  matching_log,      // what each matching round did
+  enthusiasm,        // issue 16 outcomes: enthusiasm E per agent (docs/model.md 7.22)
+  leadership_flows,  // issue 16 outcomes: leadership skill each dyad gave its mentor and its mentee
+  research,          // issue 16 outcomes: papers and new research directions per agent
 };
 
 template <>
 struct EnumTraits<Component> {
   static constexpr std::string_view type_name = "component";
   static constexpr auto names = std::to_array<std::string_view>(
-      {"staff", "skills", "skills_next", "confidence", "satisfaction", "intent_to_leave", "psych_safety", "flattening",
-       "network", "new_ties", "dyads", "dyad_events", "dyad_constants", "active_dyads", "program", "baseline",
-       "meeting_counts", "matching_log"});
+      {"staff",      "skills",   "skills_next",    "confidence",   "satisfaction", "intent_to_leave",  "psych_safety",
+       "flattening", "network",  "new_ties",       "dyads",        "dyad_events",  "dyad_constants",   "active_dyads",
+       "program",    "baseline", "meeting_counts", "matching_log", "enthusiasm",   "leadership_flows", "research"});
 };
 inline constexpr std::size_t kComponentCount = enum_count<Component>;
 

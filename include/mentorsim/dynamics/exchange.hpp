@@ -14,6 +14,7 @@
 // imbalance curtail information exchange). Mentors also learn by mentoring: their teaching and leadership grow by
 // role_learning * q * (1 - s) per meeting (the review: reverse mentors develop professional and
 // leadership skills). All deltas read week-t skills and are added to the week t+1 buffer in dyad order.
+// The leadership deltas are also added to the dyad's leadership flows (an outcome, docs/model.md 7.22).
 // Default eta = 0.2 gives gains of about half a prior standard deviation over a six-meeting program,
 // the size of mentoring's effect on self-efficacy (d about 0.55, Feldman et al. 2010).
 
@@ -34,7 +35,7 @@ class ExchangeStage {
   static constexpr StageAccess access{
       .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety,
                 Component::flattening, Component::dyads, Component::dyad_events, Component::active_dyads},
-      .writes = {Component::skills_next}};
+      .writes = {Component::skills_next, Component::leadership_flows}};
   static constexpr std::string_view summary =
       "copies week-t skills into the week t+1 buffer and adds the mentoring gains of this week's meetings";
   using Context = StageContext<access>;

@@ -49,14 +49,16 @@ enum class Stage : std::uint8_t {
   ties,
   satisfaction,
   turnover,
-  culture
+  culture,
+  enthusiasm,  // issue 16 outcomes
+  research     // issue 16 outcomes
 };
 template <>
 struct EnumTraits<Stage> {
   static constexpr std::string_view type_name = "stage";
-  static constexpr auto names =
-      std::to_array<std::string_view>({"informal", "calendar", "meetings", "exchange", "diffusion", "relationships",
-                                       "confidence", "ties", "satisfaction", "turnover", "culture"});
+  static constexpr auto names = std::to_array<std::string_view>(
+      {"informal", "calendar", "meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
+       "satisfaction", "turnover", "culture", "enthusiasm", "research"});
 };
 inline constexpr std::size_t kStageCount = enum_count<Stage>;
 
@@ -118,6 +120,9 @@ MENTORSIM_COMPONENT_MEMBER(program, program)
 MENTORSIM_COMPONENT_MEMBER(baseline, baseline)
 MENTORSIM_COMPONENT_MEMBER(meeting_counts, meeting_counts)
 MENTORSIM_COMPONENT_MEMBER(matching_log, matching_log)
+MENTORSIM_COMPONENT_MEMBER(enthusiasm, enthusiasm)
+MENTORSIM_COMPONENT_MEMBER(leadership_flows, leadership_flows)
+MENTORSIM_COMPONENT_MEMBER(research, research)
 #undef MENTORSIM_COMPONENT_MEMBER
 
 template <>

@@ -54,6 +54,28 @@ struct DyadConstants {
   void extend(const DyadTable& dyads, const Population& population, const Scenario& scenario);
 };
 
+// Component::leadership_flows (issue 16 outcomes, docs/model.md 7.22): per dyad id, the leadership skill
+// the exchange stage has added to its mentor and to its mentee over the dyad's life (teaching flows and
+// learning by mentoring). Entries for dyads formed since the last exchange are added by that stage.
+struct LeadershipFlows {
+  std::vector<float> to_mentor;
+  std::vector<float> to_mentee;
+};
+
+// Component::research (issue 16 outcomes, docs/model.md 7.22): per agent, papers led since week 0 or hire,
+// how many of them began a new research direction (a first coauthorship with a colleague of another home
+// institution or profession), and those coauthors. Rows for hires are added by the research stage.
+struct ResearchOutput {
+  std::vector<std::uint32_t> papers;
+  std::vector<std::uint32_t> new_directions;
+  std::vector<std::vector<AgentId>> partners;
+  void resize(std::size_t n) {
+    papers.resize(n, 0);
+    new_directions.resize(n, 0);
+    partners.resize(n);
+  }
+};
+
 struct SimulationState {
   SimulationState(const Scenario& scenario, Replicate replicate, World world);
   SimulationState(Scenario&&, Replicate, World) = delete;  // it keeps a pointer to the scenario
@@ -76,6 +98,9 @@ struct SimulationState {
   Baseline baseline;                          // baseline
   std::vector<std::uint32_t> meeting_counts;  // meeting_counts: cumulative, so observers take differences
   std::vector<MatchingRecord> matching_log;   // matching_log
+  std::vector<float> enthusiasm;              // enthusiasm (issue 16 outcomes; rows for hires added by its stage)
+  LeadershipFlows leadership_flows;           // leadership_flows (issue 16 outcomes)
+  ResearchOutput research;                    // research (issue 16 outcomes)
 };
 
 // Records agent a's current skills, confidence, satisfaction and network position as its baseline.

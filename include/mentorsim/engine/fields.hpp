@@ -89,8 +89,12 @@ enum class Metric : std::uint8_t {
   mentoring_as_mentor,
   mentoring_as_mentee,
   meetings,
+  // Issue 16 outcomes (docs/model.md 7.22).
+  promoted,
+  enthusiasm,
+  papers,
 };
-inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::meetings) + 1;
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::papers) + 1;
 
 // How a group's value is made from the sums over its agents.
 enum class Aggregate : std::uint8_t {
@@ -117,7 +121,7 @@ constexpr std::size_t metric_column(Metric metric, std::size_t domain = 0) {
   const std::size_t skill = static_cast<std::size_t>(Metric::skill);
   return m <= skill ? m + domain : m + kDomains - 1;
 }
-inline constexpr std::size_t kMetricColumns = metric_column(Metric::meetings) + 1;
+inline constexpr std::size_t kMetricColumns = metric_column(Metric::papers) + 1;
 
 // The dataset name of each column, in column order.
 const std::vector<std::string>& timeseries_names();

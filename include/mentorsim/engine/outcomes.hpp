@@ -80,12 +80,35 @@ enum class Outcome : std::uint8_t {
   spot_experts,
   spot_beyond_contacts,
   spot_unmet_share,
+  // Issue 16 outcomes (docs/model.md 7.22): career progression.
+  promotion_rate,           // by minority
+  promotion_rate_by_stage,  // promotion_rate_<week-0 stage>
+  promotion_rate_mentees,
+  promoted_share,      // by minority
+  weeks_to_promotion,  // by minority
+  weeks_to_promotion_by_stage,
+  promotion_odds_ratio_mentored,
+  // Enthusiasm.
+  enthusiasm_change,  // by minority
+  enthusiasm_change_mentors,
+  enthusiasm_change_mentees,
+  enthusiasm_change_staff,
+  // Leadership flows.
+  leadership_flow_mentor,  // leadership_flow_mentor_<dyad type>
+  leadership_flow_mentee,  // leadership_flow_mentee_<dyad type>
+  leadership_flow_cross_generational,
+  // Research output.
+  papers_per_year,
+  papers_per_year_participants,
+  new_directions_per_year,
+  new_directions_per_year_participants,
 };
-inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::spot_unmet_share) + 1;
+inline constexpr std::size_t kOutcomeCount =
+    static_cast<std::size_t>(Outcome::new_directions_per_year_participants) + 1;
 
 // The enumeration an outcome is broken down by: one value (and one /outcomes dataset) per level. `wave`:
-// the waves of a cascading program, wave1 .. wave<kMaxCascadeWaves>.
-enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason, wave };
+// the waves of a cascading program, wave1 .. wave<kMaxCascadeWaves>; `stage` the career stage at week 0.
+enum class Breakdown : std::uint8_t { none, end_reason, formation, domain, unmatched_reason, wave, stage, dyad_type };
 
 // Groups of an arm's staff an outcome is also reported for: /outcomes/by_<subgroup>/<name>.
 enum class Subgroup : std::uint8_t { minority, isolation };

@@ -16,10 +16,12 @@
 #include "mentorsim/dynamics/confidence.hpp"
 #include "mentorsim/dynamics/culture.hpp"
 #include "mentorsim/dynamics/diffusion.hpp"
+#include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/dynamics/exchange.hpp"
 #include "mentorsim/dynamics/informal.hpp"
 #include "mentorsim/dynamics/meetings.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
+#include "mentorsim/dynamics/research.hpp"
 #include "mentorsim/dynamics/satisfaction.hpp"
 #include "mentorsim/dynamics/stage.hpp"
 #include "mentorsim/dynamics/ties.hpp"
@@ -27,9 +29,9 @@
 
 namespace mentorsim {
 
-using WeeklySchedule =
-    std::tuple<InformalStage, CalendarStage, MeetingsStage, ExchangeStage, DiffusionStage, RelationshipsStage,
-               ConfidenceStage, TiesStage, SatisfactionStage, TurnoverStage, CultureStage>;
+using WeeklySchedule = std::tuple<InformalStage, CalendarStage, MeetingsStage, ExchangeStage, DiffusionStage,
+                                  RelationshipsStage, ConfidenceStage, TiesStage, SatisfactionStage, TurnoverStage,
+                                  CultureStage, EnthusiasmStage, ResearchStage>;
 
 namespace detail {
 template <std::size_t... I>

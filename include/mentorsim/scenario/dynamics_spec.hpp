@@ -172,6 +172,27 @@ struct InformalParams {
   double cadence_weeks = 8.0;    // nominal weeks between informal meetings
 };
 
+// Issue 16 outcomes: enthusiasm (docs/model.md 7.22). Weekly
+//   E += recovery (reference - E) + min(1, renewal R) (1 - E) - workload_erosion L E - min(1, time_erosion T) E,
+// R the quality of this week's successful meetings, T their time as a share of the time budget, L the
+// workload over satisfaction.workload_reference. Every value is an assumption (no source measures it).
+struct EnthusiasmParams {
+  double reference = 0.7;          // E_ref: where enthusiasm recovers to without workload
+  double recovery = 0.05;          // weekly share of the gap to reference recovered
+  double workload_erosion = 0.02;  // weekly share of E lost at workload = workload_reference
+  double renewal = 0.1;            // share of the gap to 1 a successful meeting of quality 1 restores
+  double time_erosion = 0.05;      // share of E lost per meeting that takes the whole weekly time budget
+};
+
+// Issue 16 outcomes: research output (docs/model.md 7.22). Papers an agent leads a week:
+// Poisson((annual_rate / 52) s_research (1 - workload) (1 + collaboration_weight min(1, C / collaboration_reference))).
+// Every value is an assumption.
+struct ResearchParams {
+  double annual_rate = 2.0;              // papers a year at research skill 1, no workload, full collaboration / 2
+  double collaboration_weight = 1.0;     // relative rise of the rate with full collaboration ties
+  double collaboration_reference = 2.0;  // C (strength x research skill over ties) that gives the full rise
+};
+
 struct DynamicsSpec {
   MeetingParams meetings;
   ExchangeParams exchange;
@@ -185,6 +206,8 @@ struct DynamicsSpec {
   ApproachParams approach;
   StatusParams status;
   InformalParams informal;
+  EnthusiasmParams enthusiasm;  // issue 16 outcomes
+  ResearchParams research;      // issue 16 outcomes
 };
 
 }  // namespace mentorsim

@@ -86,14 +86,16 @@ enum class Submodel : std::uint8_t {
   satisfaction,
   turnover,
   culture,
-  informal
+  informal,
+  enthusiasm,  // issue 16 outcomes
+  research     // issue 16 outcomes
 };
 template <>
 struct EnumTraits<Submodel> {
   static constexpr std::string_view type_name = "submodel";
   static constexpr auto names =
       std::to_array<std::string_view>({"meetings", "exchange", "diffusion", "relationships", "confidence", "ties",
-                                       "satisfaction", "turnover", "culture", "informal"});
+                                       "satisfaction", "turnover", "culture", "informal", "enthusiasm", "research"});
 };
 
 struct NetworkSpec {
@@ -131,44 +133,16 @@ struct OutputSpec {
 };
 
 // The per-agent fields the output can hold, in the order they are written.
-inline constexpr auto kAgentFields = std::to_array<std::string_view>({"id",
-                                                                      "external_id",
-                                                                      "institution",
-                                                                      "unit",
-                                                                      "profession",
-                                                                      "stage",
-                                                                      "minority",
-                                                                      "joint_institution",
-                                                                      "years",
-                                                                      "arm",
-                                                                      "skills",
-                                                                      "skills_initial",
-                                                                      "confidence",
-                                                                      "confidence_initial",
-                                                                      "openness",
-                                                                      "time_budget",
-                                                                      "workload",
-                                                                      "satisfaction",
-                                                                      "satisfaction_initial",
-                                                                      "intent_to_leave",
-                                                                      "degree",
-                                                                      "degree_initial",
-                                                                      "strength",
-                                                                      "cross_institution_ties",
-                                                                      "strength_initial",
-                                                                      "cross_institution_ties_initial",
-                                                                      "effective_size",
-                                                                      "constraint",
-                                                                      "clustering",
-                                                                      "betweenness",
-                                                                      "manager",
-                                                                      "hired",
-                                                                      "left",
-                                                                      "role",
-                                                                      "eligible",
-                                                                      "enrolled",
-                                                                      "enrolled_week",
-                                                                      "matched_week"});
+inline constexpr auto kAgentFields = std::to_array<std::string_view>(
+    {"id", "external_id", "institution", "unit", "profession", "stage", "minority", "joint_institution", "years", "arm",
+     "skills", "skills_initial", "confidence", "confidence_initial", "openness", "time_budget", "workload",
+     "satisfaction", "satisfaction_initial", "intent_to_leave", "degree", "degree_initial", "strength",
+     "cross_institution_ties", "strength_initial", "cross_institution_ties_initial", "effective_size", "constraint",
+     "clustering", "betweenness", "manager", "hired", "left", "role", "eligible", "enrolled", "enrolled_week",
+     "matched_week",
+     // Issue 16 outcomes.
+     "stage_initial", "promoted", "enthusiasm", "enthusiasm_initial", "leadership_from_mentoring", "papers",
+     "new_directions"});
 
 // Staff per institution (scenario order), profession and career stage.
 using StaffCounts = std::vector<std::array<std::array<std::uint64_t, kStages>, kProfessions>>;

@@ -64,6 +64,7 @@ class Population {
   std::vector<AgentId> manager;                  // line manager, kNoAgent if none
   std::vector<Step> hired;                       // 0 for the initial staff
   std::vector<Step> left;                        // kNever while active
+  std::vector<Step> promoted;  // first week at a stage above the one at creation or hire, kNever if never promoted
 
   // Dynamic state, all in [0, 1].
   SkillMatrix skills;
