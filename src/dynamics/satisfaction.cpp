@@ -78,28 +78,64 @@ void SatisfactionStage::run(Context& ctx) {
         },
         4096);
   }
-  for_each_active_dyad(
-      active, dyads,
-      [&](DyadId d) {
-        const double per_week =
-            time_required * meeting_time_factor(scenario, pop, dyads, d) / cadence_weeks(scenario, dyads, d);
-        // A circle meets as one: its mentor's time is shared among the circle's mentees.
-        const double mentor_share = dyads.type[d] == DyadType::group ? 1.0 / circles.at(dyads.group[d]) : 1.0;
-        const std::int64_t quality = to_fixed(dyads.quality[d]);
-        DyadSums& mentor = sums[dyads.mentor[d]];
-        DyadSums& mentee = sums[dyads.mentee[d]];
-        add(mentor.quality, quality);
-        add(mentee.quality, quality);
-        add(mentor.time, to_fixed(per_week * mentor_share));
-        add(mentee.time, to_fixed(per_week));
-        add(mentor.count, 1);
-        add(mentee.count, 1);
-        if (p.imbalance_weight > 0.0) {
-          const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening, dyads, d);
-          if (f > 0.0) add(mentor.imbalance, to_fixed(f));
-        }
-      },
-      1024);
+  // Adds each active dyad's quality, time and imbalance to its partners' sums (only informal dyads
+  // when `informal_only`: the anchor of the first run).
+  const auto accumulate = [&](bool informal_only) {
+    for_each_active_dyad(
+        active, dyads,
+        [&](DyadId d) {
+          if (informal_only && dyads.formation[d] != Formation::informal) return;
+          const double per_week =
+              time_required * meeting_time_factor(scenario, pop, dyads, d) / cadence_weeks(scenario, dyads, d);
+          // A circle meets as one: its mentor's time is shared among the circle's mentees.
+          const double mentor_share = dyads.type[d] == DyadType::group ? 1.0 / circles.at(dyads.group[d]) : 1.0;
+          const std::int64_t quality = to_fixed(dyads.quality[d]);
+          DyadSums& mentor = sums[dyads.mentor[d]];
+          DyadSums& mentee = sums[dyads.mentee[d]];
+          add(mentor.quality, quality);
+          add(mentee.quality, quality);
+          add(mentor.time, to_fixed(per_week * mentor_share));
+          add(mentee.time, to_fixed(per_week));
+          add(mentor.count, 1);
+          add(mentee.count, 1);
+          if (p.imbalance_weight > 0.0) {
+            const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening, dyads, d);
+            if (f > 0.0) add(mentor.imbalance, to_fixed(f));
+          }
+        },
+        1024);
+  };
+  // What an agent's active dyads add to its target: quality, less burden and imbalance.
+  const auto add_dyad_terms = [&](double& target, const DyadSums& mine, AgentId a) {
+    if (mine.count == 0) return;
+    const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
+    target += p.quality_weight * (mean_quality - 0.5);
+    const double budget = std::max(1e-3f, pop.time_budget[a]);
+    const double load = pop.workload[a] / p.workload_reference;
+    target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget * load);
+    target -= p.imbalance_weight * std::min(1.0, static_cast<double>(mine.imbalance) / kFixedPoint);
+  };
+  // The first run: the informal dyads that exist now predate the run (they formed at week 0 from the
+  // staff's standing relationships), and each agent's drawn S0 already holds them. The anchor takes
+  // their terms out of the target, so that they start no rise of their own.
+  if (!anchored_) {
+    anchored_ = true;
+    accumulate(true);
+    anchor_.resize(n);
+    parallel::for_each(n, [&](std::size_t i) {
+      const auto a = static_cast<AgentId>(i);
+      DyadSums mine;
+      if (sums[a].count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
+      double terms = 0.0;
+      add_dyad_terms(terms, mine, a);
+      anchor_[a] = static_cast<float>(baseline.satisfaction[a] - terms);
+    });
+  }
+  accumulate(false);
+  if (growth_reference_.size() < n) {
+    growth_reference_.resize(n, 0.0f);
+    confidence_reference_.resize(n, 0.0f);
+  }
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     DyadSums mine;
@@ -107,20 +143,18 @@ void SatisfactionStage::run(Context& ctx) {
     if (!pop.active(a)) return;
     double growth = 0.0;
     for (std::size_t d = 0; d < kDomains; ++d) growth += skills.at(a, d) - baseline.skills.at(a, d);
-    double target = baseline.satisfaction[a] + p.growth_weight * growth +
-                    p.empowerment_weight * (confidence[a] - baseline.confidence[a]);
-    if (mine.count > 0) {
-      const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
-      target += p.quality_weight * (mean_quality - 0.5);
-      const double budget = std::max(1e-3f, pop.time_budget[a]);
-      const double load = pop.workload[a] / p.workload_reference;
-      target -= p.burden_weight * std::min(1.0, static_cast<double>(mine.time) / kFixedPoint / budget * load);
-      target -= p.imbalance_weight * std::min(1.0, static_cast<double>(mine.imbalance) / kFixedPoint);
-    }
+    const double empowerment = confidence[a] - baseline.confidence[a];
+    const double anchor = a < anchor_.size() ? anchor_[a] : baseline.satisfaction[a];
+    double target = anchor + p.growth_weight * (growth - growth_reference_[a]) +
+                    p.empowerment_weight * (empowerment - confidence_reference_[a]);
+    add_dyad_terms(target, mine, a);
     if (failed[a] != 0) target -= p.failure_weight;
     target = std::clamp(target, 0.0, 1.0);
     satisfaction[a] += static_cast<float>(p.adjustment * (target - satisfaction[a]));
     intent[a] = static_cast<float>(intent_to_leave(turnover, base_logit, satisfaction[a]));
+    // The gains become the new normal, by the share `adaptation` a week.
+    growth_reference_[a] += static_cast<float>(p.adaptation * (growth - growth_reference_[a]));
+    confidence_reference_[a] += static_cast<float>(p.adaptation * (empowerment - confidence_reference_[a]));
   });
 }
 

@@ -45,6 +45,10 @@ constexpr std::array<OutcomeInfo, kOutcomeCount> kOutcomeTable = {{
      false},
     {O::satisfaction_change_by_formation, "satisfaction_change", B::formation, "satisfaction (0-1)",
      "the same, for participants whose first dyad as mentee had this formation"},
+    {O::satisfaction_change_staff, "satisfaction_change_staff", B::none, "satisfaction (0-1)",
+     "mean satisfaction change (final - initial) of all the arm's initial staff still active, participants or not: "
+     "defined in control arms too, so that a program arm's change can be set against a control's",
+     true, false},
     {O::retention, "retention", B::none, "share", "share of the arm's initial staff still active at the end", true,
      false},
     {O::skill_gain, "skill_gain", B::domain, "skill (0-1)",
@@ -967,8 +971,10 @@ Outcomes compute_outcomes(const SimulationState& state) {
     }
     strength_change[arm].add(strength[a] - state.baseline.strength[a]);
     cross_change[arm].add(cross[a] - state.baseline.cross_institution_ties[a]);
+    const double change = pop.satisfaction[a] - state.baseline.satisfaction[a];
+    acc.at(O::satisfaction_change_staff, arm).add(change);
+    acc.sub(O::satisfaction_change_staff, minority, arm, pop.minority[a]).add(change);
     if (program.role[a] != 0) {
-      const double change = pop.satisfaction[a] - state.baseline.satisfaction[a];
       satisfaction_change[arm].add(change);
       acc.at(O::considering_leaving_change, arm)
           .add(static_cast<double>(pop.considering_leaving[a]) - state.baseline.considering_leaving[a]);

@@ -96,7 +96,10 @@ double similarity(const Population& population, AgentId a, AgentId b) {
 }
 
 double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status) {
-  const double h = population.institutions[population.institution[from]].hierarchy;
+  // The hierarchy `from` feels is its institution's, less the share its unit's sustained reverse
+  // mentoring has flattened (0 at week 0 and without reverse or reciprocal dyads).
+  const double h = population.institutions[population.institution[from]].hierarchy *
+                   (1.0 - static_cast<double>(population.flattening[population.unit[from]]));
   const double stage_gap =
       std::max(0, static_cast<int>(population.stage[to]) - static_cast<int>(population.stage[from])) / 3.0;
   const double status_gap = std::max(

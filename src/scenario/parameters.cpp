@@ -1011,6 +1011,13 @@ ParameterGroup satisfaction_group() {
           dyn_real(&D::satisfaction, &SatisfactionParams::empowerment_weight, "empowerment_weight", kWeight5,
                    {"", "weight of the confidence gain since week 0",
                     "review: \"feeling of empowerment and job satisfaction\"; value assumption"}),
+          dyn_real(&D::satisfaction, &SatisfactionParams::adaptation, "adaptation", kUnit,
+                   {"per week",
+                    "weekly share of one's skill and confidence gains that becomes the new normal: the growth and "
+                    "empowerment terms count gains above an adapting reference (0 = gains count forever)",
+                    "Boswell, Boudreau & Tichy 2005 and Boswell et al. 2009: job satisfaction rises after a change "
+                    "and falls back toward its set point within about a year (honeymoon-hangover); value "
+                    "assumption: half-life about 27 weeks"}),
           dyn_real(&D::satisfaction, &SatisfactionParams::burden_weight, "burden_weight", kWeight5,
                    {"", "weight of the burden B: the share of the time budget mentoring takes, scaled by workload",
                     "C16: lack of time is the main barrier; value assumption"}),

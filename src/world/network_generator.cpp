@@ -564,6 +564,7 @@ Population unit_subsample(const Population& population, const RandomSource& rand
     new_unit[u] = static_cast<UnitId>(sample.units.size());
     sample.units.push_back(population.units[u]);
     sample.psych_safety.push_back(population.psych_safety[u]);
+    sample.flattening.push_back(population.flattening[u]);
   }
   for (const auto& unit : sample.units) ++sample.institutions[unit.institution].unit_count;
   UnitId next = 0;

@@ -59,6 +59,7 @@ void draw_agent_state(Population& population, AgentId a, const PopulationSpec& s
 
 void draw_unit_culture(Population& population, const PopulationSpec& spec, const RandomSource& random) {
   population.psych_safety.resize(population.units.size());
+  population.flattening.assign(population.units.size(), 0.0f);  // no reverse mentoring yet: h as drawn
   for (UnitId u = 0; u < population.units.size(); ++u) {
     Stream stream = random.stream(layout_step::unit_culture, Purpose::population_layout, u);
     const double mean = spec.institutions[population.units[u].institution].psych_safety;

@@ -74,3 +74,63 @@ TEST_CASE("power imbalance a mentor bears lowers its satisfaction target", "[dyn
   CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * (0.74 - 0.65)).epsilon(1e-5));
   CHECK(state.population.satisfaction[1] == Approx(0.65 + 0.05 * (0.76 - 0.65)).epsilon(1e-5));
 }
+
+TEST_CASE("skill gains become the new normal at the adaptation rate", "[dynamics][satisfaction]") {
+  // Agent 0 gains 0.2 in each of two domains (G = 0.4) and has no dyad. Week 1: R_G = 0, target
+  // 0.65 + 0.25 * 0.4 = 0.75, S = 0.65 + 0.05 * 0.1 = 0.655, then R_G = 0.025 * 0.4 = 0.01. Week 2:
+  // target 0.65 + 0.25 * 0.39 = 0.7475, S = 0.655 + 0.05 * (0.7475 - 0.655) = 0.659625.
+  const auto run_two_weeks = [](const std::string& extra) {
+    const Scenario scenario = tiny_scenario(2, kReverseProgram + extra);
+    SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+    state.population.skills.at(0, 0) += 0.2f;
+    state.population.skills.at(0, 1) += 0.2f;
+    SatisfactionStage stage;
+    std::vector<float> path;
+    for (int week = 0; week < 400; ++week) {
+      run_stage(stage, state);
+      path.push_back(state.population.satisfaction[0]);
+    }
+    return path;
+  };
+  const auto adapting = run_two_weeks("");
+  CHECK(adapting[0] == Approx(0.655).epsilon(1e-5));
+  CHECK(adapting[1] == Approx(0.659625).epsilon(1e-5));
+  // The gain fades: after 400 weeks the reference holds nearly all of it (0.4 (1 - 0.025)^400 < 1e-4).
+  CHECK(adapting.back() == Approx(0.65).margin(2e-3));
+  const auto peak = *std::max_element(adapting.begin(), adapting.end());
+  CHECK(peak > 0.67);  // it rose for a while first
+  // Without adaptation the target stays 0.75: week 2 gives 0.655 + 0.05 * 0.095, and S approaches 0.75.
+  const auto lasting = run_two_weeks("\n[dynamics.satisfaction]\nadaptation = 0\n");
+  CHECK(lasting[0] == Approx(0.655).epsilon(1e-5));
+  CHECK(lasting[1] == Approx(0.65975).epsilon(1e-5));
+  CHECK(lasting.back() == Approx(0.75).margin(1e-4));
+}
+
+TEST_CASE("informal dyads of the first week start no rise but later dyads count in full", "[dynamics][satisfaction]") {
+  // The anchor A = S0 - (the terms of the agent's informal dyads in the stage's first run), so the
+  // target of both partners is their S0 while that dyad lasts, whatever its terms are.
+  const Scenario scenario = tiny_scenario(2, kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  const DyadId informal = add_dyad(state, 0, 1, 0.9f);
+  state.dyads.formation[informal] = Formation::informal;
+  SatisfactionStage stage;
+  for (int week = 0; week < 3; ++week) {
+    run_stage(stage, state);
+    CHECK(state.population.satisfaction[0] == Approx(0.65f).epsilon(1e-6));
+    CHECK(state.population.satisfaction[1] == Approx(0.65f).epsilon(1e-6));
+  }
+  // When it ends (a natural end), the mentor's target falls by its terms: 0.3 (0.9 - 0.5) less the
+  // burden it had, so the target is below 0.65 and S falls.
+  state.dyads.finish(informal, 3, EndReason::program_end);
+  state.active_dyads = state.dyads.active_ids();
+  state.step = 4;
+  run_stage(stage, state);
+  CHECK(state.population.satisfaction[0] < 0.65f);
+  // A program dyad formed later counts in full from a fresh stage: in the first test's world, a
+  // program dyad of quality 0.9 formed before the first run is not anchored (only informal ones are).
+  SimulationState fresh(scenario, 0, tiny_world(junior_and_senior(1.0f), {}, 0.7, 0.2));
+  add_dyad(fresh, 0, 1, 0.9f);
+  SatisfactionStage other;
+  run_stage(other, fresh);
+  CHECK(fresh.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.11).epsilon(1e-5));
+}

@@ -41,6 +41,7 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
                                        "satisfaction_change_self_identified",
                                        "satisfaction_change_hybrid_fallback",
                                        "satisfaction_change_informal",
+                                       "satisfaction_change_staff",
                                        "retention",
                                        "skill_gain_clinical",
                                        "skill_gain_digital",
@@ -153,8 +154,8 @@ TEST_CASE("the outcome table makes the documented /outcomes names, each once", "
     if (reported_by(info, Subgroup::isolation)) isolation.insert(info.name);
   }
   CHECK(minority == std::set<std::string_view>{"coverage", "weeks_to_match", "retention", "satisfaction_change",
-                                               "mentor_share_start", "promotion_rate", "promoted_share",
-                                               "weeks_to_promotion", "enthusiasm_change"});
+                                               "satisfaction_change_staff", "mentor_share_start", "promotion_rate",
+                                               "promoted_share", "weeks_to_promotion", "enthusiasm_change"});
   CHECK(isolation == std::set<std::string_view>{"coverage", "weeks_to_match"});
 }
 
@@ -212,6 +213,11 @@ TEST_CASE("outcomes on a tiny world are the hand-counted shares, means and count
   CHECK(o.subgroup(O::retention, Subgroup::minority, 0, 0) == Approx(2.0 / 3.0));  // 0, 2 stay; 3 left
   // Participants still active: 0 (mentor, +0), 1 (+0.1), 2 (+0): a mean of 0.1 / 3.
   CHECK(o.value(O::satisfaction_change, 0) == Approx(0.1 / 3.0).epsilon(1e-6));
+  // All the arm's active initial staff (here the same three), and by minority: agent 1 (+0.1) alone is
+  // a minority member; agents 0 and 2 changed by 0.
+  CHECK(o.value(O::satisfaction_change_staff, 0) == Approx(0.1 / 3.0).epsilon(1e-6));
+  CHECK(o.subgroup(O::satisfaction_change_staff, Subgroup::minority, 0, 1) == Approx(0.1).epsilon(1e-6));
+  CHECK(o.subgroup(O::satisfaction_change_staff, Subgroup::minority, 0, 0) == 0.0);
   // Skill gain over the active initial staff 0, 1, 2.
   CHECK(o.value(O::skill_gain, 0, index_of(Domain::digital)) == Approx(0.25 / 3.0).epsilon(1e-6));
   CHECK(std::isnan(o.value(O::optimality_gap, 0)));  // no matching round logged

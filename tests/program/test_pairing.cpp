@@ -120,6 +120,7 @@ TEST_CASE("assigned_optimal on a tiny pool picks the most complementary pairs", 
   pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.5, 0, 1});
   pop.units.push_back(UnitInfo{0, "h/0"});
   pop.psych_safety.push_back(0.5f);
+  pop.flattening.push_back(0.0f);
   pop.resize(4);
   const float digital[] = {0.9f, 0.5f, 0.1f, 0.45f};
   for (AgentId a = 0; a < 4; ++a) {
@@ -271,6 +272,7 @@ Population status_pair() {
   pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, 0.8, 0, 1});
   pop.units.push_back(UnitInfo{0, "h/0"});
   pop.psych_safety.push_back(0.25f);
+  pop.flattening.push_back(0.0f);
   pop.resize(3);
   pop.stage[0] = CareerStage::early_career;
   pop.profession[0] = Profession::nursing;

@@ -34,6 +34,7 @@ inline World tiny_world(const std::vector<TinyAgent>& agents, std::vector<Tie> t
   pop.institutions.push_back(InstitutionInfo{"h", InstitutionKind::hospital, hierarchy, 0, 1});
   pop.units.push_back(UnitInfo{0, "h/0"});
   pop.psych_safety.push_back(static_cast<float>(psi));
+  pop.flattening.push_back(0.0f);
   pop.resize(agents.size());
   for (AgentId a = 0; a < agents.size(); ++a) {
     const TinyAgent& t = agents[a];

@@ -15,8 +15,8 @@ class CalendarStage {
  public:
   static constexpr Stage id = Stage::calendar;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety, Component::network,
-                Component::dyads, Component::program},
+      .reads = {Component::staff, Component::skills, Component::confidence, Component::psych_safety,
+                Component::flattening, Component::network, Component::dyads, Component::program},
       .writes = {Component::confidence, Component::dyads, Component::dyad_events, Component::dyad_constants,
                  Component::active_dyads, Component::program, Component::matching_log}};
   static constexpr std::string_view summary =

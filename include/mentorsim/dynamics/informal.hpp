@@ -41,8 +41,8 @@ class InformalStage {
  public:
   static constexpr Stage id = Stage::informal;
   static constexpr StageAccess access{
-      .reads = {Component::staff, Component::confidence, Component::psych_safety, Component::network, Component::dyads,
-                Component::active_dyads, Component::program},
+      .reads = {Component::staff, Component::confidence, Component::psych_safety, Component::flattening,
+                Component::network, Component::dyads, Component::active_dyads, Component::program},
       .writes = {Component::dyads, Component::dyad_events, Component::program}};
   static constexpr std::string_view summary =
       "informal dyads whose natural end has come, or whose mentee reached the mentor's stage, end; staff below "

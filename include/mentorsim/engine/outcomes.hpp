@@ -36,6 +36,7 @@ enum class Outcome : std::uint8_t {
   quality,    // by formation: quality_<formation>
   satisfaction_change,
   satisfaction_change_by_formation,  // satisfaction_change_<formation>
+  satisfaction_change_staff,         // every active initial staff member of the arm, participant or not
   retention,
   skill_gain,  // by domain: skill_gain_<domain>
   strength_change,

@@ -38,10 +38,12 @@ DyadType dyad_type_of(ProgramKind kind);
 double similarity(const Population& population, AgentId a, AgentId b);
 
 // Power distance felt by `from` toward `to`, in [0, 1]:
-//   h_inst(from) * clamp( max(0, stage_to - stage_from) / 3 + status_weight * max(0, status_to - status_from)
+//   h_inst(from) * (1 - phi_unit(from)) * clamp( max(0, stage_to - stage_from) / 3 + status_weight * max(0, status_to -
+//   status_from)
 //                         + minority_weight * [from minority, to not], 0, 1 ),
 // status the profession's status (StatusParams; Nembhard & Edmondson 2006: higher-status professions
-// feel safer to speak up, physicians above nurses and allied professions).
+// feel safer to speak up, physicians above nurses and allied professions) and phi the hierarchy
+// flattening of from's unit (Population::flattening; 0 at week 0).
 double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status);
 
 // Power distance of `from` toward `to` inside a dyad, before the hierarchy scales it (>= 0):

@@ -75,6 +75,7 @@ struct SatisfactionParams {
   double quality_weight = 0.3;      // mean quality of one's active dyads (minus 0.5)
   double growth_weight = 0.25;      // cumulative skill gain (sum over domains)
   double empowerment_weight = 0.3;  // confidence gain since week 0
+  double adaptation = 0.025;        // weekly share of a skill or confidence gain that becomes the new normal
   double burden_weight = 0.1;       // share of the time budget taken by mentoring
   double workload_reference = 0.6;  // burden scales with workload / workload_reference
   double failure_weight = 0.1;      // a dyad of the agent's that failed recently
