@@ -8,6 +8,7 @@
 
 #include "mentorsim/program/calendar.hpp"
 #include "mentorsim/program/pairing/pairing.hpp"
+#include "support/program_calendar.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -27,24 +28,6 @@ Scenario search_scenario(std::uint32_t patience, const std::string& extra = "") 
           std::to_string(patience) + "\n" + extra);
 }
 
-struct Calendar {
-  World world;
-  DyadTable dyads;
-  ProgramState program;
-  const Scenario& scenario;
-  RandomSource random{7, 0};
-  std::vector<std::vector<MatchingRecord>> rounds;  // per week
-  Calendar(World w, const Scenario& s) : world(std::move(w)), scenario(s) {
-    assign_arms(program, world.population, scenario.arms(), scenario.randomisation(), random);
-  }
-  void run(Step weeks) {
-    for (Step t = 0; t < weeks; ++t) {
-      ProgramWorld pw{world.population, world.population.confidence, world.network, dyads, program};
-      rounds.push_back(run_calendar(pw, scenario, random, t));
-    }
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a mentee whose only mentor declines searches patience_weeks weeks and gives up", "[search]") {
@@ -55,7 +38,7 @@ TEST_CASE("a mentee whose only mentor declines searches patience_weeks weeks and
   agents[1].stage = CareerStage::senior;
   agents[1].time_budget = 0.0f;
   const Scenario scenario = search_scenario(3);
-  Calendar c(test::tiny_world(agents, {Tie{0, 1, 0.5f}}, 0.5, 0.5), scenario);
+  test::ProgramCalendar c(test::tiny_world(agents, {Tie{0, 1, 0.5f}}, 0.5, 0.5), scenario);
   c.run(4);  // weeks 0-3
   for (Step t : {1, 2, 3}) {
     REQUIRE(c.rounds[t].size() == 1);
@@ -84,7 +67,7 @@ TEST_CASE("of two mentees of one mentor, one is matched and the other lost to ot
   std::vector<test::TinyAgent> agents(3);
   agents[2].stage = CareerStage::senior;
   const Scenario scenario = search_scenario(3, "fit_choice_weight = 0.0\n");
-  Calendar c(test::tiny_world(agents, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.5, 0.5), scenario);
+  test::ProgramCalendar c(test::tiny_world(agents, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.5, 0.5), scenario);
   c.run(6);
   REQUIRE(c.dyads.size() == 1);
   CHECK(c.dyads.mentee[0] == 0);
@@ -111,7 +94,8 @@ TEST_CASE("the first match comes in the week the mentee reaches a mentor who acc
             [&](AgentId x, AgentId y) { return pair_fit(random, x, 0) > pair_fit(random, y, 0); });
   agents[by_fit[0]].time_budget = 0.0f;
   agents[by_fit[1]].time_budget = 0.0f;
-  Calendar c(test::tiny_world(agents, {Tie{0, 1, 0.5f}, Tie{0, 2, 0.5f}, Tie{0, 3, 0.5f}}, 0.5, 0.5), scenario);
+  test::ProgramCalendar c(test::tiny_world(agents, {Tie{0, 1, 0.5f}, Tie{0, 2, 0.5f}, Tie{0, 3, 0.5f}}, 0.5, 0.5),
+                          scenario);
   c.run(10);
   REQUIRE(c.dyads.size() == 1);
   CHECK(c.dyads.mentor[0] == by_fit[2]);

@@ -10,6 +10,7 @@
 #include "mentorsim/dynamics/calendar.hpp"
 #include "mentorsim/engine/outcomes.hpp"
 #include "mentorsim/program/teaching.hpp"
+#include "support/program_calendar.hpp"
 #include "support/tiny_world.hpp"
 
 using namespace mentorsim;
@@ -152,27 +153,6 @@ World network_world() {
 constexpr std::uint8_t kDigitalBit = domain_bit(Domain::digital);
 constexpr std::uint8_t kCultureBit = domain_bit(Domain::culture_wellbeing);
 
-// Runs the program calendar of a world week by week from week 0.
-struct NetworkCalendar {
-  World world;
-  DyadTable dyads;
-  ProgramState program;
-  const Scenario& scenario;
-  RandomSource random{7, 0};
-  std::vector<std::vector<MatchingRecord>> rounds;  // per week
-  NetworkCalendar(World w, const Scenario& s) : world(std::move(w)), scenario(s) {
-    assign_arms(program, world.population, scenario.arms(), scenario.randomisation(), random);
-  }
-  // Runs `weeks` more weeks.
-  void run(Step weeks) {
-    const auto first = static_cast<Step>(rounds.size());
-    for (Step t = first; t < first + weeks; ++t) {
-      ProgramWorld pw{world.population, world.population.confidence, world.network, dyads, program};
-      rounds.push_back(run_calendar(pw, scenario, random, t));
-    }
-  }
-};
-
 }  // namespace
 
 TEST_CASE("the scenario layer's taught domains are the teaching flows'", "[program][network]") {
@@ -191,7 +171,7 @@ TEST_CASE("assigned network mentoring gives a mentee one mentor per domain set a
   // the other for culture/wellbeing, both at the start week.
   const Scenario scenario = network_scenario("");
   REQUIRE(scenario.arms()[0].program.network_domains == std::vector<std::uint8_t>{kDigitalBit, kCultureBit});
-  NetworkCalendar c(network_world(), scenario);
+  test::ProgramCalendar c(network_world(), scenario);
   c.run(3);
   REQUIRE(c.dyads.size() == 2);
   CHECK(c.rounds[1].size() == 2);  // two rounds at the start week
@@ -207,7 +187,7 @@ TEST_CASE("assigned network mentoring gives a mentee one mentor per domain set a
   const Scenario one = network_scenario("mentor_capacity = 2\nmentee_stages = [\"senior\"]\n");
   World world = network_world();
   world.population.stage[1] = CareerStage::mid_career;  // agent 1 is neither a mentor nor a mentee
-  NetworkCalendar single(std::move(world), one);
+  test::ProgramCalendar single(std::move(world), one);
   single.run(3);
   REQUIRE(single.dyads.size() == 1);
   CHECK(single.dyads.mentor[0] == 0);
@@ -219,7 +199,7 @@ TEST_CASE("a self-identifying network mentee finds the mentor of each domain set
   // 0.6 * 0.7 = 0.42 against 0.2 * 0.7 = 0.14), approaches and is accepted. Week 2: it seeks its
   // culture/wellbeing mentor; junior 0, whom it has, is not a candidate, junior 1 is. Week 3: no search.
   const Scenario scenario = network_scenario("strategy = \"self_identified\"\n");
-  NetworkCalendar c(network_world(), scenario);
+  test::ProgramCalendar c(network_world(), scenario);
   c.run(4);
   REQUIRE(c.dyads.size() == 2);
   CHECK(c.dyads.mentor[0] == 0);
@@ -235,7 +215,7 @@ TEST_CASE("a self-identifying network mentee finds the mentor of each domain set
   // Seeking culture/wellbeing first ranks junior 1 first.
   const Scenario reversed =
       network_scenario("strategy = \"self_identified\"\nnetwork_domains = [\"culture_wellbeing\", \"digital\"]\n");
-  NetworkCalendar r(network_world(), reversed);
+  test::ProgramCalendar r(network_world(), reversed);
   r.run(2);
   REQUIRE(r.dyads.size() == 1);
   CHECK(r.dyads.mentor[0] == 1);
@@ -278,7 +258,7 @@ TEST_CASE("spot mentoring: a seeker asks the most skilled 2-hop colleague for on
   // contact); seeker 1 ranks 3 (direct) above 2 (2-hop via 3); senior 4 is below the gap. Each expert has
   // one place: the seeker booked first gets 3, the other 2. Seeker 5 has nobody: an unmet need.
   const Scenario scenario = spot_scenario("mentor_uptake = 0.0\n");
-  NetworkCalendar c(spot_world(), scenario);
+  test::ProgramCalendar c(spot_world(), scenario);
   c.run(1);
   REQUIRE(c.dyads.size() == 2);
   std::map<AgentId, AgentId> expert_of;
