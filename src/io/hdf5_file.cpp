@@ -28,8 +28,19 @@ namespace {
 // wrappers are not promised to be, so every entry point of this file (constructors and destructors
 // included: they open and close HDF5 objects) holds this lock; runs on several threads (the pattern
 // runs of a sweep or calibration) then write their own files safely, taking turns only for HDF5 calls.
+//
+// The HDF5 library prints its error stack to stderr unless told not to, and in a thread-safe build
+// that setting (like the error stack itself) belongs to each thread: silencing it once at start-up
+// leaves every other thread printing "HDF5-DIAG" lines for errors this file handles itself (a link
+// that does not exist, a failed open it reports as one line). Every thread that calls HDF5 takes this
+// lock first, so the lock silences the calling thread, once.
 std::recursive_mutex& hdf5_mutex() {
   static std::recursive_mutex mutex;
+  thread_local const bool silenced = [] {
+    H5::Exception::dontPrint();
+    return true;
+  }();
+  static_cast<void>(silenced);
   return mutex;
 }
 
