@@ -1,6 +1,7 @@
 #include "mentorsim/dynamics/informal.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -72,6 +73,18 @@ std::uint32_t informal_next_mark(std::size_t n) {
 constexpr std::uint8_t kInformalActive = 0x80;
 constexpr std::uint8_t kInformalRank = 0x7f;
 
+// Bits of InformalStage::traits_: the institution, the profession and the minority value of an agent.
+constexpr std::uint32_t kTraitInstitution = 0x0000ffffu;
+constexpr std::uint32_t kTraitProfession = 0x00ff0000u;
+constexpr std::uint32_t kTraitMinority = 0xff000000u;
+static_assert(sizeof(InstitutionId) == 2 && sizeof(Profession) == 1, "traits_ packs them in 16 and 8 bits");
+
+std::uint32_t informal_traits(const Population& pop, AgentId c) {
+  return static_cast<std::uint32_t>(pop.institution[c]) |
+         static_cast<std::uint32_t>(index_of(pop.profession[c])) << 16 |
+         static_cast<std::uint32_t>(pop.minority[c]) << 24;
+}
+
 }  // namespace
 
 void InformalStage::run(Context& ctx) {
@@ -110,6 +123,8 @@ void InformalStage::run(Context& ctx) {
   // 2-hop contact, about a hundred random lookups per seeker, which one small array keeps in cache where
   // the three population and program arrays it replaces would not be.
   status_.resize(n);
+  traits_.resize(n);
+  manages_.assign(n, 0);
   parallel::for_each(
       n,
       [&](std::size_t i) {
@@ -120,6 +135,11 @@ void InformalStage::run(Context& ctx) {
           if (program.informal_mentor_load[c] < p.capacity) s |= static_cast<std::uint8_t>(index_of(pop.stage[c]) + 1);
         }
         status_[c] = s;
+        traits_[c] = informal_traits(pop, c);
+        // Every writer stores the same value, so the order of the stores does not matter.
+        if (const AgentId m = pop.manager[c]; m != kNoAgent) {
+          std::atomic_ref<std::uint8_t>(manages_[m]).store(1, std::memory_order_relaxed);
+        }
       },
       4096);
   const ApproachParams& approach = dynamics.approach;
@@ -170,11 +190,19 @@ void InformalStage::run(Context& ctx) {
         for (AgentId second : net.neighbors(first)) consider(second);
       }
       candidates.clear();
+      const AgentId own_manager = pop.manager[a];
+      const bool manages = manages_[a] != 0;
+      const std::uint32_t own_traits = traits_[a];
+      const int own_stage = static_cast<int>(pop.stage[a]);
       for (AgentId c : seen) {
         // is_feasible without constraints: both active and distinct (status_ says so), and neither the
         // other's line manager.
-        if (pop.manager[a] == c || pop.manager[c] == a) continue;
-        const double sim = similarity(pop, c, a);
+        if (own_manager == c || (manages && pop.manager[c] == a)) continue;
+        // similarity(pop, c, a) from the packed copies; a candidate's stage is its rank - 1.
+        const std::uint32_t other = traits_[c];
+        const double sim = similarity_of(
+            ((own_traits ^ other) & kTraitProfession) == 0, ((own_traits ^ other) & kTraitInstitution) == 0,
+            ((own_traits ^ other) & kTraitMinority) == 0, std::abs(((status_[c] & kInformalRank) - 1) - own_stage));
         const double bound = bounded ? approach.homophily_weight * sim +
                                            approach.fit_choice_weight *
                                                informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)

@@ -346,6 +346,9 @@ double virtual_share(const Scenario& scenario, const DyadTable& dyads, DyadId d)
 double meeting_time_factor(const Scenario& scenario, const Population& population, const DyadTable& dyads, DyadId d) {
   const MeetingParams& p = scenario.dynamics().meetings;
   const double v = virtual_share(scenario, dyads, d);
+  // In person without a travel cost (the default) a meeting takes exactly its time, wherever the partners
+  // work: the partners' institutions are not looked up (two random reads per dyad and week).
+  if (v == 0.0 && p.cross_institution_travel == 0.0) return 1.0;
   const bool across = population.institution[dyads.mentor[d]] != population.institution[dyads.mentee[d]];
   const double in_person = across ? 1.0 + p.cross_institution_travel : 1.0;
   if (v == 0.0) return in_person;  // exactly the in-person time, whatever the virtual keys

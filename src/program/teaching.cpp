@@ -87,12 +87,10 @@ DyadType dyad_type_of(ProgramKind kind) {
 }
 
 double similarity(const Population& population, AgentId a, AgentId b) {
-  const double same_profession = population.profession[a] == population.profession[b] ? 1.0 : 0.0;
-  const double same_institution = population.institution[a] == population.institution[b] ? 1.0 : 0.0;
-  const double same_minority = population.minority[a] == population.minority[b] ? 1.0 : 0.0;
-  const int stage_gap = std::abs(static_cast<int>(population.stage[a]) - static_cast<int>(population.stage[b]));
-  const double stage = 1.0 - stage_gap / 3.0;
-  return (same_profession + same_institution + same_minority + stage) / 4.0;
+  return similarity_of(population.profession[a] == population.profession[b],
+                       population.institution[a] == population.institution[b],
+                       population.minority[a] == population.minority[b],
+                       std::abs(static_cast<int>(population.stage[a]) - static_cast<int>(population.stage[b])));
 }
 
 double power_distance(const Population& population, AgentId from, AgentId to, const StatusParams& status) {

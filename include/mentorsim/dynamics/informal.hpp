@@ -58,6 +58,12 @@ class InformalStage {
   // Per agent, rebuilt each week before the search: whether it is active and the career stage + 1 of an
   // agent with a free informal place (run() explains the layout).
   std::vector<std::uint8_t> status_;
+  // Per agent, rebuilt with status_: institution, profession and minority status packed into one word,
+  // so that a candidate's similarity to its seeker costs one memory access instead of three.
+  std::vector<std::uint32_t> traits_;
+  // Per agent, rebuilt with status_: 1 if it is anyone's line manager (a seeker who manages no one
+  // needs no look-up of its candidates' managers).
+  std::vector<std::uint8_t> manages_;
 };
 
 }  // namespace mentorsim

@@ -37,6 +37,16 @@ DyadType dyad_type_of(ProgramKind kind);
 // 1 - |stage difference| / 3. In [0, 1].
 double similarity(const Population& population, AgentId a, AgentId b);
 
+// The same mean from its components' inputs (similarity computes it with this function, so a caller
+// that keeps its own packed copy of the attributes gets bitwise the same value).
+inline double similarity_of(bool same_profession, bool same_institution, bool same_minority, int stage_gap) {
+  const double profession = same_profession ? 1.0 : 0.0;
+  const double institution = same_institution ? 1.0 : 0.0;
+  const double minority = same_minority ? 1.0 : 0.0;
+  const double stage = 1.0 - stage_gap / 3.0;
+  return (profession + institution + minority + stage) / 4.0;
+}
+
 // Power distance felt by `from` toward `to`, in [0, 1]:
 //   h_inst(from) * (1 - phi_unit(from)) * clamp( max(0, stage_to - stage_from) / 3 + status_weight * max(0, status_to -
 //   status_from)
