@@ -143,12 +143,44 @@ std::uint8_t network_domains_of(const ProgramSpec& p, AgentId mentee, const Prog
   return p.network_domains[next];
 }
 
+// The domain sets a network mentee of the arm (this wave: enrolled at or after `since`) held once and no
+// longer holds, because a dyad of theirs ended early (docs/model.md 7.20): per mentee, the masks of those
+// sets in the order of network_domains. Mentees with none are left out.
+std::vector<std::pair<AgentId, std::vector<std::uint8_t>>> freed_sets(const ProgramWorld& world, const ProgramSpec& p,
+                                                                      ArmId arm, Step since) {
+  const Population& pop = world.population;
+  const ProgramState& program = world.program;
+  const DyadTable& dyads = world.dyads;
+  std::vector<std::uint8_t> held(pop.size(), 0);  // bit j: holds a dyad for the j-th domain set
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (!dyads.active(d) || dyads.arm[d] != arm || dyads.formation[d] == Formation::informal) continue;
+    const auto set = std::find(p.network_domains.begin(), p.network_domains.end(), dyads.domains[d]);
+    if (set != p.network_domains.end())
+      held[dyads.mentee[d]] |= static_cast<std::uint8_t>(1u << (set - p.network_domains.begin()));
+  }
+  std::vector<std::pair<AgentId, std::vector<std::uint8_t>>> out;
+  for (AgentId a = 0; a < pop.size(); ++a) {
+    if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) continue;
+    if (program.enrolled_week[a] == kNever || program.enrolled_week[a] < since) continue;
+    std::vector<std::uint8_t> sets;
+    const std::size_t found = std::min<std::size_t>(program.network_found[a], p.network_domains.size());
+    for (std::size_t j = 0; j < found; ++j) {
+      if (!(held[a] & (1u << j))) sets.push_back(p.network_domains[j]);
+    }
+    if (!sets.empty()) out.emplace_back(a, std::move(sets));
+  }
+  return out;
+}
+
 // One matching round of an arm for the given mentees, with the mentors' free places. `search`: a week
 // of the mentees' self-identified search, which reads and updates what their search met so far (the
 // mentors considered, the kSearch* bits); otherwise a round of its own (assigners, re-matching).
+// `refill` (network re-matching, same order as mentees): the freed domain set each mentee seeks again;
+// empty: each network mentee seeks its next set, network_domains[network_found].
 MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const RandomSource& random, ArmId arm,
                            Step step, std::vector<AgentId> mentees, const PairingStrategyBase& strategy,
-                           Formation assigned_formation, bool search = false, std::uint32_t round = 0) {
+                           Formation assigned_formation, bool search = false, std::uint32_t round = 0,
+                           const std::vector<std::uint8_t>& refill = {}) {
   const ProgramSpec& p = scenario.arms()[arm].program;
   const Population& pop = world.population;
   ProgramState& program = world.program;
@@ -170,6 +202,7 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
   input.assigned_formation = assigned_formation;
   input.fit_random = random;
   input.mentees = std::move(mentees);
+  std::map<AgentId, std::uint8_t> sought;  // network: the domain set each mentee seeks in this round
   if (p.network()) {
     // Each network mentee seeks the mentor of its next domain set, never one it already has (7.20).
     std::map<AgentId, std::vector<AgentId>> current;
@@ -185,7 +218,8 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
     input.excluded.resize(input.mentees.size());
     for (std::size_t k = 0; k < input.mentees.size(); ++k) {
       const AgentId a = input.mentees[k];
-      input.domains.push_back(network_domains_of(p, a, program));
+      input.domains.push_back(refill.empty() ? network_domains_of(p, a, program) : refill[k]);
+      sought.emplace(a, input.domains.back());
       if (auto it = current.find(a); it != current.end()) input.excluded[k] = it->second;
     }
   }
@@ -230,10 +264,10 @@ MatchingRecord match_round(ProgramWorld& world, const Scenario& scenario, const 
     if (p.kind == ProgramKind::group) {
       if (auto it = circle.find(pair.mentor); it != circle.end()) group = it->second;
     }
-    const std::uint8_t domains = p.network() ? network_domains_of(p, pair.mentee, program) : kAllDomains;
+    const std::uint8_t domains = p.network() ? sought.at(pair.mentee) : kAllDomains;
     const DyadId id = form_dyad(world, scenario, pair.mentor, pair.mentee, arm, pair.formation, group, step,
                                 pair_fit(random, pair.mentor, pair.mentee), pair.fit_perceived, domains);
-    if (p.network()) ++program.network_found[pair.mentee];
+    if (p.network() && refill.empty()) ++program.network_found[pair.mentee];
     if (p.kind == ProgramKind::group) circle.emplace(pair.mentor, id);
     program.unmatched_reason[pair.mentee] = kNotUnmatched;
     program.dissolved[pair.mentee] = 0;
@@ -468,6 +502,18 @@ std::vector<AgentId> searching(ProgramWorld& world, const ProgramSpec& p, ArmId 
   });
 }
 
+// Enrolled network mentees of the arm (this wave) with fewer than mentors_per_mentee mentors found.
+std::vector<AgentId> missing_network(const ProgramWorld& world, const ProgramSpec& p, ArmId arm, Step since) {
+  const Population& pop = world.population;
+  const ProgramState& program = world.program;
+  return parallel::indices_where<AgentId>(pop.size(), [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    return program.arm[a] == arm && pop.active(a) && (program.enrolled[a] & kMenteeRole) &&
+           program.enrolled_week[a] != kNever && program.enrolled_week[a] >= since &&
+           program.network_found[a] < p.mentors_per_mentee;
+  });
+}
+
 // Forgets the considered mentors of the arm's mentees (their search has ended with the program or phase).
 void end_search(ProgramState& program, ArmId arm) {
   std::erase_if(program.considered, [&](const auto& entry) { return program.arm[entry.first] == arm; });
@@ -546,15 +592,44 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
     }
     if (p.strategy == PairingStrategy::hybrid && step == wave + p.fallback_weeks) {
       end_search(world.program, arm);
-      records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false, wave),
-                                    AssignedRandomPairing{}, Formation::hybrid_fallback));
+      if (!p.network()) {
+        records.push_back(match_round(world, scenario, random, arm, step, seeking(world, arm, false, wave),
+                                      AssignedRandomPairing{}, Formation::hybrid_fallback));
+      } else {
+        // The assigned phase completes the networks self-identification began: mentors_per_mentee rounds,
+        // each for every mentee still missing mentors, its next domain set (7.20).
+        for (std::uint32_t round = 0; round < p.mentors_per_mentee; ++round) {
+          records.push_back(match_round(world, scenario, random, arm, step, missing_network(world, p, arm, wave),
+                                        AssignedRandomPairing{}, Formation::hybrid_fallback, false, round));
+        }
+      }
     }
     if (p.rematch && (step - wave) % p.rematch_interval_weeks == 0) {
-      auto again = seeking(world, arm, true, wave);
-      if (!again.empty()) {
-        records.push_back(
-            match_round(world, scenario, random, arm, step, std::move(again), *strategy,
-                        p.strategy == PairingStrategy::hybrid ? Formation::hybrid_fallback : Formation::assigned));
+      const Formation formation =
+          p.strategy == PairingStrategy::hybrid ? Formation::hybrid_fallback : Formation::assigned;
+      if (!p.network()) {
+        auto again = seeking(world, arm, true, wave);
+        if (!again.empty()) {
+          records.push_back(match_round(world, scenario, random, arm, step, std::move(again), *strategy, formation));
+        }
+      } else {
+        // A network mentee seeks again each domain set whose dyad ended early, the first first: an assigner
+        // in up to mentors_per_mentee rounds, a self-identifying mentee one mentor per re-matching week (7.20).
+        const bool assigner =
+            p.strategy == PairingStrategy::assigned_random || p.strategy == PairingStrategy::assigned_optimal;
+        const std::uint32_t rounds = assigner ? p.mentors_per_mentee : 1;
+        for (std::uint32_t round = 0; round < rounds; ++round) {
+          const auto freed = freed_sets(world, p, arm, wave);
+          if (freed.empty()) break;
+          std::vector<AgentId> again;
+          std::vector<std::uint8_t> sets;
+          for (const auto& [mentee, domains] : freed) {
+            again.push_back(mentee);
+            sets.push_back(domains.front());
+          }
+          records.push_back(match_round(world, scenario, random, arm, step, std::move(again), *strategy, formation,
+                                        false, round, sets));
+        }
       }
     }
   }

@@ -475,7 +475,11 @@ ParameterGroup program_group() {
           integer("fallback_weeks", p.fallback_weeks, 1, 520,
                   {"weeks", "hybrid: weeks of self-identification before the assigned fallback",
                    "assumption: two months to self-identify", "< duration_weeks"}),
-          boolean("rematch", p.rematch, {"", "mentees whose dyad ended early are matched again", "assumption"}),
+          boolean("rematch", p.rematch,
+                  {"",
+                   "mentees whose dyad ended early are matched again (a network mentee for the domain sets of the "
+                   "dyads it lost)",
+                   "assumption"}),
           integer("rematch_interval_weeks", p.rematch_interval_weeks, 1, 520,
                   {"weeks", "weeks between re-matching rounds", "assumption"}),
           integer("start_week", p.start_week, 0, 5200,
@@ -538,8 +542,7 @@ ParameterGroup program_group() {
                    "mentor)",
                    "design choice; Higgins & Kram 2001 (Acad Manage Rev): a developmental network of several "
                    "developers at once; review: \"network mentoring\" is one of the styles of mentoring",
-                   "≤ the domains the kind's mentors teach; not group or peer; strategy assigned_random or "
-                   "self_identified; no rematch"}),
+                   "≤ the domains the kind's mentors teach; not group, peer or spot"}),
           other("network_domains", ValueType::list, "the kind's taught domains split evenly, in order", "",
                 "domain names joined by +",
                 {"", "network mentoring: the domains of each of a mentee's mentors, one \"a+b\" set per mentor",

@@ -834,20 +834,6 @@ class ScenarioBuilder {
                                         " domains (" + domain_list(taught) + "): at most " + std::to_string(domains) +
                                         " mentors per mentee, got " + std::to_string(p.mentors_per_mentee));
     }
-    if (p.strategy == PairingStrategy::assigned_optimal) {
-      r.error("strategy",
-              "assigned_optimal cannot form network mentoring (mentors_per_mentee > 1): its solver cannot exclude the "
-              "mentors a mentee already has; use assigned_random or self_identified");
-    } else if (p.strategy == PairingStrategy::hybrid) {
-      r.error("strategy",
-              "hybrid cannot form network mentoring (mentors_per_mentee > 1): its assigned fallback does not complete "
-              "networks begun by self-identification; use assigned_random or self_identified");
-    }
-    if (p.rematch) {
-      r.error("rematch",
-              "re-matching is not supported with network mentoring (mentors_per_mentee > 1): a network "
-              "dyad that ends early is not replaced");
-    }
   }
 
   // The spot keys of an active program, and the keys a spot program has no use for (docs/model.md 7.21).

@@ -125,6 +125,10 @@ TEST_CASE("the styles of issue 16 switched on with uptake 0 give exactly the con
       {"cascade", "kind = \"reverse\"\ncascade_waves = 3\nduration_weeks = 8\ncadence_weeks = 2\n"},
       // Two mentors per mentee (network mentoring).
       {"network", "kind = \"traditional\"\nmentors_per_mentee = 2\n"},
+      // ... under the optimal assigner and hybrid pairing, with re-matching of the sets of early-ended dyads.
+      {"network_optimal",
+       "kind = \"traditional\"\nmentors_per_mentee = 2\nstrategy = \"assigned_optimal\"\nrematch = true\n"},
+      {"network_hybrid", "kind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"hybrid\"\nrematch = true\n"},
       // Spot consultations through a directory.
       {"spot", "kind = \"spot\"\ndirectory_visibility = 0.5\n"},
   };

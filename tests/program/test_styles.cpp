@@ -224,6 +224,148 @@ TEST_CASE("a self-identifying network mentee finds the mentor of each domain set
 
 namespace {
 
+// Four agents for the network assigners: juniors 0 (digital 0.9, culture/wellbeing 0.5) and 1 (digital
+// 0.5, culture 0.9) mentor; senior 2 (digital 0.3, culture 0.3) is a mentee; agent 3 is given by the test.
+// A reverse dyad's complementarity on one domain is (s_mentor - s_mentee) * (1 - s_mentee).
+World network_world_with(const test::TinyAgent& fourth) {
+  test::TinyAgent digital;
+  digital.skills = {0.4f, 0.9f, 0.5f, 0.5f, 0.5f, 0.5f};
+  digital.confidence = 1.0f;
+  test::TinyAgent culture = digital;
+  culture.skills = {0.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f};
+  test::TinyAgent senior;
+  senior.stage = CareerStage::senior;
+  senior.skills = {0.8f, 0.3f, 0.5f, 0.5f, 0.5f, 0.3f};
+  senior.confidence = 1.0f;
+  return test::tiny_world({digital, culture, senior, fourth}, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.7, 0.2);
+}
+
+Scenario network_scenario_of_four(const std::string& program) {
+  return test::tiny_scenario(
+      4,
+      "[program]\nkind = \"reverse\"\nstart_week = 1\nduration_weeks = 10\nuptake = 1.0\nmentor_uptake = 1.0\n"
+      "mentors_per_mentee = 2\nmentor_stages = [\"early_career\"]\nmentee_stages = [\"senior\"]\n" +
+          program);
+}
+
+// The dyad of `mentee` for `domains`, or kNoDyad.
+DyadId network_dyad(const DyadTable& dyads, AgentId mentee, std::uint8_t domains) {
+  for (DyadId d = 0; d < dyads.size(); ++d) {
+    if (dyads.mentee[d] == mentee && dyads.domains[d] == domains) return d;
+  }
+  return kNoDyad;
+}
+
+}  // namespace
+
+TEST_CASE("assigned_optimal gives a network mentee the best mentor for each domain set in turn", "[program][network]") {
+  // Junior 3 is strong in both (0.95). Round 1 (digital): values 0.65 * 0.7 = 0.455 (agent 3), 0.6 * 0.7
+  // = 0.42 (agent 0), 0.2 * 0.7 = 0.14 (agent 1): agent 3. Round 2 (culture/wellbeing): agent 3 has a free
+  // place (capacity 2) and would be best again (0.455), but the mentee has it; agent 1 (0.42) beats
+  // agent 0 (0.14).
+  test::TinyAgent both;
+  both.skills = {0.4f, 0.95f, 0.5f, 0.5f, 0.5f, 0.95f};
+  const Scenario scenario = network_scenario_of_four("strategy = \"assigned_optimal\"\nmentor_capacity = 2\n");
+  test::ProgramCalendar c(network_world_with(both), scenario);
+  c.run(3);
+  REQUIRE(c.dyads.size() == 2);
+  CHECK(c.rounds[1].size() == 2);
+  CHECK(c.dyads.mentor[0] == 3);
+  CHECK(c.dyads.domains[0] == kDigitalBit);
+  CHECK(c.dyads.mentor[1] == 1);
+  CHECK(c.dyads.domains[1] == kCultureBit);
+  CHECK(c.dyads.formation[1] == Formation::assigned);
+  CHECK(c.program.network_found[2] == 2);
+}
+
+TEST_CASE("assigned_optimal network rounds: the first domain set takes the places before the second",
+          "[program][network]") {
+  // Seniors 2 (digital 0.3) and 3 (digital 0.1) both seek digital first; capacity 1, two mentors. The
+  // first round maximises the pairs (both) and then the value: 0 -> 3 and 1 -> 2 give 0.8 * 0.9 + 0.2 *
+  // 0.7 = 0.86 against 0 -> 2 and 1 -> 3: 0.42 + 0.4 * 0.9 = 0.78. No place is left for the second round.
+  test::TinyAgent weaker;
+  weaker.stage = CareerStage::senior;
+  weaker.skills = {0.8f, 0.1f, 0.5f, 0.5f, 0.5f, 0.3f};
+  const Scenario scenario = network_scenario_of_four("strategy = \"assigned_optimal\"\nmentor_capacity = 1\n");
+  test::ProgramCalendar c(network_world_with(weaker), scenario);
+  c.run(2);
+  REQUIRE(c.dyads.size() == 2);
+  const DyadId of2 = network_dyad(c.dyads, 2, kDigitalBit);
+  const DyadId of3 = network_dyad(c.dyads, 3, kDigitalBit);
+  REQUIRE(of2 != kNoDyad);
+  REQUIRE(of3 != kNoDyad);
+  CHECK(c.dyads.mentor[of2] == 1);
+  CHECK(c.dyads.mentor[of3] == 0);
+  REQUIRE(c.rounds[1].size() == 2);
+  CHECK(c.rounds[1][1].mentees == 2);
+  CHECK(c.rounds[1][1].pairs == 0);
+  CHECK(c.program.network_found[2] == 1);
+  CHECK(c.program.network_found[3] == 1);
+}
+
+TEST_CASE("a hybrid network mentee keeps its self-found mentor and is assigned the other domain set",
+          "[program][network]") {
+  // Week 1 (self-identified phase): it seeks digital, ranks junior 0 first (0.42 against 0.14) and is
+  // accepted. Week 2 (the assigned phase, fallback_weeks = 1): it still lacks culture/wellbeing; junior 0
+  // has a free place (capacity 2) but the mentee has it, so the assigner gives junior 1.
+  const Scenario scenario = network_scenario("strategy = \"hybrid\"\nfallback_weeks = 1\nmentor_capacity = 2\n");
+  test::ProgramCalendar c(network_world(), scenario);
+  c.run(4);
+  REQUIRE(c.dyads.size() == 2);
+  CHECK(c.dyads.mentor[0] == 0);
+  CHECK(c.dyads.domains[0] == kDigitalBit);
+  CHECK(c.dyads.formation[0] == Formation::self_identified);
+  CHECK(c.dyads.active(0));
+  CHECK(c.dyads.mentor[1] == 1);
+  CHECK(c.dyads.domains[1] == kCultureBit);
+  CHECK(c.dyads.formation[1] == Formation::hybrid_fallback);
+  CHECK(c.dyads.start[1] == 2);
+  CHECK(c.program.network_found[2] == 2);
+  CHECK(c.program.mentee_load[2] == 2);
+}
+
+TEST_CASE("a network dyad that ends early is replaced for its domain set only", "[program][network]") {
+  // Junior 3 has 0.6 in both. Week 1 (assigned_optimal, capacity 1): digital to junior 0 (0.42 against
+  // 0.21 and 0.14), culture/wellbeing to junior 1 (0.42 against 0.21). Week 2: junior 1 leaves and its
+  // dyad ends; the re-matching round of week 2 (interval 1) seeks culture/wellbeing again and junior 3,
+  // the only free mentor, takes it. The digital dyad runs on; nothing else is formed.
+  test::TinyAgent middle;
+  middle.skills = {0.4f, 0.6f, 0.5f, 0.5f, 0.5f, 0.6f};
+  for (const bool rematch : {true, false}) {
+    INFO("rematch " << rematch);
+    const Scenario scenario = network_scenario_of_four(
+        std::string("strategy = \"assigned_optimal\"\n") +
+        "mentor_capacity = 1\nrematch_interval_weeks = 1\nrematch = " + (rematch ? "true" : "false") + "\n");
+    test::ProgramCalendar c(network_world_with(middle), scenario);
+    c.run(2);
+    REQUIRE(c.dyads.size() == 2);
+    REQUIRE(c.dyads.mentor[0] == 0);
+    REQUIRE(c.dyads.mentor[1] == 1);
+    REQUIRE(c.dyads.domains[1] == kCultureBit);
+    c.world.population.left[1] = 2;
+    end_dyad(c.dyads, c.program, 1, 2, EndReason::leaving);
+    c.run(3);
+    CHECK(c.dyads.active(0));
+    CHECK(c.program.network_found[2] == 2);
+    if (!rematch) {
+      CHECK(c.dyads.size() == 2);  // without re-matching the slot stays empty
+      CHECK(c.program.mentee_load[2] == 1);
+      continue;
+    }
+    REQUIRE(c.dyads.size() == 3);
+    CHECK(c.dyads.mentor[2] == 3);
+    CHECK(c.dyads.domains[2] == kCultureBit);
+    CHECK(c.dyads.start[2] == 2);
+    CHECK(c.program.mentee_load[2] == 2);
+    REQUIRE(c.rounds[2].size() == 1);
+    CHECK(c.rounds[2][0].mentees == 1);
+    CHECK(c.rounds[2][0].pairs == 1);
+    CHECK(c.rounds[3].empty());
+  }
+}
+
+namespace {
+
 // A spot program from week 0 in which every early-career seeker has a need every week (spot_rate 1).
 Scenario spot_scenario(const std::string& program) {
   return test::tiny_scenario(6,

@@ -298,15 +298,16 @@ TEST_CASE("network mentoring keys are validated with located one-line errors", "
   e = only(scenario_errors("[program]\nkind = \"group\"\nmentors_per_mentee = 2\n"));
   CHECK(e.key == "program.mentors_per_mentee");
   CHECK(contains(e.message, "group programs cannot have several mentors per mentee"));
-  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"assigned_optimal\"\n"));
-  CHECK(e.key == "program.strategy");
-  CHECK(e.where.line == 4);
-  CHECK(contains(e.message, "assigned_optimal cannot form network mentoring"));
-  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nstrategy = \"hybrid\"\n"));
-  CHECK(e.key == "program.strategy");
-  CHECK(contains(e.message, "hybrid cannot form network mentoring"));
-  e = only(scenario_errors("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nrematch = true\n"));
-  CHECK(e.key == "program.rematch");
+  // Every pairing strategy forms networks, with or without re-matching (7.20).
+  for (const char* strategy : {"assigned_random", "assigned_optimal", "self_identified", "hybrid"}) {
+    INFO(strategy);
+    CHECK(scenario_errors(std::string("[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nrematch = true\n") +
+                          "strategy = \"" + strategy + "\"\n")
+              .empty());
+  }
+  e = only(scenario_errors("[program]\nkind = \"peer\"\nmentors_per_mentee = 2\n"));
+  CHECK(e.key == "program.mentors_per_mentee");
+  CHECK(contains(e.message, "peer programs cannot have several mentors per mentee"));
   // Domain sets: unknown, not taught by the kind, in two sets, the wrong number of sets.
   e = only(scenario_errors(
       "[program]\nkind = \"reverse\"\nmentors_per_mentee = 2\nnetwork_domains = [\"digital\", \"wellbeing\"]\n"));

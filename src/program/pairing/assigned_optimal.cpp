@@ -16,8 +16,8 @@ struct Block {
   std::vector<std::size_t> places;
 };
 
-std::uint64_t key_of(const RandomSource& random, Step step, std::uint32_t entity, std::size_t index) {
-  Stream s = random.stream(step, Purpose::pairing, entity);
+std::uint64_t key_of(const RandomSource& random, Step step, Purpose purpose, std::uint32_t entity, std::size_t index) {
+  Stream s = random.stream(step, purpose, entity);
   return (static_cast<std::uint64_t>(s.next_u32()) << 32) | index;
 }
 
@@ -102,6 +102,7 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
   }
   const std::size_t n = in.mentees.size();
   const std::size_t s = places.size();
+  auto domains_of = [&](std::size_t k) { return in.domains.empty() ? kAllDomains : in.domains[k]; };
 
   // Blocks: one when the pool is small enough to solve exactly; otherwise mentees and places in
   // random order, dealt round-robin.
@@ -122,10 +123,10 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       for (std::size_t k = 0; k < total; ++k) member(blocks[k % count]).push_back(order[k].second);
     };
     deal(
-        n, [&](std::size_t k) { return key_of(in.random, in.step, in.mentees[k], k); },
+        n, [&](std::size_t k) { return key_of(in.random, in.step, in.pairing_purpose, in.mentees[k], k); },
         [](Block& b) -> std::vector<std::size_t>& { return b.mentees; });
     deal(
-        s, [&](std::size_t k) { return key_of(in.random, in.step, places[k], k); },
+        s, [&](std::size_t k) { return key_of(in.random, in.step, in.pairing_purpose, places[k], k); },
         [](Block& b) -> std::vector<std::size_t>& { return b.places; });
   }
 
@@ -139,11 +140,17 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
         const std::size_t columns = block.places.size();
         std::vector<double> weight(rows * columns, std::numeric_limits<double>::quiet_NaN());
         for (std::size_t r = 0; r < rows; ++r) {
-          const AgentId mentee = in.mentees[block.mentees[r]];
+          const std::size_t k = block.mentees[r];
+          const AgentId mentee = in.mentees[k];
+          // A network mentee: the value over the domains it seeks, never a mentor it already has (7.20).
+          const std::vector<AgentId>* excluded = in.excluded.empty() ? nullptr : &in.excluded[k];
           for (std::size_t c = 0; c < columns; ++c) {
             const AgentId mentor = places[block.places[c]];
+            if (excluded != nullptr && std::find(excluded->begin(), excluded->end(), mentor) != excluded->end()) {
+              continue;
+            }
             if (is_feasible(pop, mentor, mentee, in.constraints)) {
-              weight[r * columns + c] = pair_value(pop, mentor, mentee, in.type, in.constraints);
+              weight[r * columns + c] = pair_value(pop, mentor, mentee, in.type, in.constraints, domains_of(k));
             }
           }
         }
@@ -156,7 +163,8 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
   double achieved = 0.0;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     for (std::size_t r = 0; r < blocks[b].mentees.size(); ++r) {
-      const AgentId mentee = in.mentees[blocks[b].mentees[r]];
+      const std::size_t k = blocks[b].mentees[r];
+      const AgentId mentee = in.mentees[k];
       const int column = assigned[b][r];
       if (column < 0) {
         result.unmatched.push_back(mentee);
@@ -165,7 +173,7 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       }
       const AgentId mentor = places[blocks[b].places[static_cast<std::size_t>(column)]];
       result.pairs.push_back(Pair{mentor, mentee, in.assigned_formation});
-      achieved += pair_value(pop, mentor, mentee, in.type, in.constraints);
+      achieved += pair_value(pop, mentor, mentee, in.type, in.constraints, domains_of(k));
     }
   }
   result.objective = achieved;
@@ -183,7 +191,7 @@ PairingResult AssignedOptimalPairing::pair(const PairingInput& in) const {
       double sum = 0.0;
       int flows = 0;
       for (const TeachingFlow& flow : teaching_flows(in.type)) {
-        if (!flow.primary) continue;
+        if (!flow.primary || !flow_runs(flow, domains_of(k))) continue;
         const double learner = pop.skills(e, flow.domain);
         sum += std::max(0.0, best[index_of(flow.domain)] - learner) * (1.0 - learner);
         ++flows;

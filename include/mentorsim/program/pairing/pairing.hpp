@@ -68,8 +68,7 @@ struct PairingInput {
   std::vector<std::uint8_t> search;
   // Network mentoring (docs/model.md 7.20), per mentee (same order as mentees; empty: none): the domains
   // of the mentor sought (a mask over Domain; 0 = all), and the mentors it may not be paired with (those
-  // it already has). assigned_random and self_identified honour them; the other strategies are refused
-  // for network programs at validation.
+  // it already has). Every strategy honours them.
   std::vector<std::uint8_t> domains;
   std::vector<std::vector<AgentId>> excluded;
   DyadType type = DyadType::traditional;
