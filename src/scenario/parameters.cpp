@@ -870,11 +870,13 @@ ParameterGroup relationships_group() {
           dyn_real(&D::relationships, &RelationshipParams::similarity_weight, "similarity_weight", Range{0.0, 2.0},
                    {"", "initial quality per unit of similarity above 1/2",
                     "C10 (Eby et al. 2013): similarity and perceived relationship quality, rho 0.38–0.59; value "
-                    "assumption"}),
+                    "calibrated to P8a with P1a, P7, P8c, P8d, P9, P11a, P11b: posterior median 0.513 (90% "
+                    "0.22–0.96; calibration/defaults.toml, seed 2026, 2026-12-06; was 0.3)"}),
           dyn_real(&D::relationships, &RelationshipParams::fit_quality_weight, "fit_quality_weight", Range{0.0, 1.0},
                    {"per SD of fit", "initial quality per SD of the pair's latent fit",
                     "assumption: one SD of fit moves a new pair's quality as much as a third of the similarity "
-                    "range (similarity_weight 0.3); fit is the unmeasured part of compatibility (C10, Eby et al. "
+                    "range (similarity_weight 0.3 when it was chosen); fit is the unmeasured part of compatibility "
+                    "(C10, Eby et al. "
                     "2013: perceived similarity predicts quality, rho 0.38–0.59)"}),
           dyn_real(&D::relationships, &RelationshipParams::fit_communication, "fit_communication", Range{0.0, 1.0},
                    {"per SD of fit", "poor-communication failure share removed per SD of latent fit, every meeting",
@@ -887,12 +889,14 @@ ParameterGroup relationships_group() {
                     "average while its power imbalance is below 0.22 (docs/model.md 7.11)"}),
           dyn_real(&D::relationships, &RelationshipParams::failure_loss, "failure_loss", kUnit,
                    {"", "q −= failure_loss q after a failed meeting",
-                    "assumption: success_gain / failure_loss = 1.5 makes meeting raise quality on average (C12, "
-                    "Eby et al. 2013: rho 0.25); was 0.15 with success_gain 0.1, when a meeting lowered it"}),
+                    "calibrated to P7 and P8c with P1a, P8a, P8d, P9, P11a, P11b: posterior median 0.0914 (90% "
+                    "0.040–0.130; calibration/defaults.toml, seed 2026, 2026-12-06; was 0.08, and 0.15 with "
+                    "success_gain 0.1, when a meeting lowered quality on average)"}),
           dyn_real(&D::relationships, &RelationshipParams::missed_loss, "missed_loss", kUnit,
                    {"per week", "quality erosion per unit of time shortage in a week without a meeting",
                     "C16: lack of time is the main barrier (missed meetings erode pairs short of time); value "
-                    "assumption"}),
+                    "calibrated to P7, P8c and P1a with P8a, P8d, P9, P11a, P11b: posterior median 0.0713 (90% "
+                    "0.018–0.123; calibration/defaults.toml, seed 2026, 2026-12-06; was 0.05)"}),
           dyn_real(&D::relationships, &RelationshipParams::role_ambiguity, "role_ambiguity", kUnit,
                    {"", "failure share from unclear roles, reverse and reciprocal dyads",
                     "review: reverse mentoring \"can lead to a lack of clarity in the role of the mentor and "
@@ -943,8 +947,9 @@ ParameterGroup confidence_group() {
                     "review: the mentor \"may be plagued by a lack of confidence and experience\"; value assumption"}),
           dyn_real(&D::confidence, &ConfidenceParams::mentee_efficacy, "mentee_efficacy", kUnit,
                    {"per meeting", "mentees after a successful meeting: c += mentee_efficacy (1 − c)",
-                    "C14 (Feldman et al. 2010): mentoring and self-efficacy, d about 0.55 — direction; at the "
-                    "default the gain over a 26-week program is well below 0.55 SD (docs/model.md section 9)"}),
+                    "C14 (Feldman et al. 2010): mentoring and self-efficacy, d about 0.55; value calibrated to P9 "
+                    "with P1a, P7, P8a, P8c, P8d, P11a, P11b: posterior median 0.115 (90% 0.039–0.266; "
+                    "calibration/defaults.toml, seed 2026, 2026-12-06; was 0.02)"}),
           dyn_real(&D::confidence, &ConfidenceParams::training_boost, "training_boost", kUnit,
                    {"", "a trained mentor at its first dyad: c += training_boost (1 − c)", "assumption"}),
       });
@@ -1007,7 +1012,8 @@ ParameterGroup satisfaction_group() {
                    {"", "weight of the mean quality of one's active dyads (minus 1/2)",
                     "C13 (Eby et al. 2013): support and quality with satisfaction, rho 0.36 and 0.38; review: \"the "
                     "presence of a mentor is associated with higher reports of career satisfaction\"; value "
-                    "assumption"}),
+                    "calibrated to P8d with P1a, P7, P8a, P8c, P9, P11a, P11b: posterior median 0.175 (90% "
+                    "0.025–1.16; calibration/defaults.toml, seed 2026, 2026-12-06; was 0.3)"}),
           dyn_real(&D::satisfaction, &SatisfactionParams::growth_weight, "growth_weight", kWeight5,
                    {"", "weight of the cumulative skill gain (sum over domains)",
                     "review: mentors' \"sense of personal fulfillment\"; value assumption"}),

@@ -37,12 +37,12 @@ struct DiffusionParams {
 struct RelationshipParams {
   double initial_quality = 0.6;
   double self_identified_bonus = 0.0;  // extra initial quality of self-identified pairs (sensitivity only)
-  double similarity_weight = 0.3;      // similarity -> quality (C10: rho 0.38-0.59)
+  double similarity_weight = 0.51;     // similarity -> quality (calibrated to P8a; C10: rho 0.38-0.59)
   double fit_quality_weight = 0.1;     // initial quality per SD of latent pair fit
   double fit_communication = 0.1;      // poor-communication share removed per SD of latent pair fit
   double success_gain = 0.12;          // q += gain (1 - q) after a successful meeting
-  double failure_loss = 0.08;          // q -= loss q after a failed meeting
-  double missed_loss = 0.05;           // weekly erosion per unit of time shortage when not meeting
+  double failure_loss = 0.091;         // q -= loss q after a failed meeting (calibrated to P7, P8c)
+  double missed_loss = 0.071;          // weekly erosion per unit of time shortage when not meeting (calibrated)
   double role_ambiguity = 0.2;         // failure share from unclear roles, reverse and reciprocal dyads
   double base_ambiguity = 0.05;        // ... traditional and group dyads
   double training_effect = 0.6;        // share of role ambiguity removed by mentor training
@@ -55,7 +55,7 @@ struct RelationshipParams {
 struct ConfidenceParams {
   double empowerment = 0.05;      // reverse/reciprocal mentor after a successful meeting
   double setback = 0.03;          // mentor after a failed meeting
-  double mentee_efficacy = 0.02;  // mentee after a successful meeting (C14: self-efficacy d ~ 0.55)
+  double mentee_efficacy = 0.12;  // mentee after a successful meeting (calibrated to P9; C14: d ~ 0.55)
   double training_boost = 0.2;    // trained mentors at enrolment: c += boost (1 - c)
 };
 
@@ -72,7 +72,7 @@ struct TieParams {
 
 struct SatisfactionParams {
   double adjustment = 0.05;         // weekly share of the gap to the target closed
-  double quality_weight = 0.3;      // mean quality of one's active dyads (minus 0.5)
+  double quality_weight = 0.17;     // mean quality of one's active dyads (minus 0.5; calibrated to P8d)
   double growth_weight = 0.25;      // cumulative skill gain (sum over domains)
   double empowerment_weight = 0.3;  // confidence gain since week 0
   double adaptation = 0.025;        // weekly share of a skill or confidence gain that becomes the new normal
