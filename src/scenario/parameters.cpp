@@ -886,7 +886,8 @@ ParameterGroup relationships_group() {
                    {"", "q += success_gain (1 − q) after a successful meeting",
                     "C12 (Eby et al. 2013): interaction frequency and relationship quality, rho 0.25; value "
                     "assumption: with failure_loss, a meeting of an untrained reverse pair at q = 0.6 raises q on "
-                    "average while its power imbalance is below 0.22 (docs/model.md 7.11)"}),
+                    "average while its power imbalance is below 0.17 (0.22 before failure_loss was calibrated; "
+                    "docs/model.md 7.11)"}),
           dyn_real(&D::relationships, &RelationshipParams::failure_loss, "failure_loss", kUnit,
                    {"", "q −= failure_loss q after a failed meeting",
                     "calibrated to P7 and P8c with P1a, P8a, P8d, P9, P11a, P11b: posterior median 0.0914 (90% "

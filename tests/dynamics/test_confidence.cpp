@@ -32,7 +32,8 @@ TEST_CASE("a successful meeting raises quality and the partners' confidence", "[
   ConfidenceStage confidence;
   run_stage(confidence, state);
   CHECK(state.population.confidence[0] == Approx(0.5 + 0.05 * 0.5));  // empowerment of the reverse mentor
-  CHECK(state.population.confidence[1] == Approx(0.6 + 0.02 * 0.4));  // the mentee's self-efficacy
+  CHECK(state.population.confidence[1] ==
+        Approx(0.6 + 0.12 * 0.4));  // the mentee's self-efficacy (mentee_efficacy 0.12)
 }
 
 TEST_CASE("a failed meeting costs the mentor confidence and leaves the mentee's", "[dynamics][confidence]") {
@@ -48,7 +49,7 @@ TEST_CASE("a failed meeting costs the mentor confidence and leaves the mentee's"
 }
 
 TEST_CASE("a successful peer meeting raises both peers' confidence as a mentee's", "[dynamics][confidence][peer]") {
-  // mentee_efficacy 0.02 for both partners: 0.5 + 0.02 * 0.5 = 0.51 (no empowerment for peers).
+  // mentee_efficacy 0.12 for both partners: 0.5 + 0.12 * 0.5 = 0.56 (no empowerment for peers).
   const Scenario scenario = tiny_scenario(2, "[program]\nkind = \"peer\"\nstart_week = 0\n");
   TinyAgent peer;
   peer.confidence = 0.5f;
@@ -58,6 +59,6 @@ TEST_CASE("a successful peer meeting raises both peers' confidence as a mentee's
   state.dyads.succeeded[d] = 1;
   ConfidenceStage confidence;
   run_stage(confidence, state);
-  CHECK(state.population.confidence[0] == Approx(0.51));
-  CHECK(state.population.confidence[1] == Approx(0.51));
+  CHECK(state.population.confidence[0] == Approx(0.56));
+  CHECK(state.population.confidence[1] == Approx(0.56));
 }

@@ -135,9 +135,9 @@ TEST_CASE("with certain seeking and capacity c, each mentor takes min(c, askers)
       CHECK(dyads.planned_end[d] == kNever);
       CHECK(dyads.start[d] == 0);
       CHECK(dyads.trained[d] == 0);
-      // Initial quality as for program pairs: 0.6 + 0.3 (similarity - 0.5) + 0.1 fit.
+      // Initial quality as for program pairs: 0.6 + 0.51 (similarity - 0.5) + 0.1 fit.
       CHECK(dyads.quality[d] ==
-            Approx(std::clamp(0.6 + 0.3 * (dyads.similarity[d] - 0.5) + 0.1 * dyads.fit[d], 0.0, 1.0)).epsilon(1e-6));
+            Approx(std::clamp(0.6 + 0.51 * (dyads.similarity[d] - 0.5) + 0.1 * dyads.fit[d], 0.0, 1.0)).epsilon(1e-6));
     }
     CHECK(mentees.count(5) == 0);
     CHECK(state.program.informal_mentor_load[0] == std::min(capacity, 2));

@@ -208,29 +208,40 @@ TEST_CASE("profession and minority status add to a dyad's power imbalance", "[dy
   CHECK(dyad_power_distance(state.population, 2, 3, stage_only.dynamics().status) == 1.0);
 }
 
-TEST_CASE("at the default gains a meeting raises an untrained reverse pair's quality on average",
+TEST_CASE("at the default gains a meeting raises an untrained reverse pair's quality on average below an imbalance",
           "[dynamics][relationships][meetings]") {
-  // Eby et al. 2013: interaction frequency and relationship quality, rho 0.25. A junior mentor
-  // (confidence 0.5) and a senior mentee, h = 0.7, psi = 0.5, q = 0.6, fit 0, untrained:
-  // m = 1/2 - 0.6/2 = 0.2, a = 0.2, f = 0.7 * 1 * 0.5 * 0.5 = 0.175;
-  // p = 0.8 * 0.8 * 0.825 = 0.528. E[dq | meeting] = p * 0.12 * (1 - 0.6) - (1 - p) * 0.08 * 0.6
-  // = 0.025344 - 0.022656 = 0.002688 > 0 (with the former gains 0.1 and 0.15: -0.021336).
+  // Eby et al. 2013: interaction frequency and relationship quality, rho 0.25. A junior mentor and a
+  // senior mentee, h = 0.7, psi = 0.5, q = 0.6, fit 0, untrained: m = 1/2 - 0.6/2 = 0.2, a = 0.2, and
+  // E[dq | meeting] = p * 0.12 * (1 - 0.6) - (1 - p) * 0.091 * 0.6 (calibrated failure_loss 0.091) is
+  // positive when p > 0.0546 / 0.1026 = 0.53216, i.e. power imbalance f < 1 - 0.53216 / 0.64 = 0.1685.
+  // Mentor confidence 0.6: f = 0.7 * 1 * 0.5 * 0.4 = 0.14, p = 0.8 * 0.8 * 0.86 = 0.5504,
+  // E = 0.0264192 - 0.4496 * 0.0546 = 0.00187104 > 0.
+  // Mentor confidence 0.5: f = 0.175, p = 0.528, E = 0.025344 - 0.472 * 0.0546 = -0.0004272 < 0 (it was
+  // +0.002688 with failure_loss 0.08 before the calibration, and -0.021336 with the gains 0.1 and 0.15).
   const Scenario scenario = tiny_scenario(2, kReverseProgram);
-  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.7, 0.5));
+  const RelationshipParams& p = scenario.dynamics().relationships;
+  {
+    SimulationState unequal(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.7, 0.5));
+    const DyadId d = add_dyad(unequal, 0, 1, 0.6f);
+    unequal.dyads.fit[d] = 0.0f;
+    const double success = success_probability(p, unequal.population, scenario.dynamics().status, unequal.dyads, d);
+    REQUIRE(success == Approx(0.528));
+    CHECK(success * p.success_gain * (1.0 - 0.6) - (1.0 - success) * p.failure_loss * 0.6 == Approx(-0.0004272));
+  }
+  SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.6f), {}, 0.7, 0.5));
   const DyadId d = add_dyad(state, 0, 1, 0.6f);
   state.dyads.fit[d] = 0.0f;
-  const RelationshipParams& p = scenario.dynamics().relationships;
   const double success = success_probability(p, state.population, scenario.dynamics().status, state.dyads, d);
-  REQUIRE(success == Approx(0.528));
+  REQUIRE(success == Approx(0.5504));
   const double expected = success * p.success_gain * (1.0 - 0.6) - (1.0 - success) * p.failure_loss * 0.6;
-  CHECK(expected == Approx(0.002688));
+  CHECK(expected == Approx(0.00187104));
   // The stage moves q by exactly one of the two steps.
   state.dyads.met[d] = 1;
   RelationshipsStage stage;
   run_stage(stage, state);
   const double q = state.dyads.quality[d];
   const bool up = q == Approx(0.6 + 0.12 * 0.4);
-  const bool down = q == Approx(0.6 - 0.08 * 0.6);
+  const bool down = q == Approx(0.6 - 0.091 * 0.6);
   CHECK(up != down);
   CHECK(up == (state.dyads.succeeded[d] == 1));
 }

@@ -22,8 +22,9 @@ TEST_CASE("satisfaction stays at baseline without a program and rises in a good 
   CHECK(state.population.satisfaction[0] == Approx(0.65f));
   add_dyad(state, 0, 1, 0.9f);
   run_stage(stage, state);
-  // Target = 0.65 + 0.3 (0.9 - 0.5) - 0.1 min(1, (0.4 / 4) / 1) = 0.76; S += 0.05 (0.76 - 0.65).
-  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.11).epsilon(1e-5));
+  // Target = 0.65 + 0.17 (0.9 - 0.5) - 0.1 min(1, (0.4 / 4) / 1) = 0.708 (quality_weight 0.17, the
+  // calibrated default); S += 0.05 (0.708 - 0.65).
+  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.058).epsilon(1e-5));
   // Intent to leave follows satisfaction; at the reference satisfaction it is the baseline intent.
   CHECK(state.population.intent_to_leave[0] ==
         Approx(intent_to_leave(scenario.dynamics().turnover, state.population.satisfaction[0])));
@@ -31,12 +32,12 @@ TEST_CASE("satisfaction stays at baseline without a program and rises in a good 
   // Its per-agent sums are left zero between weeks: the same dyad gives the same step again.
   const float before = state.population.satisfaction[0];
   run_stage(stage, state);
-  CHECK(state.population.satisfaction[0] - before == Approx(0.05 * (0.76 - before)).epsilon(1e-4));
+  CHECK(state.population.satisfaction[0] - before == Approx(0.05 * (0.708 - before)).epsilon(1e-4));
 }
 
 TEST_CASE("workload weighs the burden and a recent failure lowers the target", "[dynamics][satisfaction]") {
   // The mentor's workload is 0.9 = 1.5 times workload_reference 0.6: burden 1.5 * (0.4 / 4) / 1 = 0.15.
-  // Target = 0.65 + 0.3 (0.9 - 0.5) - 0.1 * 0.15 = 0.755; S = 0.65 + 0.05 (0.755 - 0.65).
+  // Target = 0.65 + 0.17 (0.9 - 0.5) - 0.1 * 0.15 = 0.703; S = 0.65 + 0.05 (0.703 - 0.65).
   const Scenario scenario = tiny_scenario(2, kReverseProgram);
   auto agents = junior_and_senior(1.0f);
   agents[0].workload = 0.9f;
@@ -44,7 +45,7 @@ TEST_CASE("workload weighs the burden and a recent failure lowers the target", "
   SatisfactionStage stage;
   const DyadId d = add_dyad(state, 0, 1, 0.9f);
   run_stage(stage, state);
-  const double first = 0.65 + 0.05 * (0.755 - 0.65);
+  const double first = 0.65 + 0.05 * (0.703 - 0.65);
   CHECK(state.population.satisfaction[0] == Approx(first).epsilon(1e-5));
   // The dyad ends for power imbalance at week 1. At week 13 (within failure_window_weeks = 13 of the
   // end) both partners' targets lose failure_weight 0.1: the mentor's target is 0.65 - 0.1 = 0.55.
@@ -53,8 +54,8 @@ TEST_CASE("workload weighs the burden and a recent failure lowers the target", "
   run_stage(stage, state);
   const double second = first + 0.05 * (0.55 - first);
   CHECK(state.population.satisfaction[0] == Approx(second).epsilon(1e-5));
-  // The mentee (workload 0.6) had target 0.65 + 0.3 * 0.4 - 0.1 * 0.1 = 0.76 in the first week.
-  const double mentee_first = 0.65 + 0.05 * (0.76 - 0.65);
+  // The mentee (workload 0.6) had target 0.65 + 0.17 * 0.4 - 0.1 * 0.1 = 0.708 in the first week.
+  const double mentee_first = 0.65 + 0.05 * (0.708 - 0.65);
   CHECK(state.population.satisfaction[1] == Approx(mentee_first + 0.05 * (0.55 - mentee_first)).epsilon(1e-5));
   // At week 14 the failure is past the window: the target is back to 0.65.
   state.step = 14;
@@ -64,15 +65,15 @@ TEST_CASE("workload weighs the burden and a recent failure lowers the target", "
 
 TEST_CASE("power imbalance a mentor bears lowers its satisfaction target", "[dynamics][satisfaction]") {
   // Mentor confidence 0.5, h = 0.8, psi = 0.5: f = 0.8 * 1 * 0.5 * 0.5 = 0.2. The mentor's target is
-  // 0.65 + 0.3 (0.9 - 0.5) - 0.1 * 0.1 (burden) - imbalance_weight 0.1 * 0.2 = 0.74; the mentee bears
-  // none: 0.76, as in the first test.
+  // 0.65 + 0.17 (0.9 - 0.5) - 0.1 * 0.1 (burden) - imbalance_weight 0.1 * 0.2 = 0.688; the mentee bears
+  // none: 0.708, as in the first test.
   const Scenario scenario = tiny_scenario(2, kReverseProgram);
   SimulationState state(scenario, 0, tiny_world(junior_and_senior(0.5f), {}, 0.8, 0.5));
   SatisfactionStage stage;
   add_dyad(state, 0, 1, 0.9f);
   run_stage(stage, state);
-  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * (0.74 - 0.65)).epsilon(1e-5));
-  CHECK(state.population.satisfaction[1] == Approx(0.65 + 0.05 * (0.76 - 0.65)).epsilon(1e-5));
+  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * (0.688 - 0.65)).epsilon(1e-5));
+  CHECK(state.population.satisfaction[1] == Approx(0.65 + 0.05 * (0.708 - 0.65)).epsilon(1e-5));
 }
 
 TEST_CASE("skill gains become the new normal at the adaptation rate", "[dynamics][satisfaction]") {
@@ -119,7 +120,7 @@ TEST_CASE("informal dyads of the first week start no rise but later dyads count 
     CHECK(state.population.satisfaction[0] == Approx(0.65f).epsilon(1e-6));
     CHECK(state.population.satisfaction[1] == Approx(0.65f).epsilon(1e-6));
   }
-  // When it ends (a natural end), the mentor's target falls by its terms: 0.3 (0.9 - 0.5) less the
+  // When it ends (a natural end), the mentor's target falls by its terms: 0.17 (0.9 - 0.5) less the
   // burden it had, so the target is below 0.65 and S falls.
   state.dyads.finish(informal, 3, EndReason::program_end);
   state.active_dyads = state.dyads.active_ids();
@@ -132,5 +133,5 @@ TEST_CASE("informal dyads of the first week start no rise but later dyads count 
   add_dyad(fresh, 0, 1, 0.9f);
   SatisfactionStage other;
   run_stage(other, fresh);
-  CHECK(fresh.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.11).epsilon(1e-5));
+  CHECK(fresh.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.058).epsilon(1e-5));
 }

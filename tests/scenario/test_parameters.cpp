@@ -410,9 +410,10 @@ TEST_CASE("the declarations are complete and consistent", "[parameters]") {
       CHECK(static_cast<bool>(p->set));
     }
     // A source is a figure of docs/calibration.md (C<n>), the review, data, a design choice, an
-    // assumption, or another declared parameter.
+    // assumption, a calibration to patterns (calibration/defaults.toml), or another declared parameter.
     bool sourced_ok = p->source == "data";
-    for (const char* word : {"review", "assumption", "design choice", "prior mean", "as mentor_stages"}) {
+    for (const char* word :
+         {"review", "assumption", "design choice", "prior mean", "as mentor_stages", "calibration/defaults.toml"}) {
       sourced_ok = sourced_ok || p->source.find(word) != std::string::npos;
     }
     for (std::size_t at = p->source.find('C'); at != std::string::npos; at = p->source.find('C', at + 1)) {
