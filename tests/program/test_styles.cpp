@@ -137,7 +137,7 @@ Scenario network_scenario(const std::string& program) {
 }
 
 // Junior 0 strong in digital, junior 1 strong in culture/wellbeing, senior 2 weak in both (tied to both).
-World network_world() {
+std::vector<test::TinyAgent> network_agents() {
   test::TinyAgent digital;
   digital.skills = {0.4f, 0.9f, 0.5f, 0.5f, 0.5f, 0.5f};
   digital.confidence = 1.0f;
@@ -147,8 +147,10 @@ World network_world() {
   senior.stage = CareerStage::senior;
   senior.skills = {0.8f, 0.3f, 0.5f, 0.5f, 0.5f, 0.3f};
   senior.confidence = 1.0f;
-  return test::tiny_world({digital, culture, senior}, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.7, 0.2);
+  return {digital, culture, senior};
 }
+
+World network_world() { return test::tiny_world(network_agents(), {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.7, 0.2); }
 
 constexpr std::uint8_t kDigitalBit = domain_bit(Domain::digital);
 constexpr std::uint8_t kCultureBit = domain_bit(Domain::culture_wellbeing);
@@ -228,16 +230,9 @@ namespace {
 // 0.5, culture 0.9) mentor; senior 2 (digital 0.3, culture 0.3) is a mentee; agent 3 is given by the test.
 // A reverse dyad's complementarity on one domain is (s_mentor - s_mentee) * (1 - s_mentee).
 World network_world_with(const test::TinyAgent& fourth) {
-  test::TinyAgent digital;
-  digital.skills = {0.4f, 0.9f, 0.5f, 0.5f, 0.5f, 0.5f};
-  digital.confidence = 1.0f;
-  test::TinyAgent culture = digital;
-  culture.skills = {0.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f};
-  test::TinyAgent senior;
-  senior.stage = CareerStage::senior;
-  senior.skills = {0.8f, 0.3f, 0.5f, 0.5f, 0.5f, 0.3f};
-  senior.confidence = 1.0f;
-  return test::tiny_world({digital, culture, senior, fourth}, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.7, 0.2);
+  std::vector<test::TinyAgent> agents = network_agents();
+  agents.push_back(fourth);
+  return test::tiny_world(agents, {Tie{0, 2, 0.5f}, Tie{1, 2, 0.5f}}, 0.7, 0.2);
 }
 
 Scenario network_scenario_of_four(const std::string& program) {
