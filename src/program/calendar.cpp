@@ -143,11 +143,11 @@ std::uint8_t network_domains_of(const ProgramSpec& p, AgentId mentee, const Prog
   return p.network_domains[next];
 }
 
-// The domain sets a network mentee of the arm (this wave: enrolled at or after `since`) held once and no
-// longer holds, because a dyad of theirs ended early (docs/model.md 7.20): per mentee, the masks of those
-// sets in the order of network_domains. Mentees with none are left out.
-std::vector<std::pair<AgentId, std::vector<std::uint8_t>>> freed_sets(const ProgramWorld& world, const ProgramSpec& p,
-                                                                      ArmId arm, Step since) {
+// The first domain set (in the order of network_domains) that each network mentee of the arm (this wave:
+// enrolled at or after `since`) held once and no longer holds, because a dyad of theirs ended early
+// (docs/model.md 7.20), as (mentee, mask). Mentees with none are left out.
+std::vector<std::pair<AgentId, std::uint8_t>> freed_sets(const ProgramWorld& world, const ProgramSpec& p, ArmId arm,
+                                                         Step since) {
   const Population& pop = world.population;
   const ProgramState& program = world.program;
   const DyadTable& dyads = world.dyads;
@@ -158,16 +158,17 @@ std::vector<std::pair<AgentId, std::vector<std::uint8_t>>> freed_sets(const Prog
     if (set != p.network_domains.end())
       held[dyads.mentee[d]] |= static_cast<std::uint8_t>(1u << (set - p.network_domains.begin()));
   }
-  std::vector<std::pair<AgentId, std::vector<std::uint8_t>>> out;
+  std::vector<std::pair<AgentId, std::uint8_t>> out;
   for (AgentId a = 0; a < pop.size(); ++a) {
     if (program.arm[a] != arm || !pop.active(a) || !(program.enrolled[a] & kMenteeRole)) continue;
     if (program.enrolled_week[a] == kNever || program.enrolled_week[a] < since) continue;
-    std::vector<std::uint8_t> sets;
     const std::size_t found = std::min<std::size_t>(program.network_found[a], p.network_domains.size());
     for (std::size_t j = 0; j < found; ++j) {
-      if (!(held[a] & (1u << j))) sets.push_back(p.network_domains[j]);
+      if (!(held[a] & (1u << j))) {
+        out.emplace_back(a, p.network_domains[j]);
+        break;
+      }
     }
-    if (!sets.empty()) out.emplace_back(a, std::move(sets));
   }
   return out;
 }
@@ -625,7 +626,7 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
           std::vector<std::uint8_t> sets;
           for (const auto& [mentee, domains] : freed) {
             again.push_back(mentee);
-            sets.push_back(domains.front());
+            sets.push_back(domains);
           }
           records.push_back(match_round(world, scenario, random, arm, step, std::move(again), *strategy, formation,
                                         false, round, sets));
