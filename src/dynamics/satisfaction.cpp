@@ -81,8 +81,12 @@ void SatisfactionStage::run(Context& ctx) {
   // Adds each active dyad's quality, time and imbalance to its partners' sums (only informal dyads
   // when `informal_only`: the anchor of the first run).
   const auto accumulate = [&](bool informal_only) {
-    for_each_active_dyad(
+    for_each_active_dyad_ahead(
         active, dyads,
+        [&](DyadId d) {
+          __builtin_prefetch(&sums[dyads.mentor[d]]);
+          __builtin_prefetch(&sums[dyads.mentee[d]]);
+        },
         [&](DyadId d) {
           if (informal_only && dyads.formation[d] != Formation::informal) return;
           const double per_week =

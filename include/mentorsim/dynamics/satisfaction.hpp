@@ -48,7 +48,7 @@ class SatisfactionStage {
 
   // Per agent, sums over the agent's active dyads in fixed point. All zero between calls (run() clears
   // what it used), so it is not refilled every week.
-  struct DyadSums {
+  struct alignas(32) DyadSums {  // aligned: one cache line per agent's record
     std::int64_t quality = 0;
     std::int64_t time = 0;
     std::int64_t count = 0;
