@@ -54,35 +54,75 @@ struct InformalCandidate {
   AgentId mentor = kNoAgent;
 };
 
-// Per thread: a mark per agent, equal to the current search's number if the agent is already among its
-// candidates (so no list of candidates needs sorting to drop repeats).
-thread_local std::vector<std::uint32_t> informal_marks;
-thread_local std::uint32_t informal_mark = 0;
-
-// A fresh mark for a search among n agents (all marks cleared when the count wraps around).
-std::uint32_t informal_next_mark(std::size_t n) {
-  if (informal_marks.size() < n) informal_marks.resize(n, 0);
-  if (++informal_mark == 0) {
-    std::fill(informal_marks.begin(), informal_marks.end(), 0u);
-    informal_mark = 1;
+// The contacts a seeker has already taken as candidates: an open-addressing set of agent ids in a few
+// kilobytes (so it stays in the first-level cache, where a mark per agent would be a random read into an
+// array of the population's size for every contact). Entries carry the number of the search that wrote
+// them, so a new search starts with an empty set without clearing it.
+class SeenSet {
+ public:
+  // Empties the set.
+  void clear() {
+    if (++search_ == 0) {  // the count wrapped around: forget every entry
+      std::fill(entries_.begin(), entries_.end(), Entry{});
+      search_ = 1;
+    }
+    size_ = 0;
   }
-  return informal_mark;
-}
 
-// Bits of InformalStage::status_.
-constexpr std::uint8_t kInformalActive = 0x80;
-constexpr std::uint8_t kInformalRank = 0x7f;
+  // Adds c; false if it was there already.
+  bool insert(AgentId c) {
+    if (2 * (size_ + 1) > entries_.size()) grow();
+    const std::size_t mask = entries_.size() - 1;
+    for (std::size_t k = hash(c) & mask;; k = (k + 1) & mask) {
+      Entry& e = entries_[k];
+      if (e.search != search_) {
+        e = Entry{c, search_};
+        ++size_;
+        return true;
+      }
+      if (e.agent == c) return false;
+    }
+  }
 
-// Bits of InformalStage::traits_: the institution, the profession and the minority value of an agent.
-constexpr std::uint32_t kTraitInstitution = 0x0000ffffu;
-constexpr std::uint32_t kTraitProfession = 0x00ff0000u;
-constexpr std::uint32_t kTraitMinority = 0xff000000u;
-static_assert(sizeof(InstitutionId) == 2 && sizeof(Profession) == 1, "traits_ packs them in 16 and 8 bits");
+ private:
+  struct Entry {
+    AgentId agent = kNoAgent;
+    std::uint32_t search = 0;
+  };
+
+  static std::size_t hash(AgentId c) { return static_cast<std::size_t>(c * 0x9E3779B1u) >> 4; }
+
+  // Doubles the table and re-inserts the current search's entries.
+  void grow() {
+    std::vector<Entry> old(entries_.empty() ? 256 : 2 * entries_.size());
+    old.swap(entries_);
+    const std::size_t mask = entries_.size() - 1;
+    for (const Entry& e : old) {
+      if (e.search != search_) continue;
+      std::size_t k = hash(e.agent) & mask;
+      while (entries_[k].search == search_) k = (k + 1) & mask;
+      entries_[k] = e;
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::uint32_t search_ = 1;
+  std::size_t size_ = 0;
+};
+
+// Bits of InformalStage::info_: whether the agent is active; the career stage + 1 if it has a free
+// informal place (0 if not, or if inactive); its institution, profession and minority value.
+constexpr std::uint32_t kInformalActive = 0x80u;
+constexpr std::uint32_t kInformalRank = 0x7fu;
+constexpr std::uint32_t kTraitInstitution = 0x00ffff00u;
+constexpr std::uint32_t kTraitProfession = 0x0f000000u;
+constexpr std::uint32_t kTraitMinority = 0x10000000u;
+static_assert(sizeof(InstitutionId) == 2, "info_ packs the institution in 16 bits");
+static_assert(kProfessions <= 16, "info_ packs the profession in 4 bits");
 
 std::uint32_t informal_traits(const Population& pop, AgentId c) {
-  return static_cast<std::uint32_t>(pop.institution[c]) |
-         static_cast<std::uint32_t>(index_of(pop.profession[c])) << 16 |
-         static_cast<std::uint32_t>(pop.minority[c]) << 24;
+  return static_cast<std::uint32_t>(pop.institution[c]) << 8 |
+         static_cast<std::uint32_t>(index_of(pop.profession[c])) << 24 | (pop.minority[c] != 0 ? kTraitMinority : 0u);
 }
 
 }  // namespace
@@ -118,24 +158,23 @@ void InformalStage::run(Context& ctx) {
   const auto seek_threshold = static_cast<std::uint64_t>(std::ldexp(std::min(seek, 1.0), 32));
   const std::size_t n = pop.size();
   // Who a seeker may reach and ask, as of the start of the seeking (the loads change only in the booking
-  // after it): one byte per agent, kInformalActive if active, and in the low bits the career stage + 1 if
-  // the agent has a free informal place (0 if not or if inactive). The search reads it for every 1- and
-  // 2-hop contact, about a hundred random lookups per seeker, which one small array keeps in cache where
-  // the three population and program arrays it replaces would not be.
-  status_.resize(n);
-  traits_.resize(n);
+  // after it), and what its similarity needs, in one word per agent: kInformalActive if active, in the
+  // low bits the career stage + 1 if the agent has a free informal place (0 if not or if inactive), and
+  // its institution, profession and minority value (kTrait*). The search reads it for every 1- and
+  // 2-hop contact, about a hundred random lookups per seeker, which one array keeps to one memory access
+  // each where the population and program arrays it replaces would take five.
+  info_.resize(n);
   manages_.assign(n, 0);
   parallel::for_each(
       n,
       [&](std::size_t i) {
         const auto c = static_cast<AgentId>(i);
-        std::uint8_t s = 0;
+        std::uint32_t s = 0;
         if (pop.active(c)) {
           s = kInformalActive;
-          if (program.informal_mentor_load[c] < p.capacity) s |= static_cast<std::uint8_t>(index_of(pop.stage[c]) + 1);
+          if (program.informal_mentor_load[c] < p.capacity) s |= static_cast<std::uint32_t>(index_of(pop.stage[c]) + 1);
         }
-        status_[c] = s;
-        traits_[c] = informal_traits(pop, c);
+        info_[c] = s | informal_traits(pop, c);
         // Every writer stores the same value, so the order of the stores does not matter.
         if (const AgentId m = pop.manager[c]; m != kNoAgent) {
           std::atomic_ref<std::uint8_t>(manages_[m]).store(1, std::memory_order_relaxed);
@@ -158,51 +197,58 @@ void InformalStage::run(Context& ctx) {
   std::vector<std::vector<Proposal>> found((n + 255) / 256);
   parallel::for_blocks(n, 256, [&](std::size_t begin, std::size_t end) {
     // Scratch reused by the block's seekers.
+    std::vector<AgentId> contacts;
+    std::vector<std::uint8_t> keep;
     std::vector<AgentId> seen;
     std::vector<InformalCandidate> candidates;
     std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
     std::vector<double> best;                        // the `approaches` best values so far, least on top
+    SeenSet taken;
     std::vector<Proposal>& out = found[begin / 256];
     for (std::size_t i = begin; i < end; ++i) {
       const auto a = static_cast<AgentId>(i);
-      if ((status_[a] & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
+      const std::uint32_t own = info_[a];
+      if ((own & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
       if (program.informal_mentee_load[a] > 0 || program.mentee_load[a] > 0) continue;
       Stream stream = ctx.random().stream(step, Purpose::informal, a);
       if (stream.next_u32() >= seek_threshold) continue;
       const std::uint32_t order = stream.next_u32();
-      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once.
-      // A seeker scans its contacts' rows (about 150 contacts at the default mean degree 10-12): one byte
-      // of status_ per contact, and a per-thread mark per agent instead of sorting the list to drop
-      // repeats (the ranking below does not depend on the order of the candidates).
-      const auto above = static_cast<std::uint8_t>(index_of(pop.stage[a]) + 1);
-      const std::uint32_t mark = informal_next_mark(n);
-      std::vector<std::uint32_t>& marks = informal_marks;
-      seen.clear();
-      auto consider = [&](AgentId c) {
-        if ((status_[c] & kInformalRank) > above && marks[c] != mark) {  // never a itself: its rank is `above`
-          marks[c] = mark;
-          seen.push_back(c);
-        }
-      };
+      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once,
+      // in the order of a walk over the contacts' rows (the ranking below does not depend on the order of
+      // the candidates). First the contacts' ids are copied out of the rows, then their words are read
+      // in a loop of independent loads, so that the cache misses of many contacts overlap.
+      contacts.clear();
       for (AgentId first : net.neighbors(a)) {
-        if ((status_[first] & kInformalActive) == 0) continue;
-        consider(first);
-        for (AgentId second : net.neighbors(first)) consider(second);
+        if ((info_[first] & kInformalActive) == 0) continue;
+        contacts.push_back(first);
+        const auto row = net.neighbors(first);
+        contacts.insert(contacts.end(), row.begin(), row.end());
+      }
+      const auto above = static_cast<std::uint32_t>(index_of(pop.stage[a]) + 1);
+      seen.clear();
+      taken.clear();
+      // A loop without branches, so that the loads of many contacts' words are in flight at once.
+      keep.resize(contacts.size());
+      for (std::size_t k = 0; k < contacts.size(); ++k) {
+        keep[k] =
+            static_cast<std::uint8_t>((info_[contacts[k]] & kInformalRank) > above);  // never a: its rank is `above`
+      }
+      for (std::size_t k = 0; k < contacts.size(); ++k) {
+        if (keep[k] != 0 && taken.insert(contacts[k])) seen.push_back(contacts[k]);
       }
       candidates.clear();
       const AgentId own_manager = pop.manager[a];
       const bool manages = manages_[a] != 0;
-      const std::uint32_t own_traits = traits_[a];
       const int own_stage = static_cast<int>(pop.stage[a]);
       for (AgentId c : seen) {
-        // is_feasible without constraints: both active and distinct (status_ says so), and neither the
+        // is_feasible without constraints: both active and distinct (info_ says so), and neither the
         // other's line manager.
         if (own_manager == c || (manages && pop.manager[c] == a)) continue;
-        // similarity(pop, c, a) from the packed copies; a candidate's stage is its rank - 1.
-        const std::uint32_t other = traits_[c];
+        // similarity(pop, c, a) from the packed words; a candidate's stage is its rank - 1.
+        const std::uint32_t other = info_[c];
         const double sim = similarity_of(
-            ((own_traits ^ other) & kTraitProfession) == 0, ((own_traits ^ other) & kTraitInstitution) == 0,
-            ((own_traits ^ other) & kTraitMinority) == 0, std::abs(((status_[c] & kInformalRank) - 1) - own_stage));
+            ((own ^ other) & kTraitProfession) == 0, ((own ^ other) & kTraitInstitution) == 0,
+            ((own ^ other) & kTraitMinority) == 0, std::abs(static_cast<int>((other & kInformalRank) - 1) - own_stage));
         const double bound = bounded ? approach.homophily_weight * sim +
                                            approach.fit_choice_weight *
                                                informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)

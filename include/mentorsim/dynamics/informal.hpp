@@ -55,13 +55,11 @@ class InformalStage {
  private:
   using Due = std::pair<Step, DyadId>;  // (week of the natural end, informal dyad)
   std::priority_queue<Due, std::vector<Due>, std::greater<>> natural_ends_;
-  // Per agent, rebuilt each week before the search: whether it is active and the career stage + 1 of an
-  // agent with a free informal place (run() explains the layout).
-  std::vector<std::uint8_t> status_;
-  // Per agent, rebuilt with status_: institution, profession and minority status packed into one word,
-  // so that a candidate's similarity to its seeker costs one memory access instead of three.
-  std::vector<std::uint32_t> traits_;
-  // Per agent, rebuilt with status_: 1 if it is anyone's line manager (a seeker who manages no one
+  // Per agent, rebuilt each week before the search: whether it is active, the career stage + 1 of an
+  // agent with a free informal place, and its institution, profession and minority status, in one word
+  // (run() explains the layout), so that a contact costs the search one memory access.
+  std::vector<std::uint32_t> info_;
+  // Per agent, rebuilt with info_: 1 if it is anyone's line manager (a seeker who manages no one
   // needs no look-up of its candidates' managers).
   std::vector<std::uint8_t> manages_;
 };
