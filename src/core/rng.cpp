@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <numbers>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace mentorsim {
 namespace {
 
@@ -15,7 +19,101 @@ double log_factorial(double k) noexcept {
   return ::lgamma_r(k + 1.0, &sign);
 }
 
+constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u;  // Random123's PHILOX_M4x32_0
+constexpr std::uint32_t kPhiloxM1 = 0xCD9E8D57u;  // PHILOX_M4x32_1
+constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u;  // PHILOX_W32_0: the key's bump between rounds
+constexpr std::uint32_t kPhiloxW1 = 0xBB67AE85u;  // PHILOX_W32_1
+constexpr int kPhiloxRounds = 10;
+
+void scalar_blocks(Seed seed, std::span<const PhiloxWords> counters, std::span<PhiloxWords> out) noexcept {
+  const r123::Philox4x32::key_type key{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    const r123::Philox4x32::ctr_type ctr{{counters[i][0], counters[i][1], counters[i][2], counters[i][3]}};
+    const auto block = r123::Philox4x32{}(ctr, key);
+    out[i] = {block[0], block[1], block[2], block[3]};
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MENTORSIM_PHILOX_AVX2 1
+// The 32 x 32 -> 64-bit products of eight lanes by m: the high and low halves in lane order.
+__attribute__((target("avx2"))) inline void mulhilo8(__m256i x, __m256i m, __m256i& hi, __m256i& lo) {
+  const __m256i even = _mm256_mul_epu32(x, m);                        // lanes 0, 2, 4, 6 as 64-bit products
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);  // lanes 1, 3, 5, 7
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);    // low halves back in their lanes
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);    // high halves
+}
+
+__attribute__((target("avx2"))) void avx2_blocks(Seed seed, std::span<const PhiloxWords> counters,
+                                                 std::span<PhiloxWords> out) noexcept {
+  const std::size_t whole = counters.size() / 8 * 8;
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kPhiloxM0));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kPhiloxM1));
+  for (std::size_t i = 0; i < whole; i += 8) {
+    alignas(32) std::uint32_t lanes[4][8];
+    for (std::size_t j = 0; j < 8; ++j) {
+      for (std::size_t w = 0; w < 4; ++w) lanes[w][j] = counters[i + j][w];
+    }
+    __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[0]));
+    __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[1]));
+    __m256i c2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[2]));
+    __m256i c3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[3]));
+    auto k0 = static_cast<std::uint32_t>(seed);
+    auto k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < kPhiloxRounds; ++round) {
+      if (round > 0) {
+        k0 += kPhiloxW0;
+        k1 += kPhiloxW1;
+      }
+      __m256i hi0, lo0, hi1, lo1;
+      mulhilo8(c0, m0, hi0, lo0);
+      mulhilo8(c2, m1, hi1, lo1);
+      // {hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0}, as Random123's philox4x32round.
+      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      c0 = n0;
+      c1 = lo1;
+      c2 = n2;
+      c3 = lo0;
+    }
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[0]), c0);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[1]), c1);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[2]), c2);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[3]), c3);
+    for (std::size_t j = 0; j < 8; ++j) out[i + j] = {lanes[0][j], lanes[1][j], lanes[2][j], lanes[3][j]};
+  }
+  scalar_blocks(seed, counters.subspan(whole), out.subspan(whole));
+}
+
+bool cpu_has_avx2() noexcept {
+  static const bool has = __builtin_cpu_supports("avx2") != 0;
+  return has;
+}
+#endif
+
 }  // namespace
+
+void philox_blocks_scalar(Seed seed, std::span<const PhiloxWords> counters, std::span<PhiloxWords> out) noexcept {
+  scalar_blocks(seed, counters, out);
+}
+
+bool philox_blocks_vectorised() noexcept {
+#ifdef MENTORSIM_PHILOX_AVX2
+  return cpu_has_avx2();
+#else
+  return false;
+#endif
+}
+
+void philox_blocks(Seed seed, std::span<const PhiloxWords> counters, std::span<PhiloxWords> out) noexcept {
+#ifdef MENTORSIM_PHILOX_AVX2
+  if (cpu_has_avx2()) {
+    avx2_blocks(seed, counters, out);
+    return;
+  }
+#endif
+  scalar_blocks(seed, counters, out);
+}
 
 double Stream::normal() noexcept {
   if (has_spare_) {
