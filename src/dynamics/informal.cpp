@@ -1,6 +1,7 @@
 #include "mentorsim/dynamics/informal.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -23,17 +24,25 @@ Step natural_end_weeks(double annual, double u) {
   return std::max<Step>(1, static_cast<Step>(weeks));
 }
 
-double informal_perceived_fit_bound(const RandomSource& random, AgentId mentor, AgentId mentee, double noise) {
-  // The streams and uniforms mentee_perceived_fit draws its two normals from (program/pairing.cpp).
-  Stream fit = random.stream(static_cast<Step>(mentee), Purpose::pair_fit, mentor);
-  const double u1 = fit.uniform();
-  const double u2 = fit.uniform();
-  const double fit_high = normal_upper_bound(u1, u2);
+namespace {
+
+// informal_perceived_fit_bound from the first blocks of the pair's pair_fit and fit_perception streams.
+double perceived_fit_bound_of(const PhiloxWords& fit, const PhiloxWords& error, double noise) {
+  const double fit_high = normal_upper_bound(block_uniform(fit, 0), block_uniform(fit, 2));
   if (noise == 0.0) return fit_high;
-  Stream error = random.stream(static_cast<Step>(mentee), Purpose::fit_perception, mentor);
-  const double v1 = error.uniform();
-  const double v2 = error.uniform();
-  return fit_high + noise * normal_upper_bound(v1, v2);
+  return fit_high + noise * normal_upper_bound(block_uniform(error, 0), block_uniform(error, 2));
+}
+
+}  // namespace
+
+double informal_perceived_fit_bound(const RandomSource& random, AgentId mentor, AgentId mentee, double noise) {
+  // The streams and uniforms mentee_perceived_fit draws its two normals from (program/pairing.cpp): the
+  // first two uniforms of each, i.e. the words of its first block.
+  const std::array<PhiloxWords, 2> counters{random.counter(static_cast<Step>(mentee), Purpose::pair_fit, mentor),
+                                            random.counter(static_cast<Step>(mentee), Purpose::fit_perception, mentor)};
+  std::array<PhiloxWords, 2> blocks{};
+  random.blocks(counters, blocks);
+  return perceived_fit_bound_of(blocks[0], blocks[1], noise);
 }
 
 namespace {
@@ -199,6 +208,8 @@ void InformalStage::run(Context& ctx) {
     // Scratch reused by the block's seekers.
     std::vector<AgentId> contacts;
     std::vector<std::uint8_t> keep;
+    std::vector<PhiloxWords> counters;
+    std::vector<PhiloxWords> blocks;
     std::vector<AgentId> seen;
     std::vector<InformalCandidate> candidates;
     std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
@@ -249,11 +260,24 @@ void InformalStage::run(Context& ctx) {
         const double sim = similarity_of(
             ((own ^ other) & kTraitProfession) == 0, ((own ^ other) & kTraitInstitution) == 0,
             ((own ^ other) & kTraitMinority) == 0, std::abs(static_cast<int>((other & kInformalRank) - 1) - own_stage));
-        const double bound = bounded ? approach.homophily_weight * sim +
-                                           approach.fit_choice_weight *
-                                               informal_perceived_fit_bound(ctx.random(), c, a, approach.fit_noise)
-                                     : std::numeric_limits<double>::infinity();
-        candidates.push_back(InformalCandidate{bound, sim, c});
+        candidates.push_back(InformalCandidate{std::numeric_limits<double>::infinity(), sim, c});
+      }
+      if (bounded) {
+        // The bounds (informal_perceived_fit_bound) from the first blocks of each candidate pair's two
+        // streams, computed together (philox_blocks).
+        counters.clear();
+        for (const InformalCandidate& c : candidates) {
+          counters.push_back(ctx.random().counter(static_cast<Step>(a), Purpose::pair_fit, c.mentor));
+          counters.push_back(ctx.random().counter(static_cast<Step>(a), Purpose::fit_perception, c.mentor));
+        }
+        blocks.resize(counters.size());
+        ctx.random().blocks(counters, blocks);
+        for (std::size_t k = 0; k < candidates.size(); ++k) {
+          InformalCandidate& c = candidates[k];
+          c.bound =
+              approach.homophily_weight * c.similarity +
+              approach.fit_choice_weight * perceived_fit_bound_of(blocks[2 * k], blocks[2 * k + 1], approach.fit_noise);
+        }
       }
       auto value_of = [&](const InformalCandidate& c) {
         return approach.homophily_weight * c.similarity +

@@ -163,30 +163,47 @@ void TurnoverStage::run(Context& ctx) {
   }
   // Leaving by the state at the start of the week; stayers then update whether they consider leaving
   // and may be promoted. Each agent writes only its own entries.
+  // Each agent draws from its own turnover stream: the leaving and intent uniforms are the words of its
+  // first block, the promotion uniform the first two words of its second. The blocks of a run of agents
+  // are computed together (philox_blocks), which gives the same words as the agent's Stream.
   std::vector<std::uint8_t> leaving(n, 0);
-  parallel::for_each(n, [&](std::size_t i) {
-    const auto a = static_cast<AgentId>(i);
-    if (!pop.active(a)) return;
-    Stream stream = ctx.random().stream(step, Purpose::turnover, a);
-    const std::size_t stage = index_of(pop.stage[a]);
-    if (stream.uniform() < leaving_probability(rates, stage, pop.considering_leaving[a])) {
-      leaving[a] = 1;
-      return;
-    }
-    const double intent = pop.intent_to_leave[a];
-    const double u = stream.uniform();
-    if (pop.considering_leaving[a] == 0) {
-      if (u < rates.switch_rate * intent) pop.considering_leaving[a] = 1;
-    } else if (u < rates.switch_rate * (1.0 - intent)) {
-      pop.considering_leaving[a] = 0;
-    }
-    double promote = rates.promote[stage];
-    if (!sponsored.empty() && sponsored[a] != 0) {
-      promote = 1.0 - std::pow(1.0 - promote, params.sponsorship_promotion_ratio);
-    }
-    if (promote > 0.0 && stream.uniform() < promote) {
-      pop.stage[a] = enum_at<CareerStage>(stage + 1);
-      if (pop.promoted[a] == kNever) pop.promoted[a] = step + 1;  // the first week at the new stage
+  constexpr std::size_t kRun = 64;
+  parallel::for_blocks(n, 1024, [&](std::size_t begin, std::size_t end) {
+    std::array<PhiloxWords, 2 * kRun> counters{};
+    std::array<PhiloxWords, 2 * kRun> blocks{};
+    for (std::size_t run = begin; run < end; run += kRun) {
+      const std::size_t count = std::min(kRun, end - run);
+      for (std::size_t k = 0; k < count; ++k) {
+        const auto a = static_cast<AgentId>(run + k);
+        counters[2 * k] = ctx.random().counter(step, Purpose::turnover, a, 0);
+        counters[2 * k + 1] = ctx.random().counter(step, Purpose::turnover, a, 1);
+      }
+      ctx.random().blocks(std::span(counters).first(2 * count), blocks);
+      for (std::size_t k = 0; k < count; ++k) {
+        const auto a = static_cast<AgentId>(run + k);
+        if (!pop.active(a)) continue;
+        const PhiloxWords& first = blocks[2 * k];
+        const std::size_t stage = index_of(pop.stage[a]);
+        if (block_uniform(first, 0) < leaving_probability(rates, stage, pop.considering_leaving[a])) {
+          leaving[a] = 1;
+          continue;
+        }
+        const double intent = pop.intent_to_leave[a];
+        const double u = block_uniform(first, 2);
+        if (pop.considering_leaving[a] == 0) {
+          if (u < rates.switch_rate * intent) pop.considering_leaving[a] = 1;
+        } else if (u < rates.switch_rate * (1.0 - intent)) {
+          pop.considering_leaving[a] = 0;
+        }
+        double promote = rates.promote[stage];
+        if (!sponsored.empty() && sponsored[a] != 0) {
+          promote = 1.0 - std::pow(1.0 - promote, params.sponsorship_promotion_ratio);
+        }
+        if (promote > 0.0 && block_uniform(blocks[2 * k + 1], 0) < promote) {
+          pop.stage[a] = enum_at<CareerStage>(stage + 1);
+          if (pop.promoted[a] == kNever) pop.promoted[a] = step + 1;  // the first week at the new stage
+        }
+      }
     }
   });
   const std::vector<AgentId> leavers =
