@@ -48,16 +48,19 @@ void MeetingsStage::run(Context& ctx) {
         1.0, constants.mentor_availability[first] * quality_factor(scenario, totals.first / totals.second) / cadence);
     circle_meets[group] = ctx.random().stream(ctx.step(), Purpose::meetings, group).uniform() < p;
   }
-  parallel::for_each(active.size(), [&](std::size_t k) {
-    const DyadId d = active[k];
-    Stream stream = ctx.random().stream(ctx.step(), Purpose::meetings, d);
-    if (dyads.type[d] == DyadType::group) {
-      // The circle's own draw used the first dyad's stream word 0; attendance uses word 1.
-      stream.uniform();
-      events.met[d] = circle_meets.at(dyads.group[d]) && stream.uniform() < constants.mentee_availability[d];
-    } else {
-      events.met[d] = stream.uniform() < meeting_probability(scenario, dyads, constants, d);
-    }
+  // Each dyad's stream; their first blocks are computed together (for_each_stream), the draws the same.
+  const auto dyad = [&](std::size_t k) { return active[k]; };
+  parallel::for_blocks(active.size(), 1024, [&](std::size_t begin, std::size_t end) {
+    for_each_stream(ctx.random(), ctx.step(), Purpose::meetings, begin, end, dyad, [&](std::size_t k, Stream& stream) {
+      const DyadId d = active[k];
+      if (dyads.type[d] == DyadType::group) {
+        // The circle's own draw used the first dyad's stream word 0; attendance uses word 1.
+        stream.uniform();
+        events.met[d] = circle_meets.at(dyads.group[d]) && stream.uniform() < constants.mentee_availability[d];
+      } else {
+        events.met[d] = stream.uniform() < meeting_probability(scenario, dyads, constants, d);
+      }
+    });
   });
 }
 

@@ -65,62 +65,64 @@ void RelationshipsStage::run(Context& ctx) {
   // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
   constexpr std::uint8_t kStays = 0xff;
   std::vector<std::uint8_t> ending(active.size(), kStays);
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        const DyadId d = active[k];
-        if (!dyads.active(d)) return;  // ended earlier this week
-        // Three words per dyad and week, always drawn: success, cause, ending.
-        Stream stream = ctx.random().stream(ctx.step(), Purpose::relationship, d);
-        const double u_success = stream.uniform();
-        const double u_cause = stream.uniform();
-        const double u_end = stream.uniform();
-        double q = dyads.quality[d];
-        const double shortage = 1.0 - cache.mentor_availability[d] * cache.mentee_availability[d];
-        if (events.met[d]) {
-          ++dyads.meetings[d];
-          const double ambiguity = role_ambiguity(p, dyads, d);
-          const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, flattening, dyads, d);
-          const double communication = poor_communication(p, dyads, d);
-          const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
-          if (u_success < p_success) {
-            events.succeeded[d] = 1;
-            q += p.success_gain * (1.0 - q);
-          } else {
-            q -= p.failure_loss * q;
-            const std::array<double, kFailureCauses> weights{communication, ambiguity, imbalance};
-            const double total = weights[0] + weights[1] + weights[2];
-            std::size_t cause = 0;
-            if (total > 0.0) {
-              double target = u_cause * total;
-              while (cause + 1 < kFailureCauses && target >= weights[cause]) target -= weights[cause++];
-            }
-            ++dyads.failures[d][cause];
-          }
-        } else {
-          q -= p.missed_loss * shortage / cadence_weeks(scenario, dyads, d);
+  // Three uniforms per dyad and week from its relationship stream, always drawn: success, cause, ending
+  // (the first two from the stream's first block, the third from its second; for_each_two_blocks
+  // computes the blocks of many dyads together).
+  const auto update = [&](std::size_t k, const PhiloxWords& first, const PhiloxWords& second) {
+    const DyadId d = active[k];
+    if (!dyads.active(d)) return;  // ended earlier this week
+    const double u_success = block_uniform(first, 0);
+    const double u_cause = block_uniform(first, 2);
+    const double u_end = block_uniform(second, 0);
+    double q = dyads.quality[d];
+    const double shortage = 1.0 - cache.mentor_availability[d] * cache.mentee_availability[d];
+    if (events.met[d]) {
+      ++dyads.meetings[d];
+      const double ambiguity = role_ambiguity(p, dyads, d);
+      const double imbalance = cached_power_imbalance(cache, confidence, psych_safety, flattening, dyads, d);
+      const double communication = poor_communication(p, dyads, d);
+      const double p_success = (1.0 - communication) * (1.0 - ambiguity) * (1.0 - imbalance);
+      if (u_success < p_success) {
+        events.succeeded[d] = 1;
+        q += p.success_gain * (1.0 - q);
+      } else {
+        q -= p.failure_loss * q;
+        const std::array<double, kFailureCauses> weights{communication, ambiguity, imbalance};
+        const double total = weights[0] + weights[1] + weights[2];
+        std::size_t cause = 0;
+        if (total > 0.0) {
+          double target = u_cause * total;
+          while (cause + 1 < kFailureCauses && target >= weights[cause]) target -= weights[cause++];
         }
-        q = std::clamp(q, 0.0, 1.0);
-        dyads.quality[d] = static_cast<float>(q);
+        ++dyads.failures[d][cause];
+      }
+    } else {
+      q -= p.missed_loss * shortage / cadence_weeks(scenario, dyads, d);
+    }
+    q = std::clamp(q, 0.0, 1.0);
+    dyads.quality[d] = static_cast<float>(q);
 
-        const bool failed_before = dyads.failures[d][0] + dyads.failures[d][1] + dyads.failures[d][2] > 0;
-        EndReason reason;
-        if (q < p.dissolve_threshold) {
-          reason = failed_before ? dyads.dominant_failure(d) : EndReason::lack_of_time;
-        } else {
-          const double time_hazard = p.time_hazard * shortage;
-          const double quality_hazard = p.quality_hazard * (1.0 - q);
-          if (u_end < time_hazard) {
-            reason = EndReason::lack_of_time;
-          } else if (u_end < time_hazard + quality_hazard) {
-            reason = dyads.dominant_failure(d);
-          } else {
-            return;
-          }
-        }
-        ending[k] = static_cast<std::uint8_t>(reason);
-      },
-      256);
+    const bool failed_before = dyads.failures[d][0] + dyads.failures[d][1] + dyads.failures[d][2] > 0;
+    EndReason reason;
+    if (q < p.dissolve_threshold) {
+      reason = failed_before ? dyads.dominant_failure(d) : EndReason::lack_of_time;
+    } else {
+      const double time_hazard = p.time_hazard * shortage;
+      const double quality_hazard = p.quality_hazard * (1.0 - q);
+      if (u_end < time_hazard) {
+        reason = EndReason::lack_of_time;
+      } else if (u_end < time_hazard + quality_hazard) {
+        reason = dyads.dominant_failure(d);
+      } else {
+        return;
+      }
+    }
+    ending[k] = static_cast<std::uint8_t>(reason);
+  };
+  const auto dyad = [&](std::size_t k) { return active[k]; };
+  parallel::for_blocks(active.size(), 256, [&](std::size_t begin, std::size_t end) {
+    for_each_two_blocks(ctx.random(), ctx.step(), Purpose::relationship, begin, end, dyad, update);
+  });
   ProgramState& program = ctx.write<C::program>();
   std::vector<std::uint32_t>& meetings = ctx.write<C::meeting_counts>();
   std::unordered_set<DyadId> counted_circles;

@@ -35,13 +35,12 @@ void ResearchStage::run(Context& ctx) {
   out.resize(n);
   if (p.annual_rate <= 0.0) return;
   const Step step = ctx.step();
-  parallel::for_each(n, [&](std::size_t i) {
-    const auto a = static_cast<AgentId>(i);
+  // Agent a's papers this week, drawn from its research_output stream.
+  const auto write = [&](AgentId a, Stream& stream) {
     if (!pop.active(a)) return;
     // The rate with full collaboration (C >= collaboration_reference): the thinning envelope.
     const double envelope = weekly_paper_rate(p, pop, skills, a, p.collaboration_reference);
     if (envelope <= 0.0) return;
-    Stream stream = ctx.random().stream(step, Purpose::research_output, a);
     const std::uint32_t candidates = stream.poisson(envelope);
     if (candidates == 0) return;
     const double capacity = collaboration_capacity(pop, skills, network, a);
@@ -72,6 +71,12 @@ void ResearchStage::run(Context& ctx) {
       partners.push_back(coauthor);
       ++out.new_directions[a];
     }
+  };
+  // The streams' first blocks are computed together (for_each_stream); the draws are the same.
+  const auto agent = [](std::size_t i) { return static_cast<AgentId>(i); };
+  parallel::for_blocks(n, 1024, [&](std::size_t begin, std::size_t end) {
+    for_each_stream(ctx.random(), step, Purpose::research_output, begin, end, agent,
+                    [&](std::size_t i, Stream& stream) { write(static_cast<AgentId>(i), stream); });
   });
 }
 

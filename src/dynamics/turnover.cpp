@@ -164,47 +164,37 @@ void TurnoverStage::run(Context& ctx) {
   // Leaving by the state at the start of the week; stayers then update whether they consider leaving
   // and may be promoted. Each agent writes only its own entries.
   // Each agent draws from its own turnover stream: the leaving and intent uniforms are the words of its
-  // first block, the promotion uniform the first two words of its second. The blocks of a run of agents
-  // are computed together (philox_blocks), which gives the same words as the agent's Stream.
+  // first block, the promotion uniform the first two words of its second (for_each_two_blocks computes
+  // the blocks of many agents together; the words are those of the agent's Stream).
   std::vector<std::uint8_t> leaving(n, 0);
-  constexpr std::size_t kRun = 64;
+  const auto agent = [](std::size_t i) { return static_cast<AgentId>(i); };
   parallel::for_blocks(n, 1024, [&](std::size_t begin, std::size_t end) {
-    std::array<PhiloxWords, 2 * kRun> counters{};
-    std::array<PhiloxWords, 2 * kRun> blocks{};
-    for (std::size_t run = begin; run < end; run += kRun) {
-      const std::size_t count = std::min(kRun, end - run);
-      for (std::size_t k = 0; k < count; ++k) {
-        const auto a = static_cast<AgentId>(run + k);
-        counters[2 * k] = ctx.random().counter(step, Purpose::turnover, a, 0);
-        counters[2 * k + 1] = ctx.random().counter(step, Purpose::turnover, a, 1);
-      }
-      ctx.random().blocks(std::span(counters).first(2 * count), blocks);
-      for (std::size_t k = 0; k < count; ++k) {
-        const auto a = static_cast<AgentId>(run + k);
-        if (!pop.active(a)) continue;
-        const PhiloxWords& first = blocks[2 * k];
-        const std::size_t stage = index_of(pop.stage[a]);
-        if (block_uniform(first, 0) < leaving_probability(rates, stage, pop.considering_leaving[a])) {
-          leaving[a] = 1;
-          continue;
-        }
-        const double intent = pop.intent_to_leave[a];
-        const double u = block_uniform(first, 2);
-        if (pop.considering_leaving[a] == 0) {
-          if (u < rates.switch_rate * intent) pop.considering_leaving[a] = 1;
-        } else if (u < rates.switch_rate * (1.0 - intent)) {
-          pop.considering_leaving[a] = 0;
-        }
-        double promote = rates.promote[stage];
-        if (!sponsored.empty() && sponsored[a] != 0) {
-          promote = 1.0 - std::pow(1.0 - promote, params.sponsorship_promotion_ratio);
-        }
-        if (promote > 0.0 && block_uniform(blocks[2 * k + 1], 0) < promote) {
-          pop.stage[a] = enum_at<CareerStage>(stage + 1);
-          if (pop.promoted[a] == kNever) pop.promoted[a] = step + 1;  // the first week at the new stage
-        }
-      }
-    }
+    for_each_two_blocks(ctx.random(), step, Purpose::turnover, begin, end, agent,
+                        [&](std::size_t i, const PhiloxWords& first, const PhiloxWords& second) {
+                          const auto a = static_cast<AgentId>(i);
+                          if (!pop.active(a)) return;
+                          const std::size_t stage = index_of(pop.stage[a]);
+                          if (block_uniform(first, 0) < leaving_probability(rates, stage, pop.considering_leaving[a])) {
+                            leaving[a] = 1;
+                            return;
+                          }
+                          const double intent = pop.intent_to_leave[a];
+                          const double u = block_uniform(first, 2);
+                          if (pop.considering_leaving[a] == 0) {
+                            if (u < rates.switch_rate * intent) pop.considering_leaving[a] = 1;
+                          } else if (u < rates.switch_rate * (1.0 - intent)) {
+                            pop.considering_leaving[a] = 0;
+                          }
+                          double promote = rates.promote[stage];
+                          if (!sponsored.empty() && sponsored[a] != 0) {
+                            promote = 1.0 - std::pow(1.0 - promote, params.sponsorship_promotion_ratio);
+                          }
+                          if (promote > 0.0 && block_uniform(second, 0) < promote) {
+                            pop.stage[a] = enum_at<CareerStage>(stage + 1);
+                            if (pop.promoted[a] == kNever)
+                              pop.promoted[a] = step + 1;  // the first week at the new stage
+                          }
+                        });
   });
   const std::vector<AgentId> leavers =
       parallel::indices_where<AgentId>(n, [&](std::size_t a) { return leaving[a] != 0; });

@@ -135,6 +135,37 @@ TEST_CASE("philox_blocks gives the blocks a Stream draws with the vector and the
   CHECK(block_uniform(one[0], 2) == stream.uniform());
 }
 
+TEST_CASE("for_each_stream and for_each_two_blocks give the streams opened one by one", "[rng]") {
+  // 150 entities (two whole runs of 64 and a part run), visited in order; each stream draws 13 words
+  // (into its fourth block) and a normal, which must equal those of a stream opened without a block.
+  const RandomSource random(20240601, 3);
+  const auto entity = [](std::size_t i) { return static_cast<std::uint32_t>(1000 + 7 * i); };
+  std::vector<std::size_t> order;
+  std::size_t wrong = 0;
+  mentorsim::for_each_stream(random, 9, Purpose::meetings, 0, 150, entity, [&](std::size_t i, Stream& stream) {
+    order.push_back(i);
+    Stream plain = random.stream(9, Purpose::meetings, entity(i));
+    for (int w = 0; w < 13; ++w) wrong += stream.next_u32() != plain.next_u32() ? 1 : 0;
+    wrong += stream.normal() != plain.normal() ? 1 : 0;
+  });
+  CHECK(wrong == 0);
+  REQUIRE(order.size() == 150);
+  for (std::size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
+  std::size_t wrong_blocks = 0;
+  std::size_t visited = 0;
+  mentorsim::for_each_two_blocks(random, 9, Purpose::relationship, 5, 140, entity,
+                                 [&](std::size_t i, const PhiloxWords& first, const PhiloxWords& second) {
+                                   wrong_blocks += i != 5 + visited++ ? 1 : 0;
+                                   Stream plain = random.stream(9, Purpose::relationship, entity(i));
+                                   wrong_blocks += block_uniform(first, 0) != plain.uniform() ? 1 : 0;
+                                   wrong_blocks += block_uniform(first, 2) != plain.uniform() ? 1 : 0;
+                                   wrong_blocks += block_uniform(second, 0) != plain.uniform() ? 1 : 0;
+                                   wrong_blocks += block_uniform(second, 2) != plain.uniform() ? 1 : 0;
+                                 });
+  CHECK(visited == 135);
+  CHECK(wrong_blocks == 0);
+}
+
 TEST_CASE("the same key gives the same sequence bit for bit, whatever else was drawn", "[rng]") {
   const RandomSource source(kRngSeed, 3);
   auto draw_everything = [](Stream s) {

@@ -133,12 +133,25 @@ constexpr std::string_view purpose_name(Purpose purpose) noexcept {
 
 inline constexpr Replicate kMaxReplicates = 1u << 24;
 
+// The four 32-bit words of a Philox block, or a counter.
+using PhiloxWords = std::array<std::uint32_t, 4>;
+
 class Stream {
  public:
   Stream(Seed seed, Replicate replicate, Step step, Purpose purpose, std::uint32_t entity) noexcept
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         counter_{
             {entity, static_cast<std::uint32_t>(step), (replicate << 8) | static_cast<std::uint32_t>(purpose), 0u}} {}
+
+  // The same stream, given its first block (`first`, as philox_blocks computes it from the stream's
+  // counter): its draws are those of the stream above, the cipher running from the second block on.
+  Stream(Seed seed, Replicate replicate, Step step, Purpose purpose, std::uint32_t entity,
+         const PhiloxWords& first) noexcept
+      : Stream(seed, replicate, step, purpose, entity) {
+    buffer_ = first;
+    counter_[3] = 1;
+    used_ = 0;
+  }
 
   // Uniform 32-bit word.
   std::uint32_t next_u32() noexcept {
@@ -231,8 +244,6 @@ double normal_upper_bound(double u1, double u2) noexcept;
 // a candidate pair) spends most of its time in the cipher, one block after another; computing the blocks
 // of eight counters at once in vector registers (AVX2, when the processor has it) is several times
 // faster and changes no draw.
-using PhiloxWords = std::array<std::uint32_t, 4>;
-
 // The counter of block `block` of the stream (replicate, step, purpose, entity): see Stream.
 constexpr PhiloxWords stream_counter(Replicate replicate, Step step, Purpose purpose, std::uint32_t entity,
                                      std::uint32_t block = 0) noexcept {
@@ -262,6 +273,11 @@ class RandomSource {
   [[nodiscard]] Stream stream(Step step, Purpose purpose, std::uint32_t entity) const noexcept {
     return Stream(seed_, replicate_, step, purpose, entity);
   }
+  // The stream (step, purpose, entity) given its first block (see Stream).
+  [[nodiscard]] Stream stream(Step step, Purpose purpose, std::uint32_t entity,
+                              const PhiloxWords& first) const noexcept {
+    return Stream(seed_, replicate_, step, purpose, entity, first);
+  }
   // The counter of block `block` of stream (step, purpose, entity), for philox_blocks.
   [[nodiscard]] PhiloxWords counter(Step step, Purpose purpose, std::uint32_t entity,
                                     std::uint32_t block = 0) const noexcept {
@@ -278,5 +294,47 @@ class RandomSource {
   Seed seed_;
   Replicate replicate_;
 };
+
+// body(i, stream) for each i in [begin, end), in order, with stream = random.stream(step, purpose,
+// entity(i)): the streams' first blocks are computed kStreamRun at a time (philox_blocks), so a pass that
+// opens a stream per agent or dyad and draws a few words from each spends less time in the cipher. The
+// draws are exactly those of the streams opened one by one.
+inline constexpr std::size_t kStreamRun = 64;
+template <class Entity, class Body>
+void for_each_stream(const RandomSource& random, Step step, Purpose purpose, std::size_t begin, std::size_t end,
+                     Entity&& entity, Body&& body) {
+  std::array<PhiloxWords, kStreamRun> counters;
+  std::array<PhiloxWords, kStreamRun> blocks;
+  for (std::size_t run = begin; run < end; run += kStreamRun) {
+    const std::size_t count = end - run < kStreamRun ? end - run : kStreamRun;
+    for (std::size_t k = 0; k < count; ++k) counters[k] = random.counter(step, purpose, entity(run + k));
+    random.blocks(std::span<const PhiloxWords>(counters.data(), count), blocks);
+    for (std::size_t k = 0; k < count; ++k) {
+      Stream stream = random.stream(step, purpose, entity(run + k), blocks[k]);
+      body(run + k, stream);
+    }
+  }
+}
+
+// body(i, first, second) for each i in [begin, end), in order, with the first two blocks of the stream
+// (step, purpose, entity(i)), computed kStreamRun streams at a time: for a pass whose draws are a fixed
+// few uniforms per entity (block_uniform(first, 0) is the stream's first uniform(), block_uniform(first,
+// 2) its second, block_uniform(second, 0) its third).
+template <class Entity, class Body>
+void for_each_two_blocks(const RandomSource& random, Step step, Purpose purpose, std::size_t begin, std::size_t end,
+                         Entity&& entity, Body&& body) {
+  std::array<PhiloxWords, 2 * kStreamRun> counters;
+  std::array<PhiloxWords, 2 * kStreamRun> blocks;
+  for (std::size_t run = begin; run < end; run += kStreamRun) {
+    const std::size_t count = end - run < kStreamRun ? end - run : kStreamRun;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::uint32_t e = entity(run + k);
+      counters[2 * k] = random.counter(step, purpose, e, 0);
+      counters[2 * k + 1] = random.counter(step, purpose, e, 1);
+    }
+    random.blocks(std::span<const PhiloxWords>(counters.data(), 2 * count), blocks);
+    for (std::size_t k = 0; k < count; ++k) body(run + k, blocks[2 * k], blocks[2 * k + 1]);
+  }
+}
 
 }  // namespace mentorsim
