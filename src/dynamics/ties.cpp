@@ -55,16 +55,7 @@ void TiesStage::run(Context& ctx) {
   const DyadEventsView events = ctx.read<C::dyad_events>();
   CollegialNetwork& net = ctx.write<C::network>();
   // Decay first, so this week's bonds are not decayed before they count.
-  if (decay > 0.0) {
-    parallel::for_each(
-        net.vertex_count(),
-        [&](std::size_t v) {
-          auto w = net.weights(static_cast<AgentId>(v));
-          const auto r = net.routines(static_cast<AgentId>(v));
-          for (std::size_t k = 0; k < w.size(); ++k) w[k] += static_cast<float>(decay * (r[k] - w[k]));
-        },
-        1024);
-  }
+  if (decay > 0.0) net.decay_weights(decay);
   // Dyads in parallel, reading only the network's structure: where the pair's arcs are, and the
   // introductions. Each block of dyads lists its bonds and the ties it made in dyad order; the blocks'
   // lists are then taken in block order, so bonds are strengthened one dyad after another in dyad order
@@ -72,9 +63,9 @@ void TiesStage::run(Context& ctx) {
   // order, and nothing depends on the thread count. Only the dyads that met successfully take room.
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
   struct Bond {
+    std::uint64_t at_mentor;  // the tie's arc from the mentor (CollegialNetwork::arc)
+    std::uint64_t at_mentee;  // and from the mentee
     std::uint32_t k;          // index into `active`
-    std::uint32_t at_mentor;  // the tie's place in the mentor's row
-    std::uint32_t at_mentee;  // and in the mentee's row
   };
   struct Made {
     std::vector<Bond> bonds;
@@ -93,8 +84,9 @@ void TiesStage::run(Context& ctx) {
       const AgentId mentee = dyads.mentee[d];
       const std::ptrdiff_t at_mentor = net.position(mentor, mentee);
       if (at_mentor >= 0) {
-        out.bonds.push_back(Bond{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(at_mentor),
-                                 static_cast<std::uint32_t>(net.position(mentee, mentor))});
+        out.bonds.push_back(Bond{net.arc(mentor, static_cast<std::size_t>(at_mentor)),
+                                 net.arc(mentee, static_cast<std::size_t>(net.position(mentee, mentor))),
+                                 static_cast<std::uint32_t>(k)});
       } else {
         out.ties.push_back(Tie{mentor, mentee, static_cast<float>(p.bond_initial), 0.0f});
       }
@@ -135,12 +127,21 @@ void TiesStage::run(Context& ctx) {
       }
     }
   });
+  // The bonds, one after another in dyad order; the arcs' strengths are random places in the arc array,
+  // so those of the bond kBondLookahead places on are prefetched.
+  constexpr std::size_t kBondLookahead = 8;
   for (const Made& block : made) {
-    for (const Bond& b : block.bonds) {
+    const std::vector<Bond>& bonds = block.bonds;
+    for (std::size_t i = 0; i < bonds.size(); ++i) {
+      if (i + kBondLookahead < bonds.size()) {
+        __builtin_prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentor));
+        __builtin_prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentee));
+      }
+      const Bond& b = bonds[i];
       const DyadId d = active[b.k];
-      float& w = net.weights(dyads.mentor[d])[b.at_mentor];
+      float& w = net.arc_weight(b.at_mentor);
       w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, d) * (1.0 - w));
-      net.weights(dyads.mentee[d])[b.at_mentee] = w;
+      net.arc_weight(b.at_mentee) = w;
     }
   }
   std::vector<Tie>& pending = ctx.write<C::new_ties>();

@@ -146,6 +146,14 @@ CollegialNetwork::CollegialNetwork(AgentId vertex_count, std::vector<Tie> ties) 
   routines_ = std::move(arc_routine);
 }
 
+void CollegialNetwork::decay_weights(double decay) {
+  float* const w = weights_.data();
+  const float* const r = routines_.data();
+  parallel::for_blocks(weights_.size(), 1 << 14, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t k = begin; k < end; ++k) w[k] += static_cast<float>(decay * (r[k] - w[k]));
+  });
+}
+
 void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weight) {
   parallel::for_each(
       vertex_count(),

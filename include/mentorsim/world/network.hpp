@@ -61,8 +61,14 @@ class CollegialNetwork {
     return v < vertex_count() ? std::span<const float>{routines_.data() + row_begin(v), degree(v)}
                               : std::span<const float>{};
   }
+  // Moves every tie's strength toward its routine strength by the share `decay`:
+  // w += float(decay * (routine - w)) for every arc, in one parallel pass over the arc arrays.
+  void decay_weights(double decay);
   // Sets every tie's strength and routine strength to weight(a, b), which must be symmetric in a, b.
   void assign_weights(FunctionRef<float(AgentId, AgentId)> weight);
+  // The arc at `position` in v's row, as an index into the arc arrays (arc_weight), and its strength.
+  [[nodiscard]] std::uint64_t arc(AgentId v, std::size_t position) const noexcept { return row_begin(v) + position; }
+  float& arc_weight(std::uint64_t arc) noexcept { return weights_[arc]; }
   // Index of u's tie to v in u's row, or -1.
   [[nodiscard]] std::ptrdiff_t position(AgentId u, AgentId v) const noexcept;
   // Strength of the tie u-v, or 0 if there is none (binary search in u's row).
