@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "mentorsim/core/fixed_point.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
 
@@ -25,9 +26,8 @@ void CultureStage::run(Context& ctx) {
   std::vector<double> sponsorship(units, 0.0);
   std::vector<std::uint32_t> harmed(units, 0);
   std::vector<std::uint32_t> sustained(units, 0);
-  // Power imbalance borne by each unit's members as mentors, in fixed point (2^-32) so that the sum
-  // does not depend on the order dyads are added in.
-  constexpr double kFixedPoint = 4294967296.0;
+  // Power imbalance borne by each unit's members as mentors, in fixed point (core/fixed_point.hpp) so
+  // that the sum does not depend on the order dyads are added in.
   std::vector<std::int64_t> imbalance(units, 0);
   const DyadConstants& constants = ctx.read<C::dyad_constants>();
   const std::vector<float>& confidence = ctx.read<C::confidence>();
@@ -55,7 +55,7 @@ void CultureStage::run(Context& ctx) {
           const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening_now, dyads, d);
           if (f > 0.0) {
             std::atomic_ref<std::int64_t>(imbalance[pop.unit[dyads.mentor[d]]])
-                .fetch_add(std::llround(f * kFixedPoint), std::memory_order_relaxed);
+                .fetch_add(to_fixed(f), std::memory_order_relaxed);
           }
         }
         if (dyads.quality[d] < p.poor_quality) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "mentorsim/core/fixed_point.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
 
@@ -13,12 +14,8 @@ namespace mentorsim {
 
 namespace {
 
-// Fixed-point scale of the per-agent sums over dyads: integer sums do not depend on the order the
-// dyads are added in, so the dyads are summed in parallel (resolution 2^-32, far below any effect).
-constexpr double kFixedPoint = 4294967296.0;
-
-std::int64_t to_fixed(double x) { return std::llround(x * kFixedPoint); }
-
+// The per-agent sums over dyads are in fixed point (core/fixed_point.hpp), so the dyads are summed in
+// parallel.
 void add(std::int64_t& sum, std::int64_t x) {
   std::atomic_ref<std::int64_t>(sum).fetch_add(x, std::memory_order_relaxed);
 }
