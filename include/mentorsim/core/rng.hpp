@@ -136,12 +136,19 @@ inline constexpr Replicate kMaxReplicates = 1u << 24;
 // The four 32-bit words of a Philox block, or a counter.
 using PhiloxWords = std::array<std::uint32_t, 4>;
 
+// The counter of block `block` of the stream (replicate, step, purpose, entity): see Stream.
+constexpr PhiloxWords stream_counter(Replicate replicate, Step step, Purpose purpose, std::uint32_t entity,
+                                     std::uint32_t block = 0) noexcept {
+  return {entity, static_cast<std::uint32_t>(step), (replicate << 8) | static_cast<std::uint32_t>(purpose), block};
+}
+
 class Stream {
  public:
   Stream(Seed seed, Replicate replicate, Step step, Purpose purpose, std::uint32_t entity) noexcept
-      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
-        counter_{
-            {entity, static_cast<std::uint32_t>(step), (replicate << 8) | static_cast<std::uint32_t>(purpose), 0u}} {}
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}} {
+    const PhiloxWords c = stream_counter(replicate, step, purpose, entity);
+    counter_ = {{c[0], c[1], c[2], c[3]}};
+  }
 
   // The same stream, given its first block (`first`, as philox_blocks computes it from the stream's
   // counter): its draws are those of the stream above, the cipher running from the second block on.
@@ -244,11 +251,6 @@ double normal_upper_bound(double u1, double u2) noexcept;
 // a candidate pair) spends most of its time in the cipher, one block after another; computing the blocks
 // of eight counters at once in vector registers (AVX2, when the processor has it) is several times
 // faster and changes no draw.
-// The counter of block `block` of the stream (replicate, step, purpose, entity): see Stream.
-constexpr PhiloxWords stream_counter(Replicate replicate, Step step, Purpose purpose, std::uint32_t entity,
-                                     std::uint32_t block = 0) noexcept {
-  return {entity, static_cast<std::uint32_t>(step), (replicate << 8) | static_cast<std::uint32_t>(purpose), block};
-}
 
 // out[i] = the Philox4x32-10 block of counters[i] under the key `seed`, for i < counters.size()
 // (out.size() >= counters.size()). Uses AVX2 when the processor has it, else the scalar cipher; the two
