@@ -203,9 +203,20 @@ void InformalStage::run(Context& ctx) {
   // the others cannot be among the best. The streams are keyed by the pair, so which values are computed
   // changes no draw, and the candidates approached are the same as if every value were computed.
   const bool bounded = approach.fit_choice_weight >= 0.0 && approach.fit_noise >= 0.0;
-  std::vector<std::vector<Proposal>> found((n + 255) / 256);
-  parallel::for_blocks(n, 256, [&](std::size_t begin, std::size_t end) {
+  // Blocks of kSeekBlock agents: first the block's seekers are found (their streams' first blocks
+  // computed together, for_each_stream), then they search in id order, each search prefetching the
+  // rows of the seekers a few places after it (below).
+  constexpr std::size_t kSeekBlock = 2048;
+  std::vector<std::vector<Proposal>> found((n + kSeekBlock - 1) / kSeekBlock);
+  parallel::for_blocks(n, kSeekBlock, [&](std::size_t begin, std::size_t end) {
     // Scratch reused by the block's seekers.
+    std::vector<AgentId> eligible;
+    struct Seeker {
+      AgentId a;
+      std::uint32_t order;  // random booking order
+      Stream stream;
+    };
+    std::vector<Seeker> seekers;
     std::vector<AgentId> contacts;
     std::vector<std::uint8_t> keep;
     std::vector<PhiloxWords> counters;
@@ -215,15 +226,37 @@ void InformalStage::run(Context& ctx) {
     std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
     std::vector<double> best;                        // the `approaches` best values so far, least on top
     SeenSet taken;
-    std::vector<Proposal>& out = found[begin / 256];
+    std::vector<Proposal>& out = found[begin / kSeekBlock];
     for (std::size_t i = begin; i < end; ++i) {
       const auto a = static_cast<AgentId>(i);
-      const std::uint32_t own = info_[a];
-      if ((own & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
+      if ((info_[a] & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
       if (program.informal_mentee_load[a] > 0 || program.mentee_load[a] > 0) continue;
-      Stream stream = ctx.random().stream(step, Purpose::informal, a);
-      if (stream.next_u32() >= seek_threshold) continue;
-      const std::uint32_t order = stream.next_u32();
+      eligible.push_back(a);
+    }
+    for_each_stream(
+        ctx.random(), step, Purpose::informal, 0, eligible.size(), [&](std::size_t k) { return eligible[k]; },
+        [&](std::size_t k, Stream& stream) {
+          if (stream.next_u32() >= seek_threshold) return;
+          const std::uint32_t order = stream.next_u32();
+          seekers.push_back(Seeker{eligible[k], order, stream});
+        });
+    // The search of a seeker reads the rows of its contacts: its own row, then each contact's row start
+    // and row, three dependent cache misses, at random places. So while seeker k searches, the rows of
+    // the seekers after it are fetched a step at a time: seeker k + 3's row start, seeker k + 2's row,
+    // seeker k + 1's contacts' row starts, and then, as seeker k starts, its contacts' rows. Prefetches
+    // change no result.
+    const auto own_row = [&](std::size_t k) { return net.neighbors(seekers[k].a); };
+    for (std::size_t s = 0; s < seekers.size(); ++s) {
+      if (s + 3 < seekers.size()) net.prefetch_row_start(seekers[s + 3].a);
+      if (s + 2 < seekers.size()) net.prefetch_row(seekers[s + 2].a);
+      if (s + 1 < seekers.size()) {
+        for (AgentId first : own_row(s + 1)) net.prefetch_row_start(first);
+      }
+      for (AgentId first : own_row(s)) net.prefetch_row(first);
+      const AgentId a = seekers[s].a;
+      const std::uint32_t own = info_[a];
+      Stream& stream = seekers[s].stream;
+      const std::uint32_t order = seekers[s].order;
       // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once,
       // in the order of a walk over the contacts' rows (the ranking below does not depend on the order of
       // the candidates). First the contacts' ids are copied out of the rows, then their words are read

@@ -1,6 +1,7 @@
 #include "mentorsim/world/network_measures.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -40,15 +41,67 @@ double local_clustering(const CollegialNetwork& network, AgentId v) {
   return static_cast<double>(twice_triangles) / static_cast<double>(d * (d - 1));
 }
 
+std::vector<std::uint32_t> triangle_counts(const CollegialNetwork& network) {
+  const AgentId n = network.vertex_count();
+  std::vector<std::uint32_t> triangles(n, 0);
+  // Each triangle v < u < w once, at its lowest vertex v: u and w are neighbours of v above it, and w
+  // is a neighbour of u above u. Rows are sorted, so the neighbours above a vertex are a row's tail.
+  // Counts are integers, so the order of the increments does not matter.
+  const auto above = [&](AgentId v) {
+    const auto row = network.neighbors(v);
+    return row.subspan(static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), v) - row.begin()));
+  };
+  parallel::for_blocks(n, 256, [&](std::size_t begin, std::size_t end) {
+    thread_local std::vector<std::uint8_t> mark;
+    if (mark.size() < n) mark.resize(n, 0);
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto v = static_cast<AgentId>(i);
+      const auto higher = above(v);
+      if (higher.size() < 2) continue;
+      for (AgentId u : higher) mark[u] = 1;
+      std::uint32_t at_v = 0;
+      for (AgentId u : higher) {
+        for (AgentId w : above(u)) {
+          if (mark[w] == 0) continue;
+          ++at_v;
+          std::atomic_ref<std::uint32_t>(triangles[u]).fetch_add(1, std::memory_order_relaxed);
+          std::atomic_ref<std::uint32_t>(triangles[w]).fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      for (AgentId u : higher) mark[u] = 0;
+      if (at_v > 0) std::atomic_ref<std::uint32_t>(triangles[v]).fetch_add(at_v, std::memory_order_relaxed);
+    }
+  });
+  return triangles;
+}
+
+namespace {
+
+// local_clustering(v) from v's triangle count: the same division of the same integers.
+double clustering_from(const CollegialNetwork& network, const std::vector<std::uint32_t>& triangles, AgentId v) {
+  const std::size_t d = network.degree(v);
+  if (d < 2) return 0.0;
+  return static_cast<double>(2 * static_cast<std::size_t>(triangles[v])) / static_cast<double>(d * (d - 1));
+}
+
+}  // namespace
+
 double average_clustering(const CollegialNetwork& network, const std::vector<AgentId>& vertices) {
   const std::size_t n = vertices.empty() ? network.vertex_count() : vertices.size();
   if (n == 0) return 0.0;
+  // For most of the vertices, every triangle is counted once (triangle_counts); for a small sample,
+  // each vertex's own. Both give each vertex's local_clustering exactly, summed in the same blocks.
+  std::vector<std::uint32_t> triangles;
+  if (4 * n >= network.vertex_count()) triangles = triangle_counts(network);
+  const auto clustering = [&](AgentId v) {
+    return triangles.empty() ? local_clustering(network, v) : clustering_from(network, triangles, v);
+  };
   const double sum = parallel::deterministic_reduce(
       n, 0.0,
       [&](std::size_t begin, std::size_t end) {
         double partial = 0.0;
         for (std::size_t k = begin; k < end; ++k) {
-          partial += local_clustering(network, vertices.empty() ? static_cast<AgentId>(k) : vertices[k]);
+          partial += clustering(vertices.empty() ? static_cast<AgentId>(k) : vertices[k]);
         }
         return partial;
       },
@@ -110,6 +163,8 @@ AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Popul
   if (selection.effective_size) out.effective_size.resize(n);
   if (selection.constraint) out.constraint.resize(n);
   out.cross_institution_ties.resize(n);
+  std::vector<std::uint32_t> triangles;
+  if (selection.clustering) triangles = triangle_counts(network);
   parallel::for_each(
       n,
       [&](std::size_t i) {
@@ -117,7 +172,7 @@ AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Popul
         const auto row = network.neighbors(v);
         out.degree[v] = static_cast<std::uint32_t>(row.size());
         out.strength[v] = static_cast<float>(total_weight(network.weights(v)));
-        if (selection.clustering) out.clustering[v] = static_cast<float>(local_clustering(network, v));
+        if (selection.clustering) out.clustering[v] = static_cast<float>(clustering_from(network, triangles, v));
         if (selection.effective_size) out.effective_size[v] = static_cast<float>(effective_size(network, v));
         if (selection.constraint) out.constraint[v] = static_cast<float>(constraint(network, v));
         std::uint32_t cross = 0;

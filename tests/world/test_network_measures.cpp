@@ -560,3 +560,61 @@ TEST_CASE("Boost.Graph sees the same graph as the network's own rows", "[measure
     CHECK(via_boost == std::vector<mentorsim::AgentId>(row.begin(), row.end()));
   }
 }
+
+TEST_CASE("triangle counts: two 4-cliques joined by a bridge have 3 triangles at each vertex", "[measures]") {
+  // Each vertex of a 4-clique is in C(3, 2) = 3 of its 4 triangles; the bridge 3-4 closes none.
+  CHECK(mentorsim::triangle_counts(joined_cliques()) == std::vector<std::uint32_t>{3, 3, 3, 3, 3, 3, 3, 3});
+  // A 5-clique: C(4, 2) = 6 triangles at each vertex; plus a pendant vertex 5 tied to 0, in none.
+  std::vector<Tie> ties;
+  for (AgentId a = 0; a < 5; ++a) {
+    for (AgentId b = a + 1; b < 5; ++b) ties.push_back({a, b, 1.0f});
+  }
+  ties.push_back({0, 5, 1.0f});
+  CHECK(mentorsim::triangle_counts(CollegialNetwork(6, ties)) == std::vector<std::uint32_t>{6, 6, 6, 6, 6, 0});
+}
+
+TEST_CASE("clustering from triangle counts equals each vertex's own count, for any thread count", "[measures]") {
+  // A clustered random network: 3,000 vertices in groups of 30 with dense ties inside a group and a
+  // few across, so that many triangles exist and rows differ in length.
+  constexpr AgentId n = 3000;
+  mentorsim::Stream s(11, 0, 0, mentorsim::Purpose::ties, 0);
+  std::vector<Tie> ties;
+  for (int k = 0; k < 24000; ++k) {
+    const AgentId a = s.below(n);
+    const AgentId b = k % 8 == 0 ? s.below(n) : (a / 30) * 30 + s.below(30);
+    ties.push_back({a, b, 1.0f});
+  }
+  const CollegialNetwork net(n, ties);
+  double sum = 0.0;
+  std::vector<float> expected(n);
+  for (AgentId v = 0; v < n; ++v) {
+    const double c = mentorsim::local_clustering(net, v);
+    sum += c;
+    expected[v] = static_cast<float>(c);
+  }
+  REQUIRE(sum / n > 0.1);  // the case has triangles
+  // average_clustering adds the values in blocks of 256 vertices, then the blocks' sums in order.
+  double blocked_sum = 0.0;
+  for (AgentId begin = 0; begin < n; begin += 256) {
+    double block = 0.0;
+    for (AgentId v = begin; v < std::min<AgentId>(n, begin + 256); ++v) block += mentorsim::local_clustering(net, v);
+    blocked_sum += block;
+  }
+  const double blocked_average = blocked_sum / n;
+  for (const int threads : {1, 2, 4}) {
+    mentorsim::parallel::set_threads(threads);
+    INFO("threads " << threads);
+    const auto triangles = mentorsim::triangle_counts(net);
+    std::size_t total = 0;
+    for (AgentId v = 0; v < n; ++v) {
+      const std::size_t d = net.degree(v);
+      if (d >= 2) CHECK(2.0 * triangles[v] / static_cast<double>(d * (d - 1)) == mentorsim::local_clustering(net, v));
+      total += triangles[v];
+    }
+    CHECK(total % 3 == 0);  // every triangle is counted at its three vertices
+    // The measures and the average use the counts; they equal the per-vertex values exactly.
+    CHECK(mentorsim::measure_agents(net, population_of(n)).clustering == expected);
+    CHECK(mentorsim::average_clustering(net) == blocked_average);
+  }
+  mentorsim::parallel::set_threads(0);
+}

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mentorsim/core/function_ref.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/core/types.hpp"
 #include "mentorsim/world/population.hpp"
 
@@ -60,6 +61,21 @@ class CollegialNetwork {
   [[nodiscard]] std::span<const float> routines(AgentId v) const noexcept {
     return v < vertex_count() ? std::span<const float>{routines_.data() + row_begin(v), degree(v)}
                               : std::span<const float>{};
+  }
+  // Cache hints for a pass that reads rows at random: prefetch_row_start(v) fetches where v's row
+  // starts, prefetch_row(v) (which reads that) the first and last cache lines of the row. No effect on
+  // any result; nothing for a vertex without a row.
+  void prefetch_row_start(AgentId v) const noexcept {
+    if (v < vertex_count()) prefetch(graph_.m_forward.m_rowstart.data() + v);
+  }
+  void prefetch_row(AgentId v) const noexcept {
+    if (v >= vertex_count()) return;
+    const std::uint64_t begin = row_begin(v);
+    const std::uint64_t end = row_end(v);
+    if (begin == end) return;
+    const AgentId* column = graph_.m_forward.m_column.data();
+    prefetch(column + begin);
+    prefetch(column + end - 1);
   }
   // Moves every tie's strength toward its routine strength by the share `decay`:
   // w += float(decay * (routine - w)) for every arc, in one parallel pass over the arc arrays.

@@ -16,6 +16,10 @@ namespace mentorsim {
 
 // Local clustering of v: closed triangles over possible pairs of neighbours; 0 below degree 2.
 double local_clustering(const CollegialNetwork& network, AgentId v);
+// The number of triangles at each vertex, each triangle found once (from its lowest vertex) rather
+// than once from each of its vertices' neighbourhoods: local_clustering(v) is
+// 2 * triangles[v] / (d (d - 1)). Parallel; integer counts, so the same for any thread count.
+std::vector<std::uint32_t> triangle_counts(const CollegialNetwork& network);
 // Average local clustering over the given vertices (all when empty), degree < 2 counted as 0.
 double average_clustering(const CollegialNetwork& network, const std::vector<AgentId>& vertices = {});
 
