@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 
 namespace mentorsim {
 
@@ -45,17 +46,51 @@ void EnthusiasmStage::run(Context& ctx) {
   for (DyadId d : active) {
     if (events.met[d] && dyads.type[d] == DyadType::group) ++attended[dyads.group[d]];
   }
-  for (DyadId d : active) {
-    if (!events.met[d]) continue;
-    const double share = dyads.type[d] == DyadType::group ? 1.0 / attended.at(dyads.group[d]) : 1.0;
-    const double time = time_required * meeting_time_factor(scenario, pop, dyads, d);
-    const AgentId mentor = dyads.mentor[d];
-    const AgentId mentee = dyads.mentee[d];
-    time_[mentor] += share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor]));
-    time_[mentee] += time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee]));
-    if (events.succeeded[d]) {
-      renewal_[mentor] += share * dyads.quality[d];
-      renewal_[mentee] += dyads.quality[d];
+  // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its meetings
+  // in dyad order), then added to the partners' sums in dyad order on one thread, prefetching the sums
+  // of the meetings a few places ahead: the same values added in the same order as one serial pass.
+  struct Meeting {
+    AgentId mentor;
+    AgentId mentee;
+    double mentor_time;  // share * time / mentor's time budget
+    double mentee_time;
+    double mentor_renewal;  // share * quality if it succeeded, else 0
+    double mentee_renewal;
+    bool succeeded;
+  };
+  constexpr std::size_t kGrain = 1024;
+  std::vector<std::vector<Meeting>> meetings((active.size() + kGrain - 1) / kGrain);
+  parallel::for_blocks(active.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    std::vector<Meeting>& out = meetings[begin / kGrain];
+    for (std::size_t k = begin; k < end; ++k) {
+      const DyadId d = active[k];
+      if (!events.met[d]) continue;
+      const double share = dyads.type[d] == DyadType::group ? 1.0 / attended.at(dyads.group[d]) : 1.0;
+      const double time = time_required * meeting_time_factor(scenario, pop, dyads, d);
+      const AgentId mentor = dyads.mentor[d];
+      const AgentId mentee = dyads.mentee[d];
+      const bool succeeded = events.succeeded[d] != 0;
+      out.push_back(Meeting{mentor, mentee, share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor])),
+                            time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee])),
+                            succeeded ? share * dyads.quality[d] : 0.0, succeeded ? dyads.quality[d] : 0.0, succeeded});
+    }
+  });
+  constexpr std::size_t kAhead = 16;
+  for (const std::vector<Meeting>& block : meetings) {
+    for (std::size_t k = 0; k < block.size(); ++k) {
+      if (k + kAhead < block.size()) {
+        prefetch(&time_[block[k + kAhead].mentor]);
+        prefetch(&time_[block[k + kAhead].mentee]);
+        prefetch(&renewal_[block[k + kAhead].mentor]);
+        prefetch(&renewal_[block[k + kAhead].mentee]);
+      }
+      const Meeting& m = block[k];
+      time_[m.mentor] += m.mentor_time;
+      time_[m.mentee] += m.mentee_time;
+      if (m.succeeded) {
+        renewal_[m.mentor] += m.mentor_renewal;
+        renewal_[m.mentee] += m.mentee_renewal;
+      }
     }
   }
   const double reference = dynamics.satisfaction.workload_reference;
