@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
@@ -64,9 +65,17 @@ void ExchangeStage::run(Context& ctx) {
   // The flows, and two learning-by-mentoring domains for each partner who teaches as a mentor (both peers).
   constexpr std::size_t kSlots = kMaxTeachingFlows + 4;
   std::vector<Increment> increments(met.size() * kSlots, Increment{kNoAgent, Domain::clinical, 0.0f});
+  // The partners' skill rows are read at random places: those of the dyad kRowAhead places ahead are
+  // prefetched.
+  constexpr std::size_t kRowAhead = 8;
   parallel::for_each(
       met.size(),
       [&](std::size_t k) {
+        if (k + kRowAhead < met.size()) {
+          const DyadId ahead = met[k + kRowAhead];
+          prefetch(skills.row(dyads.mentor[ahead]).data());
+          prefetch(skills.row(dyads.mentee[ahead]).data());
+        }
         const DyadId d = met[k];
         Increment* slot = increments.data() + k * kSlots;
         const AgentId mentor = dyads.mentor[d];
@@ -110,7 +119,15 @@ void ExchangeStage::run(Context& ctx) {
         }
       },
       512);
-  for (const Increment& inc : increments) {
+  // Added in order on one thread; the rows they add to are at random places, so each is prefetched
+  // kApplyAhead increments before it is needed.
+  constexpr std::size_t kApplyAhead = 16;
+  for (std::size_t i = 0; i < increments.size(); ++i) {
+    if (i + kApplyAhead < increments.size()) {
+      const Increment& ahead = increments[i + kApplyAhead];
+      if (ahead.agent != kNoAgent) prefetch(&next(ahead.agent, ahead.domain));
+    }
+    const Increment& inc = increments[i];
     if (inc.agent != kNoAgent) next(inc.agent, inc.domain) += inc.delta;
   }
   // Issue 16 outcomes: the leadership each dyad gave its partners (docs/model.md 7.22).

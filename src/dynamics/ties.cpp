@@ -75,9 +75,22 @@ void TiesStage::run(Context& ctx) {
   };
   constexpr std::size_t kGrain = 256;
   std::vector<Made> made((active.size() + kGrain - 1) / kGrain);
+  // Each dyad that met looks up its partners' rows (two binary searches, and a random contact's row for
+  // an introduction), rows at random places: the partners' row starts are prefetched 2 * kRowAhead
+  // dyads ahead and their rows kRowAhead dyads ahead, so that the misses of many dyads overlap.
+  constexpr std::size_t kRowAhead = 8;
+  const auto prefetch_partners = [&](std::size_t k, std::size_t end, auto fetch) {
+    if (k >= end) return;
+    const DyadId d = active[k];
+    if (!events.succeeded[d]) return;
+    fetch(dyads.mentor[d]);
+    fetch(dyads.mentee[d]);
+  };
   parallel::for_blocks(active.size(), kGrain, [&](std::size_t begin, std::size_t end) {
     Made& out = made[begin / kGrain];
     for (std::size_t k = begin; k < end; ++k) {
+      prefetch_partners(k + 2 * kRowAhead, end, [&](AgentId v) { net.prefetch_row_start(v); });
+      prefetch_partners(k + kRowAhead, end, [&](AgentId v) { net.prefetch_row(v); });
       const DyadId d = active[k];
       if (!events.succeeded[d]) continue;
       const AgentId mentor = dyads.mentor[d];
