@@ -7,6 +7,7 @@
 
 #include "mentorsim/core/fixed_point.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
 
 namespace mentorsim {
@@ -39,8 +40,16 @@ void CultureStage::run(Context& ctx) {
   std::vector<std::uint8_t> flags(pop.size(), 0);
   // Flags, counts and maxima do not depend on the order of the updates, so dyads and members are
   // visited in parallel with atomic updates.
-  for_each_active_dyad(
+  // The mentor's confidence and unit (for the power imbalance) are at random places: prefetched a few
+  // dyads ahead.
+  for_each_active_dyad_ahead(
       ctx.read<C::active_dyads>(), dyads,
+      [&](DyadId d) {
+        if (p.imbalance_weight > 0.0) {
+          prefetch(&confidence[dyads.mentor[d]]);
+          prefetch(&pop.unit[dyads.mentor[d]]);
+        }
+      },
       [&](DyadId d) {
         const DyadType type = dyads.type[d];
         if ((type == DyadType::reverse || type == DyadType::reciprocal) && dyads.quality[d] >= p.good_quality) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/program/teaching.hpp"
 
 namespace mentorsim {
@@ -68,7 +69,13 @@ void RelationshipsStage::run(Context& ctx) {
   // Three uniforms per dyad and week from its relationship stream, always drawn: success, cause, ending
   // (the first two from the stream's first block, the third from its second; for_each_two_blocks
   // computes the blocks of many dyads together).
+  // The mentor's confidence and the partners' meeting counts are at random places: each pass prefetches
+  // them kAhead dyads ahead.
+  constexpr std::size_t kAhead = 16;
   const auto update = [&](std::size_t k, const PhiloxWords& first, const PhiloxWords& second) {
+    if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
+      prefetch(&confidence[dyads.mentor[active[k + kAhead]]]);  // read by cached_power_imbalance
+    }
     const DyadId d = active[k];
     if (!dyads.active(d)) return;  // ended earlier this week
     const double u_success = block_uniform(first, 0);
@@ -127,6 +134,10 @@ void RelationshipsStage::run(Context& ctx) {
   std::vector<std::uint32_t>& meetings = ctx.write<C::meeting_counts>();
   std::unordered_set<DyadId> counted_circles;
   for (std::size_t k = 0; k < active.size(); ++k) {
+    if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
+      prefetch(&meetings[dyads.mentor[active[k + kAhead]]]);
+      prefetch(&meetings[dyads.mentee[active[k + kAhead]]]);
+    }
     const DyadId d = active[k];
     if (dyads.active(d) && events.met[d]) {
       // A circle meeting counts once for its mentor, however many mentees attend.

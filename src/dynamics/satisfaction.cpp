@@ -8,6 +8,7 @@
 
 #include "mentorsim/core/fixed_point.hpp"
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/dynamics/relationships.hpp"
 
 namespace mentorsim {
@@ -81,8 +82,9 @@ void SatisfactionStage::run(Context& ctx) {
     for_each_active_dyad_ahead(
         active, dyads,
         [&](DyadId d) {
-          __builtin_prefetch(&sums[dyads.mentor[d]]);
-          __builtin_prefetch(&sums[dyads.mentee[d]]);
+          prefetch(&sums[dyads.mentor[d]]);
+          prefetch(&sums[dyads.mentee[d]]);
+          prefetch(&confidence[dyads.mentor[d]]);  // cached_power_imbalance reads the mentor's confidence
         },
         [&](DyadId d) {
           if (informal_only && dyads.formation[d] != Formation::informal) return;
