@@ -185,9 +185,14 @@ std::uint32_t Stream::poisson(double lambda) noexcept {
   if (lambda <= 0.0) return 0;
   if (lambda < 10.0) {
     // Inversion by sequential search: expected lambda + 1 steps.
+    const double u = uniform();
+    // The draw is 0 when u <= exp(-lambda). Since exp(-lambda) >= 1 - lambda, a u below 1 - lambda by
+    // more than the rounding of either side (1 - lambda's half ulp, exp's error under one ulp: 1e-15 is
+    // several ulps of numbers below 1) is 0 without the exponential: the same result, and for the small
+    // weekly rates of the research stage (one draw per agent and week) nearly every draw ends here.
+    if (u <= (1.0 - lambda) - 1e-15) return 0;
     double p = std::exp(-lambda);
     double cumulative = p;
-    const double u = uniform();
     std::uint32_t k = 0;
     while (u > cumulative && k < 1000) {
       ++k;

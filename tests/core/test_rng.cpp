@@ -496,6 +496,54 @@ TEST_CASE("poisson draws match the Poisson law on both code paths", "[rng]") {
   }
 }
 
+TEST_CASE("poisson below 10 is exactly the inversion with the exponential, near the shortcut's edge too", "[rng]") {
+  // Stream::poisson returns 0 without computing exp(-lambda) when u is below 1 - lambda by a margin;
+  // the inversion it shortcuts, written out here, must give the same draw for every u and lambda. The
+  // stream's next uniform u is read from a copy of the stream, then lambda is chosen: at random over
+  // several scales, and just inside the shortcut (1 - lambda within 1e-15 .. 3e-15 of u, and
+  // lambda = 1 - u exactly, where exp(-lambda) exceeds u by about lambda^2 / 2).
+  const auto inversion = [](double lambda, double u) {
+    double p = std::exp(-lambda);
+    double cumulative = p;
+    std::uint32_t k = 0;
+    while (u > cumulative && k < 1000) {
+      ++k;
+      p *= lambda / k;
+      cumulative += p;
+    }
+    return k;
+  };
+  Stream s(kRngSeed, 0, 0, Purpose::research_output, 7);
+  Stream pick(kRngSeed, 0, 1, Purpose::research_output, 7);
+  std::size_t zeros = 0;
+  constexpr int kDraws = 600'000;
+  for (int i = 0; i < kDraws; ++i) {
+    Stream copy = s;
+    const double u = copy.uniform();
+    double lambda = 0.0;
+    switch (i % 3) {
+      case 0:  // 1e-12 .. 10, log-uniform
+        lambda = std::pow(10.0, -12.0 + 13.0 * pick.uniform());
+        break;
+      case 1:  // 1 - lambda just above u: the shortcut's edge
+        lambda = (1.0 - u) - (1e-15 + 2e-15 * pick.uniform());
+        break;
+      default:  // exp(-lambda) just above u for small lambda
+        lambda = 1.0 - u;
+        break;
+    }
+    if (!(lambda > 0.0 && lambda < 10.0)) lambda = 1e-9;
+    const std::uint32_t expected = inversion(lambda, u);
+    const std::uint32_t k = s.poisson(lambda);
+    zeros += k == 0 ? 1 : 0;
+    if (k != expected) {
+      CAPTURE(i, u, lambda);
+      REQUIRE(k == expected);
+    }
+  }
+  CHECK(zeros > kDraws / 2);  // most of these draws are 0, so the shortcut was taken often
+}
+
 TEST_CASE("poisson with lambda zero or negative gives zero", "[rng]") {
   Stream s(kRngSeed, 0, 0, Purpose::ties, 999);
   CHECK(s.poisson(0.0) == 0u);
