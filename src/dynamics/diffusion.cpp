@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -75,7 +76,7 @@ void DiffusionStage::run(Context& ctx) {
         const auto a = static_cast<AgentId>(i);
         if (i + kAhead < pop.size()) {
           for (AgentId j : net.neighbors(static_cast<AgentId>(i + kAhead))) {
-            __builtin_prefetch(skills + static_cast<std::size_t>(j) * kDomains);
+            prefetch(skills + static_cast<std::size_t>(j) * kDomains);
           }
         }
         if (!pop.active(a)) return;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 
 namespace mentorsim {
 namespace {
@@ -147,8 +148,8 @@ void TiesStage::run(Context& ctx) {
     const std::vector<Bond>& bonds = block.bonds;
     for (std::size_t i = 0; i < bonds.size(); ++i) {
       if (i + kBondLookahead < bonds.size()) {
-        __builtin_prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentor));
-        __builtin_prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentee));
+        prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentor));
+        prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentee));
       }
       const Bond& b = bonds[i];
       const DyadId d = active[b.k];
