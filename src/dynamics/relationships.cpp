@@ -66,12 +66,12 @@ void RelationshipsStage::run(Context& ctx) {
   // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
   constexpr std::uint8_t kStays = 0xff;
   std::vector<std::uint8_t> ending(active.size(), kStays);
+  // The mentor's confidence and the partners' meeting counts are at random places: both passes below
+  // prefetch them kAhead dyads ahead.
+  constexpr std::size_t kAhead = 16;
   // Three uniforms per dyad and week from its relationship stream, always drawn: success, cause, ending
   // (the first two from the stream's first block, the third from its second; for_each_two_blocks
   // computes the blocks of many dyads together).
-  // The mentor's confidence and the partners' meeting counts are at random places: each pass prefetches
-  // them kAhead dyads ahead.
-  constexpr std::size_t kAhead = 16;
   const auto update = [&](std::size_t k, const PhiloxWords& first, const PhiloxWords& second) {
     if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
       prefetch(&confidence[dyads.mentor[active[k + kAhead]]]);  // read by cached_power_imbalance
