@@ -269,55 +269,73 @@ static_assert(agent_fields_match_scenario(),
               "the per-agent field table lists the fields of kAgentFields (scenario/scenario.hpp), in its order");
 
 using R = DyadRecords;
+
+// One column of every table, joined in table order.
+template <class T>
+std::vector<T> joined(const R& r, std::vector<T> DyadTable::*column) {
+  std::size_t total = 0;
+  for (const DyadTable& t : r.tables) total += (t.*column).size();
+  std::vector<T> out;
+  out.reserve(total);
+  for (const DyadTable& t : r.tables) out.insert(out.end(), (t.*column).begin(), (t.*column).end());
+  return out;
+}
+
+// The replicate of every dyad.
+std::vector<Replicate> replicate_of_dyads(const R& r) {
+  std::vector<Replicate> out;
+  for (std::size_t k = 0; k < r.tables.size(); ++k) out.insert(out.end(), r.tables[k].size(), r.replicate[k]);
+  return out;
+}
 constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
     {{"replicate", "uint32", "[D]", "–", "replicate"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.replicate); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, replicate_of_dyads(r)); }},
     {{"mentor", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentor); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::mentor)); }},
     {{"mentee", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.mentee); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::mentee)); }},
     {{"arm", "uint16", "[D]", "–", "arm code", "arm"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.arm); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::arm)); }},
     {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<DyadType, std::uint8_t>(r.dyads.type));
+       f.write(p, codes_of<DyadType, std::uint8_t>(joined(r, &DyadTable::type)));
      }},
     {{"formation", "uint8", "[D]", "–", "formation code", "formation"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<Formation, std::uint8_t>(r.dyads.formation));
+       f.write(p, codes_of<Formation, std::uint8_t>(joined(r, &DyadTable::formation)));
      }},
     {{"group", "uint32", "[D]", "–",
       "group-mentoring circle (the dyad id of its first dyad); equals the dyad's own index otherwise"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.group); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::group)); }},
     {{"start", "int32", "[D]", "week", "week formed"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.start); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::start)); }},
     {{"end", "int32", "[D]", "week", "week ended, -1 if active at the end"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, weeks_of(r.dyads.end)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, weeks_of(joined(r, &DyadTable::end))); }},
     {{"end_reason", "uint8", "[D]", "–", "end reason code (`active` if still running)", "end_reason"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<EndReason, std::uint8_t>(r.dyads.end_reason));
+       f.write(p, codes_of<EndReason, std::uint8_t>(joined(r, &DyadTable::end_reason)));
      }},
     {{"quality", "float32", "[D]", "quality (0-1)", "relationship quality at the end"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::quality)); }},
     {{"quality_initial", "float32", "[D]", "quality (0-1)", "relationship quality at formation"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.quality_initial); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::quality_initial)); }},
     {{"similarity", "float32", "[D]", "score (0-1)", "mentor-mentee similarity"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.similarity); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::similarity)); }},
     {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.complementarity); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::complementarity)); }},
     {{"fit", "float32", "[D]", "SD (standard normal)",
       "latent pair fit (values, personality, working style): never measured, unknown to assigners"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::fit)); }},
     {{"fit_perceived", "float32", "[D]", "SD (standard normal)",
       "the fit the mentee perceived when it chose its mentor (fit + fit_noise x error); NaN for assigned pairs"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.fit_perceived); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::fit_perceived)); }},
     {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.meetings); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::meetings)); }},
     {{"domains", "uint8", "[D]", "–",
       "network mentoring: the domains its mentor teaches, a bit mask over the skill domains (bit k = domain k of "
       "/codes/domain order: clinical 1, digital 2, research 4, teaching 8, leadership 16, culture_wellbeing 32); 0 = "
       "every flow of its type (docs/model.md 7.20)"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, r.dyads.domains); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::domains)); }},
 });
 
 using M = Metric;

@@ -264,31 +264,29 @@ void Observer::finish_replicate(const SimulationState& state, Replicate replicat
     subgroups_[k].second.write_slab<double>({replicate, 0, 0}, {1, arms, subgroup_size(subgroup)},
                                             outcomes.subgroup_values(subgroup_outcomes_[k], subgroup));
   }
-  const DyadTable& d = state.dyads;
-  const auto base = static_cast<DyadId>(all_dyads_.size());
-  for (DyadId k = 0; k < d.size(); ++k) {
-    NewDyad copy;
-    copy.mentor = d.mentor[k];
-    copy.mentee = d.mentee[k];
-    copy.arm = d.arm[k];
-    copy.type = d.type[k];
-    copy.formation = d.formation[k];
-    copy.group = base + d.group[k];
-    copy.quality = d.quality_initial[k];
-    copy.similarity = d.similarity[k];
-    copy.complementarity = d.complementarity[k];
-    copy.fit = d.fit[k];
-    copy.fit_perceived = d.fit_perceived[k];
-    copy.trained = d.trained[k] != 0;
-    copy.domains = d.domains[k];
-    copy.planned_end = d.planned_end[k];
-    const DyadId id = all_dyads_.add(copy, d.start[k]);
-    all_dyads_.quality[id] = d.quality[k];
-    all_dyads_.meetings[id] = d.meetings[k];
-    all_dyads_.end[id] = d.end[k];
-    all_dyads_.end_reason[id] = d.end_reason[k];
-    dyad_replicate_.push_back(replicate);
-  }
+}
+
+namespace {
+template <class T>
+void release(std::vector<T>& column) {
+  std::vector<T>().swap(column);
+}
+}  // namespace
+
+void Observer::keep_dyads(DyadTable dyads, Replicate replicate) {
+  const auto base = static_cast<DyadId>(dyads_kept_);
+  for (DyadId& g : dyads.group) g += base;
+  // Not written to /dyads (dyad_fields()).
+  release(dyads.planned_end);
+  release(dyads.mentor_meetings);
+  release(dyads.trained);
+  release(dyads.prepared);
+  release(dyads.failures);
+  release(dyads.met);
+  release(dyads.succeeded);
+  dyads_kept_ += dyads.size();
+  dyads_.push_back(std::move(dyads));
+  dyad_replicate_.push_back(replicate);
 }
 
 void Observer::finish() {
@@ -298,7 +296,9 @@ void Observer::finish() {
   timeseries_.clear();
   outcomes_.clear();
   subgroups_.clear();
-  writer_.write_dyads(all_dyads_, dyad_replicate_);
+  writer_.write_dyads(DyadRecords{dyads_, dyad_replicate_});
+  dyads_.clear();
+  dyad_replicate_.clear();
 }
 
 }  // namespace mentorsim

@@ -145,10 +145,9 @@ void ResultsWriter::write_agents(const std::string& group, const SimulationState
   }
 }
 
-void ResultsWriter::write_dyads(const DyadTable& dyads, const std::vector<Replicate>& replicate) {
+void ResultsWriter::write_dyads(const DyadRecords& records) {
   const std::string group(io::schema::kDyads);
   file_.create_group(group);
-  const DyadRecords records{dyads, replicate};
   for (const DyadField& field : dyad_fields()) {
     const std::string path = group + "/" + std::string(field.info.name);
     field.write(file_, path, records);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "mentorsim/engine/invariants.hpp"
 #include "mentorsim/program/calendar.hpp"
@@ -111,6 +112,11 @@ void Simulation::step(StageHook hook) {
 
 void Simulation::run_until(Step week) {
   while (state_.step < week) step();
+}
+
+DyadTable Simulation::release_dyads() {
+  if (!finished_) throw std::logic_error("Simulation::release_dyads before finish");
+  return std::exchange(state_.dyads, DyadTable{});
 }
 
 void Simulation::finish() {

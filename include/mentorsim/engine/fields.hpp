@@ -55,10 +55,12 @@ std::span<const AgentField> agent_fields();
 
 // --- Per-dyad fields -----------------------------------------------------------------------------
 
-// Every dyad of every replicate, and the replicate of each.
+// Every dyad of every replicate: one table per replicate, in replicate order, with the replicate of
+// each table. A group id in a table is already offset by the dyads of the tables before it, so that
+// it indexes the joined dyads.
 struct DyadRecords {
-  const DyadTable& dyads;
-  const std::vector<Replicate>& replicate;
+  std::span<const DyadTable> tables;
+  std::span<const Replicate> replicate;  // per table
 };
 
 struct DyadField {

@@ -44,10 +44,15 @@ class Observer {
   void observe(const SimulationState& state, Replicate replicate);
   // Snapshot of the agents (and network) if the current week is a snapshot week.
   void snapshot(const SimulationState& state, Replicate replicate);
-  // End of a replicate (after Simulation::finish): final agents and network (replicate 0, or all),
-  // its outcomes and its dyads.
+  // End of a replicate (after Simulation::finish): final agents and network (replicate 0, or all)
+  // and its outcomes.
   void finish_replicate(const SimulationState& state, Replicate replicate);
-  // Writes the accumulated dyads and releases the datasets (call before the writer commits).
+  // Keeps a finished replicate's dyad table until finish() writes every replicate's dyads. Taken over,
+  // not copied (Simulation::release_dyads), so that the end of a run does not hold the table twice;
+  // the columns that are not written are released, and its group ids are offset by the dyads kept
+  // before it.
+  void keep_dyads(DyadTable dyads, Replicate replicate);
+  // Writes the kept dyads and releases the datasets (call before the writer commits).
   void finish();
 
   // Means of every metric column (metric_column) for every group at the current week, given each
@@ -68,8 +73,9 @@ class Observer {
   std::vector<std::pair<Subgroup, io::Dataset>> subgroups_;  // by subgroup, then outcome
   std::vector<Outcome> subgroup_outcomes_;                   // the outcome of each subgroups_ entry
   std::vector<std::uint32_t> meetings_at_last_observation_;
-  DyadTable all_dyads_;
-  std::vector<Replicate> dyad_replicate_;
+  std::vector<DyadTable> dyads_;           // kept, one table per replicate
+  std::vector<Replicate> dyad_replicate_;  // the replicate of each table
+  std::size_t dyads_kept_ = 0;             // rows in dyads_
 };
 
 }  // namespace mentorsim

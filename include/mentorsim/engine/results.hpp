@@ -30,7 +30,7 @@ class ResultsWriter {
   // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final"), from agent_fields().
   void write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& measures);
   // /dyads: every dyad of every replicate, from dyad_fields().
-  void write_dyads(const DyadTable& dyads, const std::vector<Replicate>& replicate);
+  void write_dyads(const DyadRecords& dyads);
   // Every tie once (src < dst) with its strength, and the generator's report as attributes.
   void write_network(const std::string& group, const CollegialNetwork& network, const NetworkGenerationReport& report);
   // Timing attributes, then the atomic rename.

@@ -53,6 +53,9 @@ class Simulation {
   [[nodiscard]] bool finished() const noexcept { return finished_; }
 
   [[nodiscard]] const SimulationState& state() const noexcept { return state_; }
+  // Hands over the dyad table when the run is over (after finish()), leaving state().dyads empty:
+  // the observer keeps it for the output without a copy. No step or check may follow.
+  [[nodiscard]] DyadTable release_dyads();
   // What the stages reported (e.g. mentees without any feasible mentor), in the order reported.
   [[nodiscard]] const std::vector<StageNote>& notes() const noexcept { return notes_; }
   [[nodiscard]] const std::array<double, kStageCount>& stage_seconds() const noexcept { return stage_seconds_; }
