@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <numeric>
+#include <stdexcept>
 
 #include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/observer.hpp"
 #include "mentorsim/engine/runner.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/hdf5_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_world.hpp"
@@ -64,4 +66,56 @@ TEST_CASE("the issue 16 series are the hand-computed means over active agents", 
   CHECK(means[metric_column(Metric::promoted)][0] == Approx(0.5));
   CHECK(means[metric_column(Metric::enthusiasm)][0] == Approx(0.3));
   CHECK(means[metric_column(Metric::papers)][0] == Approx(1.5));
+}
+
+TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids into the joined rows",
+          "[engine][observer]") {
+  test::TempDir dir;
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 3\nweeks = 10\nreplicates = 2\n[population]\nsize = 300\n"
+      "[program]\nkind = \"reverse\"\nuptake = 0.9\nmentor_uptake = 0.9\nstart_week = 1\n",
+      "t.toml");
+  RunOptions options;
+  options.output_path = dir / "dyads.h5";
+  run_scenario(scenario, options);
+  io::InputFile in(dir / "dyads.h5");
+  const auto mentor = in.read<std::uint32_t>("/dyads/mentor");
+  const auto group = in.read<std::uint32_t>("/dyads/group");
+  const auto quality = in.read<float>("/dyads/quality");
+  const auto quality_initial = in.read<float>("/dyads/quality_initial");
+  const auto end = in.read<std::int32_t>("/dyads/end");
+  const auto replicate = in.read<std::uint32_t>("/dyads/replicate");
+  // The same runs, replicate by replicate, with the tables read directly.
+  std::size_t row = 0;
+  for (Replicate r = 0; r < 2; ++r) {
+    Simulation simulation(scenario, r);
+    simulation.run_until(10);
+    simulation.finish();
+    const DyadTable dyads = simulation.release_dyads();
+    CHECK(simulation.state().dyads.size() == 0u);
+    REQUIRE(dyads.size() > 0u);
+    for (DyadId d = 0; d < dyads.size(); ++d, ++row) {
+      REQUIRE(row < mentor.size());
+      INFO("replicate " << r << ", dyad " << d);
+      CHECK(replicate[row] == r);
+      CHECK(mentor[row] == dyads.mentor[d]);
+      CHECK(group[row] == row);  // one-to-one dyads: each its own group, numbered in the joined rows
+      CHECK(quality[row] == dyads.quality[d]);
+      CHECK(quality_initial[row] == dyads.quality_initial[d]);
+      CHECK(end[row] == (dyads.end[d] == kNever ? -1 : dyads.end[d]));
+    }
+  }
+  CHECK(row == mentor.size());
+}
+
+TEST_CASE("release_dyads hands over the table only after finish", "[engine][simulation]") {
+  const Scenario scenario = Scenario::parse(
+      "[run]\nseed = 3\nweeks = 4\n[population]\nsize = 100\n[program]\nkind = \"reverse\"\nstart_week = 0\n",
+      "t.toml");
+  Simulation simulation(scenario, 0);
+  simulation.run_until(4);
+  CHECK_THROWS_AS(simulation.release_dyads(), std::logic_error);
+  const std::size_t rows = simulation.state().dyads.size();
+  simulation.finish();
+  CHECK(simulation.release_dyads().size() == rows);
 }
