@@ -270,15 +270,20 @@ static_assert(agent_fields_match_scenario(),
 
 using R = DyadRecords;
 
-// One column of every table, joined in table order.
-template <class T>
-std::vector<T> joined(const R& r, std::vector<T> DyadTable::*column) {
+// Calls use(column) with one column of every table, joined in table order: the table's own column
+// when there is one table (a single replicate, the usual case for large runs), otherwise a joined copy.
+template <class T, class Use>
+void with_column(const R& r, std::vector<T> DyadTable::*column, const Use& use) {
+  if (r.tables.size() == 1) {
+    use(r.tables[0].*column);
+    return;
+  }
   std::size_t total = 0;
   for (const DyadTable& t : r.tables) total += (t.*column).size();
-  std::vector<T> out;
-  out.reserve(total);
-  for (const DyadTable& t : r.tables) out.insert(out.end(), (t.*column).begin(), (t.*column).end());
-  return out;
+  std::vector<T> joined;
+  joined.reserve(total);
+  for (const DyadTable& t : r.tables) joined.insert(joined.end(), (t.*column).begin(), (t.*column).end());
+  use(joined);
 }
 
 // The replicate of every dyad.
@@ -291,51 +296,78 @@ constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
     {{"replicate", "uint32", "[D]", "–", "replicate"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, replicate_of_dyads(r)); }},
     {{"mentor", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::mentor)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::mentor, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"mentee", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::mentee)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::mentee, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"arm", "uint16", "[D]", "–", "arm code", "arm"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::arm)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::arm, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<DyadType, std::uint8_t>(joined(r, &DyadTable::type)));
+       with_column(r, &DyadTable::type, [&](const auto& c) { f.write(p, codes_of<DyadType, std::uint8_t>(c)); });
      }},
     {{"formation", "uint8", "[D]", "–", "formation code", "formation"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<Formation, std::uint8_t>(joined(r, &DyadTable::formation)));
+       with_column(r, &DyadTable::formation, [&](const auto& c) { f.write(p, codes_of<Formation, std::uint8_t>(c)); });
      }},
     {{"group", "uint32", "[D]", "–",
       "group-mentoring circle (the dyad id of its first dyad); equals the dyad's own index otherwise"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::group)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::group, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"start", "int32", "[D]", "week", "week formed"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::start)); }},
+     [](io::OutputFile& f, const std::string& p,
+        const R& r) { with_column(r, &DyadTable::start, [&](const auto& c) { f.write(p, c); }); }},
     {{"end", "int32", "[D]", "week", "week ended, -1 if active at the end"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, weeks_of(joined(r, &DyadTable::end))); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::end, [&](const auto& c) { f.write(p, weeks_of(c)); });
+     }},
     {{"end_reason", "uint8", "[D]", "–", "end reason code (`active` if still running)", "end_reason"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
-       f.write(p, codes_of<EndReason, std::uint8_t>(joined(r, &DyadTable::end_reason)));
+       with_column(r, &DyadTable::end_reason, [&](const auto& c) { f.write(p, codes_of<EndReason, std::uint8_t>(c)); });
      }},
     {{"quality", "float32", "[D]", "quality (0-1)", "relationship quality at the end"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::quality)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::quality, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"quality_initial", "float32", "[D]", "quality (0-1)", "relationship quality at formation"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::quality_initial)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::quality_initial, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"similarity", "float32", "[D]", "score (0-1)", "mentor-mentee similarity"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::similarity)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::similarity, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::complementarity)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::complementarity, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"fit", "float32", "[D]", "SD (standard normal)",
       "latent pair fit (values, personality, working style): never measured, unknown to assigners"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::fit)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::fit, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"fit_perceived", "float32", "[D]", "SD (standard normal)",
       "the fit the mentee perceived when it chose its mentor (fit + fit_noise x error); NaN for assigned pairs"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::fit_perceived)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::fit_perceived, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::meetings)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::meetings, [&](const auto& c) { f.write(p, c); });
+     }},
     {{"domains", "uint8", "[D]", "–",
       "network mentoring: the domains its mentor teaches, a bit mask over the skill domains (bit k = domain k of "
       "/codes/domain order: clinical 1, digital 2, research 4, teaching 8, leadership 16, culture_wellbeing 32); 0 = "
       "every flow of its type (docs/model.md 7.20)"},
-     [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, joined(r, &DyadTable::domains)); }},
+     [](io::OutputFile& f, const std::string& p, const R& r) {
+       with_column(r, &DyadTable::domains, [&](const auto& c) { f.write(p, c); });
+     }},
 });
 
 using M = Metric;
