@@ -15,19 +15,25 @@
 
 using namespace mentorsim;
 
+namespace {
+// Runs the scenario given as TOML text into `path` and opens the results file.
+io::InputFile run_into(const std::string& toml, const std::filesystem::path& path) {
+  RunOptions options;
+  options.output_path = path;
+  run_scenario(Scenario::parse(toml, "t.toml"), options);
+  return io::InputFile(path);
+}
+}  // namespace
+
 TEST_CASE("the meetings of all observations add up to every meeting held, in each replicate", "[engine][observer]") {
   // No turnover, so every partner of every meeting is active at every observation.
   test::TempDir dir;
-  const Scenario scenario = Scenario::parse(
+  io::InputFile in = run_into(
       "[run]\nseed = 8\nweeks = 21\nreplicates = 2\n[population]\nsize = 500\n"
       "[program]\nkind = \"reverse\"\nuptake = 0.9\nmentor_uptake = 0.9\nstart_week = 1\ncadence_weeks = 1\n"
       "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\nsenior = 0.0\n"
       "[output]\nobserve_every = 4\n",
-      "t.toml");
-  RunOptions options;
-  options.output_path = dir / "meetings.h5";
-  run_scenario(scenario, options);
-  io::InputFile in(dir / "meetings.h5");
+      dir / "meetings.h5");
   const auto dims = in.dims("/timeseries/meetings");  // [R, O, G]
   const auto meetings = in.read<double>("/timeseries/meetings");
   const auto n = in.read<double>("/timeseries/n");
@@ -71,14 +77,11 @@ TEST_CASE("the issue 16 series are the hand-computed means over active agents", 
 TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids into the joined rows",
           "[engine][observer]") {
   test::TempDir dir;
-  const Scenario scenario = Scenario::parse(
+  const std::string toml =
       "[run]\nseed = 3\nweeks = 10\nreplicates = 2\n[population]\nsize = 300\n"
-      "[program]\nkind = \"reverse\"\nuptake = 0.9\nmentor_uptake = 0.9\nstart_week = 1\n",
-      "t.toml");
-  RunOptions options;
-  options.output_path = dir / "dyads.h5";
-  run_scenario(scenario, options);
-  io::InputFile in(dir / "dyads.h5");
+      "[program]\nkind = \"reverse\"\nuptake = 0.9\nmentor_uptake = 0.9\nstart_week = 1\n";
+  io::InputFile in = run_into(toml, dir / "dyads.h5");
+  const Scenario scenario = Scenario::parse(toml, "t.toml");
   const auto mentor = in.read<std::uint32_t>("/dyads/mentor");
   const auto group = in.read<std::uint32_t>("/dyads/group");
   const auto quality = in.read<float>("/dyads/quality");
