@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "mentorsim/core/strings.hpp"
 #include "mentorsim/dynamics/enthusiasm.hpp"
@@ -286,6 +287,18 @@ void with_column(const R& r, std::vector<T> DyadTable::*column, const Use& use) 
   use(joined);
 }
 
+// The field writers of kDyadFieldTable: a column as stored, or as the uint8 codes of its enum values.
+template <auto Column>
+void write_dyad_column(io::OutputFile& f, const std::string& p, const R& r) {
+  with_column(r, Column, [&](const auto& c) { f.write(p, c); });
+}
+template <auto Column>
+void write_dyad_codes(io::OutputFile& f, const std::string& p, const R& r) {
+  with_column(r, Column, [&](const auto& c) {
+    f.write(p, codes_of<typename std::decay_t<decltype(c)>::value_type, std::uint8_t>(c));
+  });
+}
+
 // The replicate of every dyad.
 std::vector<Replicate> replicate_of_dyads(const R& r) {
   std::vector<Replicate> out;
@@ -295,79 +308,41 @@ std::vector<Replicate> replicate_of_dyads(const R& r) {
 constexpr std::array kDyadFieldTable = std::to_array<DyadField>({
     {{"replicate", "uint32", "[D]", "–", "replicate"},
      [](io::OutputFile& f, const std::string& p, const R& r) { f.write(p, replicate_of_dyads(r)); }},
-    {{"mentor", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::mentor, [&](const auto& c) { f.write(p, c); });
-     }},
-    {{"mentee", "uint32", "[D]", "–", "agent id"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::mentee, [&](const auto& c) { f.write(p, c); });
-     }},
-    {{"arm", "uint16", "[D]", "–", "arm code", "arm"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::arm, [&](const auto& c) { f.write(p, c); });
-     }},
-    {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::type, [&](const auto& c) { f.write(p, codes_of<DyadType, std::uint8_t>(c)); });
-     }},
-    {{"formation", "uint8", "[D]", "–", "formation code", "formation"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::formation, [&](const auto& c) { f.write(p, codes_of<Formation, std::uint8_t>(c)); });
-     }},
+    {{"mentor", "uint32", "[D]", "–", "agent id"}, write_dyad_column<&DyadTable::mentor>},
+    {{"mentee", "uint32", "[D]", "–", "agent id"}, write_dyad_column<&DyadTable::mentee>},
+    {{"arm", "uint16", "[D]", "–", "arm code", "arm"}, write_dyad_column<&DyadTable::arm>},
+    {{"type", "uint8", "[D]", "–", "dyad type code", "dyad_type"}, write_dyad_codes<&DyadTable::type>},
+    {{"formation", "uint8", "[D]", "–", "formation code", "formation"}, write_dyad_codes<&DyadTable::formation>},
     {{"group", "uint32", "[D]", "–",
       "group-mentoring circle (the dyad id of its first dyad); equals the dyad's own index otherwise"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::group, [&](const auto& c) { f.write(p, c); });
-     }},
-    {{"start", "int32", "[D]", "week", "week formed"},
-     [](io::OutputFile& f, const std::string& p,
-        const R& r) { with_column(r, &DyadTable::start, [&](const auto& c) { f.write(p, c); }); }},
+     write_dyad_column<&DyadTable::group>},
+    {{"start", "int32", "[D]", "week", "week formed"}, write_dyad_column<&DyadTable::start>},
     {{"end", "int32", "[D]", "week", "week ended, -1 if active at the end"},
      [](io::OutputFile& f, const std::string& p, const R& r) {
        with_column(r, &DyadTable::end, [&](const auto& c) { f.write(p, weeks_of(c)); });
      }},
     {{"end_reason", "uint8", "[D]", "–", "end reason code (`active` if still running)", "end_reason"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::end_reason, [&](const auto& c) { f.write(p, codes_of<EndReason, std::uint8_t>(c)); });
-     }},
+     write_dyad_codes<&DyadTable::end_reason>},
     {{"quality", "float32", "[D]", "quality (0-1)", "relationship quality at the end"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::quality, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::quality>},
     {{"quality_initial", "float32", "[D]", "quality (0-1)", "relationship quality at formation"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::quality_initial, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::quality_initial>},
     {{"similarity", "float32", "[D]", "score (0-1)", "mentor-mentee similarity"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::similarity, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::similarity>},
     {{"complementarity", "float32", "[D]", "score (0-1)", "teacher advantage x learner need on the program's domains"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::complementarity, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::complementarity>},
     {{"fit", "float32", "[D]", "SD (standard normal)",
       "latent pair fit (values, personality, working style): never measured, unknown to assigners"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::fit, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::fit>},
     {{"fit_perceived", "float32", "[D]", "SD (standard normal)",
       "the fit the mentee perceived when it chose its mentor (fit + fit_noise x error); NaN for assigned pairs"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::fit_perceived, [&](const auto& c) { f.write(p, c); });
-     }},
-    {{"meetings", "uint32", "[D]", "meetings", "meetings held"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::meetings, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::fit_perceived>},
+    {{"meetings", "uint32", "[D]", "meetings", "meetings held"}, write_dyad_column<&DyadTable::meetings>},
     {{"domains", "uint8", "[D]", "–",
       "network mentoring: the domains its mentor teaches, a bit mask over the skill domains (bit k = domain k of "
       "/codes/domain order: clinical 1, digital 2, research 4, teaching 8, leadership 16, culture_wellbeing 32); 0 = "
       "every flow of its type (docs/model.md 7.20)"},
-     [](io::OutputFile& f, const std::string& p, const R& r) {
-       with_column(r, &DyadTable::domains, [&](const auto& c) { f.write(p, c); });
-     }},
+     write_dyad_column<&DyadTable::domains>},
 });
 
 using M = Metric;

@@ -274,7 +274,8 @@ void release(std::vector<T>& column) {
 }  // namespace
 
 void Observer::keep_dyads(DyadTable dyads, Replicate replicate) {
-  const auto base = static_cast<DyadId>(dyads_kept_);
+  DyadId base = 0;  // rows kept before this table
+  for (const DyadTable& kept : dyads_) base += static_cast<DyadId>(kept.size());
   for (DyadId& g : dyads.group) g += base;
   // Not written to /dyads (dyad_fields()).
   release(dyads.planned_end);
@@ -284,7 +285,6 @@ void Observer::keep_dyads(DyadTable dyads, Replicate replicate) {
   release(dyads.failures);
   release(dyads.met);
   release(dyads.succeeded);
-  dyads_kept_ += dyads.size();
   dyads_.push_back(std::move(dyads));
   dyad_replicate_.push_back(replicate);
 }

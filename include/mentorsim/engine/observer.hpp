@@ -75,7 +75,6 @@ class Observer {
   std::vector<std::uint32_t> meetings_at_last_observation_;
   std::vector<DyadTable> dyads_;           // kept, one table per replicate
   std::vector<Replicate> dyad_replicate_;  // the replicate of each table
-  std::size_t dyads_kept_ = 0;             // rows in dyads_
 };
 
 }  // namespace mentorsim
