@@ -36,6 +36,8 @@ void EnthusiasmStage::run(Context& ctx) {
   for (auto a = static_cast<AgentId>(enthusiasm.size()); a < n; ++a) {
     enthusiasm.push_back(static_cast<float>(enthusiasm_rest(dynamics, pop.workload[a])));
   }
+  reserve_rows(renewal_, n, pop.capacity());
+  reserve_rows(time_, n, pop.capacity());
   renewal_.resize(n, 0.0);
   time_.resize(n, 0.0);
   // This week's meetings, in dyad order (one thread: the sums do not depend on the thread count).

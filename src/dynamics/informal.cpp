@@ -172,6 +172,8 @@ void InformalStage::run(Context& ctx) {
   // its institution, profession and minority value (kTrait*). The search reads it for every 1- and
   // 2-hop contact, about a hundred random lookups per seeker, which one array keeps to one memory access
   // each where the population and program arrays it replaces would take five.
+  reserve_rows(info_, n, pop.capacity());
+  reserve_rows(manages_, n, pop.capacity());
   info_.resize(n);
   manages_.assign(n, 0);
   parallel::for_each(

@@ -58,10 +58,12 @@ void SatisfactionStage::run(Context& ctx) {
   // Sum of the quality of each agent's active dyads, the time they take and their count, in the
   // stage's per-agent buffer (all zero between calls: only the entries used are cleared afterwards).
   auto& sums = sums_;
+  reserve_rows(sums, n, pop.capacity());
   if (sums.size() < n) sums.resize(n);
   const auto circles = circle_sizes(active, dyads);
   // Partners of a dyad that ended for a relationship reason within the failure window.
   auto& failed = failed_;
+  reserve_rows(failed, n, pop.capacity());
   failed.assign(n, 0);
   const Step step = ctx.step();
   if (p.failure_weight > 0.0 && p.failure_window_weeks > 0) {
@@ -136,6 +138,8 @@ void SatisfactionStage::run(Context& ctx) {
   }
   accumulate(false);
   if (growth_reference_.size() < n) {
+    reserve_rows(growth_reference_, n, pop.capacity());
+    reserve_rows(confidence_reference_, n, pop.capacity());
     growth_reference_.resize(n, 0.0f);
     confidence_reference_.resize(n, 0.0f);
   }

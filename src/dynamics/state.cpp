@@ -265,15 +265,18 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
       population(std::move(world.population)),
       network(std::move(world.network)) {
   const std::size_t n = population.size();
+  // Room for the hires the run expects (planned_agent_rows), in every per-agent array, so that hires
+  // extend the arrays in place. Reserved, not touched: the memory is used only as hires arrive.
+  const std::size_t rows = planned_agent_rows(s, population);
+  population.reserve(rows);
+  program.reserve(rows);
+  baseline.reserve(rows);
+  meeting_counts.reserve(rows);
+  skills_next.reserve(rows);
+  research.reserve(rows);
+  enthusiasm.reserve(rows);
   program.resize(n);
-  baseline.skills.resize(n);
-  baseline.confidence.resize(n);
-  baseline.satisfaction.resize(n);
-  baseline.degree.resize(n);
-  baseline.strength.resize(n);
-  baseline.cross_institution_ties.resize(n);
-  baseline.considering_leaving.resize(n);
-  baseline.stage.resize(n);
+  baseline.resize(n);
   meeting_counts.assign(n, 0);
   skills_next.resize(n);
   population.flattening.assign(population.units.size(), 0.0f);

@@ -239,14 +239,7 @@ void TurnoverStage::run(Context& ctx) {
   const CollegialNetwork& network = ctx.read<C::network>();
   Baseline& baseline = ctx.write<C::baseline>();
   program.resize(grown);
-  baseline.skills.resize(grown);
-  baseline.confidence.resize(grown, 0.0f);
-  baseline.satisfaction.resize(grown, 0.0f);
-  baseline.degree.resize(grown, 0);
-  baseline.strength.resize(grown, 0.0f);
-  baseline.cross_institution_ties.resize(grown, 0);
-  baseline.considering_leaving.resize(grown, 0);
-  baseline.stage.resize(grown, CareerStage::student);
+  baseline.resize(grown);
   ctx.write<C::meeting_counts>().resize(grown, 0);
   for (std::size_t k = 0; k < hires.size(); ++k) {
     const AgentId hire = hires[k];

@@ -226,7 +226,8 @@ void Observer::observe(const SimulationState& state, Replicate replicate) {
   for (std::size_t k = 0; k < timeseries_.size(); ++k) {
     timeseries_[k].write_slab<double>({replicate, observation, 0}, {1, 1, groups_}, means[k]);
   }
-  meetings_at_last_observation_ = state.meeting_counts;
+  reserve_rows(meetings_at_last_observation_, state.meeting_counts.size(), state.population.capacity());
+  meetings_at_last_observation_.assign(state.meeting_counts.begin(), state.meeting_counts.end());
 }
 
 void Observer::write_agent_snapshot(const std::string& group, const SimulationState& state) {

@@ -106,13 +106,14 @@ void assign_managers(Population& population, const RandomSource& random) {
   });
 }
 
-Population synthesize_population(const PopulationSpec& spec, const RandomSource& random) {
+Population synthesize_population(const PopulationSpec& spec, const RandomSource& random, std::size_t reserve_rows) {
   Population population;
   describe_institutions(population, spec);
   const std::uint64_t total = spec.total_size();
   if (total >= kNoAgent) {
     throw InputError(Diagnostic{SourceLocation{"", 0, 0}, "population", "more than 2^32-1 agents"});
   }
+  population.reserve(std::max<std::size_t>(total, reserve_rows));
   population.resize(total);
 
   AgentId next_id = 0;

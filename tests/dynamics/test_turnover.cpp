@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -304,4 +305,59 @@ TEST_CASE("a sponsored mentee is promoted at the hazard ratio with the same draw
   CHECK(differ > 0);  // the hazard ratio mattered for some mentee (else the test could not fail)
   CHECK(state.population.stage[0] == CareerStage::mid_career);
   CHECK(state.population.promoted[0] == kNever);
+}
+
+TEST_CASE("planned_agent_rows reserves the staff and their expected hires", "[dynamics][turnover]") {
+  // 100 agents, 50 early-career and 50 senior (no mid-career staff), 5 of each gone. Weekly leaving probabilities
+  // w = 1 - (1 - annual)^(1/52): 0.0042820 (annual 0.2) and 0.0020241 (annual 0.1); 52 weeks of
+  // 45 w_early + 45 w_senior = 0.28378 leavers a week give 14.756 expected hires, and the plan adds
+  // 5 % and four standard deviations: ceil(1.05 * 14.756 + 4 * sqrt(14.756)) = ceil(30.86) = 31 rows.
+  const std::string turnover =
+      "[dynamics.turnover.annual_rate]\nstudent = 0.0\nearly_career = 0.2\nmid_career = 0.1\nsenior = 0.1\n"
+      "[dynamics.turnover.promotion_rate]\nstudent = 0.0\nearly_career = 0.0\nmid_career = 0.0\n";
+  const std::string hospital =
+      "[[population.institutions]]\nname = \"h\"\nkind = \"hospital\"\nsize = 100\nunits = 1\n"
+      "stages = { early_career = 0.5, senior = 0.5 }\n";
+  const Scenario scenario = Scenario::parse("[run]\nweeks = 52\n" + hospital + turnover, "t.toml");
+  Population pop;
+  pop.resize(100);
+  for (AgentId a = 0; a < 100; ++a) {
+    pop.stage[a] = a < 50 ? CareerStage::early_career : CareerStage::senior;
+    if (a % 50 < 5) pop.left[a] = 1;
+  }
+  CHECK(planned_agent_rows(scenario, pop) == 131u);
+  // What world building reserves before drawing the staff, from the institution's size and stage mix:
+  // 52 * 100 * (0.5 * 0.0042820 + 0.5 * 0.0020241) = 16.396 hires, ceil(1.05 * 16.396 + 4 *
+  // sqrt(16.396)) = ceil(33.41) = 34.
+  CHECK(expected_agent_rows(scenario) == 134u);
+  // Without turnover nobody is hired.
+  const Scenario off =
+      Scenario::parse("[run]\nweeks = 52\n[dynamics]\ndisabled = [\"turnover\"]\n" + hospital + turnover, "t.toml");
+  CHECK(planned_agent_rows(off, pop) == 100u);
+  CHECK(expected_agent_rows(off) == 100u);
+}
+
+TEST_CASE("a run's hires extend the per-agent arrays in place", "[dynamics][turnover]") {
+  // The default workforce at 3,000 staff over 104 weeks hires several hundred staff. The arrays are
+  // reserved at the start (expected_agent_rows for the population's columns, when the staff are drawn;
+  // planned_agent_rows for the rest), so none of them moves: hires do not copy the state.
+  const Scenario scenario = Scenario::parse("[run]\nseed = 3\nweeks = 104\n[population]\nsize = 3000\n", "t.toml");
+  Simulation simulation(scenario, 0);
+  const SimulationState& state = simulation.state();
+  const std::size_t planned = planned_agent_rows(scenario, state.population);
+  CHECK(state.population.capacity() == std::max(planned, expected_agent_rows(scenario)));
+  const auto* institution = state.population.institution.data();
+  const auto* skills = state.population.skills.data().data();
+  const auto* arm = state.program.arm.data();
+  const auto* baseline = state.baseline.stage.data();
+  const auto* meetings = state.meeting_counts.data();
+  for (Step week = 0; week < 104; ++week) simulation.step();
+  INFO("staff rows at the end: " << state.population.size() << " of " << planned << " planned");
+  CHECK(state.population.size() > 3300u);
+  CHECK(state.population.size() <= planned);
+  CHECK(state.population.institution.data() == institution);
+  CHECK(state.population.skills.data().data() == skills);
+  CHECK(state.program.arm.data() == arm);
+  CHECK(state.baseline.stage.data() == baseline);
+  CHECK(state.meeting_counts.data() == meetings);
 }

@@ -34,6 +34,28 @@ struct Baseline {
   std::vector<std::uint32_t> cross_institution_ties;
   std::vector<std::uint8_t> considering_leaving;
   std::vector<CareerStage> stage;  // career stage at week 0 or at hire
+
+  // Rows for n agents (record_baseline fills them in).
+  void resize(std::size_t n) {
+    skills.resize(n);
+    for_each_column([n](auto& column) { column.resize(n); });
+  }
+  void reserve(std::size_t n) {
+    skills.reserve(n);
+    for_each_column([n](auto& column) { column.reserve(n); });
+  }
+
+ private:
+  template <class F>
+  void for_each_column(F&& f) {
+    f(confidence);
+    f(satisfaction);
+    f(degree);
+    f(strength);
+    f(cross_institution_ties);
+    f(considering_leaving);
+    f(stage);
+  }
 };
 
 // Component::dyad_constants: what never changes in a dyad's life, per dyad id, so that the weekly
@@ -73,6 +95,11 @@ struct ResearchOutput {
     papers.resize(n, 0);
     new_directions.resize(n, 0);
     partners.resize(n);
+  }
+  void reserve(std::size_t n) {
+    papers.reserve(n);
+    new_directions.reserve(n);
+    partners.reserve(n);
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 #include "mentorsim/core/types.hpp"
@@ -44,25 +45,35 @@ struct ProgramState {
   std::vector<std::uint16_t> spot_unmet;
   std::vector<std::uint16_t> spot_far;
 
+  // Calls f(column, value of a new row) for every per-agent column.
+  template <class F>
+  void for_each_column(F&& f) {
+    f(arm, 0);
+    f(eligible, 0);
+    f(enrolled, 0);
+    f(role, 0);
+    f(enrolled_week, kNever);
+    f(matched_week, kNever);
+    f(mentor_load, 0);
+    f(mentee_load, 0);
+    f(unmatched_reason, kNotUnmatched);
+    f(dissolved, 0);
+    f(search, 0);
+    f(informal_mentor_load, 0);
+    f(informal_mentee_load, 0);
+    f(cascade_generation, kNoGeneration);
+    f(network_found, 0);
+    f(spot_needs, 0);
+    f(spot_unmet, 0);
+    f(spot_far, 0);
+  }
   void resize(std::size_t agents) {
-    arm.resize(agents, 0);
-    eligible.resize(agents, 0);
-    enrolled.resize(agents, 0);
-    role.resize(agents, 0);
-    enrolled_week.resize(agents, kNever);
-    matched_week.resize(agents, kNever);
-    mentor_load.resize(agents, 0);
-    mentee_load.resize(agents, 0);
-    unmatched_reason.resize(agents, kNotUnmatched);
-    dissolved.resize(agents, 0);
-    search.resize(agents, 0);
-    informal_mentor_load.resize(agents, 0);
-    informal_mentee_load.resize(agents, 0);
-    cascade_generation.resize(agents, kNoGeneration);
-    network_found.resize(agents, 0);
-    spot_needs.resize(agents, 0);
-    spot_unmet.resize(agents, 0);
-    spot_far.resize(agents, 0);
+    for_each_column([agents](auto& column, auto fill) {
+      column.resize(agents, static_cast<typename std::decay_t<decltype(column)>::value_type>(fill));
+    });
+  }
+  void reserve(std::size_t agents) {
+    for_each_column([agents](auto& column, auto) { column.reserve(agents); });
   }
 };
 

@@ -31,6 +31,7 @@ class SkillMatrix {
  public:
   void resize(std::size_t agents) { values_.resize(agents * kDomains, 0.0f); }
   void reserve(std::size_t agents) { values_.reserve(agents * kDomains); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return values_.capacity() / kDomains; }
   [[nodiscard]] std::size_t agents() const noexcept { return values_.size() / kDomains; }
   float& operator()(AgentId a, Domain d) noexcept { return values_[a * kDomains + index_of(d)]; }
   float operator()(AgentId a, Domain d) const noexcept { return values_[a * kDomains + index_of(d)]; }
@@ -89,9 +90,22 @@ class Population {
   void resize(std::size_t n);
   // Reserves room for n agents in every per-agent column (hires append without reallocation).
   void reserve(std::size_t n);
+  // The agents the columns have room for (at least size()): reserve_rows sizes the other per-agent
+  // arrays of a run to it.
+  [[nodiscard]] std::size_t capacity() const noexcept { return institution.capacity(); }
   // Appends one agent with the static attributes given and zero dynamic state; returns its id.
   AgentId append(InstitutionId inst, UnitId u, Profession p, CareerStage s, bool is_minority, Step hired_at);
 };
+
+// Makes room for n rows in a per-agent array `rows` (a std::vector or a SkillMatrix) before it is
+// resized: if it must grow, it reserves at least `capacity` rows (Population::capacity, the rows a run
+// reserved for its hires). A run's hires then extend every per-agent array in place, where growing by
+// doubling would copy each array at the first hires, leave the old block as a hole in the heap and
+// reserve room for twice the staff.
+template <class Rows>
+void reserve_rows(Rows& rows, std::size_t n, std::size_t capacity) {
+  if (rows.capacity() < n) rows.reserve(n > capacity ? n + n / 4 : capacity);
+}
 
 // Who is active, one bit per agent, taken from a Population at one moment: a million agents fit in
 // 125 kB of cache, so loops that look up many random neighbours (diffusion, tie merges) stay out of

@@ -21,7 +21,9 @@ inline constexpr Step manager = 3;
 inline constexpr Step unit_culture = 4;
 }  // namespace layout_step
 
-Population synthesize_population(const PopulationSpec& spec, const RandomSource& random);
+// `reserve_rows`: room for that many agents in every column (at least the staff), so that the hires
+// of a run extend the columns in place (expected_agent_rows).
+Population synthesize_population(const PopulationSpec& spec, const RandomSource& random, std::size_t reserve_rows = 0);
 
 // Skills, traits and years of experience for agent `a` from its stage's priors, drawn from `stream`
 // (used at creation and for replacement hires).
