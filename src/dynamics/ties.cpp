@@ -35,12 +35,8 @@ void TiesStage::merge(Context& ctx) {
   }
   pending.clear();
   const ActiveMask active(pop);
-  CollegialNetwork& network = ctx.write<C::network>();
-  CollegialNetwork next =
-      network.merged(static_cast<AgentId>(pop.size()), CollegialNetwork::KeepRule{&active, threshold}, std::move(added),
-                     std::move(spare_));
-  // The network before the merge lends its storage to the next merge.
-  spare_ = std::exchange(network, std::move(next));
+  ctx.write<C::network>().merge_in_place(static_cast<AgentId>(pop.size()),
+                                         CollegialNetwork::KeepRule{&active, threshold}, std::move(added));
 }
 
 void TiesStage::run_switched_off(Context& ctx) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <stdexcept>
+#include <thread>
 
 #include "mentorsim/core/parallel.hpp"
 
@@ -170,27 +172,14 @@ void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weigh
 }
 
 namespace {
-// Resizes `v` for a caller that then overwrites every entry. Within capacity, resize() initialises
-// only what the vector grows by. Past capacity, the old contents are dropped rather than copied
-// (a serial copy into fresh pages, every merge, as hires grow the network) and 1/8 more room is
-// kept, so later merges of a slowly growing network stay within capacity.
-template <class T>
-void resize_for_overwrite(std::vector<T>& v, std::size_t size) {
-  if (v.capacity() < size) {
-    std::vector<T>().swap(v);
-    v.reserve(size + size / 8);
-  }
-  v.resize(size);
-}
-}  // namespace
 
-template <class Keep>
-CollegialNetwork CollegialNetwork::merge_with(AgentId new_vertex_count, const Keep& keep, std::vector<Tie> added,
-                                              CollegialNetwork recycled) const {
-  const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
-  // 1. The additions as arcs in both directions, bucketed by source, each bucket sorted by
-  //    (target, weight descending, routine descending) and its duplicates merged.
-  std::vector<std::uint64_t> bucket(n + 1, 0);
+// The additions of a merge as arcs in both directions, bucketed by source (`bucket`, n + 1 row starts),
+// each bucket sorted by (target, weight descending, routine descending) and its duplicates merged:
+// bucket v keeps its `distinct[v]` distinct arcs at its front. Negative routine strengths become the
+// weight; self-loops are dropped.
+std::unique_ptr<Arc[]> bucket_additions(std::size_t n, std::vector<Tie> added, std::vector<std::uint64_t>& bucket,
+                                        std::vector<std::uint64_t>& distinct) {
+  bucket.assign(n + 1, 0);
   parallel::for_each(added.size(), [&](std::size_t k) {
     Tie& t = added[k];
     if (t.routine < 0.0f) t.routine = t.weight;
@@ -211,44 +200,58 @@ CollegialNetwork CollegialNetwork::merge_with(AgentId new_vertex_count, const Ke
   }
   added.clear();
   added.shrink_to_fit();
-  const std::vector<std::uint64_t> distinct = sort_and_merge_buckets(arcs.get(), bucket);
+  distinct = sort_and_merge_buckets(arcs.get(), bucket);
+  return arcs;
+}
 
-  // 2. Each row: the kept old arcs merged with the additions (both sorted by neighbour). `emit` is
-  //    called once per arc of the new row, in neighbour order.
+// One row of a merge: the row's arcs for which keep(target, weight, routine) holds merged with the
+// row's additions (both sorted by target; a target in both keeps the larger weight and the larger
+// routine strength). Calls emit(target, weight, routine) once per arc of the new row, in target order.
+template <class Emit, class Keep>
+void merge_sorted_row(const AgentId* row, const float* w, const float* r, std::size_t degree, const Arc* add,
+                      std::size_t additions, const Emit& emit, const Keep& keep) {
+  const Arc* const add_end = add + additions;
+  std::size_t k = 0;
+  while (k < degree || add != add_end) {
+    if (k < degree && !keep(row[k], w[k], r[k])) {
+      ++k;
+      continue;
+    }
+    if (add == add_end || (k < degree && row[k] < add->b)) {
+      emit(row[k], w[k], r[k]);
+      ++k;
+    } else if (k < degree && row[k] == add->b) {
+      emit(row[k], std::max(w[k], add->weight), std::max(r[k], add->routine));
+      ++k;
+      ++add;
+    } else {
+      emit(add->b, add->weight, add->routine);
+      ++add;
+    }
+  }
+}
+
+}  // namespace
+
+CollegialNetwork CollegialNetwork::merged(AgentId new_vertex_count,
+                                          FunctionRef<bool(AgentId, AgentId, float, float)> keep,
+                                          std::vector<Tie> added) const {
+  const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
+  // 1. The additions, bucketed by source.
+  std::vector<std::uint64_t> bucket;
+  std::vector<std::uint64_t> distinct;
+  const auto arcs = bucket_additions(n, std::move(added), bucket, distinct);
+
+  // 2. Each row: the kept old arcs merged with the additions. `emit` is called once per arc of the new
+  //    row, in neighbour order.
   const AgentId old_n = vertex_count();
   auto merge_row = [&](AgentId v, auto&& emit) {
-    const Arc* add = arcs.get() + bucket[v];
-    const Arc* add_end = add + distinct[v];
     const auto row = neighbors(v);
-    const auto w = weights(v);
-    const auto r = routines(v);
-    std::size_t k = 0;
-    const std::size_t old_degree = v < old_n ? row.size() : 0;
-    while (k < old_degree || add != add_end) {
-      if (k < old_degree && !keep(v, row[k], w[k], r[k])) {
-        ++k;
-        continue;
-      }
-      if (add == add_end || (k < old_degree && row[k] < add->b)) {
-        emit(row[k], w[k], r[k]);
-        ++k;
-      } else if (k < old_degree && row[k] == add->b) {
-        emit(row[k], std::max(w[k], add->weight), std::max(r[k], add->routine));
-        ++k;
-        ++add;
-      } else {
-        emit(add->b, add->weight, add->routine);
-        ++add;
-      }
-    }
+    merge_sorted_row(row.data(), weights(v).data(), routines(v).data(), v < old_n ? row.size() : 0,
+                     arcs.get() + bucket[v], distinct[v], emit,
+                     [&](AgentId b, float w, float r) { return keep(v, b, w, r); });
   };
-  // Arrays taken from `recycled`, every entry of which is written below: resized without copying
-  // their old contents (see resize_for_overwrite).
-  std::vector<std::uint64_t> rowstart = std::move(recycled.graph_.m_forward.m_rowstart);
-  std::vector<AgentId> column = std::move(recycled.graph_.m_forward.m_column);
-  std::vector<float> arc_weight = std::move(recycled.weights_);
-  std::vector<float> arc_routine = std::move(recycled.routines_);
-  resize_for_overwrite(rowstart, n + 1);
+  std::vector<std::uint64_t> rowstart(n + 1);
   rowstart[0] = 0;
   parallel::for_each(
       n,
@@ -260,9 +263,9 @@ CollegialNetwork CollegialNetwork::merge_with(AgentId new_vertex_count, const Ke
       1024);
   for (std::size_t v = 0; v < n; ++v) rowstart[v + 1] += rowstart[v];
   const std::uint64_t total = rowstart.back();
-  resize_for_overwrite(column, total);
-  resize_for_overwrite(arc_weight, total);
-  resize_for_overwrite(arc_routine, total);
+  std::vector<AgentId> column(total);
+  std::vector<float> arc_weight(total);
+  std::vector<float> arc_routine(total);
   parallel::for_each(
       n,
       [&](std::size_t v) {
@@ -285,14 +288,201 @@ CollegialNetwork CollegialNetwork::merge_with(AgentId new_vertex_count, const Ke
   return result;
 }
 
-CollegialNetwork CollegialNetwork::merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
-                                          std::vector<Tie> added, CollegialNetwork recycled) const {
-  return merge_with(vertex_count, keep, std::move(added), std::move(recycled));
+namespace {
+
+// Rewrites rows of the arc arrays in place, chunk after chunk of `chunk_rows` rows. Row v's arcs lie
+// from from(v) on, within [from(v), from(v + 1)), and its count(v) new arcs go to to(v) on; fill(first,
+// last, column, weight, routine) writes the new arcs of rows [first, last), one row after another, to
+// the three arrays given, reading them where they are now. `moves(c)` says whether chunk c has anything
+// to do (a chunk that does not is where it belongs). A chunk is read into the worker's buffer, marked as
+// read, and written row by row to its new place once every chunk whose arcs lie there has been read.
+// `toward_start`: every row moves toward the start (to(v) <= from(v), and row v's new arcs end by
+// to(v + 1) <= from(v + 1)), and chunks are taken from the first; otherwise every row moves toward the
+// end (to(v) >= from(v)) and chunks are taken from the last. Either way a chunk's new place holds only
+// arcs of chunks taken before it, so a worker waits only for chunks that other workers are reading,
+// never for one not yet taken.
+template <class From, class To, class Count, class Moves, class Fill>
+void move_rows(std::size_t rows, std::size_t chunk_rows, const From& from, const To& to, const Count& count,
+               bool toward_start, const Moves& moves, std::vector<AgentId>& column, std::vector<float>& weight,
+               std::vector<float>& routine, const Fill& fill) {
+  const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+  if (chunks == 0) return;
+  const auto first_row = [&](std::size_t c) { return c * chunk_rows; };
+  const auto last_row = [&](std::size_t c) { return std::min(rows, (c + 1) * chunk_rows); };
+  std::vector<std::atomic<bool>> read(chunks);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  const auto wait_for = [&](std::size_t c) {
+    while (!read[c].load(std::memory_order_acquire)) {
+      if (failed.load(std::memory_order_relaxed)) throw std::runtime_error("network merge: a worker failed");
+      std::this_thread::yield();
+    }
+  };
+  const auto workers = static_cast<std::size_t>(std::max(1, parallel::threads()));
+  parallel::for_each(
+      workers,
+      [&](std::size_t) {
+        std::vector<AgentId> to_column;
+        std::vector<float> to_weight;
+        std::vector<float> to_routine;
+        for (std::size_t taken = next.fetch_add(1); taken < chunks; taken = next.fetch_add(1)) {
+          const std::size_t c = toward_start ? taken : chunks - 1 - taken;
+          if (!moves(c)) {
+            read[c].store(true, std::memory_order_release);
+            continue;
+          }
+          const std::size_t begin = first_row(c);
+          const std::size_t end = last_row(c);
+          try {
+            std::uint64_t arcs = 0;
+            for (std::size_t v = begin; v < end; ++v) arcs += count(v);
+            if (to_column.size() < arcs) {
+              to_column.resize(arcs);
+              to_weight.resize(arcs);
+              to_routine.resize(arcs);
+            }
+            fill(begin, end, to_column.data(), to_weight.data(), to_routine.data());
+          } catch (...) {
+            failed.store(true);
+            throw;
+          }
+          read[c].store(true, std::memory_order_release);
+          // The chunks whose arcs lie where this one's go.
+          if (toward_start) {
+            for (std::size_t o = c; o-- > 0 && from(last_row(o)) > to(begin);) wait_for(o);
+          } else {
+            for (std::size_t o = c + 1; o < chunks && from(first_row(o)) < to(end); ++o) wait_for(o);
+          }
+          std::uint64_t k = 0;
+          std::size_t v = begin;
+          while (v < end) {
+            // A run of rows that are contiguous in their new place, copied at once.
+            const std::uint64_t at = to(v);
+            std::uint64_t length = count(v);
+            for (++v; v < end && to(v) == at + length; ++v) length += count(v);
+            std::copy_n(to_column.data() + k, length, column.data() + at);
+            std::copy_n(to_weight.data() + k, length, weight.data() + at);
+            std::copy_n(to_routine.data() + k, length, routine.data() + at);
+            k += length;
+          }
+        }
+      },
+      1);
 }
 
-CollegialNetwork CollegialNetwork::merged(AgentId vertex_count, const KeepRule& keep, std::vector<Tie> added,
-                                          CollegialNetwork recycled) const {
-  return merge_with(vertex_count, keep, std::move(added), std::move(recycled));
+// Grows `v` to `size` entries keeping its contents. When it must reallocate it takes room for half as
+// many entries again: a network that grows through a run (hires' ties) then reallocates about once,
+// and the room not used yet is address space, not memory.
+template <class T>
+void grow_keeping(std::vector<T>& v, std::size_t size) {
+  if (v.capacity() < size) v.reserve(size + size / 2);
+  v.resize(size);
+}
+
+}  // namespace
+
+void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& keep, std::vector<Tie> added,
+                                      std::size_t chunk_rows) {
+  const std::size_t n = std::max<std::size_t>(new_vertex_count, vertex_count());
+  std::vector<std::uint64_t> bucket;
+  std::vector<std::uint64_t> distinct;
+  const auto arcs = bucket_additions(n, std::move(added), bucket, distinct);
+  // Row starts of the old network (rows of new vertices are empty), and of the merged one.
+  std::vector<std::uint64_t> old_start = std::move(graph_.m_forward.m_rowstart);
+  old_start.resize(n + 1, old_start.back());
+  std::vector<std::uint64_t> new_start(n + 1, 0);
+  std::vector<std::uint32_t> kept(n, 0);  // per row: the old arcs keep accepts
+  std::vector<AgentId>& column = graph_.m_forward.m_column;
+  const auto keeps_for = [&](AgentId v) {
+    return [&keep, v](AgentId b, float w, float r) { return keep(v, b, w, r); };
+  };
+  // Row v's arcs [begin, begin + count) of the arc arrays, those `keeps` accepts, merged with its
+  // additions.
+  const auto merge_row = [&](AgentId v, std::uint64_t begin, std::uint64_t count, const auto& emit) {
+    merge_sorted_row(column.data() + begin, weights_.data() + begin, routines_.data() + begin, count,
+                     arcs.get() + bucket[v], distinct[v], emit, keeps_for(v));
+  };
+  // 1. Each row's kept arcs and its arcs after the merge.
+  parallel::for_each(
+      n,
+      [&](std::size_t i) {
+        const auto v = static_cast<AgentId>(i);
+        std::uint32_t count = 0;
+        for (std::uint64_t k = old_start[v]; k < old_start[v + 1]; ++k) {
+          count += keep(v, column[k], weights_[k], routines_[k]) ? 1 : 0;
+        }
+        kept[v] = count;
+        std::uint64_t merged = 0;
+        merge_row(v, old_start[v], old_start[v + 1] - old_start[v], [&](AgentId, float, float) { ++merged; });
+        new_start[v + 1] = merged;
+      },
+      1024);
+  for (std::size_t v = 0; v < n; ++v) new_start[v + 1] += new_start[v];
+  // 2. Rows whose new place starts before their old one. Row v goes to min(old, new start) with only its
+  //    kept arcs: then every row lies at or before where it began and at or before where it ends up, so
+  //    step 3 moves rows toward the end only. (The kept arcs of row v fit: the room up to the next row's
+  //    place is at least the smaller of its old and its new size, each at least its kept arcs.) Only the
+  //    chunks with such a row, at its start or its end, move; in a growing network they are few, and
+  //    the other rows stay where they are, dropped arcs and all, until step 3.
+  const auto middle = [&](std::size_t v) { return std::min(old_start[v], new_start[v]); };
+  const std::size_t chunks = (n + chunk_rows - 1) / chunk_rows;
+  std::vector<std::uint8_t> squeezed(chunks, 0);
+  parallel::for_each(chunks, [&](std::size_t c) {
+    for (std::size_t v = c * chunk_rows; v <= std::min(n, (c + 1) * chunk_rows); ++v) {
+      if (new_start[v] < old_start[v]) squeezed[c] = 1;
+    }
+  });
+  move_rows(
+      n, chunk_rows, [&](std::size_t v) { return old_start[v]; }, middle, [&](std::size_t v) { return kept[v]; }, true,
+      [&](std::size_t c) { return squeezed[c] != 0; }, column, weights_, routines_,
+      [&](std::size_t first, std::size_t last, AgentId* to_column, float* to_weight, float* to_routine) {
+        std::size_t at = 0;
+        for (std::size_t v = first; v < last; ++v) {
+          for (std::uint64_t k = old_start[v]; k < old_start[v + 1]; ++k) {
+            if (keep(static_cast<AgentId>(v), column[k], weights_[k], routines_[k])) {
+              to_column[at] = column[k];
+              to_weight[at] = weights_[k];
+              to_routine[at] = routines_[k];
+              ++at;
+            }
+          }
+        }
+      });
+  // 3. The additions merged in, rows moving toward the end, from where step 2 left them: the kept arcs
+  //    of a squeezed chunk's rows, all the old arcs of the others (keep drops the rest now; it accepts
+  //    the kept arcs again).
+  const std::uint64_t total = new_start[n];
+  if (total > column.size()) {
+    grow_keeping(column, total);
+    grow_keeping(weights_, total);
+    grow_keeping(routines_, total);
+  }
+  const auto arcs_at_middle = [&](std::size_t v) -> std::uint64_t {
+    return squeezed[v / chunk_rows] != 0 ? kept[v] : old_start[v + 1] - old_start[v];
+  };
+  move_rows(
+      n, chunk_rows, middle, [&](std::size_t v) { return new_start[v]; },
+      [&](std::size_t v) { return new_start[v + 1] - new_start[v]; }, false, [](std::size_t) { return true; }, column,
+      weights_, routines_,
+      [&](std::size_t first, std::size_t last, AgentId* to_column, float* to_weight, float* to_routine) {
+        std::size_t at = 0;
+        for (std::size_t v = first; v < last; ++v) {
+          merge_row(static_cast<AgentId>(v), middle(v), arcs_at_middle(v), [&](AgentId b, float w, float r) {
+            to_column[at] = b;
+            to_weight[at] = w;
+            to_routine[at] = r;
+            ++at;
+          });
+        }
+      });
+  column.resize(total);
+  weights_.resize(total);
+  routines_.resize(total);
+  // The boost graph takes the rows (a graph of n vertices, then its row starts replaced).
+  std::vector<AgentId> columns = std::move(column);
+  graph_ = CsrGraph(static_cast<AgentId>(n));
+  graph_.m_forward.m_rowstart = std::move(new_start);
+  graph_.m_forward.m_column = std::move(columns);
 }
 
 std::ptrdiff_t CollegialNetwork::position(AgentId u, AgentId v) const noexcept {

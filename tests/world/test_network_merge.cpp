@@ -1,10 +1,12 @@
 // CollegialNetwork::merged, the incremental rebuild used when buffered ties are merged: by hand on a
-// tiny graph, and equal to a rebuild from scratch (the constructor) on random graphs.
+// tiny graph, and equal to a rebuild from scratch (the constructor) on random graphs; and
+// merge_in_place, the same merge in the network's own arrays, equal to merged().
 
 #include <catch2/catch.hpp>
 
 #include <vector>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/rng.hpp"
 #include "mentorsim/world/network.hpp"
 
@@ -91,30 +93,99 @@ TEST_CASE("merged gives exactly the rows a rebuild from scratch gives", "[networ
   }
 }
 
-TEST_CASE("merged into recycled storage gives the same rows as into new storage", "[network]") {
-  const mentorsim::RandomSource random(11, 0);
-  mentorsim::Stream stream = random.stream(0, mentorsim::Purpose::network_stubs, 0);
-  const AgentId n = 80;
+namespace {
+
+// A random network of n agents, every ninth of whom (from `offset`) has left, with random additions
+// among n + grow agents (some of them hires): `ties` initial ties and `additions` added ones.
+struct MergeCase {
+  AgentId n = 0;
+  AgentId grown = 0;
+  mentorsim::Population pop;
   std::vector<Tie> initial;
   std::vector<Tie> added;
-  std::vector<Tie> other;
-  for (int k = 0; k < 300; ++k)
-    initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform())});
-  for (int k = 0; k < 100; ++k)
-    added.push_back(Tie{stream.below(n + 5), stream.below(n + 5), static_cast<float>(stream.uniform())});
-  // Storage to recycle: larger and smaller than the result in turn, with unrelated contents.
-  for (int k = 0; k < 900; ++k) other.push_back(Tie{stream.below(200), stream.below(200), 0.5f});
-  const CollegialNetwork net(n, initial);
-  const auto keep = [](AgentId a, AgentId b, float w, float) { return (a + b) % 5 != 0 && w > 0.1f; };
-  const CollegialNetwork fresh = net.merged(n + 5, keep, added);
-  const CollegialNetwork big = net.merged(n + 5, keep, added, CollegialNetwork(200, other));
-  const CollegialNetwork small = net.merged(n + 5, keep, added, CollegialNetwork(3, {{0, 1, 0.2f}}));
-  CHECK(big.vertex_count() == n + 5);
-  CHECK(rows_of(big) == rows_of(fresh));
-  CHECK(rows_of(small) == rows_of(fresh));
+};
+
+MergeCase merge_case(std::uint64_t seed, AgentId n, AgentId grow, int ties, int additions) {
+  const mentorsim::RandomSource random(seed, 0);
+  mentorsim::Stream stream = random.stream(0, mentorsim::Purpose::network_stubs, 0);
+  MergeCase c;
+  c.n = n;
+  c.grown = n + grow;
+  c.pop.resize(c.grown);
+  const AgentId offset = stream.below(9);
+  for (AgentId a = 0; a < c.grown; ++a) c.pop.left[a] = (a + offset) % 9 == 0 ? 3 : mentorsim::kNever;
+  for (int k = 0; k < ties; ++k) {
+    c.initial.push_back(Tie{stream.below(n), stream.below(n), static_cast<float>(stream.uniform()),
+                            stream.uniform() < 0.5 ? 0.0f : static_cast<float>(stream.uniform())});
+  }
+  for (int k = 0; k < additions; ++k) {
+    c.added.push_back(Tie{stream.below(c.grown), stream.below(c.grown), static_cast<float>(stream.uniform()),
+                          stream.uniform() < 0.5 ? 0.0f : static_cast<float>(stream.uniform())});
+  }
+  return c;
 }
 
-TEST_CASE("merged with the tie-dynamics KeepRule equals merged with the same predicate", "[network]") {
+}  // namespace
+
+TEST_CASE("merge_in_place gives exactly the rows merged gives, for any chunk size and thread count",
+          "[network][determinism]") {
+  // Networks that shrink (a high threshold drops most ties), grow (many additions, hires) or both, so
+  // that rows move toward the start in the first pass and toward the end in the second by up to whole
+  // chunks; chunks of 1 row to more than the network, and 1, 2 and 4 threads.
+  struct Shape {
+    AgentId n;
+    AgentId grow;
+    int ties;
+    int additions;
+    double threshold;
+  };
+  const Shape shapes[] = {{200, 0, 900, 50, 0.9}, {150, 40, 300, 900, 0.1}, {300, 25, 1200, 600, 0.5},
+                          {50, 10, 0, 80, 0.5},   {60, 0, 200, 0, 0.0},     {80, 5, 400, 0, 1.1}};
+  for (const int threads : {1, 2, 4}) {
+    mentorsim::parallel::set_threads(threads);
+    std::uint64_t seed = 100;
+    for (const Shape& shape : shapes) {
+      for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{16}, std::size_t{4096}}) {
+        const MergeCase c = merge_case(++seed, shape.n, shape.grow, shape.ties, shape.additions);
+        const mentorsim::ActiveMask active(c.pop);
+        const CollegialNetwork::KeepRule rule{&active, shape.threshold};
+        const auto keep = [&](AgentId a, AgentId b, float w, float r) { return rule(a, b, w, r); };
+        const CollegialNetwork net(c.n, c.initial);
+        const CollegialNetwork expected = net.merged(c.grown, keep, c.added);
+        CollegialNetwork got(c.n, c.initial);
+        got.merge_in_place(c.grown, rule, c.added, chunk);
+        INFO("threads " << threads << ", seed " << seed << ", chunk " << chunk);
+        CHECK(got.vertex_count() == c.grown);
+        CHECK(rows_of(got) == rows_of(expected));
+        CHECK(got.tie_count() == expected.tie_count());
+        // Merged again, in place, from the merged network.
+        const CollegialNetwork expected_again = expected.merged(c.grown, keep, c.initial);
+        got.merge_in_place(c.grown, rule, c.initial, chunk);
+        CHECK(rows_of(got) == rows_of(expected_again));
+      }
+    }
+  }
+  mentorsim::parallel::set_threads(0);
+}
+
+TEST_CASE("merge_in_place by hand: a tie dropped, one strengthened, one added to a hire", "[network]") {
+  // Path 0-1-2-3 (strengths 0.5, 0.02, 0.5; routine = weight); agent 3 has left. Threshold 0.05: 1-2 is
+  // too weak, 2-3 loses a leaver. Added: 0-1 again (0.7, routine 0) and 4-0 (agent 4, a hire).
+  mentorsim::Population pop;
+  pop.resize(5);
+  pop.left[3] = 2;
+  const mentorsim::ActiveMask active(pop);
+  CollegialNetwork net(4, std::vector<Tie>{{0, 1, 0.5f}, {1, 2, 0.02f}, {2, 3, 0.5f}});
+  net.merge_in_place(5, CollegialNetwork::KeepRule{&active, 0.05}, {{1, 0, 0.7f, 0.0f}, {4, 0, 0.1f, 0.0f}}, 1);
+  CHECK(net.vertex_count() == 5u);
+  CHECK(net.ties() == std::vector<Tie>{{0, 1, 0.7f, 0.5f}, {0, 4, 0.1f, 0.0f}});
+  CHECK(net.degree(2) == 0u);
+  CHECK(net.degree(3) == 0u);
+  CHECK(net.neighbors(0).size() == 2u);
+  CHECK(net.weight(4, 0) == 0.1f);
+}
+
+TEST_CASE("merge_in_place with the tie-dynamics KeepRule equals merged with the same predicate", "[network]") {
   // The rule keeps ties between active agents at or above the threshold in weight or routine,
   // compared in double precision as the predicate below does; a tie of 0.3f (which is just above
   // 0.3) stays at threshold 0.3.
@@ -138,7 +209,8 @@ TEST_CASE("merged with the tie-dynamics KeepRule equals merged with the same pre
   const auto keep = [&](AgentId a, AgentId b, float w, float r) {
     return active(a) && active(b) && !(w < threshold && r < threshold);
   };
-  const CollegialNetwork by_rule = net.merged(n, CollegialNetwork::KeepRule{&active, threshold}, added);
+  CollegialNetwork by_rule(n, initial);
+  by_rule.merge_in_place(n, CollegialNetwork::KeepRule{&active, threshold}, added);
   const CollegialNetwork by_predicate = net.merged(n, keep, added);
   CHECK(rows_of(by_rule) == rows_of(by_predicate));
   CHECK(by_rule.has_tie(1, 2));

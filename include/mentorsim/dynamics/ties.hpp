@@ -32,16 +32,13 @@ class TiesStage {
   using Context = StageContext<access>;
 
   void run(Context& ctx);
-  // Rebuilds the network now: with the new ties, without ties of agents who left and ties weaker than
-  // drop_threshold, with the hires as vertices. run() calls it at merge weeks; Simulation::finish()
-  // once at the end of a run.
+  // Merges the network now (in place, CollegialNetwork::merge_in_place): with the new ties, without ties of agents who
+  // left and ties weaker than drop_threshold, with the hires as vertices. run() calls it at merge weeks;
+  // Simulation::finish() once at the end of a run.
   void merge(Context& ctx);
   // Switched off (dynamics.disabled = ["ties"]): no decay, bonds or introductions, but the merges
   // still add the hires and drop the leavers at merge weeks.
   void run_switched_off(Context& ctx);
-
- private:
-  CollegialNetwork spare_;  // the network before the last merge: storage for the next one
 };
 
 }  // namespace mentorsim

@@ -1,8 +1,8 @@
 #pragma once
 // The collegial (advice) network: undirected weighted ties stored as a
 // boost::compressed_sparse_row_graph with both arcs of each tie, rows sorted by neighbour id. Tie
-// strengths are an exterior property indexed by the CSR edge index. The graph is rebuilt, not mutated,
-// when ties are added or removed; strengths change in place.
+// strengths are an exterior property indexed by the CSR edge index. Ties are added and removed in
+// batches (merged, merge_in_place), never one at a time; strengths change in place.
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
@@ -95,14 +95,12 @@ class CollegialNetwork {
   // in as the constructor merges ties: a tie present twice keeps its largest weight and largest
   // routine strength. Gives exactly what the constructor gives for the kept ties plus `added`, in
   // time linear in the arcs (the rows are already sorted; only the additions are sorted).
-  // `recycled`, a network no longer needed, lends its storage to the result (its contents are
-  // overwritten, never read), so that periodic merges do not allocate and clear new arrays.
   [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, FunctionRef<bool(AgentId, AgentId, float, float)> keep,
-                                        std::vector<Tie> added, CollegialNetwork recycled = CollegialNetwork()) const;
+                                        std::vector<Tie> added) const;
   // The periodic merge of the tie dynamics: keeps the ties between two active agents (`active`, the
-  // mask of now) that are at or above `threshold` in weight or in routine strength. Same result as
-  // merged() with that predicate; the rule is applied inline, not through a function reference,
-  // because it runs twice for every arc of a network of millions.
+  // mask of now) that are at or above `threshold` in weight or in routine strength. The rule is applied
+  // inline, not through a function reference, because it runs twice for every arc of a network of
+  // millions.
   struct KeepRule {
     const ActiveMask* active;
     double threshold;  // compared in double precision, as the scenario gives it
@@ -110,8 +108,14 @@ class CollegialNetwork {
       return (*active)(a) && (*active)(b) && !(weight < threshold && routine < threshold);
     }
   };
-  [[nodiscard]] CollegialNetwork merged(AgentId vertex_count, const KeepRule& keep, std::vector<Tie> added,
-                                        CollegialNetwork recycled = CollegialNetwork()) const;
+  // merged() with the KeepRule, done in this network's own arrays instead of a second network, so that
+  // a merge needs no more memory than what it adds: the arrays grow by the added arcs (with room for
+  // half as many again when they must reallocate), and the rows move in place, `chunk_rows` rows at a
+  // time, each worker holding one chunk's arcs: first the few rows whose new place starts before their
+  // old one move toward the start with only their kept arcs, then every row moves toward the end with
+  // its additions merged in. Gives exactly the rows merged() gives, for any thread count and chunk size.
+  void merge_in_place(AgentId vertex_count, const KeepRule& keep, std::vector<Tie> added,
+                      std::size_t chunk_rows = 4096);
   // Every tie once, a < b, sorted by (a, b).
   [[nodiscard]] std::vector<Tie> ties() const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
@@ -119,9 +123,6 @@ class CollegialNetwork {
   [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }
 
  private:
-  template <class Keep>
-  [[nodiscard]] CollegialNetwork merge_with(AgentId vertex_count, const Keep& keep, std::vector<Tie> added,
-                                            CollegialNetwork recycled) const;
   [[nodiscard]] std::uint64_t row_begin(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v]; }
   [[nodiscard]] std::uint64_t row_end(AgentId v) const noexcept { return graph_.m_forward.m_rowstart[v + 1]; }
 
