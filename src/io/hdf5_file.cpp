@@ -307,7 +307,11 @@ struct OutputFile::Impl {
 
 namespace {
 
-constexpr std::size_t kCoreIncrement = std::size_t{64} << 20;
+// The in-memory image grows this much at a time, and each step is resident memory as soon as the file
+// grows into it: with 64 MiB steps a 1M-staff run (a file of about 32 MB) held about 60 MB more at its
+// memory peak than with 8 MiB steps (docs/performance.md, "Peak memory under 1 GB"). A larger file
+// takes more steps, each a reallocation of the image: 40 for the 320 MB of a 10M-staff run.
+constexpr std::size_t kCoreIncrement = std::size_t{8} << 20;
 
 std::string system_error_text(int error) { return std::generic_category().message(error); }
 
