@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -57,6 +58,21 @@ std::vector<std::string_view> disabled_stage_names(const Scenario& scenario) {
   }
   return names;
 }
+
+namespace {
+template <class S>
+void release_scratch_of(S& stage) {
+  if constexpr (requires { stage.release_scratch(); }) stage.release_scratch();
+}
+template <class S>
+std::size_t scratch_bytes_of(const S& stage) {
+  if constexpr (requires { stage.scratch_bytes(); }) {
+    return stage.scratch_bytes();
+  } else {
+    return 0;
+  }
+}
+}  // namespace
 
 Simulation::Simulation(const Scenario& scenario, Replicate replicate, SimulationOptions options)
     : Simulation(scenario, replicate, build_world(scenario, RandomSource(scenario.run().seed, replicate)), options) {}
@@ -119,12 +135,19 @@ DyadTable Simulation::release_dyads() {
   return std::exchange(state_.dyads, DyadTable{});
 }
 
+std::size_t Simulation::scratch_bytes() const {
+  return std::apply([](const auto&... stage) { return (scratch_bytes_of(stage) + ...); }, stages_);
+}
+
 void Simulation::finish() {
   if (finished_) return;
   TiesStage& ties = std::get<TiesStage>(stages_);
   TiesStage::Context context(state_, TiesStage::id, notes_);
   ties.merge(context);
   finished_ = true;
+  // The stages' per-agent buffers are no longer needed: their memory goes to what the end of the run
+  // computes (network summary, outcomes) instead of adding to the run's peak.
+  std::apply([](auto&... stage) { (release_scratch_of(stage), ...); }, stages_);
   if (options_.check) check_invariants(state_, "finish", check_scope(TiesStage::access.writes));
 }
 

@@ -111,14 +111,20 @@ TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids int
   CHECK(row == mentor.size());
 }
 
-TEST_CASE("release_dyads hands over the table only after finish", "[engine][simulation]") {
+TEST_CASE("finish frees the stages' buffers, and release_dyads hands over the table only after it",
+          "[engine][simulation]") {
+  // After 4 weeks the informal search, satisfaction and enthusiasm hold per-agent buffers for the 100
+  // staff (at least 4 + 1 + 32 + 1 + 16 bytes an agent); the run's end frees them.
   const Scenario scenario = Scenario::parse(
       "[run]\nseed = 3\nweeks = 4\n[population]\nsize = 100\n[program]\nkind = \"reverse\"\nstart_week = 0\n",
       "t.toml");
   Simulation simulation(scenario, 0);
   simulation.run_until(4);
+  CHECK(simulation.scratch_bytes() >= 100u * (4 + 1 + 32 + 1 + 16));
   CHECK_THROWS_AS(simulation.release_dyads(), std::logic_error);
   const std::size_t rows = simulation.state().dyads.size();
   simulation.finish();
+  CHECK(simulation.scratch_bytes() == 0u);
   CHECK(simulation.release_dyads().size() == rows);
+  CHECK_THROWS_AS(simulation.step(), std::logic_error);
 }

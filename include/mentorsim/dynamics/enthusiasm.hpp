@@ -40,6 +40,15 @@ class EnthusiasmStage {
 
   void run(Context& ctx);
 
+  // Frees the per-agent buffers (the run is over: Simulation::finish).
+  void release_scratch() {
+    std::vector<double>().swap(renewal_);
+    std::vector<double>().swap(time_);
+  }
+  [[nodiscard]] std::size_t scratch_bytes() const noexcept {
+    return (renewal_.capacity() + time_.capacity()) * sizeof(double);
+  }
+
  private:
   std::vector<double> renewal_;  // per agent, this week's R (cleared after use)
   std::vector<double> time_;     // per agent, this week's T

@@ -52,6 +52,15 @@ class InformalStage {
 
   void run(Context& ctx);
 
+  // Frees the per-agent words of the search (the run is over: Simulation::finish).
+  void release_scratch() {
+    std::vector<std::uint32_t>().swap(info_);
+    std::vector<std::uint8_t>().swap(manages_);
+  }
+  [[nodiscard]] std::size_t scratch_bytes() const noexcept {
+    return info_.capacity() * sizeof(std::uint32_t) + manages_.capacity();
+  }
+
  private:
   using Due = std::pair<Step, DyadId>;  // (week of the natural end, informal dyad)
   std::priority_queue<Due, std::vector<Due>, std::greater<>> natural_ends_;

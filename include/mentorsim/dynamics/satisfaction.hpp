@@ -55,6 +55,15 @@ class SatisfactionStage {
     std::int64_t imbalance = 0;  // power imbalance borne as the mentor of its active dyads
   };
 
+  // Frees the per-agent buffers (the run is over: Simulation::finish).
+  void release_scratch() {
+    std::vector<DyadSums>().swap(sums_);
+    std::vector<std::uint8_t>().swap(failed_);
+  }
+  [[nodiscard]] std::size_t scratch_bytes() const noexcept {
+    return sums_.capacity() * sizeof(DyadSums) + failed_.capacity();
+  }
+
  private:
   std::vector<DyadSums> sums_;
   std::vector<std::uint8_t> failed_;  // per agent: a dyad of its failed within the failure window

@@ -51,6 +51,8 @@ class Simulation {
   // previous merge and none of the leavers'. Call once, after the last step; no step may follow.
   void finish();
   [[nodiscard]] bool finished() const noexcept { return finished_; }
+  // Bytes the stages hold in per-agent buffers between weeks; finish() frees them (0 after it).
+  [[nodiscard]] std::size_t scratch_bytes() const;
 
   [[nodiscard]] const SimulationState& state() const noexcept { return state_; }
   // Hands over the dyad table when the run is over (after finish()), leaving state().dyads empty:
