@@ -1,7 +1,9 @@
 #include "mentorsim/dynamics/exchange.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/prefetch.hpp"
@@ -55,91 +57,98 @@ void ExchangeStage::run(Context& ctx) {
   for (DyadId d : active) {
     if (events.met[d]) met.push_back(d);
   }
-  // Each dyad's increments are computed in parallel from this week's skills into its own slots, then
-  // added to next week's skills in dyad order, so the sums do not depend on the thread count.
+  // Each dyad's increments are computed in parallel from this week's skills, a block of met dyads at a
+  // time into the block's own list, then added to next week's skills in dyad order, so the sums do not
+  // depend on the thread count.
   struct Increment {
     AgentId agent;
     Domain domain;
     float delta;
+    std::uint32_t place;  // the dyad's place in `met`
   };
-  // The flows, and two learning-by-mentoring domains for each partner who teaches as a mentor (both peers).
-  constexpr std::size_t kSlots = kMaxTeachingFlows + 4;
-  std::vector<Increment> increments(met.size() * kSlots, Increment{kNoAgent, Domain::clinical, 0.0f});
+  constexpr std::size_t kBlock = 512;
+  std::vector<std::vector<Increment>> blocks((met.size() + kBlock - 1) / kBlock);
   // The partners' skill rows are read at random places: those of the dyad kRowAhead places ahead are
   // prefetched.
   constexpr std::size_t kRowAhead = 8;
-  parallel::for_each(
-      met.size(),
-      [&](std::size_t k) {
-        if (k + kRowAhead < met.size()) {
-          const DyadId ahead = met[k + kRowAhead];
-          prefetch(skills.row(dyads.mentor[ahead]).data());
-          prefetch(skills.row(dyads.mentee[ahead]).data());
+  parallel::for_blocks(met.size(), kBlock, [&](std::size_t begin, std::size_t end) {
+    std::vector<Increment>& out = blocks[begin / kBlock];
+    out.reserve(6 * (end - begin));
+    for (std::size_t k = begin; k < end; ++k) {
+      if (k + kRowAhead < met.size()) {
+        const DyadId ahead = met[k + kRowAhead];
+        prefetch(skills.row(dyads.mentor[ahead]).data());
+        prefetch(skills.row(dyads.mentee[ahead]).data());
+      }
+      const DyadId d = met[k];
+      const auto place = static_cast<std::uint32_t>(k);
+      const AgentId mentor = dyads.mentor[d];
+      const AgentId mentee = dyads.mentee[d];
+      const double q = dyads.quality[d];
+      double group_factor = 1.0;
+      if (dyads.type[d] == DyadType::group) {
+        group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
+      }
+      for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
+        if (!flow_runs(flow, dyads.domains[d])) continue;  // a network mentor teaches its own domains (7.20)
+        const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
+        const AgentId learner = flow.mentor_teaches ? mentee : mentor;
+        double weight = 1.0;
+        if (!flow.primary) {
+          weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
         }
-        const DyadId d = met[k];
-        Increment* slot = increments.data() + k * kSlots;
-        const AgentId mentor = dyads.mentor[d];
-        const AgentId mentee = dyads.mentee[d];
-        const double q = dyads.quality[d];
-        double group_factor = 1.0;
-        if (dyads.type[d] == DyadType::group) {
-          group_factor = 1.0 / (1.0 + params.group_dilution * (circle_size.at(dyads.group[d]) - 1));
-        }
-        for (const TeachingFlow& flow : teaching_flows(dyads.type[d])) {
-          if (!flow_runs(flow, dyads.domains[d])) continue;  // a network mentor teaches its own domains (7.20)
-          const AgentId teacher = flow.mentor_teaches ? mentor : mentee;
-          const AgentId learner = flow.mentor_teaches ? mentee : mentor;
-          double weight = 1.0;
-          if (!flow.primary) {
-            weight = dyads.type[d] == DyadType::reciprocal ? params.back_flow : params.traditional_back_flow;
-          }
-          const double s_teacher = skills(teacher, flow.domain);
-          const double s_learner = skills(learner, flow.domain);
-          const double gap = std::max(0.0, s_teacher - s_learner);
-          if (gap <= 0.0 || weight <= 0.0) continue;
-          // Peers (same stage at formation) feel no power distance from stage, even after a promotion;
-          // profession and minority status still count.
-          const double damping = power_distance_damping(pop, status, teacher, learner, dyads.type[d] != DyadType::peer);
-          const double delta =
-              params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) * damping;
-          *slot++ = Increment{learner, flow.domain, static_cast<float>(delta)};
-        }
-        // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
-        // for its mentor, shared among the circle's mentees.
-        const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
+        const double s_teacher = skills(teacher, flow.domain);
+        const double s_learner = skills(learner, flow.domain);
+        const double gap = std::max(0.0, s_teacher - s_learner);
+        if (gap <= 0.0 || weight <= 0.0) continue;
+        // Peers (same stage at formation) feel no power distance from stage, even after a promotion;
+        // profession and minority status still count.
+        const double damping = power_distance_damping(pop, status, teacher, learner, dyads.type[d] != DyadType::peer);
+        const double delta =
+            params.rate * weight * group_factor * q * pop.openness[learner] * gap * (1.0 - s_learner) * damping;
+        out.push_back(Increment{learner, flow.domain, static_cast<float>(delta), place});
+      }
+      // Learning by mentoring: the mentor's teaching and leadership; a circle meeting is one session
+      // for its mentor, shared among the circle's mentees.
+      const double sessions = dyads.type[d] == DyadType::group ? 1.0 / circle_size.at(dyads.group[d]) : 1.0;
+      for (Domain domain : {Domain::teaching, Domain::leadership}) {
+        const double s = skills(mentor, domain);
+        out.push_back(
+            Increment{mentor, domain, static_cast<float>(params.role_learning * sessions * q * (1.0 - s)), place});
+      }
+      if (dyads.type[d] == DyadType::peer) {  // symmetric: the mentee mentors too
         for (Domain domain : {Domain::teaching, Domain::leadership}) {
-          const double s = skills(mentor, domain);
-          *slot++ = Increment{mentor, domain, static_cast<float>(params.role_learning * sessions * q * (1.0 - s))};
+          const double s = skills(mentee, domain);
+          out.push_back(Increment{mentee, domain, static_cast<float>(params.role_learning * q * (1.0 - s)), place});
         }
-        if (dyads.type[d] == DyadType::peer) {  // symmetric: the mentee mentors too
-          for (Domain domain : {Domain::teaching, Domain::leadership}) {
-            const double s = skills(mentee, domain);
-            *slot++ = Increment{mentee, domain, static_cast<float>(params.role_learning * q * (1.0 - s))};
-          }
-        }
-      },
-      512);
-  // Added in order on one thread; the rows they add to are at random places, so each is prefetched
-  // kApplyAhead increments before it is needed.
-  constexpr std::size_t kApplyAhead = 16;
-  for (std::size_t i = 0; i < increments.size(); ++i) {
-    if (i + kApplyAhead < increments.size()) {
-      const Increment& ahead = increments[i + kApplyAhead];
-      if (ahead.agent != kNoAgent) prefetch(&next(ahead.agent, ahead.domain));
+      }
     }
-    const Increment& inc = increments[i];
-    if (inc.agent != kNoAgent) next(inc.agent, inc.domain) += inc.delta;
+  });
+  // Added in order on one thread; the rows they add to are at random places, so each is prefetched
+  // kApplyAhead increments before it is needed (within its block).
+  constexpr std::size_t kApplyAhead = 16;
+  for (const std::vector<Increment>& block : blocks) {
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      if (i + kApplyAhead < block.size()) prefetch(&next(block[i + kApplyAhead].agent, block[i + kApplyAhead].domain));
+      const Increment& inc = block[i];
+      next(inc.agent, inc.domain) += inc.delta;
+    }
   }
-  // Issue 16 outcomes: the leadership each dyad gave its partners (docs/model.md 7.22).
+  // Issue 16 outcomes: the leadership each dyad gave its partners (docs/model.md 7.22). A dyad's
+  // increments all lie in one block, so the blocks are summed in parallel.
   LeadershipFlows& flows = ctx.write<C::leadership_flows>();
   flows.to_mentor.resize(dyads.size(), 0.0f);
   flows.to_mentee.resize(dyads.size(), 0.0f);
-  for (std::size_t i = 0; i < increments.size(); ++i) {
-    const Increment& inc = increments[i];
-    if (inc.agent == kNoAgent || inc.domain != Domain::leadership) continue;
-    const DyadId d = met[i / kSlots];
-    (inc.agent == dyads.mentor[d] ? flows.to_mentor : flows.to_mentee)[d] += inc.delta;
-  }
+  parallel::for_each(
+      blocks.size(),
+      [&](std::size_t b) {
+        for (const Increment& inc : blocks[b]) {
+          if (inc.domain != Domain::leadership) continue;
+          const DyadId d = met[inc.place];
+          (inc.agent == dyads.mentor[d] ? flows.to_mentor : flows.to_mentee)[d] += inc.delta;
+        }
+      },
+      1);
 }
 
 }  // namespace mentorsim
