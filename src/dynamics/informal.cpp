@@ -126,6 +126,7 @@ constexpr std::uint32_t kInformalRank = 0x7fu;
 constexpr std::uint32_t kTraitInstitution = 0x00ffff00u;
 constexpr std::uint32_t kTraitProfession = 0x0f000000u;
 constexpr std::uint32_t kTraitMinority = 0x10000000u;
+constexpr std::uint32_t kInformalSeeker = 0x20000000u;  // may seek: active, below senior, without any mentor
 static_assert(sizeof(InstitutionId) == 2, "info_ packs the institution in 16 bits");
 static_assert(kProfessions <= 16, "info_ packs the profession in 4 bits");
 
@@ -148,20 +149,23 @@ void InformalStage::run(Context& ctx) {
   const Step step = ctx.step();
 
   // 1. Endings, in dyad order: the mentee reached the mentor's stage (promotion), then natural ends due.
-  for (DyadId d : ctx.read<C::active_dyads>()) {
-    if (!dyads.active(d) || dyads.formation[d] != Formation::informal) continue;
-    if (pop.stage[dyads.mentee[d]] >= pop.stage[dyads.mentor[d]]) {
-      end_dyad(dyads, program, d, step, EndReason::outgrown);
-    }
-  }
+  // The dyads that end are found in parallel (each test reads only its dyad and the partners' stages)
+  // and ended in dyad order.
+  const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+  const auto outgrown = parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) {
+    const DyadId d = active[k];
+    return dyads.active(d) && dyads.formation[d] == Formation::informal &&
+           pop.stage[dyads.mentee[d]] >= pop.stage[dyads.mentor[d]];
+  });
+  for (std::size_t k : outgrown) end_dyad(dyads, program, active[k], step, EndReason::outgrown);
   while (!natural_ends_.empty() && natural_ends_.top().first <= step) {
     const DyadId d = natural_ends_.top().second;
     natural_ends_.pop();
     end_dyad(dyads, program, d, step, EndReason::natural_end);  // no-op if it ended otherwise
   }
 
-  // 2. Seeking: eligible staff without any mentor, each with its own stream (word 0 decides whether it
-  // seeks this week, so non-seekers cost one word).
+  // 2. Seeking: eligible staff without any mentor (kInformalSeeker below), each with its own stream (word
+  // 0 decides whether it seeks this week, so non-seekers cost one word).
   const double seek = step == 0 ? p.initial_seek : p.seek_rate;
   if (seek <= 0.0 || p.capacity == 0) return;
   const auto seek_threshold = static_cast<std::uint64_t>(std::ldexp(std::min(seek, 1.0), 32));
@@ -169,9 +173,10 @@ void InformalStage::run(Context& ctx) {
   // Who a seeker may reach and ask, as of the start of the seeking (the loads change only in the booking
   // after it), and what its similarity needs, in one word per agent: kInformalActive if active, in the
   // low bits the career stage + 1 if the agent has a free informal place (0 if not or if inactive), and
-  // its institution, profession and minority value (kTrait*). The search reads it for every 1- and
-  // 2-hop contact, about a hundred random lookups per seeker, which one array keeps to one memory access
-  // each where the population and program arrays it replaces would take five.
+  // its institution, profession and minority value (kTrait*), and kInformalSeeker if it may seek (active,
+  // below senior, without any mentor). The search reads it for every 1- and 2-hop contact, about a
+  // hundred random lookups per seeker, which one array keeps to one memory access each where the
+  // population and program arrays it replaces would take five; the search for seekers reads only it.
   reserve_rows(info_, n, pop.capacity());
   reserve_rows(manages_, n, pop.capacity());
   info_.resize(n);
@@ -184,6 +189,10 @@ void InformalStage::run(Context& ctx) {
         if (pop.active(c)) {
           s = kInformalActive;
           if (program.informal_mentor_load[c] < p.capacity) s |= static_cast<std::uint32_t>(index_of(pop.stage[c]) + 1);
+          if (informal_mentee_stage(pop.stage[c]) && program.informal_mentee_load[c] == 0 &&
+              program.mentee_load[c] == 0) {
+            s |= kInformalSeeker;
+          }
         }
         info_[c] = s | informal_traits(pop, c);
         // Every writer stores the same value, so the order of the stores does not matter.
@@ -230,10 +239,7 @@ void InformalStage::run(Context& ctx) {
     SeenSet taken;
     std::vector<Proposal>& out = found[begin / kSeekBlock];
     for (std::size_t i = begin; i < end; ++i) {
-      const auto a = static_cast<AgentId>(i);
-      if ((info_[a] & kInformalActive) == 0 || !informal_mentee_stage(pop.stage[a])) continue;
-      if (program.informal_mentee_load[a] > 0 || program.mentee_load[a] > 0) continue;
-      eligible.push_back(a);
+      if ((info_[i] & kInformalSeeker) != 0) eligible.push_back(static_cast<AgentId>(i));
     }
     for_each_stream(
         ctx.random(), step, Purpose::informal, 0, eligible.size(), [&](std::size_t k) { return eligible[k]; },
