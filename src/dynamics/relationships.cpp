@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -133,41 +132,22 @@ void RelationshipsStage::run(Context& ctx) {
   });
   ProgramState& program = ctx.write<C::program>();
   std::vector<std::uint32_t>& meetings = ctx.write<C::meeting_counts>();
-  // Meeting counts are integers, so they are added in parallel (atomically: partners are shared). A
-  // circle meeting counts once for its mentor, however many mentees attend: the first of the circle's
-  // dyads that met, in dyad order, counts it, so circles' mentors are counted after, on one thread.
-  const auto count = [&](std::uint32_t& c) {
-    std::atomic_ref<std::uint32_t>(c).fetch_add(1, std::memory_order_relaxed);
-  };
-  const auto met_now = [&](DyadId d) { return dyads.active(d) && events.met[d] != 0; };
-  parallel::for_blocks(active.size(), 4096, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t k = begin; k < end; ++k) {
-      if (k + kAhead < end && events.met[active[k + kAhead]]) {
-        prefetch(&meetings[dyads.mentor[active[k + kAhead]]]);
-        prefetch(&meetings[dyads.mentee[active[k + kAhead]]]);
-      }
-      const DyadId d = active[k];
-      if (!met_now(d)) continue;
-      if (dyads.type[d] != DyadType::group) {
-        count(meetings[dyads.mentor[d]]);
+  std::unordered_set<DyadId> counted_circles;
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
+      prefetch(&meetings[dyads.mentor[active[k + kAhead]]]);
+      prefetch(&meetings[dyads.mentee[active[k + kAhead]]]);
+    }
+    const DyadId d = active[k];
+    if (dyads.active(d) && events.met[d]) {
+      // A circle meeting counts once for its mentor, however many mentees attend.
+      if (dyads.type[d] != DyadType::group || counted_circles.insert(dyads.group[d]).second) {
+        ++meetings[dyads.mentor[d]];
         ++dyads.mentor_meetings[d];
       }
-      count(meetings[dyads.mentee[d]]);
+      ++meetings[dyads.mentee[d]];
     }
-  });
-  const auto circles = parallel::indices_where<std::size_t>(
-      active.size(), [&](std::size_t k) { return dyads.type[active[k]] == DyadType::group && met_now(active[k]); });
-  std::unordered_set<DyadId> counted_circles;
-  for (std::size_t k : circles) {
-    const DyadId d = active[k];
-    if (counted_circles.insert(dyads.group[d]).second) {
-      ++meetings[dyads.mentor[d]];
-      ++dyads.mentor_meetings[d];
-    }
-  }
-  // Endings in dyad order.
-  for (std::size_t k = 0; k < active.size(); ++k) {
-    if (ending[k] != kStays) end_dyad(dyads, program, active[k], ctx.step(), static_cast<EndReason>(ending[k]));
+    if (ending[k] != kStays) end_dyad(dyads, program, d, ctx.step(), static_cast<EndReason>(ending[k]));
   }
 }
 
