@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 
 #include "mentorsim/core/parallel.hpp"
@@ -154,12 +155,21 @@ void TurnoverStage::run(Context& ctx) {
   }
   // Mentees of an active dyad whose program's mentors sponsor them (mentor_sponsorship): their weekly
   // promotion probability p becomes 1 - (1 - p)^ratio (a hazard ratio; the same draw decides it).
+  // Found in parallel (every writer stores the same value); left empty when no arm sponsors.
   std::vector<std::uint8_t> sponsored;
-  for (DyadId d : ctx.read<C::active_dyads>()) {
-    if (!dyads.active(d) || dyads.formation[d] == Formation::informal) continue;
-    if (!program_of(scenario, dyads, d).mentor_sponsorship) continue;
-    if (sponsored.empty()) sponsored.assign(n, 0);
-    sponsored[dyads.mentee[d]] = 1;
+  const auto& arms = scenario.arms();
+  if (std::any_of(arms.begin(), arms.end(), [](const ArmSpec& arm) { return arm.program.mentor_sponsorship; })) {
+    sponsored.assign(n, 0);
+    const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
+    parallel::for_each(
+        active.size(),
+        [&](std::size_t k) {
+          const DyadId d = active[k];
+          if (!dyads.active(d) || dyads.formation[d] == Formation::informal) return;
+          if (!program_of(scenario, dyads, d).mentor_sponsorship) return;
+          std::atomic_ref<std::uint8_t>(sponsored[dyads.mentee[d]]).store(1, std::memory_order_relaxed);
+        },
+        4096);
   }
   // Leaving by the state at the start of the week; stayers then update whether they consider leaving
   // and may be promoted. Each agent writes only its own entries.
