@@ -74,6 +74,40 @@ TEST_CASE("the issue 16 series are the hand-computed means over active agents", 
   CHECK(means[metric_column(Metric::papers)][0] == Approx(1.5));
 }
 
+TEST_CASE("cross-institution ties are counted by hand, staff numbered by institution or not", "[engine][observer]") {
+  // Six agents, ties 0-1, 0-2, 1-3, 2-5, 3-4, 4-5, 0-5. The series counts, per active agent, its active
+  // contacts at another institution; the observer reads a contact's institution only past the longest
+  // prefix of ids whose institutions do not decrease, so both a sorted and an unsorted numbering are
+  // checked, with and without agent 3 (it leaves: it and its ties are no longer counted).
+  const Scenario scenario = test::tiny_scenario(6, "");
+  const std::vector<Tie> ties{{0, 1, 0.5f}, {0, 2, 0.5f}, {1, 3, 0.5f}, {2, 5, 0.5f},
+                              {3, 4, 0.5f}, {4, 5, 0.5f}, {0, 5, 0.5f}};
+  struct Case {
+    std::vector<InstitutionId> institution;
+    double all;            // mean over the six agents
+    double without_three;  // mean over the five others, agent 3 gone
+  };
+  // Sorted: cross ties per agent 2, 1, 2, 2, 1, 2 (10/6); without agent 3: 2, 0, 2, -, 0, 2 (6/5).
+  // Unsorted (only ids 0-1 in order): 1, 2, 0, 2, 2, 1 (8/6); without agent 3: 1, 1, 0, -, 1, 1 (4/5).
+  const std::vector<Case> cases{{{0, 0, 1, 1, 2, 2}, 10.0 / 6.0, 6.0 / 5.0},
+                                {{0, 1, 0, 2, 1, 0}, 8.0 / 6.0, 4.0 / 5.0}};
+  for (const Case& c : cases) {
+    SimulationState state(scenario, 0, test::tiny_world(std::vector<test::TinyAgent>(6), ties, 0.7, 0.2));
+    Population& pop = state.population;
+    pop.institutions.resize(3, pop.institutions[0]);
+    pop.institution = c.institution;
+    state.step = 10;
+    const auto cross = [&] {
+      return metric_means(state, 4, {}, 1,
+                          [](AgentId) { return std::size_t{0}; })[metric_column(Metric::cross_institution_ties)][0];
+    };
+    INFO("institutions " << c.institution[1] << c.institution[2] << c.institution[3]);
+    CHECK(cross() == Approx(c.all).epsilon(1e-12));
+    pop.left[3] = 3;
+    CHECK(cross() == Approx(c.without_three).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids into the joined rows",
           "[engine][observer]") {
   test::TempDir dir;
