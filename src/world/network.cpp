@@ -402,15 +402,19 @@ void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& 
     merge_sorted_row(column.data() + begin, weights_.data() + begin, routines_.data() + begin, count,
                      arcs.get() + bucket[v], distinct[v], emit, keeps_for(v));
   };
+  // Row v's old arcs that `keep` accepts, in order (the merge of its old row with no additions).
+  const auto for_each_kept = [&](AgentId v, const auto& emit) {
+    const std::uint64_t begin = old_start[v];
+    merge_sorted_row(column.data() + begin, weights_.data() + begin, routines_.data() + begin, old_start[v + 1] - begin,
+                     static_cast<const Arc*>(nullptr), 0, emit, keeps_for(v));
+  };
   // 1. Each row's kept arcs and its arcs after the merge.
   parallel::for_each(
       n,
       [&](std::size_t i) {
         const auto v = static_cast<AgentId>(i);
         std::uint32_t count = 0;
-        for (std::uint64_t k = old_start[v]; k < old_start[v + 1]; ++k) {
-          count += keep(v, column[k], weights_[k], routines_[k]) ? 1 : 0;
-        }
+        for_each_kept(v, [&](AgentId, float, float) { ++count; });
         kept[v] = count;
         std::uint64_t merged = 0;
         merge_row(v, old_start[v], old_start[v + 1] - old_start[v], [&](AgentId, float, float) { ++merged; });
@@ -438,14 +442,12 @@ void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& 
       [&](std::size_t first, std::size_t last, AgentId* to_column, float* to_weight, float* to_routine) {
         std::size_t at = 0;
         for (std::size_t v = first; v < last; ++v) {
-          for (std::uint64_t k = old_start[v]; k < old_start[v + 1]; ++k) {
-            if (keep(static_cast<AgentId>(v), column[k], weights_[k], routines_[k])) {
-              to_column[at] = column[k];
-              to_weight[at] = weights_[k];
-              to_routine[at] = routines_[k];
-              ++at;
-            }
-          }
+          for_each_kept(static_cast<AgentId>(v), [&](AgentId b, float w, float r) {
+            to_column[at] = b;
+            to_weight[at] = w;
+            to_routine[at] = r;
+            ++at;
+          });
         }
       });
   // 3. The additions merged in, rows moving toward the end, from where step 2 left them: the kept arcs
