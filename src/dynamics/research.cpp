@@ -66,15 +66,13 @@ void ResearchStage::run(Context& ctx) {
       if (coauthor == kNoAgent) continue;
       const bool across =
           pop.institution[coauthor] != pop.institution[a] || pop.profession[coauthor] != pop.profession[a];
-      auto& partners = out.partners[a];
-      if (!across || std::find(partners.begin(), partners.end(), coauthor) != partners.end()) continue;
-      partners.push_back(coauthor);
-      ++out.new_directions[a];
+      if (across && out.partners.add(a, coauthor)) ++out.new_directions[a];
     }
   };
   // The streams' first blocks are computed together (for_each_stream); the draws are the same.
   const auto agent = [](std::size_t i) { return static_cast<AgentId>(i); };
-  parallel::for_blocks(n, 1024, [&](std::size_t begin, std::size_t end) {
+  // One task per shard of the coauthor sets (CoauthorSets::add).
+  parallel::for_blocks(n, CoauthorSets::kShard, [&](std::size_t begin, std::size_t end) {
     for_each_stream(ctx.random(), step, Purpose::research_output, begin, end, agent,
                     [&](std::size_t i, Stream& stream) { write(static_cast<AgentId>(i), stream); });
   });

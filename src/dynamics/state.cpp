@@ -235,7 +235,7 @@ std::uint64_t checksum(const SimulationState& state, Component component) {
     case Component::research:
       h.vector(state.research.papers);
       h.vector(state.research.new_directions);
-      for (const auto& partners : state.research.partners) h.vector(partners);
+      state.research.partners.for_each_array([&](auto values) { h.values(values); });
       break;
     case Component::leadership_flows:
       h.vector(state.leadership_flows.to_mentor);

@@ -66,7 +66,7 @@ TEST_CASE("papers are Poisson at the weekly rate and a new coauthor across profe
   // Agents 0 and 1 (medicine and nursing) always write with each other: one new direction each, once.
   CHECK(state.research.new_directions[0] == 1);
   CHECK(state.research.new_directions[1] == 1);
-  CHECK(state.research.partners[0] == std::vector<AgentId>{1});
+  CHECK(state.research.partners.of(0) == std::vector<AgentId>{1});
   CHECK(state.research.new_directions[2] == 0);  // no ties, no coauthor
   // Same seed, same week: the same papers (the stream is keyed by week and agent).
   SimulationState again(scenario, 0, test::tiny_world(research_agents(), {Tie{0, 1, 0.5f}}, 0.7, 0.2));
@@ -96,4 +96,41 @@ TEST_CASE("no research output at annual_rate 0 and none for leavers", "[dynamics
   CHECK(left.research.papers[0] == 0);
   CHECK(left.research.papers[1] > 0);
   CHECK(left.research.new_directions[1] == 0);  // its only colleague has left
+}
+
+TEST_CASE("coauthor sets: each coauthor once, in the order added, agents of one shard kept apart",
+          "[dynamics][research]") {
+  CoauthorSets sets;
+  constexpr auto kShard = static_cast<AgentId>(CoauthorSets::kShard);
+  sets.resize(2 * kShard + 5);
+  CHECK(sets.size() == 2 * kShard + 5);
+  CHECK(sets.of(0).empty());
+  // Agent 3: the first member in its own slot, the others in its shard's list.
+  CHECK(sets.add(3, 9));
+  CHECK_FALSE(sets.add(3, 9));
+  CHECK(sets.add(3, 4));
+  CHECK(sets.add(3, 7));
+  CHECK_FALSE(sets.add(3, 4));
+  CHECK_FALSE(sets.add(3, 7));
+  // Agent 5 shares the shard and a coauthor with agent 3: its set stays its own.
+  CHECK(sets.add(5, 7));
+  CHECK(sets.add(5, 4));
+  CHECK_FALSE(sets.add(5, 4));
+  // The last agent of the first shard and the first of the second.
+  CHECK(sets.add(kShard - 1, 1));
+  CHECK(sets.add(kShard - 1, 2));
+  CHECK(sets.add(kShard, 2));
+  CHECK(sets.add(kShard, 1));
+  CHECK(sets.add(2 * kShard + 4, 0));
+  CHECK(sets.of(3) == std::vector<AgentId>{9, 4, 7});
+  CHECK(sets.of(5) == std::vector<AgentId>{7, 4});
+  CHECK(sets.of(kShard - 1) == std::vector<AgentId>{1, 2});
+  CHECK(sets.of(kShard) == std::vector<AgentId>{2, 1});
+  CHECK(sets.of(2 * kShard + 4) == std::vector<AgentId>{0});
+  CHECK(sets.of(4).empty());
+  // Growing keeps the sets (hires).
+  sets.resize(3 * kShard + 1);
+  CHECK(sets.of(3) == std::vector<AgentId>{9, 4, 7});
+  CHECK(sets.add(3 * kShard, 3));
+  CHECK(sets.of(3 * kShard) == std::vector<AgentId>{3});
 }
