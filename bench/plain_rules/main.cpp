@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mentorsim_plain_rules: %s (%s)\n", error.what(), kUsage);
     return 2;
   }
-  // Huge pages and large freed blocks kept, as in the mentorsim program (may re-execute once).
+  // Huge pages, as in the mentorsim program (may re-execute once).
   configure_process_memory(argv);
   try {
     return run(arguments);

@@ -2,17 +2,14 @@
 // How the mentorsim programs (the CLI and mentorsim_bench) set up the process's memory allocator.
 // Only the programs' main() calls configure_process_memory(); the library never changes the process.
 //
-// Two settings, both for speed only (results do not depend on them):
-//  - glibc keeps large freed blocks in its heap (mallopt), so the network rebuilds every few weeks
-//    reuse pages instead of faulting fresh ones in;
-//  - the heap is backed by transparent huge pages (2 MB) where the kernel allows it: fewer page
-//    faults when the network is rebuilt and fewer TLB misses when the weekly loops gather
-//    neighbours' rows from arrays of tens of megabytes (about 7 % of a 1M-staff run with 2
-//    threads on the reference machine; docs/performance.md). glibc reads its huge-page tunable
-//    (glibc.malloc.hugetlb=1) only at start-up, so the program sets it in GLIBC_TUNABLES and
-//    re-executes itself once (same process id, arguments and environment otherwise).
-//    MENTORSIM_HUGE_PAGES=0 turns this off; a hugetlb value already in GLIBC_TUNABLES
-//    (the user's own choice) is left as it is.
+// One setting, for speed only (results do not depend on it): the heap is backed by transparent huge
+// pages (2 MB) where the kernel allows it: fewer page faults when the network grows and fewer TLB
+// misses when the weekly loops gather neighbours' rows from arrays of tens of megabytes (about 7 % of
+// a 1M-staff run with 2 threads on the reference machine; docs/performance.md). glibc reads its
+// huge-page tunable (glibc.malloc.hugetlb=1) only at start-up, so the program sets it in
+// GLIBC_TUNABLES and re-executes itself once (same process id, arguments and environment otherwise).
+// MENTORSIM_HUGE_PAGES=0 turns this off; a hugetlb value already in GLIBC_TUNABLES (the user's own
+// choice) is left as it is. glibc's other allocation rules are left as they are (process_memory.cpp).
 
 #include <optional>
 #include <string>
