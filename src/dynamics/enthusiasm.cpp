@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "mentorsim/core/ordered_updates.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/prefetch.hpp"
 
@@ -48,22 +49,20 @@ void EnthusiasmStage::run(Context& ctx) {
   for (DyadId d : active) {
     if (events.met[d] && dyads.type[d] == DyadType::group) ++attended[dyads.group[d]];
   }
-  // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its meetings
-  // in dyad order), then added to the partners' sums in dyad order on one thread, prefetching the sums
-  // of the meetings a few places ahead: the same values added in the same order as one serial pass.
-  struct Meeting {
-    AgentId mentor;
-    AgentId mentee;
-    double mentor_time;  // share * time / mentor's time budget
-    double mentee_time;
-    double mentor_renewal;  // share * quality if it succeeded, else 0
-    double mentee_renewal;
+  // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its partners'
+  // shares in dyad order, the mentor's before the mentee's), then added to the partners' sums so that
+  // each agent gets its shares in that order (OrderedUpdates): the same values added in the same order
+  // as one serial pass.
+  struct Share {
+    AgentId agent;
     bool succeeded;
+    double time;     // share * time / the agent's time budget
+    double renewal;  // the mentor's share * quality, the mentee's quality, if it succeeded; else 0
   };
   constexpr std::size_t kGrain = 1024;
-  std::vector<std::vector<Meeting>> meetings((active.size() + kGrain - 1) / kGrain);
+  OrderedUpdates<Share> shares((active.size() + kGrain - 1) / kGrain, n);
   parallel::for_blocks(active.size(), kGrain, [&](std::size_t begin, std::size_t end) {
-    std::vector<Meeting>& out = meetings[begin / kGrain];
+    std::vector<Share> out;
     for (std::size_t k = begin; k < end; ++k) {
       const DyadId d = active[k];
       if (!events.met[d]) continue;
@@ -72,29 +71,23 @@ void EnthusiasmStage::run(Context& ctx) {
       const AgentId mentor = dyads.mentor[d];
       const AgentId mentee = dyads.mentee[d];
       const bool succeeded = events.succeeded[d] != 0;
-      out.push_back(Meeting{mentor, mentee, share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor])),
-                            time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee])),
-                            succeeded ? share * dyads.quality[d] : 0.0, succeeded ? dyads.quality[d] : 0.0, succeeded});
+      out.push_back(Share{mentor, succeeded,
+                          share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor])),
+                          succeeded ? share * dyads.quality[d] : 0.0});
+      out.push_back(Share{mentee, succeeded, time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee])),
+                          succeeded ? dyads.quality[d] : 0.0});
     }
+    shares.set_block(begin / kGrain, out, [](const Share& s) { return s.agent; });
   });
-  constexpr std::size_t kAhead = 16;
-  for (const std::vector<Meeting>& block : meetings) {
-    for (std::size_t k = 0; k < block.size(); ++k) {
-      if (k + kAhead < block.size()) {
-        prefetch(&time_[block[k + kAhead].mentor]);
-        prefetch(&time_[block[k + kAhead].mentee]);
-        prefetch(&renewal_[block[k + kAhead].mentor]);
-        prefetch(&renewal_[block[k + kAhead].mentee]);
-      }
-      const Meeting& m = block[k];
-      time_[m.mentor] += m.mentor_time;
-      time_[m.mentee] += m.mentee_time;
-      if (m.succeeded) {
-        renewal_[m.mentor] += m.mentor_renewal;
-        renewal_[m.mentee] += m.mentee_renewal;
-      }
-    }
-  }
+  shares.apply(
+      [&](const Share& s) {
+        prefetch(&time_[s.agent]);
+        prefetch(&renewal_[s.agent]);
+      },
+      [&](const Share& s) {
+        time_[s.agent] += s.time;
+        if (s.succeeded) renewal_[s.agent] += s.renewal;
+      });
   const double reference = dynamics.satisfaction.workload_reference;
   parallel::for_each(n, [&](std::size_t i) {
     const double renewal = std::exchange(renewal_[i], 0.0);

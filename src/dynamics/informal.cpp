@@ -148,16 +148,18 @@ void InformalStage::run(Context& ctx) {
   const RelationshipParams& rel = dynamics.relationships;
   const Step step = ctx.step();
 
-  // 1. Endings, in dyad order: the mentee reached the mentor's stage (promotion), then natural ends due.
-  // The dyads that end are found in parallel (each test reads only its dyad and the partners' stages)
-  // and ended in dyad order.
+  // 1. Endings: the mentee reached the mentor's stage (promotion), then natural ends due. The dyads
+  // that end are found and ended in parallel (end_dyads).
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
   const auto outgrown = parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) {
     const DyadId d = active[k];
     return dyads.active(d) && dyads.formation[d] == Formation::informal &&
            pop.stage[dyads.mentee[d]] >= pop.stage[dyads.mentor[d]];
   });
-  for (std::size_t k : outgrown) end_dyad(dyads, program, active[k], step, EndReason::outgrown);
+  std::vector<DyadId> outgrown_ids(outgrown.size());
+  for (std::size_t k = 0; k < outgrown.size(); ++k) outgrown_ids[k] = active[outgrown[k]];
+  const std::array<EndReason, 1> outgrown_reason{EndReason::outgrown};
+  end_dyads(dyads, program, outgrown_ids, step, outgrown_reason);
   while (!natural_ends_.empty() && natural_ends_.top().first <= step) {
     const DyadId d = natural_ends_.top().second;
     natural_ends_.pop();
@@ -371,25 +373,32 @@ void InformalStage::run(Context& ctx) {
   std::sort(booking.begin(), booking.end(), [](const Proposal& x, const Proposal& y) {
     return x.order != y.order ? x.order < y.order : x.mentee < y.mentee;
   });
-  for (const Proposal& f : booking) {
-    const AgentId mentee = f.mentee;
-    if (program.informal_mentor_load[f.mentor] >= p.capacity) continue;
-    NewDyad d;
+  // Each proposal's dyad depends only on the pair, so all are made ready in parallel (week 0 books
+  // about half the staff); the booking then only checks the mentors' places, in order.
+  std::vector<NewDyad> ready(booking.size());
+  parallel::for_each(booking.size(), [&](std::size_t k) {
+    const Proposal& f = booking[k];
+    NewDyad& d = ready[k];
     d.mentor = f.mentor;
-    d.mentee = mentee;
-    d.arm = program.arm[mentee];
+    d.mentee = f.mentee;
+    d.arm = program.arm[f.mentee];
     d.type = DyadType::traditional;
     d.formation = Formation::informal;
-    d.similarity = static_cast<float>(similarity(pop, f.mentor, mentee));
-    d.complementarity = static_cast<float>(complementarity(pop, f.mentor, mentee, DyadType::traditional));
-    const double fit = pair_fit(ctx.random(), f.mentor, mentee);
+    d.similarity = static_cast<float>(similarity(pop, f.mentor, f.mentee));
+    d.complementarity = static_cast<float>(complementarity(pop, f.mentor, f.mentee, DyadType::traditional));
+    const double fit = pair_fit(ctx.random(), f.mentor, f.mentee);
     d.fit = static_cast<float>(fit);
     d.fit_perceived = f.fit_perceived;
     d.quality = static_cast<float>(std::clamp(
         rel.initial_quality + rel.similarity_weight * (d.similarity - 0.5) + rel.fit_quality_weight * fit, 0.0, 1.0));
     d.trained = false;
     d.planned_end = kNever;
-    const DyadId id = dyads.add(d, step);
+  });
+  for (std::size_t k = 0; k < booking.size(); ++k) {
+    const Proposal& f = booking[k];
+    const AgentId mentee = f.mentee;
+    if (program.informal_mentor_load[f.mentor] >= p.capacity) continue;
+    const DyadId id = dyads.add(ready[k], step);
     ++program.informal_mentor_load[f.mentor];
     ++program.informal_mentee_load[mentee];
     if (f.duration < kNever - step) natural_ends_.emplace(step + f.duration, id);

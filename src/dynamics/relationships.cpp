@@ -63,7 +63,8 @@ void RelationshipsStage::run(Context& ctx) {
   const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
   const std::vector<float>& flattening = ctx.read<C::flattening>();
   // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
-  // what is shared (agents' meeting counts, ending dyads) is applied afterwards in dyad order.
+  // what is shared (agents' meeting counts) is applied afterwards in dyad order, and the dyads that end
+  // are ended together (end_dyads).
   constexpr std::uint8_t kStays = 0xff;
   std::vector<std::uint8_t> ending(active.size(), kStays);
   // The mentor's confidence and the partners' meeting counts are at random places: both passes below
@@ -147,8 +148,18 @@ void RelationshipsStage::run(Context& ctx) {
       }
       ++meetings[dyads.mentee[d]];
     }
-    if (ending[k] != kStays) end_dyad(dyads, program, d, ctx.step(), static_cast<EndReason>(ending[k]));
   }
+  // The dyads that end this week, ended after the meetings are counted (a dyad's own check above comes
+  // before its ending either way).
+  const auto ends =
+      parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) { return ending[k] != kStays; });
+  std::vector<DyadId> ids(ends.size());
+  std::vector<EndReason> reasons(ends.size());
+  for (std::size_t j = 0; j < ends.size(); ++j) {
+    ids[j] = active[ends[j]];
+    reasons[j] = static_cast<EndReason>(ending[ends[j]]);
+  }
+  end_dyads(dyads, program, ids, ctx.step(), reasons);
 }
 
 }  // namespace mentorsim

@@ -6,6 +6,7 @@
 #include <span>
 #include <type_traits>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/dynamics/satisfaction.hpp"
 #include "mentorsim/program/teaching.hpp"
@@ -316,17 +317,25 @@ void record_baseline(Baseline& baseline, const Population& population, const Col
 void DyadConstants::extend(const DyadTable& dyads, const Population& population, const Scenario& scenario) {
   const double time_required = scenario.dynamics().meetings.time_required;
   const StatusParams& status = scenario.dynamics().status;
-  for (auto d = static_cast<DyadId>(size()); d < dyads.size(); ++d) {
+  const std::size_t from = size();
+  if (from >= dyads.size()) return;
+  mentor_availability.resize(dyads.size());
+  mentee_availability.resize(dyads.size());
+  power_hierarchy.resize(dyads.size());
+  mentee_unit.resize(dyads.size());
+  // Each dyad's entries are its own (week 0 adds the informal dyads of about half the staff).
+  parallel::for_each(dyads.size() - from, [&](std::size_t k) {
+    const auto d = static_cast<DyadId>(from + k);
     const AgentId mentor = dyads.mentor[d];
     const AgentId mentee = dyads.mentee[d];
     const double time = time_required * meeting_time_factor(scenario, population, dyads, d);
-    mentor_availability.push_back(availability(population, mentor, time));
-    mentee_availability.push_back(availability(population, mentee, time));
+    mentor_availability[d] = availability(population, mentor, time);
+    mentee_availability[d] = availability(population, mentee, time);
     // Peers (same stage at formation) feel no power distance from stage, even after a promotion.
-    power_hierarchy.push_back(population.institutions[population.institution[mentee]].hierarchy *
-                              dyad_power_distance(population, mentor, mentee, status, dyads.type[d] != DyadType::peer));
-    mentee_unit.push_back(population.unit[mentee]);
-  }
+    power_hierarchy[d] = population.institutions[population.institution[mentee]].hierarchy *
+                         dyad_power_distance(population, mentor, mentee, status, dyads.type[d] != DyadType::peer);
+    mentee_unit[d] = population.unit[mentee];
+  });
 }
 
 double availability(const Population& population, AgentId a, double time_required) {

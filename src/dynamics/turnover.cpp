@@ -212,22 +212,25 @@ void TurnoverStage::run(Context& ctx) {
   for (AgentId a : leavers) pop.left[a] = step + 1;  // the first week without them
   // Which active dyads lose a member, found in parallel; they end in dyad order.
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
-  std::vector<std::uint8_t> ends(active.size(), 0);
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        const DyadId d = active[k];
-        ends[k] = dyads.active(d) && (leaving[dyads.mentor[d]] || leaving[dyads.mentee[d]]);
-      },
-      4096);
-  for (std::size_t k = 0; k < active.size(); ++k) {
-    if (ends[k] != 0) end_dyad(dyads, program, active[k], step, EndReason::leaving);
+  std::vector<DyadId> ends;
+  for (std::size_t k : parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) {
+         const DyadId d = active[k];
+         return dyads.active(d) && (leaving[dyads.mentor[d]] || leaving[dyads.mentee[d]]);
+       })) {
+    ends.push_back(active[k]);
   }
+  const std::array<EndReason, 1> leaving_reason{EndReason::leaving};
+  end_dyads(dyads, program, ends, step, leaving_reason);
   // Replacement hires, in leaver order.
   const PopulationSpec& spec = scenario.population();
   const double base_logit = intent_base_logit(params);
+  // Rows are appended in leaver order, each hire drawing its minority value and stage from its own
+  // stream; the rest of its state, drawn next from the same stream, is its own row, so it is drawn in
+  // parallel.
   std::vector<AgentId> hires;
+  std::vector<Stream> streams;
   hires.reserve(leavers.size());
+  streams.reserve(leavers.size());
   for (AgentId leaver : leavers) {
     const AgentId hire = static_cast<AgentId>(pop.size());
     Stream stream = ctx.random().stream(step, Purpose::hiring, hire);
@@ -239,11 +242,19 @@ void TurnoverStage::run(Context& ctx) {
     // The leaver's line manager, if still there, manages the hire.
     const AgentId manager = pop.manager[leaver];
     pop.manager[hire] = manager != kNoAgent && pop.active(manager) ? manager : kNoAgent;
-    draw_agent_state(pop, hire, spec, stream);
-    pop.intent_to_leave[hire] = static_cast<float>(intent_to_leave(params, base_logit, pop.satisfaction[hire]));
-    pop.considering_leaving[hire] = stream.uniform() < pop.intent_to_leave[hire] ? 1 : 0;
     hires.push_back(hire);
+    streams.push_back(stream);
   }
+  parallel::for_each(
+      hires.size(),
+      [&](std::size_t k) {
+        const AgentId hire = hires[k];
+        Stream& stream = streams[k];
+        draw_agent_state(pop, hire, spec, stream);
+        pop.intent_to_leave[hire] = static_cast<float>(intent_to_leave(params, base_logit, pop.satisfaction[hire]));
+        pop.considering_leaving[hire] = stream.uniform() < pop.intent_to_leave[hire] ? 1 : 0;
+      },
+      64);
   // Every per-agent component gets the hires' rows.
   const std::size_t grown = pop.size();
   const CollegialNetwork& network = ctx.read<C::network>();
@@ -251,11 +262,14 @@ void TurnoverStage::run(Context& ctx) {
   program.resize(grown);
   baseline.resize(grown);
   ctx.write<C::meeting_counts>().resize(grown, 0);
-  for (std::size_t k = 0; k < hires.size(); ++k) {
-    const AgentId hire = hires[k];
-    program.arm[hire] = program.arm[leavers[k]];
-    record_baseline(baseline, pop, network, hire);
-  }
+  parallel::for_each(
+      hires.size(),
+      [&](std::size_t k) {
+        const AgentId hire = hires[k];
+        program.arm[hire] = program.arm[leavers[k]];
+        record_baseline(baseline, pop, network, hire);
+      },
+      256);
   if (!sampler_ || !sampler_->built_for(pop) || sampler_vertices_ != network.vertex_count()) {
     sampler_ = std::make_unique<const NewcomerTieSampler>(pop, scenario.network());
     sampler_vertices_ = network.vertex_count();

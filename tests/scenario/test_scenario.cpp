@@ -12,6 +12,8 @@
 #include "support/text.hpp"
 
 using mentorsim::Diagnostic;
+using mentorsim::kStages;
+using mentorsim::ProgramSpec;
 using mentorsim::Scenario;
 using mentorsim::test::render;
 using mentorsim::test::scenario_errors;
