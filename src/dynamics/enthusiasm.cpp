@@ -46,9 +46,9 @@ void EnthusiasmStage::run(Context& ctx) {
   // A circle meeting counts once for its mentor: each of the k dyads of the circle that met gives it 1/k.
   // (Counted over the dyads that met, some of which may have ended since.)
   std::unordered_map<DyadId, int> attended;
-  for (DyadId d : active) {
-    if (events.met[d] && dyads.type[d] == DyadType::group) ++attended[dyads.group[d]];
-  }
+  const auto circle_meetings = parallel::indices_where<std::size_t>(
+      active.size(), [&](std::size_t k) { return events.met[active[k]] && dyads.type[active[k]] == DyadType::group; });
+  for (std::size_t k : circle_meetings) ++attended[dyads.group[active[k]]];
   // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its partners'
   // shares in dyad order, the mentor's before the mentee's), then added to the partners' sums so that
   // each agent gets its shares in that order (OrderedUpdates): the same values added in the same order

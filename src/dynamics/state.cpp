@@ -374,10 +374,12 @@ double bond_factor(const Scenario& scenario, const DyadTable& dyads, DyadId d) {
 }
 
 std::unordered_map<DyadId, int> circle_sizes(const std::vector<DyadId>& active, const DyadTable& dyads) {
+  // The circles' dyads are found in parallel (most active dyads are not in a circle), then counted.
   std::unordered_map<DyadId, int> sizes;
-  for (DyadId d : active) {
-    if (dyads.active(d) && dyads.type[d] == DyadType::group) ++sizes[dyads.group[d]];
-  }
+  const auto members = parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) {
+    return dyads.active(active[k]) && dyads.type[active[k]] == DyadType::group;
+  });
+  for (std::size_t k : members) ++sizes[dyads.group[active[k]]];
   return sizes;
 }
 
