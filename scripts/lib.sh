@@ -4,7 +4,7 @@
 MENTORSIM_PACKAGES=(
   cmake ninja-build ccache g++ pkg-config clang-format clang-tidy
   clang libclang-rt-14-dev
-  libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
+  libboost-graph-dev libtbb-dev libhdf5-dev zlib1g-dev hdf5-tools libcli11-dev catch2 libtomlplusplus-dev
   librandom123-dev libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-pandas python3-h5py python3-matplotlib python3-scipy
   python3-statsmodels python3-networkx python3-pytest python3-pytest-xdist
