@@ -4,7 +4,6 @@
 #include <unordered_map>
 #include <utility>
 
-#include "mentorsim/core/ordered_updates.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/prefetch.hpp"
 
@@ -46,23 +45,25 @@ void EnthusiasmStage::run(Context& ctx) {
   // A circle meeting counts once for its mentor: each of the k dyads of the circle that met gives it 1/k.
   // (Counted over the dyads that met, some of which may have ended since.)
   std::unordered_map<DyadId, int> attended;
-  const auto circle_meetings = parallel::indices_where<std::size_t>(
-      active.size(), [&](std::size_t k) { return events.met[active[k]] && dyads.type[active[k]] == DyadType::group; });
-  for (std::size_t k : circle_meetings) ++attended[dyads.group[active[k]]];
-  // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its partners'
-  // shares in dyad order, the mentor's before the mentee's), then added to the partners' sums so that
-  // each agent gets its shares in that order (OrderedUpdates): the same values added in the same order
-  // as one serial pass.
-  struct Share {
-    AgentId agent;
+  for (DyadId d : active) {
+    if (events.met[d] && dyads.type[d] == DyadType::group) ++attended[dyads.group[d]];
+  }
+  // Each meeting's shares are computed in parallel (blocks of dyads in order, each listing its meetings
+  // in dyad order), then added to the partners' sums in dyad order on one thread, prefetching the sums
+  // of the meetings a few places ahead: the same values added in the same order as one serial pass.
+  struct Meeting {
+    AgentId mentor;
+    AgentId mentee;
+    double mentor_time;  // share * time / mentor's time budget
+    double mentee_time;
+    double mentor_renewal;  // share * quality if it succeeded, else 0
+    double mentee_renewal;
     bool succeeded;
-    double time;     // share * time / the agent's time budget
-    double renewal;  // the mentor's share * quality, the mentee's quality, if it succeeded; else 0
   };
   constexpr std::size_t kGrain = 1024;
-  OrderedUpdates<Share> shares((active.size() + kGrain - 1) / kGrain, n);
+  std::vector<std::vector<Meeting>> meetings((active.size() + kGrain - 1) / kGrain);
   parallel::for_blocks(active.size(), kGrain, [&](std::size_t begin, std::size_t end) {
-    std::vector<Share> out;
+    std::vector<Meeting>& out = meetings[begin / kGrain];
     for (std::size_t k = begin; k < end; ++k) {
       const DyadId d = active[k];
       if (!events.met[d]) continue;
@@ -71,23 +72,29 @@ void EnthusiasmStage::run(Context& ctx) {
       const AgentId mentor = dyads.mentor[d];
       const AgentId mentee = dyads.mentee[d];
       const bool succeeded = events.succeeded[d] != 0;
-      out.push_back(Share{mentor, succeeded,
-                          share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor])),
-                          succeeded ? share * dyads.quality[d] : 0.0});
-      out.push_back(Share{mentee, succeeded, time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee])),
-                          succeeded ? dyads.quality[d] : 0.0});
+      out.push_back(Meeting{mentor, mentee, share * time / std::max(1e-3, static_cast<double>(pop.time_budget[mentor])),
+                            time / std::max(1e-3, static_cast<double>(pop.time_budget[mentee])),
+                            succeeded ? share * dyads.quality[d] : 0.0, succeeded ? dyads.quality[d] : 0.0, succeeded});
     }
-    shares.set_block(begin / kGrain, out, [](const Share& s) { return s.agent; });
   });
-  shares.apply(
-      [&](const Share& s) {
-        prefetch(&time_[s.agent]);
-        prefetch(&renewal_[s.agent]);
-      },
-      [&](const Share& s) {
-        time_[s.agent] += s.time;
-        if (s.succeeded) renewal_[s.agent] += s.renewal;
-      });
+  constexpr std::size_t kAhead = 16;
+  for (const std::vector<Meeting>& block : meetings) {
+    for (std::size_t k = 0; k < block.size(); ++k) {
+      if (k + kAhead < block.size()) {
+        prefetch(&time_[block[k + kAhead].mentor]);
+        prefetch(&time_[block[k + kAhead].mentee]);
+        prefetch(&renewal_[block[k + kAhead].mentor]);
+        prefetch(&renewal_[block[k + kAhead].mentee]);
+      }
+      const Meeting& m = block[k];
+      time_[m.mentor] += m.mentor_time;
+      time_[m.mentee] += m.mentee_time;
+      if (m.succeeded) {
+        renewal_[m.mentor] += m.mentor_renewal;
+        renewal_[m.mentee] += m.mentee_renewal;
+      }
+    }
+  }
   const double reference = dynamics.satisfaction.workload_reference;
   parallel::for_each(n, [&](std::size_t i) {
     const double renewal = std::exchange(renewal_[i], 0.0);

@@ -5,7 +5,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mentorsim/core/ordered_updates.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/program/teaching.hpp"
@@ -55,13 +54,12 @@ void ExchangeStage::run(Context& ctx) {
   const std::vector<DyadId>& active = ctx.read<C::active_dyads>();
   const auto circle_size = circle_sizes(active, dyads);
   std::vector<DyadId> met;
-  for (std::size_t k :
-       parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) { return events.met[active[k]] != 0; })) {
-    met.push_back(active[k]);
+  for (DyadId d : active) {
+    if (events.met[d]) met.push_back(d);
   }
   // Each dyad's increments are computed in parallel from this week's skills, a block of met dyads at a
-  // time into the block's own list, then added to next week's skills so that each agent gets its
-  // increments in dyad order (OrderedUpdates), so the sums do not depend on the thread count.
+  // time into the block's own list, then added to next week's skills in dyad order, so the sums do not
+  // depend on the thread count.
   struct Increment {
     AgentId agent;
     Domain domain;
@@ -69,12 +67,12 @@ void ExchangeStage::run(Context& ctx) {
     std::uint32_t place;  // the dyad's place in `met`
   };
   constexpr std::size_t kBlock = 512;
-  OrderedUpdates<Increment> blocks((met.size() + kBlock - 1) / kBlock, pop.size());
+  std::vector<std::vector<Increment>> blocks((met.size() + kBlock - 1) / kBlock);
   // The partners' skill rows are read at random places: those of the dyad kRowAhead places ahead are
   // prefetched.
   constexpr std::size_t kRowAhead = 8;
   parallel::for_blocks(met.size(), kBlock, [&](std::size_t begin, std::size_t end) {
-    std::vector<Increment> out;
+    std::vector<Increment>& out = blocks[begin / kBlock];
     out.reserve(6 * (end - begin));
     for (std::size_t k = begin; k < end; ++k) {
       if (k + kRowAhead < met.size()) {
@@ -125,25 +123,32 @@ void ExchangeStage::run(Context& ctx) {
         }
       }
     }
-    blocks.set_block(begin / kBlock, out, [](const Increment& inc) { return inc.agent; });
   });
-  // The rows they add to are at random places, so each is prefetched a few increments before it is
-  // needed.
-  blocks.apply([&](const Increment& inc) { prefetch(&next(inc.agent, inc.domain)); },
-               [&](const Increment& inc) { next(inc.agent, inc.domain) += inc.delta; });
+  // Added in order on one thread; the rows they add to are at random places, so each is prefetched
+  // kApplyAhead increments before it is needed (within its block).
+  constexpr std::size_t kApplyAhead = 16;
+  for (const std::vector<Increment>& block : blocks) {
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      if (i + kApplyAhead < block.size()) prefetch(&next(block[i + kApplyAhead].agent, block[i + kApplyAhead].domain));
+      const Increment& inc = block[i];
+      next(inc.agent, inc.domain) += inc.delta;
+    }
+  }
   // Issue 16 outcomes: the leadership each dyad gave its partners (docs/model.md 7.22). A dyad's
-  // increments all lie in one block, and those to one partner keep their order there, so the blocks
-  // are summed in parallel.
+  // increments all lie in one block, so the blocks are summed in parallel.
   LeadershipFlows& flows = ctx.write<C::leadership_flows>();
   flows.to_mentor.resize(dyads.size(), 0.0f);
   flows.to_mentee.resize(dyads.size(), 0.0f);
-  blocks.for_each_block([&](std::size_t, const std::vector<Increment>& block) {
-    for (const Increment& inc : block) {
-      if (inc.domain != Domain::leadership) continue;
-      const DyadId d = met[inc.place];
-      (inc.agent == dyads.mentor[d] ? flows.to_mentor : flows.to_mentee)[d] += inc.delta;
-    }
-  });
+  parallel::for_each(
+      blocks.size(),
+      [&](std::size_t b) {
+        for (const Increment& inc : blocks[b]) {
+          if (inc.domain != Domain::leadership) continue;
+          const DyadId d = met[inc.place];
+          (inc.agent == dyads.mentor[d] ? flows.to_mentor : flows.to_mentee)[d] += inc.delta;
+        }
+      },
+      1);
 }
 
 }  // namespace mentorsim

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -64,7 +63,8 @@ void RelationshipsStage::run(Context& ctx) {
   const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
   const std::vector<float>& flattening = ctx.read<C::flattening>();
   // Each dyad's quality, success and failure counts are its own, so dyads are updated in parallel;
-  // what is shared (agents' meeting counts, ending dyads) is applied afterwards.
+  // what is shared (agents' meeting counts) is applied afterwards in dyad order, and the dyads that end
+  // are ended together (end_dyads).
   constexpr std::uint8_t kStays = 0xff;
   std::vector<std::uint8_t> ending(active.size(), kStays);
   // The mentor's confidence and the partners' meeting counts are at random places: both passes below
@@ -133,38 +133,20 @@ void RelationshipsStage::run(Context& ctx) {
   });
   ProgramState& program = ctx.write<C::program>();
   std::vector<std::uint32_t>& meetings = ctx.write<C::meeting_counts>();
-  // Meeting counts are integers, so they are added in parallel (atomically); a circle meeting counts
-  // once for its mentor, however many mentees attend, on the first of the circle's dyads that met (in
-  // dyad order), so the circles' mentors are counted afterwards in dyad order.
-  const auto bump = [](std::uint32_t& count) {
-    std::atomic_ref<std::uint32_t>(count).fetch_add(1, std::memory_order_relaxed);
-  };
-  parallel::for_each(
-      active.size(),
-      [&](std::size_t k) {
-        if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
-          prefetch(&meetings[dyads.mentor[active[k + kAhead]]]);
-          prefetch(&meetings[dyads.mentee[active[k + kAhead]]]);
-        }
-        const DyadId d = active[k];
-        if (!dyads.active(d) || !events.met[d]) return;
-        if (dyads.type[d] != DyadType::group) {
-          bump(meetings[dyads.mentor[d]]);
-          ++dyads.mentor_meetings[d];
-        }
-        bump(meetings[dyads.mentee[d]]);
-      },
-      4096);
-  const auto circle_meetings = parallel::indices_where<std::size_t>(active.size(), [&](std::size_t k) {
-    const DyadId d = active[k];
-    return dyads.active(d) && events.met[d] && dyads.type[d] == DyadType::group;
-  });
   std::unordered_set<DyadId> counted_circles;
-  for (std::size_t k : circle_meetings) {
+  for (std::size_t k = 0; k < active.size(); ++k) {
+    if (k + kAhead < active.size() && events.met[active[k + kAhead]]) {
+      prefetch(&meetings[dyads.mentor[active[k + kAhead]]]);
+      prefetch(&meetings[dyads.mentee[active[k + kAhead]]]);
+    }
     const DyadId d = active[k];
-    if (counted_circles.insert(dyads.group[d]).second) {
-      ++meetings[dyads.mentor[d]];
-      ++dyads.mentor_meetings[d];
+    if (dyads.active(d) && events.met[d]) {
+      // A circle meeting counts once for its mentor, however many mentees attend.
+      if (dyads.type[d] != DyadType::group || counted_circles.insert(dyads.group[d]).second) {
+        ++meetings[dyads.mentor[d]];
+        ++dyads.mentor_meetings[d];
+      }
+      ++meetings[dyads.mentee[d]];
     }
   }
   // The dyads that end this week, ended after the meetings are counted (a dyad's own check above comes

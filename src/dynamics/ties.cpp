@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "mentorsim/core/ordered_updates.hpp"
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/core/prefetch.hpp"
 
@@ -138,28 +137,23 @@ void TiesStage::run(Context& ctx) {
       }
     }
   });
-  // The bonds in dyad order for each tie (a tie's strength moves from its current value, so the order
-  // of its bonds matters): keyed by the tie's lower arc, which both directions share, the ranges of ties
-  // are strengthened in parallel (OrderedUpdates). The arcs' strengths are random places in the arc
-  // array, so those of the bond a few places on are prefetched.
-  OrderedUpdates<Bond> ordered(made.size(), net.arc_weights().size());
-  parallel::for_each(
-      made.size(),
-      [&](std::size_t b) {
-        ordered.set_block(b, made[b].bonds, [](const Bond& bond) { return std::min(bond.at_mentor, bond.at_mentee); });
-      },
-      1);
-  ordered.apply(
-      [&](const Bond& b) {
-        prefetch(&net.arc_weight(b.at_mentor));
-        prefetch(&net.arc_weight(b.at_mentee));
-      },
-      [&](const Bond& b) {
-        const DyadId d = active[b.k];
-        float& w = net.arc_weight(b.at_mentor);
-        w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, d) * (1.0 - w));
-        net.arc_weight(b.at_mentee) = w;
-      });
+  // The bonds, one after another in dyad order; the arcs' strengths are random places in the arc array,
+  // so those of the bond kBondLookahead places on are prefetched.
+  constexpr std::size_t kBondLookahead = 8;
+  for (const Made& block : made) {
+    const std::vector<Bond>& bonds = block.bonds;
+    for (std::size_t i = 0; i < bonds.size(); ++i) {
+      if (i + kBondLookahead < bonds.size()) {
+        prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentor));
+        prefetch(&net.arc_weight(bonds[i + kBondLookahead].at_mentee));
+      }
+      const Bond& b = bonds[i];
+      const DyadId d = active[b.k];
+      float& w = net.arc_weight(b.at_mentor);
+      w += static_cast<float>(p.bond_gain * bond_factor(ctx.scenario(), dyads, d) * (1.0 - w));
+      net.arc_weight(b.at_mentee) = w;
+    }
+  }
   std::vector<Tie>& pending = ctx.write<C::new_ties>();
   for (const Made& block : made) pending.insert(pending.end(), block.ties.begin(), block.ties.end());
   if ((ctx.step() + 1) % p.merge_interval == 0) merge(ctx);

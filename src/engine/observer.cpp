@@ -1,7 +1,6 @@
 #include "mentorsim/engine/observer.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -164,17 +163,12 @@ std::vector<std::vector<double>> metric_means(const SimulationState& state, Step
   const CollegialNetwork& net = state.network;
   const Step week = state.step;
   const std::size_t n = pop.size();
-  // Each agent's roles in its active dyads: bits set in parallel (the same bits in any order).
   std::vector<std::uint8_t> roles(n, 0);
-  parallel::for_each(
-      state.dyads.size(),
-      [&](std::size_t k) {
-        const auto d = static_cast<DyadId>(k);
-        if (!state.dyads.active(d)) return;
-        std::atomic_ref<std::uint8_t>(roles[state.dyads.mentor[d]]).fetch_or(kMentorRole, std::memory_order_relaxed);
-        std::atomic_ref<std::uint8_t>(roles[state.dyads.mentee[d]]).fetch_or(kMenteeRole, std::memory_order_relaxed);
-      },
-      4096);
+  for (DyadId d = 0; d < state.dyads.size(); ++d) {
+    if (!state.dyads.active(d)) continue;
+    roles[state.dyads.mentor[d]] |= kMentorRole;
+    roles[state.dyads.mentee[d]] |= kMenteeRole;
+  }
   const std::size_t width = kMetricColumns;
   const std::vector<std::uint32_t>& meetings = state.meeting_counts;
   // Neighbours' activity from a bit mask (it stays in cache; their `left` weeks would not).
