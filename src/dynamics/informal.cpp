@@ -158,8 +158,7 @@ void InformalStage::run(Context& ctx) {
   });
   std::vector<DyadId> outgrown_ids(outgrown.size());
   for (std::size_t k = 0; k < outgrown.size(); ++k) outgrown_ids[k] = active[outgrown[k]];
-  const std::array<EndReason, 1> outgrown_reason{EndReason::outgrown};
-  end_dyads(dyads, program, outgrown_ids, step, outgrown_reason);
+  end_dyads(dyads, program, outgrown_ids, step, EndReason::outgrown);
   while (!natural_ends_.empty() && natural_ends_.top().first <= step) {
     const DyadId d = natural_ends_.top().second;
     natural_ends_.pop();

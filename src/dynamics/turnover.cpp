@@ -219,8 +219,7 @@ void TurnoverStage::run(Context& ctx) {
        })) {
     ends.push_back(active[k]);
   }
-  const std::array<EndReason, 1> leaving_reason{EndReason::leaving};
-  end_dyads(dyads, program, ends, step, leaving_reason);
+  end_dyads(dyads, program, ends, step, EndReason::leaving);
   // Replacement hires, in leaver order.
   const PopulationSpec& spec = scenario.population();
   const double base_logit = intent_base_logit(params);

@@ -233,16 +233,16 @@ std::uint32_t fletcher32(const unsigned char* data, std::size_t bytes) {
 // One chunk through the three filters: shuffled, deflated at kDeflateLevel, its checksum appended
 // (little-endian). `chunk` holds the chunk's whole extent (an edge chunk padded with zeros).
 std::vector<unsigned char> filter_chunk(const std::vector<unsigned char>& chunk, std::size_t size) {
-  std::vector<unsigned char> shuffled(chunk.size());
-  if (size > 1) {
+  std::vector<unsigned char> shuffled;
+  if (size > 1) {  // one-byte elements shuffle to themselves
+    shuffled.resize(chunk.size());
     shuffle_bytes(chunk.data(), chunk.size() / size, size, shuffled.data());
-  } else {
-    shuffled = chunk;
   }
-  uLongf length = compressBound(static_cast<uLong>(shuffled.size()));
+  const std::vector<unsigned char>& input = size > 1 ? shuffled : chunk;
+  uLongf length = compressBound(static_cast<uLong>(input.size()));
   std::vector<unsigned char> out(length + 4);
-  if (compress2(out.data(), &length, shuffled.data(), static_cast<uLong>(shuffled.size()),
-                static_cast<int>(kDeflateLevel)) != Z_OK) {
+  if (compress2(out.data(), &length, input.data(), static_cast<uLong>(input.size()), static_cast<int>(kDeflateLevel)) !=
+      Z_OK) {
     throw std::runtime_error("deflate failed");
   }
   const std::uint32_t sum = fletcher32(out.data(), length);

@@ -123,43 +123,43 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
   return id;
 }
 
-void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason) {
+namespace {
+
+// end_dyad's work, safe for distinct dyads on several threads: the places are freed with atomic
+// decrements (a dyad's own columns are its own), so dyads can end in any order.
+void end_one(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason) {
+  const auto release = [](std::uint16_t& load) {
+    std::atomic_ref<std::uint16_t>(load).fetch_sub(1, std::memory_order_relaxed);
+  };
   if (!dyads.active(d)) return;
   dyads.finish(d, step, reason);
   if (dyads.formation[d] == Formation::informal) {  // outside the program: its own loads, no re-matching
-    --program.informal_mentor_load[dyads.mentor[d]];
-    --program.informal_mentee_load[dyads.mentee[d]];
+    release(program.informal_mentor_load[dyads.mentor[d]]);
+    release(program.informal_mentee_load[dyads.mentee[d]]);
     return;
   }
-  if (reason != EndReason::program_end) program.dissolved[dyads.mentee[d]] = 1;
-  --program.mentor_load[dyads.mentor[d]];
-  --program.mentee_load[dyads.mentee[d]];
+  if (reason != EndReason::program_end) {
+    std::atomic_ref<std::uint8_t>(program.dissolved[dyads.mentee[d]]).store(1, std::memory_order_relaxed);
+  }
+  release(program.mentor_load[dyads.mentor[d]]);
+  release(program.mentee_load[dyads.mentee[d]]);
+}
+
+}  // namespace
+
+void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason) {
+  end_one(dyads, program, d, step, reason);
 }
 
 void end_dyads(DyadTable& dyads, ProgramState& program, std::span<const DyadId> ids, Step step,
                std::span<const EndReason> reasons) {
-  const auto release = [](std::uint16_t& load) {
-    std::atomic_ref<std::uint16_t>(load).fetch_sub(1, std::memory_order_relaxed);
-  };
   parallel::for_each(
-      ids.size(),
-      [&](std::size_t k) {
-        const DyadId d = ids[k];
-        if (!dyads.active(d)) return;
-        const EndReason reason = reasons.size() == 1 ? reasons[0] : reasons[k];
-        dyads.finish(d, step, reason);
-        if (dyads.formation[d] == Formation::informal) {
-          release(program.informal_mentor_load[dyads.mentor[d]]);
-          release(program.informal_mentee_load[dyads.mentee[d]]);
-          return;
-        }
-        if (reason != EndReason::program_end) {
-          std::atomic_ref<std::uint8_t>(program.dissolved[dyads.mentee[d]]).store(1, std::memory_order_relaxed);
-        }
-        release(program.mentor_load[dyads.mentor[d]]);
-        release(program.mentee_load[dyads.mentee[d]]);
-      },
-      1024);
+      ids.size(), [&](std::size_t k) { end_one(dyads, program, ids[k], step, reasons[k]); }, 1024);
+}
+
+void end_dyads(DyadTable& dyads, ProgramState& program, std::span<const DyadId> ids, Step step, EndReason reason) {
+  parallel::for_each(
+      ids.size(), [&](std::size_t k) { end_one(dyads, program, ids[k], step, reason); }, 1024);
 }
 
 namespace {
@@ -570,8 +570,7 @@ std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& sc
   const auto ending = parallel::indices_where<DyadId>(world.dyads.size(), [&](std::size_t d) {
     return world.dyads.active(static_cast<DyadId>(d)) && world.dyads.planned_end[d] <= step;
   });
-  const std::array<EndReason, 1> program_end{EndReason::program_end};
-  end_dyads(world.dyads, world.program, ending, step, program_end);
+  end_dyads(world.dyads, world.program, ending, step, EndReason::program_end);
   for (ArmId arm = 0; arm < scenario.arms().size(); ++arm) {
     const ProgramSpec& p = scenario.arms()[arm].program;
     if (!p.active()) continue;

@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
@@ -74,9 +73,8 @@ TEST_CASE("end_dyads frees each dyad's places and marks early program ends, as e
     program.mentee_load[3] = 1;
     program.mentor_load[4] = 1;
     program.mentee_load[1] = 1;
-    const std::array<EndReason, 1> leaving{EndReason::leaving};
     const std::vector<DyadId> later{4, 5};
-    end_dyads(dyads, program, later, 7, leaving);
+    end_dyads(dyads, program, later, 7, EndReason::leaving);
     CHECK(dyads.end_reason[4] == EndReason::leaving);
     CHECK(dyads.end_reason[5] == EndReason::leaving);
     CHECK(program.mentor_load[0] == 0);

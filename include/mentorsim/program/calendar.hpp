@@ -64,11 +64,12 @@ DyadId form_dyad(ProgramWorld& world, const Scenario& scenario, AgentId mentor, 
 // dyad frees its informal places.
 void end_dyad(DyadTable& dyads, ProgramState& program, DyadId d, Step step, EndReason reason);
 
-// Ends the dyads `ids` (distinct) as end_dyad does, dyad ids[k] for reason reasons[k] (or reasons[0]
-// for all if `reasons` has one element), in parallel: the places are freed with atomic decrements and
-// the rest is each dyad's own, so the result is that of ending them one by one in any order.
+// Ends the dyads `ids` (distinct) as end_dyad does, dyad ids[k] for reasons[k] (or all for `reason`),
+// in parallel: the places are freed with atomic decrements and the rest is each dyad's own, so the
+// result is that of ending them one by one in any order.
 void end_dyads(DyadTable& dyads, ProgramState& program, std::span<const DyadId> ids, Step step,
                std::span<const EndReason> reasons);
+void end_dyads(DyadTable& dyads, ProgramState& program, std::span<const DyadId> ids, Step step, EndReason reason);
 
 // Stage 1 for week `step`. Returns the matching records of rounds run this week.
 std::vector<MatchingRecord> run_calendar(ProgramWorld& world, const Scenario& scenario, const RandomSource& random,
