@@ -206,10 +206,14 @@ std::unique_ptr<Arc[]> bucket_additions(std::size_t n, std::vector<Tie> added, s
 
 // One row of a merge: the row's arcs for which keep(target, weight, routine) holds merged with the
 // row's additions (both sorted by target; a target in both keeps the larger weight and the larger
-// routine strength). Calls emit(target, weight, routine) once per arc of the new row, in target order.
-template <class Emit, class Keep>
+// routine strength). Calls emit(target, weight, routine) once per arc of the new row, in target order,
+// and before it new_target() if the arc is an addition to a target the kept arcs do not have.
+struct NoNewTarget {
+  void operator()() const noexcept {}
+};
+template <class Emit, class Keep, class NewTarget = NoNewTarget>
 void merge_sorted_row(const AgentId* row, const float* w, const float* r, std::size_t degree, const Arc* add,
-                      std::size_t additions, const Emit& emit, const Keep& keep) {
+                      std::size_t additions, const Emit& emit, const Keep& keep, const NewTarget& new_target = {}) {
   const Arc* const add_end = add + additions;
   std::size_t k = 0;
   while (k < degree || add != add_end) {
@@ -225,6 +229,7 @@ void merge_sorted_row(const AgentId* row, const float* w, const float* r, std::s
       ++k;
       ++add;
     } else {
+      new_target();
       emit(add->b, add->weight, add->routine);
       ++add;
     }
@@ -398,9 +403,10 @@ void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& 
   };
   // Row v's arcs [begin, begin + count) of the arc arrays, those `keeps` accepts, merged with its
   // additions.
-  const auto merge_row = [&](AgentId v, std::uint64_t begin, std::uint64_t count, const auto& emit) {
+  const auto merge_row = [&](AgentId v, std::uint64_t begin, std::uint64_t count, const auto& emit,
+                             const auto& new_target) {
     merge_sorted_row(column.data() + begin, weights_.data() + begin, routines_.data() + begin, count,
-                     arcs.get() + bucket[v], distinct[v], emit, keeps_for(v));
+                     arcs.get() + bucket[v], distinct[v], emit, keeps_for(v), new_target);
   };
   // Row v's old arcs that `keep` accepts, in order (the merge of its old row with no additions).
   const auto for_each_kept = [&](AgentId v, const auto& emit) {
@@ -408,16 +414,18 @@ void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& 
     merge_sorted_row(column.data() + begin, weights_.data() + begin, routines_.data() + begin, old_start[v + 1] - begin,
                      static_cast<const Arc*>(nullptr), 0, emit, keeps_for(v));
   };
-  // 1. Each row's kept arcs and its arcs after the merge.
+  // 1. Each row's arcs after the merge, and its kept arcs: those less the additions of new targets (one
+  //    walk over the row).
   parallel::for_each(
       n,
       [&](std::size_t i) {
         const auto v = static_cast<AgentId>(i);
-        std::uint32_t count = 0;
-        for_each_kept(v, [&](AgentId, float, float) { ++count; });
-        kept[v] = count;
         std::uint64_t merged = 0;
-        merge_row(v, old_start[v], old_start[v + 1] - old_start[v], [&](AgentId, float, float) { ++merged; });
+        std::uint64_t new_targets = 0;
+        merge_row(
+            v, old_start[v], old_start[v + 1] - old_start[v], [&](AgentId, float, float) { ++merged; },
+            [&] { ++new_targets; });
+        kept[v] = static_cast<std::uint32_t>(merged - new_targets);
         new_start[v + 1] = merged;
       },
       1024);
@@ -469,12 +477,15 @@ void CollegialNetwork::merge_in_place(AgentId new_vertex_count, const KeepRule& 
       [&](std::size_t first, std::size_t last, AgentId* to_column, float* to_weight, float* to_routine) {
         std::size_t at = 0;
         for (std::size_t v = first; v < last; ++v) {
-          merge_row(static_cast<AgentId>(v), middle(v), arcs_at_middle(v), [&](AgentId b, float w, float r) {
-            to_column[at] = b;
-            to_weight[at] = w;
-            to_routine[at] = r;
-            ++at;
-          });
+          merge_row(
+              static_cast<AgentId>(v), middle(v), arcs_at_middle(v),
+              [&](AgentId b, float w, float r) {
+                to_column[at] = b;
+                to_weight[at] = w;
+                to_routine[at] = r;
+                ++at;
+              },
+              NoNewTarget{});
         }
       });
   column.resize(total);
