@@ -233,6 +233,8 @@ void InformalStage::run(Context& ctx) {
     std::vector<std::uint8_t> keep;
     std::vector<PhiloxWords> counters;
     std::vector<PhiloxWords> blocks;
+    std::vector<double> uniforms;  // the bounds' uniforms: fit u1, fit u2, error u1, error u2 (a run each)
+    std::vector<double> normals;   // their normal_upper_bound: the fit's, then the error's
     std::vector<AgentId> seen;
     std::vector<InformalCandidate> candidates;
     std::vector<std::pair<double, AgentId>> ranked;  // (-value, mentor): best first, ties to the lower id
@@ -314,11 +316,26 @@ void InformalStage::run(Context& ctx) {
         }
         blocks.resize(counters.size());
         ctx.random().blocks(counters, blocks);
-        for (std::size_t k = 0; k < candidates.size(); ++k) {
+        // perceived_fit_bound_of for every candidate, its normal_upper_bound calls made together
+        // (normal_upper_bounds: the same doubles, several at a time).
+        const std::size_t m = candidates.size();
+        uniforms.resize(4 * m);
+        normals.resize(2 * m);
+        for (std::size_t k = 0; k < m; ++k) {
+          uniforms[k] = block_uniform(blocks[2 * k], 0);              // the fit's u1
+          uniforms[m + k] = block_uniform(blocks[2 * k], 2);          // and u2
+          uniforms[2 * m + k] = block_uniform(blocks[2 * k + 1], 0);  // the error's u1
+          uniforms[3 * m + k] = block_uniform(blocks[2 * k + 1], 2);  // and u2
+        }
+        const std::span<const double> u(uniforms);
+        const std::span<double> high(normals);
+        const double noise = approach.fit_noise;
+        normal_upper_bounds(u.subspan(0, m), u.subspan(m, m), high.subspan(0, m));
+        if (noise != 0.0) normal_upper_bounds(u.subspan(2 * m, m), u.subspan(3 * m, m), high.subspan(m, m));
+        for (std::size_t k = 0; k < m; ++k) {
+          const double fit_bound = noise == 0.0 ? normals[k] : normals[k] + noise * normals[m + k];
           InformalCandidate& c = candidates[k];
-          c.bound =
-              approach.homophily_weight * c.similarity +
-              approach.fit_choice_weight * perceived_fit_bound_of(blocks[2 * k], blocks[2 * k + 1], approach.fit_noise);
+          c.bound = approach.homophily_weight * c.similarity + approach.fit_choice_weight * fit_bound;
         }
       }
       auto value_of = [&](const InformalCandidate& c) {

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -384,6 +385,33 @@ TEST_CASE("normal_upper_bound is above the normal of the same uniforms and close
   // An eighth of the draws, binomial se sqrt(n p (1 - p)) = 234: five standard errors.
   CHECK(static_cast<double>(tight_region) == Approx(n / 8.0).margin(5.0 * 234.0));
   CHECK(worst_tight_gap < 0.013);
+}
+
+TEST_CASE("normal_upper_bounds gives normal_upper_bound's doubles for every element", "[rng]") {
+  // Lengths 0-9 (whole groups of four and every tail) and one long run, with the edges of the cosine's
+  // two pieces (t = 1/4 exactly, t just above and below it), u2 = 1/2, and tiny and near-1 u1.
+  std::vector<double> u1;
+  std::vector<double> u2;
+  Stream s(kRngSeed, 0, 4, Purpose::pair_fit, 0);
+  for (int k = 0; k < 10'000; ++k) {
+    u1.push_back(s.uniform());
+    u2.push_back(s.uniform());
+  }
+  const std::vector<double> edges{0.25, 0.75,   std::nextafter(0.25, 0.0), std::nextafter(0.25, 1.0),
+                                  0.5,  1e-300, std::nextafter(1.0, 0.0),  0.125};
+  for (std::size_t k = 0; k < edges.size(); ++k) {
+    u1.insert(u1.begin() + static_cast<std::ptrdiff_t>(3 * k), edges[edges.size() - 1 - k]);
+    u2.insert(u2.begin() + static_cast<std::ptrdiff_t>(3 * k), edges[k]);
+  }
+  for (const std::size_t length : {0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL, 8UL, 9UL, u1.size()}) {
+    CAPTURE(length);
+    std::vector<double> out(length, -1.0);
+    mentorsim::normal_upper_bounds(std::span<const double>(u1).first(length), std::span<const double>(u2).first(length),
+                                   out);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < length; ++i) differ += out[i] == mentorsim::normal_upper_bound(u1[i], u2[i]) ? 0 : 1;
+    CHECK(differ == 0);
+  }
 }
 
 TEST_CASE("gamma draws have mean and variance equal to the shape", "[rng]") {

@@ -245,6 +245,9 @@ class Stream {
 // is above the floating-point normal() by at least 1e-9 (a margin over its rounding errors, ~1e-15), so
 // an exact comparison against it is safe; it is within a few per cent of the normal for most draws.
 double normal_upper_bound(double u1, double u2) noexcept;
+// normal_upper_bound(u1[i], u2[i]) into out[i] for every i < out.size() (u1 and u2 at least as long),
+// exactly the same doubles, four at a time where the processor has AVX2.
+void normal_upper_bounds(std::span<const double> u1, std::span<const double> u2, std::span<double> out) noexcept;
 
 // Philox4x32-10 blocks computed many at a time, bit for bit the blocks a Stream draws. A pass that
 // opens one stream per agent or pair and takes only its first block or two (a weekly hazard, the fit of
