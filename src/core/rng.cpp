@@ -44,20 +44,34 @@ __attribute__((target("avx2"))) inline void mulhilo8(__m256i x, __m256i m, __m25
   hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);    // high halves
 }
 
+// A 4 x 4 transpose of 32-bit words in each 128-bit half: row r of a half (vector r) becomes its
+// column r. Applied twice it is the identity.
+__attribute__((target("avx2"))) inline void transpose4(__m256i& a, __m256i& b, __m256i& c, __m256i& d) {
+  const __m256i ab_low = _mm256_unpacklo_epi32(a, b);
+  const __m256i ab_high = _mm256_unpackhi_epi32(a, b);
+  const __m256i cd_low = _mm256_unpacklo_epi32(c, d);
+  const __m256i cd_high = _mm256_unpackhi_epi32(c, d);
+  a = _mm256_unpacklo_epi64(ab_low, cd_low);
+  b = _mm256_unpackhi_epi64(ab_low, cd_low);
+  c = _mm256_unpacklo_epi64(ab_high, cd_high);
+  d = _mm256_unpackhi_epi64(ab_high, cd_high);
+}
+
 __attribute__((target("avx2"))) void avx2_blocks(Seed seed, std::span<const PhiloxWords> counters,
                                                  std::span<PhiloxWords> out) noexcept {
   const std::size_t whole = counters.size() / 8 * 8;
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kPhiloxM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kPhiloxM1));
+  static_assert(sizeof(PhiloxWords) == 16, "eight counters are four 256-bit vectors");
   for (std::size_t i = 0; i < whole; i += 8) {
-    alignas(32) std::uint32_t lanes[4][8];
-    for (std::size_t j = 0; j < 8; ++j) {
-      for (std::size_t w = 0; w < 4; ++w) lanes[w][j] = counters[i + j][w];
-    }
-    __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[0]));
-    __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[1]));
-    __m256i c2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[2]));
-    __m256i c3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes[3]));
+    // The eight counters (two per vector) transposed into one vector per word: lanes hold counters
+    // 0, 2, 4, 6 in the low half and 1, 3, 5, 7 in the high half, and the same transpose puts the
+    // results back in counter order.
+    __m256i c0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&counters[i]));
+    __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&counters[i + 2]));
+    __m256i c2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&counters[i + 4]));
+    __m256i c3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&counters[i + 6]));
+    transpose4(c0, c1, c2, c3);
     auto k0 = static_cast<std::uint32_t>(seed);
     auto k1 = static_cast<std::uint32_t>(seed >> 32);
     for (int round = 0; round < kPhiloxRounds; ++round) {
@@ -76,11 +90,11 @@ __attribute__((target("avx2"))) void avx2_blocks(Seed seed, std::span<const Phil
       c2 = n2;
       c3 = lo0;
     }
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[0]), c0);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[1]), c1);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[2]), c2);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[3]), c3);
-    for (std::size_t j = 0; j < 8; ++j) out[i + j] = {lanes[0][j], lanes[1][j], lanes[2][j], lanes[3][j]};
+    transpose4(c0, c1, c2, c3);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out[i]), c0);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out[i + 2]), c1);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out[i + 4]), c2);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out[i + 6]), c3);
   }
   scalar_blocks(seed, counters.subspan(whole), out.subspan(whole));
 }
