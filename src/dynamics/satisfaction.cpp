@@ -17,8 +17,9 @@ namespace {
 
 // The per-agent sums over dyads are in fixed point (core/fixed_point.hpp), so the dyads are summed in
 // parallel.
-void add(std::int64_t& sum, std::int64_t x) {
-  std::atomic_ref<std::int64_t>(sum).fetch_add(x, std::memory_order_relaxed);
+template <typename T>
+void add(T& sum, T x) {
+  std::atomic_ref<T>(sum).fetch_add(x, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -94,15 +95,15 @@ void SatisfactionStage::run(Context& ctx) {
               time_required * meeting_time_factor(scenario, pop, dyads, d) / cadence_weeks(scenario, dyads, d);
           // A circle meets as one: its mentor's time is shared among the circle's mentees.
           const double mentor_share = dyads.type[d] == DyadType::group ? 1.0 / circles.at(dyads.group[d]) : 1.0;
-          const std::int64_t quality = to_fixed(dyads.quality[d]);
+          // Quality is in [0, 1], so its fixed-point value is not negative.
+          const std::uint64_t quality_count =
+              (static_cast<std::uint64_t>(to_fixed(dyads.quality[d])) << DyadSums::kCountBits) + 1;
           DyadSums& mentor = sums[dyads.mentor[d]];
           DyadSums& mentee = sums[dyads.mentee[d]];
-          add(mentor.quality, quality);
-          add(mentee.quality, quality);
+          add(mentor.quality_count, quality_count);
+          add(mentee.quality_count, quality_count);
           add(mentor.time, to_fixed(per_week * mentor_share));
           add(mentee.time, to_fixed(per_week));
-          add(mentor.count, 1);
-          add(mentee.count, 1);
           if (p.imbalance_weight > 0.0) {
             const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening, dyads, d);
             if (f > 0.0) add(mentor.imbalance, to_fixed(f));
@@ -112,8 +113,8 @@ void SatisfactionStage::run(Context& ctx) {
   };
   // What an agent's active dyads add to its target: quality, less burden and imbalance.
   const auto add_dyad_terms = [&](double& target, const DyadSums& mine, AgentId a) {
-    if (mine.count == 0) return;
-    const double mean_quality = static_cast<double>(mine.quality) / kFixedPoint / static_cast<double>(mine.count);
+    if (mine.count() == 0) return;
+    const double mean_quality = static_cast<double>(mine.quality()) / kFixedPoint / static_cast<double>(mine.count());
     target += p.quality_weight * (mean_quality - 0.5);
     const double budget = std::max(1e-3f, pop.time_budget[a]);
     const double load = pop.workload[a] / p.workload_reference;
@@ -130,7 +131,7 @@ void SatisfactionStage::run(Context& ctx) {
     parallel::for_each(n, [&](std::size_t i) {
       const auto a = static_cast<AgentId>(i);
       DyadSums mine;
-      if (sums[a].count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
+      if (sums[a].quality_count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
       double terms = 0.0;
       add_dyad_terms(terms, mine, a);
       anchor_[a] = static_cast<float>(baseline.satisfaction[a] - terms);
@@ -146,7 +147,7 @@ void SatisfactionStage::run(Context& ctx) {
   parallel::for_each(n, [&](std::size_t i) {
     const auto a = static_cast<AgentId>(i);
     DyadSums mine;
-    if (sums[a].count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
+    if (sums[a].quality_count != 0) mine = std::exchange(sums[a], DyadSums{});  // left all zero
     if (!pop.active(a)) return;
     double growth = 0.0;
     for (std::size_t d = 0; d < kDomains; ++d) growth += skills.at(a, d) - baseline.skills.at(a, d);

@@ -135,3 +135,22 @@ TEST_CASE("informal dyads of the first week start no rise but later dyads count 
   run_stage(other, fresh);
   CHECK(fresh.population.satisfaction[0] == Approx(0.65 + 0.05 * 0.058).epsilon(1e-5));
 }
+
+TEST_CASE("an agent in several dyads weighs their mean quality and their summed time", "[dynamics][satisfaction]") {
+  // A junior mentor (confidence 1: no power imbalance) with three senior mentees in dyads of quality
+  // 0.9, 0.6 and 0.3. The mentor's mean quality is 0.6 and its time 3 * 0.4 / 4 = 0.3 of its budget:
+  // target = 0.65 + 0.17 (0.6 - 0.5) - 0.1 * 0.3 = 0.637. Each mentee has its own dyad: the one at
+  // 0.3 has target 0.65 + 0.17 (0.3 - 0.5) - 0.1 * 0.1 = 0.606.
+  auto agents = junior_and_senior(1.0f);
+  agents.push_back(agents[1]);
+  agents.push_back(agents[1]);
+  const Scenario scenario = tiny_scenario(agents.size(), kReverseProgram);
+  SimulationState state(scenario, 0, tiny_world(agents, {}, 0.7, 0.2));
+  SatisfactionStage stage;
+  add_dyad(state, 0, 1, 0.9f);
+  add_dyad(state, 0, 2, 0.6f);
+  add_dyad(state, 0, 3, 0.3f);
+  run_stage(stage, state);
+  CHECK(state.population.satisfaction[0] == Approx(0.65 + 0.05 * (0.637 - 0.65)).epsilon(1e-5));
+  CHECK(state.population.satisfaction[3] == Approx(0.65 + 0.05 * (0.606 - 0.65)).epsilon(1e-5));
+}

@@ -49,10 +49,18 @@ class SatisfactionStage {
   // Per agent, sums over the agent's active dyads in fixed point. All zero between calls (run() clears
   // what it used), so it is not refilled every week.
   struct alignas(32) DyadSums {  // aligned: one cache line per agent's record
-    std::int64_t quality = 0;
+    // The quality sum shifted left by kCountBits, plus the count of dyads: one atomic addition adds
+    // both. An agent has at most about 1,100 active dyads (informal capacity 1000, program capacity 50,
+    // and its own mentors), far below 2^16, and quality is at most 1 (2^32 in fixed point), so neither
+    // part overflows into the other or out of the word.
+    std::uint64_t quality_count = 0;
     std::int64_t time = 0;
-    std::int64_t count = 0;
     std::int64_t imbalance = 0;  // power imbalance borne as the mentor of its active dyads
+    static constexpr int kCountBits = 16;
+    [[nodiscard]] std::uint64_t count() const noexcept { return quality_count & ((1u << kCountBits) - 1); }
+    [[nodiscard]] std::int64_t quality() const noexcept {
+      return static_cast<std::int64_t>(quality_count >> kCountBits);
+    }
   };
 
   // Frees the per-agent buffers (the run is over: Simulation::finish).
