@@ -5,12 +5,14 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
 #include <tbb/version.h>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace mentorsim::parallel {
@@ -74,6 +76,24 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
   for (auto& thread : pool) thread.join();
 }
 
+void for_blocks_slotted(std::size_t n, std::size_t grain,
+                        FunctionRef<void(std::size_t, std::size_t, std::size_t)> body) {
+  if (n == 0) return;
+  grain = std::max<std::size_t>(grain, 1);
+  const std::size_t blocks = (n + grain - 1) / grain;
+  const std::size_t workers = serial_here ? 1 : std::min({blocks, static_cast<std::size_t>(threads()), slots()});
+  std::atomic<std::size_t> next{0};
+  const auto work = [&](std::size_t slot) {
+    for (std::size_t b; (b = next.fetch_add(1)) < blocks;) body(slot, b * grain, std::min(n, (b + 1) * grain));
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& thread : pool) thread.join();
+}
+
+std::size_t slots() noexcept { return static_cast<std::size_t>(std::max(1, threads())); }
+
 void sort_u64(std::vector<unsigned long long>& values) { std::sort(values.begin(), values.end()); }
 #else
 void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, std::size_t)> body) {
@@ -95,6 +115,35 @@ void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, 
         const std::size_t begin = r.begin() * grain;
         const std::size_t end = std::min(n, r.end() * grain);
         body(begin, end);
+      },
+      tbb::simple_partitioner{});
+}
+
+std::size_t slots() noexcept {
+  // The arena's threads are numbered below its concurrency, which set_threads may lower but not raise.
+  return static_cast<std::size_t>(std::max({1, tbb::this_task_arena::max_concurrency(), hardware_threads()}));
+}
+
+void for_blocks_slotted(std::size_t n, std::size_t grain,
+                        FunctionRef<void(std::size_t, std::size_t, std::size_t)> body) {
+  if (n == 0) return;
+  grain = std::max<std::size_t>(grain, 1);
+  const std::size_t blocks = (n + grain - 1) / grain;
+  if (blocks == 1 || serial_here) {
+    // Serial: one body at a time on this thread, so slot 0 is free for it.
+    for (std::size_t b = 0; b < blocks; ++b) body(0, b * grain, std::min(n, (b + 1) * grain));
+    return;
+  }
+  const std::size_t count = slots();
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        // The thread's index in the arena: no two threads of the arena share it.
+        const int index = tbb::this_task_arena::current_thread_index();
+        if (index < 0 || static_cast<std::size_t>(index) >= count) {
+          throw std::logic_error("for_blocks_slotted: thread index outside the arena's slots");
+        }
+        body(static_cast<std::size_t>(index), r.begin() * grain, std::min(n, r.end() * grain));
       },
       tbb::simple_partitioner{});
 }

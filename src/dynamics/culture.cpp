@@ -12,6 +12,15 @@
 
 namespace mentorsim {
 
+namespace {
+
+// Sets `bits` in an agent's flags from any thread.
+void mark(std::uint8_t& flags, std::uint8_t bits) {
+  std::atomic_ref<std::uint8_t>(flags).fetch_or(bits, std::memory_order_relaxed);
+}
+
+}  // namespace
+
 CultureStage::CultureStage(const SimulationState& initial) : psych_safety_initial_(initial.population.psych_safety) {}
 
 void CultureStage::run(Context& ctx) {
@@ -28,8 +37,11 @@ void CultureStage::run(Context& ctx) {
   std::vector<std::uint32_t> harmed(units, 0);
   std::vector<std::uint32_t> sustained(units, 0);
   // Power imbalance borne by each unit's members as mentors, in fixed point (core/fixed_point.hpp) so
-  // that the sum does not depend on the order dyads are added in.
+  // that the sum does not depend on the order dyads are added in. Each slot of the dyad pass adds into
+  // its own copy (an atomic addition per dyad on one of a few thousand unit counters made the two
+  // threads take the counters' cache lines from each other), and the copies are added up after it.
   std::vector<std::int64_t> imbalance(units, 0);
+  std::vector<std::vector<std::int64_t>> imbalance_by_slot(parallel::slots());
   const DyadConstants& constants = ctx.read<C::dyad_constants>();
   const std::vector<float>& confidence = ctx.read<C::confidence>();
   const std::vector<float>& psych_safety = ctx.read<C::psych_safety>();
@@ -42,7 +54,7 @@ void CultureStage::run(Context& ctx) {
   // visited in parallel with atomic updates.
   // The mentor's confidence and unit (for the power imbalance) are at random places: prefetched a few
   // dyads ahead.
-  for_each_active_dyad_ahead(
+  for_each_active_dyad_ahead_slotted(
       ctx.read<C::active_dyads>(), dyads,
       [&](DyadId d) {
         if (p.imbalance_weight > 0.0) {
@@ -50,29 +62,32 @@ void CultureStage::run(Context& ctx) {
           prefetch(&pop.unit[dyads.mentor[d]]);
         }
       },
-      [&](DyadId d) {
+      [&](std::size_t slot, DyadId d) {
         const DyadType type = dyads.type[d];
-        if ((type == DyadType::reverse || type == DyadType::reciprocal) && dyads.quality[d] >= p.good_quality) {
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(1, std::memory_order_relaxed);
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(1, std::memory_order_relaxed);
-        }
-        if ((type == DyadType::reverse || type == DyadType::reciprocal) && step - dyads.start[d] >= p.sustained_weeks) {
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(4, std::memory_order_relaxed);
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(4, std::memory_order_relaxed);
+        const bool reverse = type == DyadType::reverse || type == DyadType::reciprocal;
+        const float quality = dyads.quality[d];
+        // Both partners get the same bits: one atomic OR each, none when no bit applies.
+        const std::uint8_t bits = static_cast<std::uint8_t>(
+            (reverse && quality >= p.good_quality ? 1 : 0) | (quality < p.poor_quality ? 2 : 0) |
+            (reverse && step - dyads.start[d] >= p.sustained_weeks ? 4 : 0));
+        if (bits != 0) {
+          mark(flags[dyads.mentor[d]], bits);
+          mark(flags[dyads.mentee[d]], bits);
         }
         if (p.imbalance_weight > 0.0) {
           const double f = cached_power_imbalance(constants, confidence, psych_safety, flattening_now, dyads, d);
           if (f > 0.0) {
-            std::atomic_ref<std::int64_t>(imbalance[pop.unit[dyads.mentor[d]]])
-                .fetch_add(to_fixed(f), std::memory_order_relaxed);
+            std::vector<std::int64_t>& mine = imbalance_by_slot[slot];
+            if (mine.empty()) mine.assign(units, 0);
+            mine[pop.unit[dyads.mentor[d]]] += to_fixed(f);
           }
-        }
-        if (dyads.quality[d] < p.poor_quality) {
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(2, std::memory_order_relaxed);
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(2, std::memory_order_relaxed);
         }
       },
       4096);
+  for (const std::vector<std::int64_t>& part : imbalance_by_slot) {
+    if (part.empty()) continue;
+    for (UnitId u = 0; u < units; ++u) imbalance[u] += part[u];
+  }
   if (p.harm_weight > 0.0 && p.harm_window_weeks > 0) {
     parallel::for_each(
         dyads.size(),
@@ -80,8 +95,8 @@ void CultureStage::run(Context& ctx) {
           const auto d = static_cast<DyadId>(k);
           if (dyads.active(d) || step - dyads.end[d] >= p.harm_window_weeks) return;
           if (!relationship_failure(dyads.end_reason[d])) return;
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentor[d]]).fetch_or(2, std::memory_order_relaxed);
-          std::atomic_ref<std::uint8_t>(flags[dyads.mentee[d]]).fetch_or(2, std::memory_order_relaxed);
+          mark(flags[dyads.mentor[d]], 2);
+          mark(flags[dyads.mentee[d]], 2);
         },
         4096);
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <mutex>
@@ -181,4 +182,63 @@ TEST_CASE("inside a SerialScope loops run on the calling thread, block by block,
     CHECK(parallel::serial());
   }
   parallel::set_threads(0);
+}
+
+TEST_CASE("for_blocks_slotted gives bodies that run at the same time different slots", "[parallel]") {
+  // Every block once, on multiples of the grain; every slot below slots(); no slot held by two bodies
+  // at once (each body marks its slot busy while it works, and sleeps a little so that bodies overlap);
+  // per-slot integer sums add up to the serial sum, for 1, 2 and 4 threads and inside a SerialScope.
+  constexpr std::size_t n = 20'011;
+  constexpr std::size_t grain = 512;
+  const auto run = [&](int threads, bool serial) {
+    parallel::set_threads(threads);
+    const std::size_t slots = parallel::slots();
+    CHECK(slots >= 1);
+    std::vector<std::atomic<int>> busy(slots);
+    for (auto& b : busy) b.store(0);
+    std::vector<std::atomic<int>> covered(n);
+    for (auto& c : covered) c.store(0);
+    std::vector<std::uint64_t> sums(slots, 0);  // plain: a slot's body runs alone
+    std::atomic<int> clashes{0};
+    std::atomic<int> outside{0};
+    std::atomic<int> misaligned{0};
+    std::atomic<int> nonzero_slot{0};
+    const auto loop = [&] {
+      parallel::for_blocks_slotted(n, grain, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+        if (slot >= slots) {
+          outside.fetch_add(1);
+          return;
+        }
+        if (slot != 0) nonzero_slot.fetch_add(1);
+        if (busy[slot].fetch_add(1) != 0) clashes.fetch_add(1);
+        if (begin % grain != 0 || (end % grain != 0 && end != n) || begin >= end) misaligned.fetch_add(1);
+        for (std::size_t i = begin; i < end; ++i) {
+          covered[i].fetch_add(1);
+          sums[slot] += i * i;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        busy[slot].fetch_sub(1);
+      });
+    };
+    if (serial) {
+      const parallel::SerialScope scope;
+      loop();
+    } else {
+      loop();
+    }
+    parallel::set_threads(0);
+    CHECK(outside.load() == 0);
+    CHECK(clashes.load() == 0);
+    CHECK(misaligned.load() == 0);
+    if (serial) CHECK(nonzero_slot.load() == 0);  // serially, slot 0 is the only one in use
+    CHECK(std::all_of(covered.begin(), covered.end(), [](const std::atomic<int>& c) { return c.load() == 1; }));
+    std::uint64_t expected = 0;
+    for (std::size_t i = 0; i < n; ++i) expected += i * i;
+    CHECK(std::accumulate(sums.begin(), sums.end(), std::uint64_t{0}) == expected);
+  };
+  for (const int threads : {1, 2, 4}) {
+    INFO("threads " << threads);
+    run(threads, false);
+  }
+  run(4, true);
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/culture.hpp"
 #include "support/tiny_world.hpp"
 
@@ -93,4 +94,25 @@ TEST_CASE("power imbalance borne by mentors lowers a unit's psychological safety
   add_dyad(state, 0, 1, 0.5f);
   run_stage(stage, state);
   CHECK(state.population.psych_safety[0] == Approx(0.4994).epsilon(1e-5));
+}
+
+TEST_CASE("power imbalance of many dyads is summed the same for any thread count", "[dynamics][culture]") {
+  // 5,000 junior mentors (confidence 0.5) each with a senior mentee, all in one unit (h = 0.8, psi =
+  // 0.5): each mentor bears f = 0.2, as above, so per member M = 5000 * 0.2 / 10000 = 0.1 and psi =
+  // 0.4994 again. The dyads fill two blocks of the dyad pass, whose parts are added up per slot.
+  constexpr AgentId pairs = 5000;
+  const auto pair = junior_and_senior(0.5f);
+  std::vector<TinyAgent> agents;
+  for (AgentId k = 0; k < pairs; ++k) agents.insert(agents.end(), pair.begin(), pair.end());
+  const Scenario scenario = tiny_scenario(agents.size(), kReverseProgram);
+  for (const int threads : {1, 2, 4}) {
+    INFO("threads " << threads);
+    parallel::set_threads(threads);
+    SimulationState state(scenario, 0, tiny_world(agents, {}, 0.8, 0.5));
+    CultureStage stage(state);
+    for (AgentId k = 0; k < pairs; ++k) add_dyad(state, 2 * k, 2 * k + 1, 0.5f);
+    run_stage(stage, state);
+    CHECK(state.population.psych_safety[0] == Approx(0.4994).epsilon(1e-5));
+  }
+  parallel::set_threads(0);
 }

@@ -41,6 +41,17 @@ class SerialScope {
 // `grain` and do not depend on the thread count.
 void for_blocks(std::size_t n, std::size_t grain, FunctionRef<void(std::size_t, std::size_t)> body);
 
+// Like for_blocks, with body(slot, begin, end): `slot` is below slots(), and no two bodies that run at
+// the same time have the same slot. A body may therefore add into buffers of its slot without atomics;
+// which blocks share a slot depends on the scheduling, so the caller must combine the slots' buffers
+// into something that does not depend on it (integer sums, maxima, bitwise ORs). A body must not start
+// parallel loops of its own (a thread waiting for them could take another block of this loop).
+void for_blocks_slotted(std::size_t n, std::size_t grain,
+                        FunctionRef<void(std::size_t, std::size_t, std::size_t)> body);
+// The number of slots of for_blocks_slotted (at least 1; about the number of hardware threads, whatever
+// set_threads chose, so that buffers per slot are allocated lazily, by the slots used).
+[[nodiscard]] std::size_t slots() noexcept;
+
 // body(i) for every i in [0, n), in parallel. Each call must write only what i owns.
 template <class Body>
 void for_each(std::size_t n, Body&& body, std::size_t grain = 1024) {

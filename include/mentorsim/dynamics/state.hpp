@@ -230,15 +230,30 @@ void for_each_active_dyad(const std::vector<DyadId>& active, const DyadTable& dy
 // touch must not change anything, so results are those of for_each_active_dyad.
 inline constexpr std::size_t kDyadLookahead = 16;
 template <class Touch, class Body>
+void visit_active_dyads_ahead(const std::vector<DyadId>& active, const DyadTable& dyads, std::size_t begin,
+                              std::size_t end, Touch& touch, Body& body) {
+  for (std::size_t k = begin; k < end && k < begin + kDyadLookahead; ++k) touch(active[k]);
+  for (std::size_t k = begin; k < end; ++k) {
+    if (k + kDyadLookahead < end) touch(active[k + kDyadLookahead]);
+    const DyadId d = active[k];
+    if (dyads.active(d)) body(d);
+  }
+}
+template <class Touch, class Body>
 void for_each_active_dyad_ahead(const std::vector<DyadId>& active, const DyadTable& dyads, Touch&& touch, Body&& body,
                                 std::size_t grain = 1024) {
   parallel::for_blocks(active.size(), grain, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t k = begin; k < end && k < begin + kDyadLookahead; ++k) touch(active[k]);
-    for (std::size_t k = begin; k < end; ++k) {
-      if (k + kDyadLookahead < end) touch(active[k + kDyadLookahead]);
-      const DyadId d = active[k];
-      if (dyads.active(d)) body(d);
-    }
+    visit_active_dyads_ahead(active, dyads, begin, end, touch, body);
+  });
+}
+// The same with body(slot, d), slot as in parallel::for_blocks_slotted: a body may add into buffers of
+// its slot without atomics.
+template <class Touch, class Body>
+void for_each_active_dyad_ahead_slotted(const std::vector<DyadId>& active, const DyadTable& dyads, Touch&& touch,
+                                        Body&& body, std::size_t grain = 1024) {
+  parallel::for_blocks_slotted(active.size(), grain, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+    auto in_slot = [&](DyadId d) { body(slot, d); };
+    visit_active_dyads_ahead(active, dyads, begin, end, touch, in_slot);
   });
 }
 
