@@ -110,7 +110,14 @@ TEST_CASE("power imbalance of many dyads is summed the same for any thread count
     parallel::set_threads(threads);
     SimulationState state(scenario, 0, tiny_world(agents, {}, 0.8, 0.5));
     CultureStage stage(state);
-    for (AgentId k = 0; k < pairs; ++k) add_dyad(state, 2 * k, 2 * k + 1, 0.5f);
+    // As add_dyad, with the dyad constants and the active list refreshed once for all the dyads.
+    ProgramWorld world{state.population, state.population.confidence, state.network, state.dyads, state.program};
+    for (AgentId k = 0; k < pairs; ++k) {
+      const DyadId d = form_dyad(world, scenario, 2 * k, 2 * k + 1, 0, Formation::assigned, kNoDyad, state.step);
+      state.dyads.quality[d] = 0.5f;
+    }
+    state.dyad_constants.extend(state.dyads, state.population, scenario);
+    state.active_dyads = state.dyads.active_ids();
     run_stage(stage, state);
     CHECK(state.population.psych_safety[0] == Approx(0.4994).epsilon(1e-5));
   }
