@@ -26,11 +26,17 @@ Step natural_end_weeks(double annual, double u) {
 
 namespace {
 
+// The bound on the perceived fit from the bounds on its two normals, the fit's and the error's (the
+// error's is not used, and need not be computed, when noise is 0).
+double perceived_fit_bound_from(double fit_high, double error_high, double noise) {
+  return noise == 0.0 ? fit_high : fit_high + noise * error_high;
+}
+
 // informal_perceived_fit_bound from the first blocks of the pair's pair_fit and fit_perception streams.
 double perceived_fit_bound_of(const PhiloxWords& fit, const PhiloxWords& error, double noise) {
   const double fit_high = normal_upper_bound(block_uniform(fit, 0), block_uniform(fit, 2));
-  if (noise == 0.0) return fit_high;
-  return fit_high + noise * normal_upper_bound(block_uniform(error, 0), block_uniform(error, 2));
+  const double error_high = noise == 0.0 ? 0.0 : normal_upper_bound(block_uniform(error, 0), block_uniform(error, 2));
+  return perceived_fit_bound_from(fit_high, error_high, noise);
 }
 
 }  // namespace
@@ -333,9 +339,9 @@ void InformalStage::run(Context& ctx) {
         normal_upper_bounds(u.subspan(0, m), u.subspan(m, m), high.subspan(0, m));
         if (noise != 0.0) normal_upper_bounds(u.subspan(2 * m, m), u.subspan(3 * m, m), high.subspan(m, m));
         for (std::size_t k = 0; k < m; ++k) {
-          const double fit_bound = noise == 0.0 ? normals[k] : normals[k] + noise * normals[m + k];
           InformalCandidate& c = candidates[k];
-          c.bound = approach.homophily_weight * c.similarity + approach.fit_choice_weight * fit_bound;
+          c.bound = approach.homophily_weight * c.similarity +
+                    approach.fit_choice_weight * perceived_fit_bound_from(normals[k], normals[m + k], noise);
         }
       }
       auto value_of = [&](const InformalCandidate& c) {
