@@ -64,7 +64,8 @@ void DiffusionStage::run(Context& ctx) {
   const Population& pop = ctx.read<C::staff>();
   const double rate = ctx.dynamics().diffusion.rate;
   const CollegialNetwork& net = ctx.read<C::network>();
-  const float* skills = ctx.read<C::skills>().data().data();
+  const SkillMatrix& current = ctx.read<C::skills>();
+  const float* skills = current.data().data();
   SkillMatrix& buffer = ctx.write<C::skills_next>();
   const ActiveMask is_active(pop);
   // The loop is bound by loading neighbours' skill rows from memory (ties across units point far
@@ -75,9 +76,7 @@ void DiffusionStage::run(Context& ctx) {
       [&](std::size_t i) {
         const auto a = static_cast<AgentId>(i);
         if (i + kAhead < pop.size()) {
-          for (AgentId j : net.neighbors(static_cast<AgentId>(i + kAhead))) {
-            prefetch(skills + static_cast<std::size_t>(j) * kDomains);
-          }
+          for (AgentId j : net.neighbors(static_cast<AgentId>(i + kAhead))) current.prefetch_row(j);
         }
         if (!pop.active(a)) return;
         const auto row = net.neighbors(a);

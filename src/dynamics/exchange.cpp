@@ -77,8 +77,8 @@ void ExchangeStage::run(Context& ctx) {
     for (std::size_t k = begin; k < end; ++k) {
       if (k + kRowAhead < met.size()) {
         const DyadId ahead = met[k + kRowAhead];
-        prefetch(skills.row(dyads.mentor[ahead]).data());
-        prefetch(skills.row(dyads.mentee[ahead]).data());
+        skills.prefetch_row(dyads.mentor[ahead]);
+        skills.prefetch_row(dyads.mentee[ahead]);
       }
       const DyadId d = met[k];
       const auto place = static_cast<std::uint32_t>(k);
