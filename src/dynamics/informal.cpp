@@ -5,8 +5,10 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/program/calendar.hpp"
 #include "mentorsim/program/pairing/self_identified.hpp"
 #include "mentorsim/program/teaching.hpp"
@@ -235,7 +237,8 @@ void InformalStage::run(Context& ctx) {
       Stream stream;
     };
     std::vector<Seeker> seekers;
-    std::vector<AgentId> contacts;
+    std::vector<AgentId> contacts;       // seeker s's 1- and 2-hop contacts
+    std::vector<AgentId> next_contacts;  // seeker s + 1's
     std::vector<std::uint8_t> keep;
     std::vector<PhiloxWords> counters;
     std::vector<PhiloxWords> blocks;
@@ -258,33 +261,42 @@ void InformalStage::run(Context& ctx) {
           seekers.push_back(Seeker{eligible[k], order, stream});
         });
     // The search of a seeker reads the rows of its contacts: its own row, then each contact's row start
-    // and row, three dependent cache misses, at random places. So while seeker k searches, the rows of
-    // the seekers after it are fetched a step at a time: seeker k + 3's row start, seeker k + 2's row,
-    // seeker k + 1's contacts' row starts, and then, as seeker k starts, its contacts' rows. Prefetches
-    // change no result.
+    // and row, three dependent cache misses at random places, and then the word of each contact in those
+    // rows, about a hundred more. So the seekers are handled as a pipeline: while seeker s searches,
+    // seeker s + 5's row start is fetched, seeker s + 4's row, seeker s + 3's contacts' row starts, seeker
+    // s + 2's contacts' rows, and seeker s + 1's candidate list is copied out of those rows and the words
+    // of its contacts fetched. Prefetches and the order in which the lists are built change no result.
     const auto own_row = [&](std::size_t k) { return net.neighbors(seekers[k].a); };
-    for (std::size_t s = 0; s < seekers.size(); ++s) {
-      if (s + 3 < seekers.size()) net.prefetch_row_start(seekers[s + 3].a);
-      if (s + 2 < seekers.size()) net.prefetch_row(seekers[s + 2].a);
-      if (s + 1 < seekers.size()) {
-        for (AgentId first : own_row(s + 1)) net.prefetch_row_start(first);
+    // Candidates: 1- and 2-hop active contacts, as ids copied out of the rows in the order of a walk over
+    // the contacts' rows (the filter below keeps those at a later stage with a free informal place, each
+    // once; the ranking does not depend on their order).
+    const auto list_contacts = [&](std::size_t k, std::vector<AgentId>& list) {
+      list.clear();
+      for (AgentId first : own_row(k)) {
+        if ((info_[first] & kInformalActive) == 0) continue;
+        list.push_back(first);
+        const auto row = net.neighbors(first);
+        list.insert(list.end(), row.begin(), row.end());
       }
-      for (AgentId first : own_row(s)) net.prefetch_row(first);
+      for (AgentId c : list) prefetch(&info_[c]);
+    };
+    for (std::size_t k = 0; k < std::min<std::size_t>(5, seekers.size()); ++k) net.prefetch_row_start(seekers[k].a);
+    if (!seekers.empty()) list_contacts(0, contacts);
+    for (std::size_t s = 0; s < seekers.size(); ++s) {
+      if (s > 0) std::swap(contacts, next_contacts);  // seeker s's list, built in the step before
+      if (s + 5 < seekers.size()) net.prefetch_row_start(seekers[s + 5].a);
+      if (s + 4 < seekers.size()) net.prefetch_row(seekers[s + 4].a);
+      if (s + 3 < seekers.size()) {
+        for (AgentId first : own_row(s + 3)) net.prefetch_row_start(first);
+      }
+      if (s + 2 < seekers.size()) {
+        for (AgentId first : own_row(s + 2)) net.prefetch_row(first);
+      }
+      if (s + 1 < seekers.size()) list_contacts(s + 1, next_contacts);
       const AgentId a = seekers[s].a;
       const std::uint32_t own = info_[a];
       Stream& stream = seekers[s].stream;
       const std::uint32_t order = seekers[s].order;
-      // Candidates: 1- and 2-hop active contacts at a later stage with a free informal place, each once,
-      // in the order of a walk over the contacts' rows (the ranking below does not depend on the order of
-      // the candidates). First the contacts' ids are copied out of the rows, then their words are read
-      // in a loop of independent loads, so that the cache misses of many contacts overlap.
-      contacts.clear();
-      for (AgentId first : net.neighbors(a)) {
-        if ((info_[first] & kInformalActive) == 0) continue;
-        contacts.push_back(first);
-        const auto row = net.neighbors(first);
-        contacts.insert(contacts.end(), row.begin(), row.end());
-      }
       const auto above = static_cast<std::uint32_t>(index_of(pop.stage[a]) + 1);
       seen.clear();
       taken.clear();
