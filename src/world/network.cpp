@@ -517,8 +517,7 @@ bool CollegialNetwork::has_tie(AgentId u, AgentId v) const noexcept {
   return std::binary_search(row.begin(), row.end(), v);
 }
 
-std::vector<Tie> CollegialNetwork::ties() const {
-  // Each vertex's ties to larger neighbours go to its own slice (offsets from a prefix sum).
+std::vector<std::uint64_t> CollegialNetwork::tie_offsets() const {
   const std::size_t n = vertex_count();
   std::vector<std::uint64_t> offset(n + 1, 0);
   parallel::for_each(
@@ -530,6 +529,13 @@ std::vector<Tie> CollegialNetwork::ties() const {
       },
       4096);
   for (std::size_t v = 0; v < n; ++v) offset[v + 1] += offset[v];
+  return offset;
+}
+
+std::vector<Tie> CollegialNetwork::ties() const {
+  // Each vertex's ties to larger neighbours go to its own slice.
+  const std::size_t n = vertex_count();
+  const std::vector<std::uint64_t> offset = tie_offsets();
   std::vector<Tie> out(offset[n]);
   parallel::for_each(
       n,

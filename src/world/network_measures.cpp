@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 
 namespace mentorsim {
 namespace {
@@ -109,47 +110,64 @@ double average_clustering(const CollegialNetwork& network, const std::vector<Age
   return sum / static_cast<double>(n);
 }
 
-double constraint(const CollegialNetwork& network, AgentId v) {
+void burt_measures(const CollegialNetwork& network, AgentId v, double* effective, double* constraint) {
   const auto mine = network.neighbors(v);
   const auto my_weights = network.weights(v);
-  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double my_total = total_weight(my_weights);
-  double result = 0.0;
-  for (std::size_t j = 0; j < mine.size(); ++j) {
-    const double direct = my_weights[j] / my_total;
-    // Indirect: sum over q in N(v) ∩ N(j) of p_vq * p_qj.
-    double indirect = 0.0;
-    for (std::size_t q = 0; q < mine.size(); ++q) {
-      if (q == j) continue;
-      const float w_qj = network.weight(mine[q], mine[j]);
-      if (w_qj <= 0.0f) continue;
-      const double p_vq = my_weights[q] / my_total;
-      const double p_qj = w_qj / total_weight(network.weights(mine[q]));
-      indirect += p_vq * p_qj;
-    }
-    result += (direct + indirect) * (direct + indirect);
+  const std::size_t d = mine.size();
+  if (d == 0) {
+    if (effective != nullptr) *effective = std::numeric_limits<double>::quiet_NaN();
+    if (constraint != nullptr) *constraint = std::numeric_limits<double>::quiet_NaN();
+    return;
   }
+  const double my_total = total_weight(my_weights);
+  // The indirect term of each contact j, sum over q in N(v) of p_vq p_qj: contact q's row contributes
+  // to it, so the terms of one j arrive in the order of q, as the sum over q writes them.
+  thread_local std::vector<double> indirect;
+  if (constraint != nullptr) indirect.assign(d, 0.0);
+  double effective_sum = 0.0;
+  // Contact x = mine[i]: its row merged with v's (both sorted) gives, in increasing order, the other
+  // contacts y = mine[k] that x is tied to and the strength w_xy on x's row, once each, where a look-up
+  // per pair would search x's row d times.
+  for (std::size_t i = 0; i < d; ++i) {
+    const AgentId x = mine[i];
+    const auto row = network.neighbors(x);
+    const auto w = network.weights(x);
+    const double p_vx = my_weights[i] / my_total;
+    const double x_total = constraint != nullptr ? total_weight(w) : 0.0;
+    const double x_max = effective != nullptr ? max_weight(w) : 0.0;
+    // Redundancy of contact x: sum over q in N(v) of p_vq m_xq, m_xq = w_xq / max_k w_xk.
+    double redundancy = 0.0;
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < row.size() && k < d; ++r) {
+      while (k < d && mine[k] < row[r]) ++k;
+      if (k == d || mine[k] != row[r]) continue;
+      const float w_xy = w[r];  // k != i: v's row does not hold v, x's row does not hold x
+      if (w_xy <= 0.0f) continue;
+      if (effective != nullptr) redundancy += (my_weights[k] / my_total) * (w_xy / x_max);
+      if (constraint != nullptr) indirect[k] += p_vx * (w_xy / x_total);  // p_vq p_qj with q = x, j = y
+    }
+    effective_sum += 1.0 - redundancy;
+  }
+  if (effective != nullptr) *effective = effective_sum;
+  if (constraint != nullptr) {
+    double result = 0.0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double direct = my_weights[j] / my_total;
+      result += (direct + indirect[j]) * (direct + indirect[j]);
+    }
+    *constraint = result;
+  }
+}
+
+double constraint(const CollegialNetwork& network, AgentId v) {
+  double result = 0.0;
+  burt_measures(network, v, nullptr, &result);
   return result;
 }
 
 double effective_size(const CollegialNetwork& network, AgentId v) {
-  const auto mine = network.neighbors(v);
-  const auto my_weights = network.weights(v);
-  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double my_total = total_weight(my_weights);
   double result = 0.0;
-  for (std::size_t j = 0; j < mine.size(); ++j) {
-    // Redundancy of contact j: sum over q in N(v) of p_vq * m_jq, m_jq = w_jq / max_k w_jk.
-    const double j_max = max_weight(network.weights(mine[j]));
-    double redundancy = 0.0;
-    for (std::size_t q = 0; q < mine.size(); ++q) {
-      if (q == j) continue;
-      const float w_jq = network.weight(mine[j], mine[q]);
-      if (w_jq <= 0.0f) continue;
-      redundancy += (my_weights[q] / my_total) * (w_jq / j_max);
-    }
-    result += 1.0 - redundancy;
-  }
+  burt_measures(network, v, &result, nullptr);
   return result;
 }
 
@@ -165,16 +183,40 @@ AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Popul
   out.cross_institution_ties.resize(n);
   std::vector<std::uint32_t> triangles;
   if (selection.clustering) triangles = triangle_counts(network);
+  const bool burt = selection.effective_size || selection.constraint;
+  // Burt's measures read each contact's row and strengths, rows at random places: the row starts of
+  // the contacts of the agent 2 * kAhead places on are fetched, then the rows of those kAhead on.
+  constexpr std::size_t kAhead = 4;
   parallel::for_each(
       n,
       [&](std::size_t i) {
         const auto v = static_cast<AgentId>(i);
+        if (burt && i + 2 * kAhead < n) {
+          for (AgentId x : network.neighbors(static_cast<AgentId>(i + 2 * kAhead))) network.prefetch_row_start(x);
+        }
+        if (burt && i + kAhead < n) {
+          for (AgentId x : network.neighbors(static_cast<AgentId>(i + kAhead))) {
+            const auto row = network.neighbors(x);
+            if (row.empty()) continue;
+            const auto w = network.weights(x);
+            prefetch(row.data());
+            prefetch(row.data() + row.size() - 1);
+            prefetch(w.data());
+            prefetch(w.data() + w.size() - 1);
+          }
+        }
         const auto row = network.neighbors(v);
         out.degree[v] = static_cast<std::uint32_t>(row.size());
         out.strength[v] = static_cast<float>(total_weight(network.weights(v)));
         if (selection.clustering) out.clustering[v] = static_cast<float>(clustering_from(network, triangles, v));
-        if (selection.effective_size) out.effective_size[v] = static_cast<float>(effective_size(network, v));
-        if (selection.constraint) out.constraint[v] = static_cast<float>(constraint(network, v));
+        if (burt) {
+          double effective = 0.0;
+          double constraint = 0.0;
+          burt_measures(network, v, selection.effective_size ? &effective : nullptr,
+                        selection.constraint ? &constraint : nullptr);
+          if (selection.effective_size) out.effective_size[v] = static_cast<float>(effective);
+          if (selection.constraint) out.constraint[v] = static_cast<float>(constraint);
+        }
         std::uint32_t cross = 0;
         for (AgentId u : row) cross += population.institution[u] != population.institution[v] ? 1 : 0;
         out.cross_institution_ties[v] = cross;

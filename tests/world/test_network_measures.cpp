@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <numeric>
+#include <span>
 #include <vector>
 
 #include "mentorsim/core/parallel.hpp"
@@ -617,4 +620,106 @@ TEST_CASE("clustering from triangle counts equals each vertex's own count, for a
     CHECK(mentorsim::average_clustering(net) == blocked_average);
   }
   mentorsim::parallel::set_threads(0);
+}
+
+namespace {
+
+// Burt's measures written straight from their definitions, one strength look-up per pair of contacts
+// (CollegialNetwork::weight), as the library computed them before it walked the contacts' rows.
+double strength_sum(std::span<const float> w) {
+  double sum = 0.0;
+  for (float x : w) sum += x;
+  return sum;
+}
+
+double reference_constraint(const CollegialNetwork& net, AgentId v) {
+  const auto mine = net.neighbors(v);
+  const auto my_weights = net.weights(v);
+  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double my_total = strength_sum(my_weights);
+  double result = 0.0;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    const double direct = my_weights[j] / my_total;
+    double indirect = 0.0;
+    for (std::size_t q = 0; q < mine.size(); ++q) {
+      if (q == j) continue;
+      const float w_qj = net.weight(mine[q], mine[j]);
+      if (w_qj <= 0.0f) continue;
+      indirect += (my_weights[q] / my_total) * (w_qj / strength_sum(net.weights(mine[q])));
+    }
+    result += (direct + indirect) * (direct + indirect);
+  }
+  return result;
+}
+
+double reference_effective_size(const CollegialNetwork& net, AgentId v) {
+  const auto mine = net.neighbors(v);
+  const auto my_weights = net.weights(v);
+  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double my_total = strength_sum(my_weights);
+  double result = 0.0;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    double j_max = 0.0;
+    for (float x : net.weights(mine[j])) j_max = std::max(j_max, static_cast<double>(x));
+    double redundancy = 0.0;
+    for (std::size_t q = 0; q < mine.size(); ++q) {
+      if (q == j) continue;
+      const float w_jq = net.weight(mine[j], mine[q]);
+      if (w_jq <= 0.0f) continue;
+      redundancy += (my_weights[q] / my_total) * (w_jq / j_max);
+    }
+    result += 1.0 - redundancy;
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("Burt's measures from the contacts' rows are the definitions' doubles, bit for bit", "[measures]") {
+  // A clustered random network with random strengths (and a vertex tied to 60 others, whose contacts'
+  // rows are long and overlap its own), so that sums have many terms in an order that matters.
+  constexpr AgentId n = 2000;
+  mentorsim::Stream s(23, 0, 0, mentorsim::Purpose::ties, 0);
+  std::vector<Tie> ties;
+  for (int k = 0; k < 12000; ++k) {
+    const AgentId a = s.below(n);
+    const AgentId b = k % 6 == 0 ? s.below(n) : (a / 20) * 20 + s.below(20);
+    ties.push_back({a, b, static_cast<float>(0.05 + s.uniform())});
+  }
+  for (AgentId b = 1; b <= 60; ++b) ties.push_back({0, b * 7, static_cast<float>(0.05 + s.uniform())});
+  const CollegialNetwork net(n + 1, ties);  // vertex n is isolated
+  REQUIRE(net.degree(0) >= 60);
+  std::size_t with_triangles = 0;
+  for (AgentId v = 0; v <= n; ++v) {
+    INFO("vertex " << v);
+    const double c = reference_constraint(net, v);
+    const double e = reference_effective_size(net, v);
+    double both_c = 0.0;
+    double both_e = 0.0;
+    mentorsim::burt_measures(net, v, &both_e, &both_c);
+    if (v == n) {
+      CHECK(std::isnan(mentorsim::constraint(net, v)));
+      CHECK((std::isnan(both_c) && std::isnan(both_e)));
+      continue;
+    }
+    CHECK(std::bit_cast<std::uint64_t>(mentorsim::constraint(net, v)) == std::bit_cast<std::uint64_t>(c));
+    CHECK(std::bit_cast<std::uint64_t>(mentorsim::effective_size(net, v)) == std::bit_cast<std::uint64_t>(e));
+    CHECK(std::bit_cast<std::uint64_t>(both_c) == std::bit_cast<std::uint64_t>(c));
+    CHECK(std::bit_cast<std::uint64_t>(both_e) == std::bit_cast<std::uint64_t>(e));
+    if (e < static_cast<double>(net.degree(v))) ++with_triangles;  // some contacts are tied to each other
+  }
+  CHECK(with_triangles > n / 2);
+  // measure_agents computes both in one walk, or either alone.
+  const auto population = population_of(n + 1);
+  for (const bool effective : {true, false}) {
+    for (const bool constraint : {true, false}) {
+      const auto m = mentorsim::measure_agents(net, population, {true, effective, constraint});
+      CHECK(m.effective_size.size() == (effective ? n + 1 : 0u));
+      CHECK(m.constraint.size() == (constraint ? n + 1 : 0u));
+      for (AgentId v = 0; v < n; ++v) {
+        if (effective) CHECK(m.effective_size[v] == static_cast<float>(reference_effective_size(net, v)));
+        if (constraint) CHECK(m.constraint[v] == static_cast<float>(reference_constraint(net, v)));
+      }
+    }
+  }
 }

@@ -118,6 +118,9 @@ class CollegialNetwork {
                       std::size_t chunk_rows = 4096);
   // Every tie once, a < b, sorted by (a, b).
   [[nodiscard]] std::vector<Tie> ties() const;
+  // Where each vertex's ties to larger neighbours start in the list ties() gives (vertex_count() + 1
+  // entries, the last the number of ties), so that one field of every tie can be laid out at a time.
+  [[nodiscard]] std::vector<std::uint64_t> tie_offsets() const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
   // Strength of each arc, indexed by boost::get(boost::edge_index, graph(), e).
   [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }

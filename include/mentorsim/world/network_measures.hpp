@@ -28,6 +28,10 @@ double average_clustering(const CollegialNetwork& network, const std::vector<Age
 double constraint(const CollegialNetwork& network, AgentId v);
 // Burt's effective size, sum_j (1 - sum_q p_vq m_jq) with m_jq = w_jq / max_k w_jk; NaN if isolated.
 double effective_size(const CollegialNetwork& network, AgentId v);
+// Both of Burt's measures of v at once (either pointer may be null: that one is skipped), from one walk
+// over each contact's row: the same terms added in the same order as the two definitions above, so the
+// same doubles.
+void burt_measures(const CollegialNetwork& network, AgentId v, double* effective, double* constraint);
 
 struct BetweennessResult {
   std::vector<double> value;  // per agent
