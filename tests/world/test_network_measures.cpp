@@ -109,6 +109,9 @@ TEST_CASE("a tie given twice keeps its larger weight, self-loops are dropped, we
   CHECK(net.tie_count() == 3u);
   // A tie given without a routine strength relaxes to its own weight.
   CHECK(net.ties() == std::vector<Tie>{{0, 1, 0.2f, 0.2f}, {0, 2, 0.7f, 0.7f}, {1, 3, 0.5f, 0.5f}});
+  // Where each vertex's ties to larger neighbours start in that list: 0 has two (to 1 and 2), 1 one
+  // (to 3), 2, 3 and 4 none.
+  CHECK(net.tie_offsets() == std::vector<std::uint64_t>{0, 2, 3, 3, 3, 3});
   CHECK(net.weight(0, 2) == 0.7f);
   CHECK(net.weight(2, 0) == 0.7f);
   CHECK(net.weight(3, 1) == 0.5f);
