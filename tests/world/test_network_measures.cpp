@@ -47,6 +47,20 @@ CollegialNetwork joined_cliques() {
   return CollegialNetwork(8, ties);
 }
 
+// `count` random ties among n vertices, each inside the group of `group` consecutive vertices of its
+// first end except every `across`-th, which joins two vertices anywhere: many triangles, rows of
+// different lengths. Strength 1, or drawn from [0.05, 1.05) when `random_strengths`.
+std::vector<Tie> clustered_ties(mentorsim::Stream& s, AgentId n, int count, AgentId group, int across,
+                                bool random_strengths) {
+  std::vector<Tie> ties;
+  for (int k = 0; k < count; ++k) {
+    const AgentId a = s.below(n);
+    const AgentId b = k % across == 0 ? s.below(n) : (a / group) * group + s.below(group);
+    ties.push_back({a, b, random_strengths ? static_cast<float>(0.05 + s.uniform()) : 1.0f});
+  }
+  return ties;
+}
+
 mentorsim::Population population_of(std::size_t n) {
   mentorsim::Population population;
   population.resize(n);
@@ -584,12 +598,7 @@ TEST_CASE("clustering from triangle counts equals each vertex's own count, for a
   // few across, so that many triangles exist and rows differ in length.
   constexpr AgentId n = 3000;
   mentorsim::Stream s(11, 0, 0, mentorsim::Purpose::ties, 0);
-  std::vector<Tie> ties;
-  for (int k = 0; k < 24000; ++k) {
-    const AgentId a = s.below(n);
-    const AgentId b = k % 8 == 0 ? s.below(n) : (a / 30) * 30 + s.below(30);
-    ties.push_back({a, b, 1.0f});
-  }
+  const std::vector<Tie> ties = clustered_ties(s, n, 24000, 30, 8, false);
   const CollegialNetwork net(n, ties);
   double sum = 0.0;
   std::vector<float> expected(n);
@@ -635,45 +644,36 @@ double strength_sum(std::span<const float> w) {
   return sum;
 }
 
-double reference_constraint(const CollegialNetwork& net, AgentId v) {
+struct Burt {
+  double effective = 0.0;
+  double constraint = 0.0;
+};
+
+Burt reference_burt(const CollegialNetwork& net, AgentId v) {
   const auto mine = net.neighbors(v);
   const auto my_weights = net.weights(v);
-  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
+  if (mine.empty()) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
   const double my_total = strength_sum(my_weights);
-  double result = 0.0;
+  Burt out;
   for (std::size_t j = 0; j < mine.size(); ++j) {
     const double direct = my_weights[j] / my_total;
-    double indirect = 0.0;
-    for (std::size_t q = 0; q < mine.size(); ++q) {
-      if (q == j) continue;
-      const float w_qj = net.weight(mine[q], mine[j]);
-      if (w_qj <= 0.0f) continue;
-      indirect += (my_weights[q] / my_total) * (w_qj / strength_sum(net.weights(mine[q])));
-    }
-    result += (direct + indirect) * (direct + indirect);
-  }
-  return result;
-}
-
-double reference_effective_size(const CollegialNetwork& net, AgentId v) {
-  const auto mine = net.neighbors(v);
-  const auto my_weights = net.weights(v);
-  if (mine.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double my_total = strength_sum(my_weights);
-  double result = 0.0;
-  for (std::size_t j = 0; j < mine.size(); ++j) {
     double j_max = 0.0;
     for (float x : net.weights(mine[j])) j_max = std::max(j_max, static_cast<double>(x));
-    double redundancy = 0.0;
+    double indirect = 0.0;    // constraint: sum over q of p_vq p_qj
+    double redundancy = 0.0;  // effective size: sum over q of p_vq m_jq
     for (std::size_t q = 0; q < mine.size(); ++q) {
       if (q == j) continue;
-      const float w_jq = net.weight(mine[j], mine[q]);
-      if (w_jq <= 0.0f) continue;
-      redundancy += (my_weights[q] / my_total) * (w_jq / j_max);
+      if (const float w_qj = net.weight(mine[q], mine[j]); w_qj > 0.0f) {
+        indirect += (my_weights[q] / my_total) * (w_qj / strength_sum(net.weights(mine[q])));
+      }
+      if (const float w_jq = net.weight(mine[j], mine[q]); w_jq > 0.0f) {
+        redundancy += (my_weights[q] / my_total) * (w_jq / j_max);
+      }
     }
-    result += 1.0 - redundancy;
+    out.constraint += (direct + indirect) * (direct + indirect);
+    out.effective += 1.0 - redundancy;
   }
-  return result;
+  return out;
 }
 
 }  // namespace
@@ -683,20 +683,16 @@ TEST_CASE("Burt's measures from the contacts' rows are the definitions' doubles,
   // rows are long and overlap its own), so that sums have many terms in an order that matters.
   constexpr AgentId n = 2000;
   mentorsim::Stream s(23, 0, 0, mentorsim::Purpose::ties, 0);
-  std::vector<Tie> ties;
-  for (int k = 0; k < 12000; ++k) {
-    const AgentId a = s.below(n);
-    const AgentId b = k % 6 == 0 ? s.below(n) : (a / 20) * 20 + s.below(20);
-    ties.push_back({a, b, static_cast<float>(0.05 + s.uniform())});
-  }
+  std::vector<Tie> ties = clustered_ties(s, n, 12000, 20, 6, true);
   for (AgentId b = 1; b <= 60; ++b) ties.push_back({0, b * 7, static_cast<float>(0.05 + s.uniform())});
   const CollegialNetwork net(n + 1, ties);  // vertex n is isolated
   REQUIRE(net.degree(0) >= 60);
   std::size_t with_triangles = 0;
   for (AgentId v = 0; v <= n; ++v) {
     INFO("vertex " << v);
-    const double c = reference_constraint(net, v);
-    const double e = reference_effective_size(net, v);
+    const Burt reference = reference_burt(net, v);
+    const double c = reference.constraint;
+    const double e = reference.effective;
     double both_c = 0.0;
     double both_e = 0.0;
     mentorsim::burt_measures(net, v, &both_e, &both_c);
@@ -720,8 +716,9 @@ TEST_CASE("Burt's measures from the contacts' rows are the definitions' doubles,
       CHECK(m.effective_size.size() == (effective ? n + 1 : 0u));
       CHECK(m.constraint.size() == (constraint ? n + 1 : 0u));
       for (AgentId v = 0; v < n; ++v) {
-        if (effective) CHECK(m.effective_size[v] == static_cast<float>(reference_effective_size(net, v)));
-        if (constraint) CHECK(m.constraint[v] == static_cast<float>(reference_constraint(net, v)));
+        const Burt reference = reference_burt(net, v);
+        if (effective) CHECK(m.effective_size[v] == static_cast<float>(reference.effective));
+        if (constraint) CHECK(m.constraint[v] == static_cast<float>(reference.constraint));
       }
     }
   }
