@@ -1,9 +1,11 @@
 #include "mentorsim/engine/results.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <span>
+#include <vector>
 
-#include "mentorsim/core/parallel.hpp"
 #include "mentorsim/engine/fields.hpp"
 #include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/schema.hpp"
@@ -163,25 +165,16 @@ void ResultsWriter::write_network(const std::string& group, const CollegialNetwo
   // time: the run's state and the file being built are in memory too, and a column is 4 bytes a tie
   // where a copy of the ties would be 16 (100 MB at 1M staff).
   const std::vector<std::uint64_t> offset = network.tie_offsets();
-  const auto column = [&]<class T>(T (*field)(AgentId a, AgentId b, float w)) {
-    std::vector<T> out(offset.back());
-    parallel::for_each(
-        network.vertex_count(),
-        [&](std::size_t v) {
-          const auto a = static_cast<AgentId>(v);
-          const auto row = network.neighbors(a);
-          const auto w = network.weights(a);
-          std::uint64_t at = offset[v];
-          for (std::size_t k = 0; k < row.size(); ++k) {
-            if (row[k] > a) out[at++] = field(a, row[k], w[k]);
-          }
-        },
-        4096);
-    return out;
-  };
-  file_.write(group + "/src", column(+[](AgentId a, AgentId, float) -> std::uint32_t { return a; }));
-  file_.write(group + "/dst", column(+[](AgentId, AgentId b, float) -> std::uint32_t { return b; }));
-  file_.write(group + "/weight", column(+[](AgentId, AgentId, float w) { return w; }));
+  const std::span<const float> weights = network.arc_weights();
+  std::vector<std::uint32_t> ends(offset.back());
+  network.for_each_tie(offset, [&](std::uint64_t k, AgentId a, AgentId, std::uint64_t) { ends[k] = a; });
+  file_.write(group + "/src", ends);
+  network.for_each_tie(offset, [&](std::uint64_t k, AgentId, AgentId b, std::uint64_t) { ends[k] = b; });
+  file_.write(group + "/dst", ends);
+  std::vector<std::uint32_t>().swap(ends);
+  std::vector<float> weight(offset.back());
+  network.for_each_tie(offset, [&](std::uint64_t k, AgentId, AgentId, std::uint64_t arc) { weight[k] = weights[arc]; });
+  file_.write(group + "/weight", weight);
   file_.set_attribute(group, "target_mean_degree", report.target_mean_degree);
   file_.set_attribute(group, "achieved_mean_degree", report.achieved_mean_degree);
   file_.set_attribute(group, "target_clustering", report.target_clustering);

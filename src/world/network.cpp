@@ -532,24 +532,28 @@ std::vector<std::uint64_t> CollegialNetwork::tie_offsets() const {
   return offset;
 }
 
-std::vector<Tie> CollegialNetwork::ties() const {
+void CollegialNetwork::for_each_tie(const std::vector<std::uint64_t>& offset,
+                                    FunctionRef<void(std::uint64_t, AgentId, AgentId, std::uint64_t)> visit) const {
   // Each vertex's ties to larger neighbours go to its own slice.
-  const std::size_t n = vertex_count();
-  const std::vector<std::uint64_t> offset = tie_offsets();
-  std::vector<Tie> out(offset[n]);
   parallel::for_each(
-      n,
+      vertex_count(),
       [&](std::size_t v) {
         const auto a = static_cast<AgentId>(v);
         const auto row = neighbors(a);
-        const auto w = weights(a);
-        const auto r = routines(a);
         std::uint64_t at = offset[v];
         for (std::size_t k = 0; k < row.size(); ++k) {
-          if (row[k] > a) out[at++] = Tie{a, row[k], w[k], r[k]};
+          if (row[k] > a) visit(at++, a, row[k], row_begin(a) + k);
         }
       },
       4096);
+}
+
+std::vector<Tie> CollegialNetwork::ties() const {
+  const std::vector<std::uint64_t> offset = tie_offsets();
+  std::vector<Tie> out(offset.back());
+  for_each_tie(offset, [&](std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc) {
+    out[k] = Tie{a, b, weights_[arc], routines_[arc]};
+  });
   return out;
 }
 

@@ -121,6 +121,11 @@ class CollegialNetwork {
   // Where each vertex's ties to larger neighbours start in the list ties() gives (vertex_count() + 1
   // entries, the last the number of ties), so that one field of every tie can be laid out at a time.
   [[nodiscard]] std::vector<std::uint64_t> tie_offsets() const;
+  // Visits every tie once, as ties() lists them: visit(k, a, b, arc) with a < b, k the tie's place in
+  // that list (`offset` from tie_offsets()) and arc its index in a's row of the arc arrays
+  // (arc_weights()). Vertices in parallel, so `visit` writes only its own place k.
+  void for_each_tie(const std::vector<std::uint64_t>& offset,
+                    FunctionRef<void(std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc)> visit) const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
   // Strength of each arc, indexed by boost::get(boost::edge_index, graph(), e).
   [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }
