@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <utility>
 
@@ -277,7 +278,6 @@ class Generator {
           sampler_.anchors_of(a, anchors);
           for (std::uint64_t k = 0; k < count; ++k) out[k] = make_tie(a, sampler_.draw_for(a, anchors, stream));
         });
-    std::vector<Tie> block_ties = block;  // kept: the closure round adds to them
     CollegialNetwork network(static_cast<AgentId>(n), std::move(block));
 
     if (closure_mean > 0.0) {
@@ -308,13 +308,23 @@ class Generator {
               out[k] = make_tie(a, partner);
             }
           });
-      block_ties.insert(block_ties.end(), closure.begin(), closure.end());
-      network = CollegialNetwork(static_cast<AgentId>(n), std::move(block_ties));
+      // Merged into the block network's own arrays: the same rows as a network built from the block
+      // and closure ties together (merge_in_place), without building one.
+      add_ties(network, std::move(closure));
     }
     return top_up(std::move(network));
   }
 
  private:
+  // Every tie of the generator joins two active agents (the sampler draws only those, and closure
+  // follows ties), so keeping the active agents' ties keeps them all.
+  void add_ties(CollegialNetwork& network, std::vector<Tie> added) const {
+    const ActiveMask active(population_);
+    network.merge_in_place(static_cast<AgentId>(population_.size()),
+                           CollegialNetwork::KeepRule{&active, -std::numeric_limits<double>::infinity()},
+                           std::move(added));
+  }
+
   Tie make_tie(AgentId a, AgentId b) const {
     if (b == kNoAgent || b == a) return Tie{a, a, 0.0f};
     return Tie{a, b, 1.0f};  // strength is drawn once per final tie (assign_weights)
@@ -355,12 +365,14 @@ class Generator {
     }
     if (have + extra.size() > target) extra.resize(target - have);
     if (extra.empty()) return network;
-    std::vector<Tie> all = network.ties();
-    all.reserve(all.size() + extra.size());
-    for (unsigned long long key : extra) {
-      all.push_back(make_tie(static_cast<AgentId>(key >> 32), static_cast<AgentId>(key & 0xffffffffULL)));
-    }
-    return CollegialNetwork(static_cast<AgentId>(population_.size()), std::move(all));
+    std::vector<Tie> added(extra.size());
+    parallel::for_each(extra.size(), [&](std::size_t k) {
+      added[k] = make_tie(static_cast<AgentId>(extra[k] >> 32), static_cast<AgentId>(extra[k] & 0xffffffffULL));
+    });
+    extra.clear();
+    extra.shrink_to_fit();
+    add_ties(network, std::move(added));
+    return network;
   }
 
   const Population& population_;
