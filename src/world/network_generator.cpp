@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 #include <numeric>
 #include <utility>
 
@@ -308,21 +307,20 @@ class Generator {
               out[k] = make_tie(a, partner);
             }
           });
-      // Merged into the block network's own arrays: the same rows as a network built from the block
-      // and closure ties together (merge_in_place), without building one.
+      // The same network as one built from the block and closure ties together, from the block
+      // network's sorted rows.
       add_ties(network, std::move(closure));
     }
     return top_up(std::move(network));
   }
 
  private:
-  // Every tie of the generator joins two active agents (the sampler draws only those, and closure
-  // follows ties), so keeping the active agents' ties keeps them all.
-  void add_ties(CollegialNetwork& network, std::vector<Tie> added) const {
-    const ActiveMask active(population_);
-    network.merge_in_place(static_cast<AgentId>(population_.size()),
-                           CollegialNetwork::KeepRule{&active, -std::numeric_limits<double>::infinity()},
-                           std::move(added));
+  // The network with `added` merged in: exactly the network the constructor builds from all the ties
+  // (CollegialNetwork::merged), in arrays of the merged size. Every tie of the generator joins two
+  // active agents, so nothing is dropped.
+  static void add_ties(CollegialNetwork& network, std::vector<Tie> added) {
+    network = network.merged(
+        network.vertex_count(), [](AgentId, AgentId, float, float) { return true; }, std::move(added));
   }
 
   Tie make_tie(AgentId a, AgentId b) const {
