@@ -283,16 +283,17 @@ SimulationState::SimulationState(const Scenario& s, Replicate replicate, World w
   population.flattening.assign(population.units.size(), 0.0f);
   research.resize(n);
   enthusiasm.resize(n);
-  for (AgentId a = 0; a < n; ++a)
-    enthusiasm[a] = static_cast<float>(enthusiasm_rest(s.dynamics(), population.workload[a]));
+  // Each agent's entries are its own (its own stream, its own baseline row), so agents in parallel.
   const TurnoverParams& turnover = s.dynamics().turnover;
-  for (AgentId a = 0; a < n; ++a) {
+  parallel::for_each(n, [&](std::size_t i) {
+    const auto a = static_cast<AgentId>(i);
+    enthusiasm[a] = static_cast<float>(enthusiasm_rest(s.dynamics(), population.workload[a]));
     population.intent_to_leave[a] = static_cast<float>(intent_to_leave(turnover, population.satisfaction[a]));
     // Whether the agent considers leaving at week 0: the stationary state of the switching process.
     population.considering_leaving[a] =
         random.stream(0, Purpose::considering_leaving, a).uniform() < population.intent_to_leave[a] ? 1 : 0;
     record_baseline(baseline, population, network, a);
-  }
+  });
 }
 
 void record_baseline(Baseline& baseline, const Population& population, const CollegialNetwork& network, AgentId a) {
