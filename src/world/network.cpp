@@ -157,14 +157,33 @@ void CollegialNetwork::decay_weights(double decay) {
 }
 
 void CollegialNetwork::assign_weights(FunctionRef<float(AgentId, AgentId)> weight) {
+  // `weight` is symmetric, so each tie's strength is computed once, at its arc in the row of its
+  // smaller end (the row's last arcs, rows being sorted), then copied to the arc in the larger end's
+  // row, found in the smaller end's row by binary search.
   parallel::for_each(
       vertex_count(),
       [&](std::size_t v) {
         const auto a = static_cast<AgentId>(v);
         const auto row = neighbors(a);
         const std::uint64_t first = row_begin(a);
-        for (std::size_t k = 0; k < row.size(); ++k) {
+        for (std::size_t k = row.size(); k-- > 0 && row[k] > a;) {
           weights_[first + k] = weight(a, row[k]);
+          routines_[first + k] = weights_[first + k];
+        }
+      },
+      1024);
+  parallel::for_each(
+      vertex_count(),
+      [&](std::size_t v) {
+        const auto b = static_cast<AgentId>(v);
+        const auto row = neighbors(b);
+        const std::uint64_t first = row_begin(b);
+        for (std::size_t k = 0; k < row.size() && row[k] < b; ++k) {
+          const AgentId a = row[k];
+          const auto theirs = neighbors(a);
+          const auto at =
+              static_cast<std::uint64_t>(std::lower_bound(theirs.begin(), theirs.end(), b) - theirs.begin());
+          weights_[first + k] = weights_[row_begin(a) + at];
           routines_[first + k] = weights_[first + k];
         }
       },

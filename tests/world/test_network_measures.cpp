@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -144,6 +145,61 @@ TEST_CASE("a tie given twice keeps its larger weight, self-loops are dropped, we
   // Merging keeps the largest weight and, separately, the largest routine strength.
   const CollegialNetwork merged(2, std::vector<Tie>{{0, 1, 0.9f, 0.1f}, {1, 0, 0.3f, 0.6f}});
   CHECK(merged.ties() == std::vector<Tie>{{0, 1, 0.9f, 0.6f}});
+}
+
+TEST_CASE("assign_weights computes each tie's strength once and gives both arcs that strength", "[measures]") {
+  // Path 0-1-2 plus the ties 0-3 and 2-3 (given in both orientations): four ties, eight arcs.
+  CollegialNetwork net(5, std::vector<Tie>{{1, 0, 0.5f}, {1, 2, 0.5f}, {3, 0, 0.5f}, {2, 3, 0.5f}});
+  std::atomic<int> calls{0};
+  // Symmetric, as the contract asks: 0.1 * (smaller end + 1) + 0.01 * larger end.
+  net.assign_weights([&](AgentId a, AgentId b) {
+    ++calls;
+    return 0.1f * static_cast<float>(std::min(a, b) + 1) + 0.01f * static_cast<float>(std::max(a, b));
+  });
+  CHECK(calls == 4);
+  CHECK(net.weight(0, 1) == 0.1f * 1 + 0.01f * 1);
+  CHECK(net.weight(1, 0) == net.weight(0, 1));
+  CHECK(net.weight(1, 2) == 0.1f * 2 + 0.01f * 2);
+  CHECK(net.weight(2, 1) == net.weight(1, 2));
+  CHECK(net.weight(0, 3) == 0.1f * 1 + 0.01f * 3);
+  CHECK(net.weight(3, 0) == net.weight(0, 3));
+  CHECK(net.weight(2, 3) == 0.1f * 3 + 0.01f * 3);
+  CHECK(net.weight(3, 2) == net.weight(2, 3));
+  // The routine strength of every arc is its new strength; vertex 4 has no arcs.
+  for (AgentId v = 0; v < 5; ++v) {
+    const auto w = net.weights(v);
+    const auto r = net.routines(v);
+    CHECK(std::vector<float>(w.begin(), w.end()) == std::vector<float>(r.begin(), r.end()));
+  }
+  CHECK(net.degree(4) == 0u);
+  // A random network with 1 and 2 threads: every arc has f(smaller end, larger end), with f called
+  // once per tie.
+  const auto f = [](AgentId a, AgentId b) {
+    return static_cast<float>((std::min(a, b) * 7919u + std::max(a, b) * 104729u) % 1000u) / 1000.0f;
+  };
+  for (const int threads : {1, 2}) {
+    mentorsim::parallel::set_threads(threads);
+    mentorsim::Stream stream = mentorsim::RandomSource(7, 0).stream(0, mentorsim::Purpose::network_stubs, 0);
+    const AgentId n = 3000;
+    std::vector<Tie> ties;
+    for (int k = 0; k < 20000; ++k) ties.push_back(Tie{stream.below(n), stream.below(n), 0.5f});
+    CollegialNetwork big(n, ties);
+    std::atomic<std::uint64_t> big_calls{0};
+    big.assign_weights([&](AgentId a, AgentId b) {
+      ++big_calls;
+      return f(a, b);
+    });
+    CHECK(big_calls == big.tie_count());
+    std::size_t wrong = 0;
+    for (AgentId v = 0; v < n; ++v) {
+      const auto row = big.neighbors(v);
+      const auto w = big.weights(v);
+      const auto r = big.routines(v);
+      for (std::size_t k = 0; k < row.size(); ++k) wrong += (w[k] != f(v, row[k]) || r[k] != w[k]) ? 1 : 0;
+    }
+    CHECK(wrong == 0u);
+  }
+  mentorsim::parallel::set_threads(0);
 }
 
 TEST_CASE("rows are sorted by neighbour and ties() lists each tie once with a < b", "[measures]") {
