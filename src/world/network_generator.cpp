@@ -315,9 +315,8 @@ class Generator {
   }
 
  private:
-  // The network with `added` merged in: exactly the network the constructor builds from all the ties
-  // (CollegialNetwork::merged), in arrays of the merged size. Every tie of the generator joins two
-  // active agents, so nothing is dropped.
+  // The network with `added` merged in and nothing dropped: exactly the network the constructor builds
+  // from all the ties (CollegialNetwork::merged), in arrays of the merged size.
   static void add_ties(CollegialNetwork& network, std::vector<Tie> added) {
     network = network.merged(
         network.vertex_count(), [](AgentId, AgentId, float, float) { return true; }, std::move(added));
