@@ -196,11 +196,9 @@ AgentNetworkMeasures measure_agents(const CollegialNetwork& network, const Popul
         }
         if (burt && i + kAhead < n) {
           for (AgentId x : network.neighbors(static_cast<AgentId>(i + kAhead))) {
-            const auto row = network.neighbors(x);
-            if (row.empty()) continue;
+            network.prefetch_row(x);
             const auto w = network.weights(x);
-            prefetch(row.data());
-            prefetch(row.data() + row.size() - 1);
+            if (w.empty()) continue;
             prefetch(w.data());
             prefetch(w.data() + w.size() - 1);
           }
