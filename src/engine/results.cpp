@@ -162,19 +162,24 @@ void ResultsWriter::write_network(const std::string& group, const CollegialNetwo
                                   const NetworkGenerationReport& report) {
   file_.create_group(group);
   // The ties in the order of CollegialNetwork::ties() (each once, a < b, sorted), one column at a
-  // time: the run's state and the file being built are in memory too, and a column is 4 bytes a tie
-  // where a copy of the ties would be 16 (100 MB at 1M staff).
+  // time and each column made a piece at a time as it is compressed: the run's state and the file
+  // being built are in memory too, and a whole column is 4 bytes a tie (26 MB at 1M staff).
   const std::vector<std::uint64_t> offset = network.tie_offsets();
   const std::span<const float> weights = network.arc_weights();
-  std::vector<std::uint32_t> ends(offset.back());
-  network.for_each_tie(offset, [&](std::uint64_t k, AgentId a, AgentId, std::uint64_t) { ends[k] = a; });
-  file_.write(group + "/src", ends);
-  network.for_each_tie(offset, [&](std::uint64_t k, AgentId, AgentId b, std::uint64_t) { ends[k] = b; });
-  file_.write(group + "/dst", ends);
-  std::vector<std::uint32_t>().swap(ends);
-  std::vector<float> weight(offset.back());
-  network.for_each_tie(offset, [&](std::uint64_t k, AgentId, AgentId, std::uint64_t arc) { weight[k] = weights[arc]; });
-  file_.write(group + "/weight", weight);
+  const auto column = [&](const char* name, auto value) {
+    using T = decltype(value(AgentId{}, AgentId{}, std::uint64_t{}));
+    file_.write_generated(group + name, io::element_type_of<T>(), {offset.back()},
+                          [&](std::uint64_t begin, std::uint64_t count, void* out) {
+                            T* piece = static_cast<T*>(out);
+                            network.for_each_tie_in(offset, begin, begin + count,
+                                                    [&](std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc) {
+                                                      piece[k - begin] = value(a, b, arc);
+                                                    });
+                          });
+  };
+  column("/src", [](AgentId a, AgentId, std::uint64_t) { return std::uint32_t{a}; });
+  column("/dst", [](AgentId, AgentId b, std::uint64_t) { return std::uint32_t{b}; });
+  column("/weight", [&](AgentId, AgentId, std::uint64_t arc) { return weights[arc]; });
   file_.set_attribute(group, "target_mean_degree", report.target_mean_degree);
   file_.set_attribute(group, "achieved_mean_degree", report.achieved_mean_degree);
   file_.set_attribute(group, "target_clustering", report.target_clustering);

@@ -188,9 +188,9 @@ std::size_t element_bytes(ElementType type) {
 // ---- the filters of a compressed dataset, applied to whole chunks in parallel ----
 // A compressed dataset's chunks pass HDF5's shuffle, deflate and Fletcher-32 filters, in that order
 // (dataset_properties below). HDF5 runs its filters on the thread that writes, one chunk after another;
-// for large datasets write_raw instead applies the same three steps to many chunks in parallel and
-// hands HDF5 the finished bytes (H5Dwrite_chunk). What a reader gets back is the same data, checked by
-// the same checksum; tests/io compares the stored bytes with HDF5's own.
+// for large datasets write_pieces (behind write and write_generated) instead applies the same three
+// steps to many chunks in parallel and hands HDF5 the finished bytes (H5Dwrite_chunk). What a reader gets back is the
+// same data, checked by the same checksum; tests/io compares the stored bytes with HDF5's own.
 
 // The shuffle filter: byte k of every element first, for k = 0 .. size - 1 (the HDF5 format
 // specification, "Shuffle Filter").
@@ -679,6 +679,20 @@ void OutputFile::set_attribute(std::string_view object, std::string_view name, c
 
 void OutputFile::write_raw(std::string_view path, ElementType type, const void* data,
                            const std::vector<std::uint64_t>& dims) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  const std::size_t size = element_bytes(type);
+  write_pieces(path, type, dims, data, [&](std::uint64_t begin, std::uint64_t count, void* out) {
+    std::memcpy(out, bytes + begin * size, count * size);
+  });
+}
+
+void OutputFile::write_generated(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims,
+                                 FunctionRef<void(std::uint64_t, std::uint64_t, void*)> fill) {
+  write_pieces(path, type, dims, nullptr, fill);
+}
+
+void OutputFile::write_pieces(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims,
+                              const void* whole, FunctionRef<void(std::uint64_t, std::uint64_t, void*)> fill) {
   std::unique_lock lock(hdf5_mutex());
   const std::string name(path);
   const auto extent = to_hsize(dims);
@@ -698,7 +712,13 @@ void OutputFile::write_raw(std::string_view path, ElementType type, const void* 
                                                H5::DSetAccPropList::DEFAULT, link_plist);
     if (elements == 0) return;
     if (!parallel_filters) {
-      ds.write(data, memory_type(type));
+      if (whole != nullptr) {
+        ds.write(whole, memory_type(type));
+      } else {
+        std::vector<unsigned char> made(elements * size);
+        fill(0, elements, made.data());
+        ds.write(made.data(), memory_type(type));
+      }
       return;
     }
     // Chunk c covers elements [c * per_chunk, (c + 1) * per_chunk) of the row-major array: along the
@@ -711,7 +731,6 @@ void OutputFile::write_raw(std::string_view path, ElementType type, const void* 
     std::uint64_t outer = 1;
     for (std::size_t d = 0; d < split; ++d) outer *= dims[d];
     const std::uint64_t chunks = outer * along;
-    const auto* bytes = static_cast<const unsigned char*>(data);
     // A batch of chunks at a time, so that the filtered bytes held at once stay small.
     constexpr std::uint64_t kBatch = 64;
     std::vector<std::vector<unsigned char>> filtered;
@@ -719,7 +738,7 @@ void OutputFile::write_raw(std::string_view path, ElementType type, const void* 
       const std::uint64_t count = std::min(kBatch, chunks - first);
       filtered.assign(count, {});
       std::atomic<bool> failed = false;
-      lock.unlock();  // filtering reads only `data` (and throws nothing: the dataset must close locked)
+      lock.unlock();  // filling and filtering read only the data (and throw nothing: the dataset must close locked)
       parallel::for_each(
           count,
           [&](std::size_t k) {
@@ -729,9 +748,9 @@ void OutputFile::write_raw(std::string_view path, ElementType type, const void* 
               const std::uint64_t row = (c % along) * chunk[split];
               const std::uint64_t rows = std::min<std::uint64_t>(chunk[split], dims[split] - row);
               const std::uint64_t begin = (o * dims[split] + row) * inner;
-              std::vector<unsigned char> whole(per_chunk * size, 0);
-              std::memcpy(whole.data(), bytes + begin * size, rows * inner * size);
-              filtered[k] = filter_chunk(whole, size);
+              std::vector<unsigned char> piece(per_chunk * size, 0);
+              fill(begin, rows * inner, piece.data());
+              filtered[k] = filter_chunk(piece, size);
             } catch (...) {
               failed = true;
             }

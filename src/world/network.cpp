@@ -567,6 +567,24 @@ void CollegialNetwork::for_each_tie(const std::vector<std::uint64_t>& offset,
       4096);
 }
 
+void CollegialNetwork::for_each_tie_in(const std::vector<std::uint64_t>& offset, std::uint64_t first,
+                                       std::uint64_t last,
+                                       FunctionRef<void(std::uint64_t, AgentId, AgentId, std::uint64_t)> visit) const {
+  last = std::min(last, offset.back());
+  if (first >= last) return;
+  // The vertex whose slice holds place `first`: offset[v] <= first < offset[v + 1].
+  auto v = static_cast<std::size_t>(std::upper_bound(offset.begin(), offset.end(), first) - offset.begin()) - 1;
+  for (std::uint64_t at = offset[v]; at < last; ++v) {
+    const auto a = static_cast<AgentId>(v);
+    const auto row = neighbors(a);
+    // A row is sorted: its ties to larger neighbours are its tail.
+    auto k = static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), a) - row.begin());
+    for (; k < row.size() && at < last; ++k, ++at) {
+      if (at >= first) visit(at, a, row[k], row_begin(a) + k);
+    }
+  }
+}
+
 std::vector<Tie> CollegialNetwork::ties() const {
   const std::vector<std::uint64_t> offset = tie_offsets();
   std::vector<Tie> out(offset.back());

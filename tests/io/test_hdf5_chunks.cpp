@@ -5,6 +5,7 @@
 #include <H5Cpp.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -84,13 +85,26 @@ void check_dataset(const std::vector<hsize_t>& dims, const H5::PredType& type) {
     INFO("threads " << threads << ", " << n << " elements of " << sizeof(T) << " bytes, rank " << dims.size());
     mentorsim::parallel::set_threads(threads);
     const auto ours = dir / ("ours-" + std::to_string(threads) + ".h5");
+    std::vector<std::uint8_t> made(n, 0);  // how often write_generated asked for each element
     {
       OutputFile out(ours);
-      out.write("/x", data, std::vector<std::uint64_t>(dims.begin(), dims.end()));
+      const std::vector<std::uint64_t> extent(dims.begin(), dims.end());
+      out.write("/x", data, extent);
+      // The same data made piece by piece.
+      out.write_generated("/y", mentorsim::io::element_type_of<T>(), extent,
+                          [&](std::uint64_t begin, std::uint64_t count, void* piece) {
+                            for (std::uint64_t i = begin; i < begin + count; ++i) {
+                              static_cast<T*>(piece)[i - begin] = data[i];
+                              ++made[i];  // pieces are disjoint, so no two threads share an element
+                            }
+                          });
       out.commit();
     }
+    CHECK(std::count(made.begin(), made.end(), std::uint8_t{1}) == static_cast<std::ptrdiff_t>(n));
     InputFile in(ours);
     CHECK(in.read<T>("/x") == data);
+    CHECK(in.read<T>("/y") == data);
+    const auto generated = raw_chunks(ours, "/y");
     const auto theirs = dir / "hdf5.h5";
     write_with_hdf5(ours, theirs, "/x", data, dims, type);
     const auto a = raw_chunks(ours, "/x");
@@ -102,6 +116,8 @@ void check_dataset(const std::vector<hsize_t>& dims, const H5::PredType& type) {
       CHECK(a[k].offset == b[k].offset);
       CHECK(a[k].filter_mask == b[k].filter_mask);
       CHECK(a[k].bytes == b[k].bytes);
+      REQUIRE(k < generated.size());
+      CHECK(generated[k].bytes == a[k].bytes);
     }
   }
   mentorsim::parallel::set_threads(0);
@@ -110,6 +126,7 @@ void check_dataset(const std::vector<hsize_t>& dims, const H5::PredType& type) {
 }  // namespace
 
 TEST_CASE("large datasets store the chunks HDF5's own filters store, and read back", "[io][checksum]") {
+  // Written whole (write) and piece by piece (write_generated): the same stored chunks.
   // One byte (no shuffle), an odd element count (a short last chunk), and the chunk shapes of a
   // per-agent column, a skill matrix (chunks of whole rows) and replicate x observation x agent data.
   check_dataset<std::uint8_t>({200001}, H5::PredType::NATIVE_UINT8);

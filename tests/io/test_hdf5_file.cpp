@@ -54,6 +54,31 @@ TEST_CASE("datasets, strings and attributes survive a round trip", "[io]") {
   CHECK(dir.entries() == 1);  // no temporary file left beside it
 }
 
+TEST_CASE("a small dataset made piece by piece reads back as the data", "[io]") {
+  // Under three chunks HDF5 filters the data itself: write_generated asks for all of it at once.
+  TempDir dir;
+  const auto path = dir / "made.h5";
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> asked;
+  {
+    OutputFile out(path);
+    out.write_generated("/made", mentorsim::io::ElementType::u32, {2, 3},
+                        [&](std::uint64_t begin, std::uint64_t count, void* piece) {
+                          asked.emplace_back(begin, count);
+                          for (std::uint64_t i = 0; i < count; ++i) {
+                            static_cast<std::uint32_t*>(piece)[i] = static_cast<std::uint32_t>(10 * (begin + i));
+                          }
+                        });
+    out.write_generated("/none", mentorsim::io::ElementType::f32, {0},
+                        [&](std::uint64_t begin, std::uint64_t count, void*) { asked.emplace_back(begin, count); });
+    out.commit();
+  }
+  CHECK(asked == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{0, 6}});
+  InputFile in(path);
+  CHECK(in.dims("/made") == std::vector<std::uint64_t>{2, 3});
+  CHECK(in.read<std::uint32_t>("/made") == std::vector<std::uint32_t>{0, 10, 20, 30, 40, 50});
+  CHECK(in.read<float>("/none").empty());
+}
+
 TEST_CASE("the same content gives the same bytes (no timestamps in the file)", "[io]") {
   TempDir dir;
   write_sample(dir / "one.h5");

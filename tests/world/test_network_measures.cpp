@@ -233,6 +233,45 @@ TEST_CASE("rows are sorted by neighbour and ties() lists each tie once with a < 
   }
 }
 
+TEST_CASE("for_each_tie_in visits exactly the ties at places first..last of ties(), in order", "[measures]") {
+  // By hand: ties() is 0-1, 0-2, 1-3 (places 0, 1, 2); vertices 2, 3 and 4 have no larger neighbour.
+  const CollegialNetwork tiny(5, std::vector<Tie>{{2, 0, 0.7f}, {3, 1, 0.5f}, {0, 1, 0.2f}});
+  const auto tiny_offset = tiny.tie_offsets();
+  const auto listed = [&](const CollegialNetwork& net, const std::vector<std::uint64_t>& offset, std::uint64_t first,
+                          std::uint64_t last) {
+    std::vector<Tie> out;
+    std::vector<std::uint64_t> places;
+    net.for_each_tie_in(offset, first, last, [&](std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc) {
+      places.push_back(k);
+      out.push_back({a, b, net.arc_weights()[arc], net.arc_weights()[arc]});
+    });
+    for (std::size_t j = 0; j < places.size(); ++j) CHECK(places[j] == first + j);
+    return out;
+  };
+  CHECK(listed(tiny, tiny_offset, 1, 3) == std::vector<Tie>{{0, 2, 0.7f, 0.7f}, {1, 3, 0.5f, 0.5f}});
+  CHECK(listed(tiny, tiny_offset, 2, 3) == std::vector<Tie>{{1, 3, 0.5f, 0.5f}});
+  CHECK(listed(tiny, tiny_offset, 0, 1) == std::vector<Tie>{{0, 1, 0.2f, 0.2f}});
+  CHECK(listed(tiny, tiny_offset, 2, 2).empty());
+  CHECK(listed(tiny, tiny_offset, 3, 9).empty());  // past the end: nothing
+  CHECK(listed(tiny, tiny_offset, 1, 9).size() == 2u);
+  // Every range of a random network, against ties().
+  constexpr AgentId n = 120;
+  mentorsim::Stream s(7, 0, 0, mentorsim::Purpose::ties, 0);
+  std::vector<Tie> given;
+  for (int k = 0; k < 700; ++k) given.push_back({s.below(n), s.below(n), static_cast<float>(s.uniform())});
+  const CollegialNetwork net(n, given);
+  const std::vector<Tie> all = net.ties();
+  const auto offset = net.tie_offsets();
+  REQUIRE(all.size() > 400u);
+  for (std::uint64_t first = 0; first <= all.size(); first += 7) {
+    for (std::uint64_t last = first; last <= all.size(); last += 13) {
+      const std::vector<Tie> expected(all.begin() + static_cast<std::ptrdiff_t>(first),
+                                      all.begin() + static_cast<std::ptrdiff_t>(last));
+      REQUIRE(listed(net, offset, first, last) == expected);
+    }
+  }
+}
+
 TEST_CASE("an empty network has no vertices and no ties", "[measures]") {
   const CollegialNetwork net;
   CHECK(net.vertex_count() == 0u);

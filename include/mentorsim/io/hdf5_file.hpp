@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mentorsim/core/function_ref.hpp"
+
 namespace mentorsim::io {
 
 enum class ElementType : std::uint8_t { u8, i8, u16, i16, u32, i32, u64, i64, f32, f64 };
@@ -147,6 +149,12 @@ class OutputFile {
   void write(std::string_view path, const std::vector<T>& data, std::vector<std::uint64_t> dims = {}) {
     write(path, std::span<const T>(data), std::move(dims));
   }
+  // A whole dataset made piece by piece, for data too large to hold whole beside the file being built:
+  // fill(begin, count, out) writes elements [begin, begin + count) of the row-major array to `out`
+  // (count elements of `type`, in the machine's layout). It is called for disjoint pieces, possibly on
+  // several threads at once, and must not throw. The file gets the data write() would give it.
+  void write_generated(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims,
+                       FunctionRef<void(std::uint64_t begin, std::uint64_t count, void* out)> fill);
   // A 1-D dataset of variable-length UTF-8 strings.
   void write_strings(std::string_view path, const std::vector<std::string>& values);
   // A 1-D table of records with the given fields (record_size bytes each).
@@ -166,6 +174,9 @@ class OutputFile {
 
  private:
   void write_raw(std::string_view path, ElementType type, const void* data, const std::vector<std::uint64_t>& dims);
+  // write_raw and write_generated: `whole` is the whole array, or null when only `fill` gives it.
+  void write_pieces(std::string_view path, ElementType type, const std::vector<std::uint64_t>& dims, const void* whole,
+                    FunctionRef<void(std::uint64_t begin, std::uint64_t count, void* out)> fill);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::filesystem::path final_path_;

@@ -126,6 +126,10 @@ class CollegialNetwork {
   // (arc_weights()). Vertices in parallel, so `visit` writes only its own place k.
   void for_each_tie(const std::vector<std::uint64_t>& offset,
                     FunctionRef<void(std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc)> visit) const;
+  // The same for the ties at places first <= k < last of that list only, in order, on the calling
+  // thread: one piece of a column at a time.
+  void for_each_tie_in(const std::vector<std::uint64_t>& offset, std::uint64_t first, std::uint64_t last,
+                       FunctionRef<void(std::uint64_t k, AgentId a, AgentId b, std::uint64_t arc)> visit) const;
   [[nodiscard]] const CsrGraph& graph() const noexcept { return graph_; }
   // Strength of each arc, indexed by boost::get(boost::edge_index, graph(), e).
   [[nodiscard]] std::span<const float> arc_weights() const noexcept { return weights_; }
