@@ -239,7 +239,7 @@ constexpr std::array<AgentField, kAgentFields.size()> kAgentFieldTable = {{
       "leadership skill the agent's dyads (program and informal, as mentor or mentee) gave it since week 0: "
       "teaching flows and learning by mentoring (docs/model.md 7.22)"},
      [](io::OutputFile& f, const std::string& p, const Snapshot& s) {
-       const DyadTable& dyads = s.state.dyads;
+       const DyadTable& dyads = s.dyads;
        const LeadershipFlows& flows = s.state.leadership_flows;
        std::vector<float> out(agents(s), 0.0f);
        for (DyadId d = 0; d < flows.to_mentor.size(); ++d) {

@@ -8,6 +8,7 @@
 #include "mentorsim/core/parallel.hpp"
 #include "mentorsim/dynamics/enthusiasm.hpp"
 #include "mentorsim/engine/outcomes.hpp"
+#include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/io/schema.hpp"
 
 namespace mentorsim {
@@ -271,7 +272,7 @@ void Observer::observe(const SimulationState& state, Replicate replicate) {
 
 void Observer::write_agent_snapshot(const std::string& group, const SimulationState& state) {
   const AgentNetworkMeasures measures = measure_for_output(state.network, state.population, scenario_, state.random);
-  writer_.write_agents(group, state, measures);
+  writer_.write_agents(group, state, state.dyads, measures);
 }
 
 void Observer::snapshot(const SimulationState& state, Replicate replicate) {
@@ -285,25 +286,36 @@ void Observer::snapshot(const SimulationState& state, Replicate replicate) {
   }
 }
 
-void Observer::finish_replicate(const SimulationState& state, Replicate replicate) {
-  if (replicate == 0 || scenario_.output().all_replicates) {
-    write_agent_snapshot(io::schema::replicate_group(replicate, io::schema::kAgentsFinal), state);
+void Observer::finish_replicate(Simulation& simulation, Replicate replicate) {
+  const SimulationState& state = simulation.state();
+  {
+    const Outcomes outcomes = compute_outcomes(state);
+    const std::uint64_t arms = scenario_.arms().size();
+    const auto& columns = outcome_columns();
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      outcomes_[k].write_slab<double>({replicate, 0}, {1, arms}, outcomes.column(columns[k].outcome, columns[k].level));
+    }
+    for (std::size_t k = 0; k < subgroups_.size(); ++k) {
+      const Subgroup subgroup = subgroups_[k].first;
+      subgroups_[k].second.write_slab<double>({replicate, 0, 0}, {1, arms, subgroup_size(subgroup)},
+                                              outcomes.subgroup_values(subgroup_outcomes_[k], subgroup));
+    }
+  }
+  keep_dyads(simulation.release_dyads(), replicate);
+  if (replicate != 0 && !scenario_.output().all_replicates) return;
+  // The network's measures, then the network itself written and freed, then the agents' fields (no
+  // field reads the network): the file grows in memory beside the state, and the network is about a
+  // fifth of the state at the end of a run.
+  const AgentNetworkMeasures measures = measure_for_output(state.network, state.population, scenario_, state.random);
+  {
+    const CollegialNetwork network = simulation.release_network();
     if (scenario_.output().network) {
-      writer_.write_network(io::schema::replicate_group(replicate, io::schema::kNetworkFinal), state.network,
+      writer_.write_network(io::schema::replicate_group(replicate, io::schema::kNetworkFinal), network,
                             state.network_report);
     }
   }
-  const Outcomes outcomes = compute_outcomes(state);
-  const std::uint64_t arms = scenario_.arms().size();
-  const auto& columns = outcome_columns();
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    outcomes_[k].write_slab<double>({replicate, 0}, {1, arms}, outcomes.column(columns[k].outcome, columns[k].level));
-  }
-  for (std::size_t k = 0; k < subgroups_.size(); ++k) {
-    const Subgroup subgroup = subgroups_[k].first;
-    subgroups_[k].second.write_slab<double>({replicate, 0, 0}, {1, arms, subgroup_size(subgroup)},
-                                            outcomes.subgroup_values(subgroup_outcomes_[k], subgroup));
-  }
+  writer_.write_agents(io::schema::replicate_group(replicate, io::schema::kAgentsFinal), state, dyads_.back(),
+                       measures);
 }
 
 namespace {

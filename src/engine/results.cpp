@@ -137,10 +137,10 @@ void ResultsWriter::label(const std::string& path, const FieldInfo& info) {
   }
 }
 
-void ResultsWriter::write_agents(const std::string& group, const SimulationState& state,
+void ResultsWriter::write_agents(const std::string& group, const SimulationState& state, const DyadTable& dyads,
                                  const AgentNetworkMeasures& measures) {
   file_.create_group(group);
-  const AgentSnapshot snapshot{state, measures};
+  const AgentSnapshot snapshot{state, dyads, measures};
   for (const AgentField& field : agent_fields()) {
     if (!scenario_.wants_agent_field(field.info.name)) continue;
     const std::string path = group + "/" + std::string(field.info.name);

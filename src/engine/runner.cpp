@@ -126,8 +126,7 @@ RunSummary run_scenario(const Scenario& scenario, const RunOptions& options) {
              std::to_string(state.network.vertex_count()) +
              "; set output.betweenness = \"sampled\" (and output.betweenness_sources) to ask for it");
       }
-      observer.finish_replicate(state, r);
-      observer.keep_dyads(simulation.release_dyads(), r);
+      observer.finish_replicate(simulation, r);  // hands over the dyads and the network
       for (std::size_t s = 0; s < kStageCount; ++s) summary.stage_seconds[s] += simulation.stage_seconds()[s];
       if (options.log != nullptr && options.progress) {
         *options.log << "replicate " << (r + 1) << "/" << scenario.run().replicates << " done\n";

@@ -145,8 +145,10 @@ TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids int
   CHECK(row == mentor.size());
 }
 
-TEST_CASE("finish frees the stages' buffers, and release_dyads hands over the table only after it",
-          "[engine][simulation]") {
+TEST_CASE(
+    "finish frees the stages' buffers and the state no output reads; the dyads and the network are handed over only "
+    "after it",
+    "[engine][simulation]") {
   // After 4 weeks the informal search, satisfaction and enthusiasm hold per-agent buffers for the 100
   // staff (at least 4 + 1 + 32 + 1 + 16 bytes an agent); the run's end frees them.
   const Scenario scenario = Scenario::parse(
@@ -156,9 +158,23 @@ TEST_CASE("finish frees the stages' buffers, and release_dyads hands over the ta
   simulation.run_until(4);
   CHECK(simulation.scratch_bytes() >= 100u * (4 + 1 + 32 + 1 + 16));
   CHECK_THROWS_AS(simulation.release_dyads(), std::logic_error);
+  CHECK_THROWS_AS(simulation.release_network(), std::logic_error);
   const std::size_t rows = simulation.state().dyads.size();
+  REQUIRE(simulation.state().skills_next.capacity() >= 100u);
+  REQUIRE(simulation.state().dyad_constants.size() == rows);
   simulation.finish();
   CHECK(simulation.scratch_bytes() == 0u);
+  // The state no output reads goes too: next week's skills, the dyads' constants, the new-tie list.
+  CHECK(simulation.state().skills_next.capacity() == 0u);
+  CHECK(simulation.state().dyad_constants.mentor_availability.capacity() == 0u);
+  CHECK(simulation.state().dyad_constants.power_hierarchy.capacity() == 0u);
+  CHECK(simulation.state().dyad_constants.mentee_unit.capacity() == 0u);
+  CHECK(simulation.state().new_ties.capacity() == 0u);
   CHECK(simulation.release_dyads().size() == rows);
+  const std::vector<Tie> ties = simulation.state().network.ties();
+  REQUIRE_FALSE(ties.empty());
+  const CollegialNetwork network = simulation.release_network();
+  CHECK(network.ties() == ties);
+  CHECK(simulation.state().network.vertex_count() == 0u);
   CHECK_THROWS_AS(simulation.step(), std::logic_error);
 }

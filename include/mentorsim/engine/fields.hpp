@@ -37,9 +37,11 @@ struct FieldInfo {
 
 // --- Per-agent fields ----------------------------------------------------------------------------
 
-// What a per-agent writer reads: the state and the network measures of the snapshot.
+// What a per-agent writer reads: the state, the dyad table (the state's own during the run; at its
+// end the table the observer has taken over) and the network measures of the snapshot.
 struct AgentSnapshot {
   const SimulationState& state;
+  const DyadTable& dyads;
   const AgentNetworkMeasures& measures;
 };
 

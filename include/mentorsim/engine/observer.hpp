@@ -19,6 +19,8 @@
 
 namespace mentorsim {
 
+class Simulation;
+
 // The weeks observed: 0, every `every` weeks, and the last week.
 std::vector<Step> observed_weeks(Step weeks, Step every);
 
@@ -44,14 +46,13 @@ class Observer {
   void observe(const SimulationState& state, Replicate replicate);
   // Snapshot of the agents (and network) if the current week is a snapshot week.
   void snapshot(const SimulationState& state, Replicate replicate);
-  // End of a replicate (after Simulation::finish): final agents and network (replicate 0, or all)
-  // and its outcomes.
-  void finish_replicate(const SimulationState& state, Replicate replicate);
-  // Keeps a finished replicate's dyad table until finish() writes every replicate's dyads. Taken over,
-  // not copied (Simulation::release_dyads), so that the end of a run does not hold the table twice;
-  // the columns that are not written are released, and its group ids are offset by the dyads kept
-  // before it.
-  void keep_dyads(DyadTable dyads, Replicate replicate);
+  // End of a replicate (after Simulation::finish): its outcomes; then its dyad table, taken over
+  // (Simulation::release_dyads) and kept until finish() writes every replicate's dyads; then, for
+  // replicate 0 (or all), the final network's measures, the network itself, taken over
+  // (Simulation::release_network), written and freed, and the final agents. In that order, so that
+  // what is no longer read is freed before the file grows further: the results file is built in
+  // memory, and the end of a run is where the run's memory peaks.
+  void finish_replicate(Simulation& simulation, Replicate replicate);
   // Writes the kept dyads and releases the datasets (call before the writer commits).
   void finish();
 
@@ -63,6 +64,10 @@ class Observer {
 
  private:
   void write_agent_snapshot(const std::string& group, const SimulationState& state);
+  // Keeps a finished replicate's dyad table until finish(). Taken over, not copied, so that the end
+  // of a run does not hold the table twice; the columns that are not written are released, and its
+  // group ids are offset by the dyads kept before it.
+  void keep_dyads(DyadTable dyads, Replicate replicate);
 
   const Scenario& scenario_;
   ResultsWriter& writer_;

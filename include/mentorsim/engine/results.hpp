@@ -28,7 +28,9 @@ class ResultsWriter {
   // /codes: the names behind every integer code (institutions and units from this population).
   void write_codes(const Population& population, const std::vector<std::string>& arm_names);
   // Per-agent fields chosen in [output] under `group` (e.g. "/agents/final"), from agent_fields().
-  void write_agents(const std::string& group, const SimulationState& state, const AgentNetworkMeasures& measures);
+  // The per-agent fields; `dyads` is the state's dyad table, or the one taken over from it at the end.
+  void write_agents(const std::string& group, const SimulationState& state, const DyadTable& dyads,
+                    const AgentNetworkMeasures& measures);
   // /dyads: every dyad of every replicate, from dyad_fields().
   void write_dyads(const DyadRecords& dyads);
   // Every tie once (src < dst) with its strength, and the generator's report as attributes.

@@ -58,6 +58,9 @@ class Simulation {
   // Hands over the dyad table when the run is over (after finish()), leaving state().dyads empty:
   // the observer keeps it for the output without a copy. No step or check may follow.
   [[nodiscard]] DyadTable release_dyads();
+  // Hands over the network the same way, leaving state().network empty, so that it can be written
+  // after the rest of the state is freed. No step or check may follow.
+  [[nodiscard]] CollegialNetwork release_network();
   // What the stages reported (e.g. mentees without any feasible mentor), in the order reported.
   [[nodiscard]] const std::vector<StageNote>& notes() const noexcept { return notes_; }
   [[nodiscard]] const std::array<double, kStageCount>& stage_seconds() const noexcept { return stage_seconds_; }
