@@ -145,10 +145,8 @@ TEST_CASE("/dyads joins the replicates' dyad tables in order, with group ids int
   CHECK(row == mentor.size());
 }
 
-TEST_CASE(
-    "finish frees the stages' buffers and the state no output reads; the dyads and the network are handed over only "
-    "after it",
-    "[engine][simulation]") {
+TEST_CASE("finish frees the stages' buffers and the state no output reads, then hands over dyads and network",
+          "[engine][simulation]") {
   // After 4 weeks the informal search, satisfaction and enthusiasm hold per-agent buffers for the 100
   // staff (at least 4 + 1 + 32 + 1 + 16 bytes an agent); the run's end frees them.
   const Scenario scenario = Scenario::parse(
