@@ -16,6 +16,13 @@
 //   BM_Stage/<stage>/N  the same 12 weeks, but the reported (manual) time is that one stage's only,
 //                       so that the stages can be compared side by side; the CPU column is the whole
 //                       week's. N = 100k (quick: 10k).
+//   BM_DiffusionFloor/N the memory floor of the diffusion stage on the same week-6 world: for every
+//                       active agent, the loads diffusion cannot do without (its neighbours and tie
+//                       strengths, each active neighbour's six skills, the active-agent mask) and a
+//                       write of six floats, with the stage's prefetching, and no arithmetic but
+//                       the weighted sums. One pass per iteration, 12 iterations. Compare its time
+//                       with BM_Week's ms_diffusion counter at the same N (docs/performance.md, "How
+//                       far from the floor"). N = 10k, 100k, 1M (quick mode: 2k, 10k, 100k).
 //
 // Not included: the observation (/timeseries, per-agent snapshots) and output writing, which the
 // runner does between weeks; the whole-process runs of scripts/bench include them.
@@ -27,10 +34,14 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench_common.hpp"
+#include "mentorsim/core/parallel.hpp"
+#include "mentorsim/core/prefetch.hpp"
 #include "mentorsim/engine/schedule.hpp"
 #include "mentorsim/engine/simulation.hpp"
 #include "mentorsim/scenario/scenario.hpp"
@@ -142,6 +153,69 @@ BENCHMARK_CAPTURE(BM_Stage, ties, Stage::ties)->Apply(stage_options);
 BENCHMARK_CAPTURE(BM_Stage, satisfaction, Stage::satisfaction)->Apply(stage_options);
 BENCHMARK_CAPTURE(BM_Stage, turnover, Stage::turnover)->Apply(stage_options);
 BENCHMARK_CAPTURE(BM_Stage, culture, Stage::culture)->Apply(stage_options);
+
+// The loads of DiffusionStage::run (src/dynamics/diffusion.cpp), made as it makes them (the same
+// prefetch distance, a row as two overlapping vectors of four floats), weighted sums of the neighbours'
+// rows, and one 24-byte row written per active agent; none of its gain, step or clamp arithmetic and
+// no read of the agent's own row. What this takes is about what the stage would take if its
+// arithmetic were free.
+using Float4 = float __attribute__((vector_size(16)));  // as in src/dynamics/diffusion.cpp
+
+void BM_DiffusionFloor(benchmark::State& state) {
+  const auto sim = fresh_simulation(state.range(0));
+  const SimulationState& s = sim->state();
+  const Population& pop = s.population;
+  const CollegialNetwork& net = s.network;
+  const SkillMatrix& current = pop.skills;
+  const float* skills = current.data().data();
+  std::vector<float> out(pop.size() * kDomains, 0.0f);
+  double arcs = 0.0;
+  for (auto _ : state) {
+    const ActiveMask is_active(pop);  // the stage builds its mask every week too
+    constexpr std::size_t kAhead = 4;
+    parallel::for_each(
+        pop.size(),
+        [&](std::size_t i) {
+          if (i + kAhead < pop.size()) {
+            for (AgentId j : net.neighbors(static_cast<AgentId>(i + kAhead))) current.prefetch_row(j);
+          }
+          const auto a = static_cast<AgentId>(i);
+          if (!pop.active(a)) return;
+          const auto row = net.neighbors(a);
+          const auto w = net.weights(a);
+          // The stage's loads, as the stage makes them: a row as two overlapping vectors of four.
+          Float4 lo = {0.0f, 0.0f, 0.0f, 0.0f};
+          Float4 hi = lo;
+          for (std::size_t k = 0; k < row.size(); ++k) {
+            if (!is_active(row[k])) continue;
+            const float* theirs = skills + static_cast<std::size_t>(row[k]) * kDomains;
+            Float4 theirs_lo;
+            Float4 theirs_hi;
+            std::memcpy(&theirs_lo, theirs, sizeof theirs_lo);
+            std::memcpy(&theirs_hi, theirs + 2, sizeof theirs_hi);
+            lo += w[k] * theirs_lo;
+            hi += w[k] * theirs_hi;
+          }
+          float* next = &out[i * kDomains];
+          std::memcpy(next, &lo, sizeof lo);
+          std::memcpy(next + 2, &hi, sizeof hi);
+        },
+        512);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+    arcs += 2.0 * static_cast<double>(net.tie_count());  // each tie is in both partners' rows
+  }
+  state.counters["arcs_per_second"] = benchmark::Counter(arcs, benchmark::Counter::kIsRate);
+  state_counters(state, s);
+}
+BENCHMARK(BM_DiffusionFloor)
+    ->ArgName("staff")
+    ->Arg(scaled(10'000))
+    ->Arg(scaled(100'000))
+    ->Arg(scaled(1'000'000))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(kWeeks);
 
 }  // namespace
 }  // namespace mentorsim::bench
