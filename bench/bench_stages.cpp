@@ -101,6 +101,17 @@ void state_counters(benchmark::State& state, const SimulationState& s) {
   state.counters["ties"] = static_cast<double>(s.network.tie_count());
 }
 
+// The sizes and timing of BM_Week, and of BM_DiffusionFloor, which is compared with it size by size.
+void week_options(benchmark::internal::Benchmark* b) {
+  b->ArgName("staff")
+      ->Arg(scaled(10'000))
+      ->Arg(scaled(100'000))
+      ->Arg(scaled(1'000'000))
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->Iterations(kWeeks);
+}
+
 void BM_Week(benchmark::State& state) {
   const auto sim = fresh_simulation(state.range(0));
   const auto warmup = sim->stage_seconds();  // the warm-up weeks' share, not measured
@@ -119,14 +130,7 @@ void BM_Week(benchmark::State& state) {
       benchmark::Counter(agent_weeks, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state_counters(state, sim->state());
 }
-BENCHMARK(BM_Week)
-    ->ArgName("staff")
-    ->Arg(scaled(10'000))
-    ->Arg(scaled(100'000))
-    ->Arg(scaled(1'000'000))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(kWeeks);
+BENCHMARK(BM_Week)->Apply(week_options);
 
 void BM_Stage(benchmark::State& state, Stage stage) {
   const auto sim = fresh_simulation(state.range(0));
@@ -208,14 +212,7 @@ void BM_DiffusionFloor(benchmark::State& state) {
   state.counters["arcs_per_second"] = benchmark::Counter(arcs, benchmark::Counter::kIsRate);
   state_counters(state, s);
 }
-BENCHMARK(BM_DiffusionFloor)
-    ->ArgName("staff")
-    ->Arg(scaled(10'000))
-    ->Arg(scaled(100'000))
-    ->Arg(scaled(1'000'000))
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(kWeeks);
+BENCHMARK(BM_DiffusionFloor)->Apply(week_options);
 
 }  // namespace
 }  // namespace mentorsim::bench
